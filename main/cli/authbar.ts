@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `authbar`: argument parsing and printing only; every decision lives in main/core.
+// Subcommands are imported lazily so `authbar status --json` loads nothing it does not use.
+import { UsageError } from './args.ts';
+
+const HELP = `authbar: every OpenClaw agent's Codex sign-in at a glance
+
+Usage:
+  authbar status [--agent ID]... [--json] [--check] [--warn-after DURATION] [--watch]
+  authbar refresh (--agent ID... | --all) [--if-needed] [--json]
+  authbar sync [--agent ID]... [--dry-run] [--json]
+
+Environment: OPENCLAW_STATE_DIR, OPENCLAW_CONFIG_PATH, OPENCLAW_AGENT_DIR pick the OpenClaw
+install to read; AUTHBAR_HOME holds AuthBar's own settings and memory.
+`;
+
+const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<number> }>> = {
+  status: async () => ({ run: (await import('./status.ts')).runStatus }),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return command === undefined ? 64 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    const { VERSION } = await import('../core/version.ts');
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) throw new UsageError(`unknown command "${command}"; run authbar --help`);
+  return (await load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`authbar: ${message}\n`);
+    if (process.env.AUTHBAR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = error instanceof UsageError ? 64 : 1;
+  },
+);

@@ -1,0 +1,79 @@
+// The redacted shapes everything outside the core sees: `authbar status --json`, the app,
+// IPC and the renderer. Declared once as zod schemas (strict: the renderer is untrusted,
+// and a stray secret field fails validation instead of leaking); types are inferred.
+import * as z from 'zod/mini';
+
+export const PROFILE_STATUSES = ['ok', 'expiring', 'refreshing', 'missing', 'expired', 'needs-login'] as const;
+export const ProfileStatusSchema = z.enum(PROFILE_STATUSES);
+export type ProfileStatus = z.infer<typeof ProfileStatusSchema>;
+
+export const AgentStatusSchema = z.enum([...PROFILE_STATUSES, 'unreadable', 'no-codex-profile']);
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+
+export const StrandingSchema = z.enum(['certain', 'likely']);
+export type Stranding = z.infer<typeof StrandingSchema>;
+
+export const ProfileReportSchema = z.strictObject({
+  profileId: z.string(),
+  provider: z.string(),
+  /** `own`: the agent's store; `main`: inherited from main's store (or the shared store). */
+  source: z.enum(['own', 'main']),
+  status: ProfileStatusSchema,
+  /** Epoch ms, or null when the store has no expiry (`missing`). */
+  expiresAt: z.nullable(z.number()),
+  remainingMs: z.nullable(z.number()),
+  /** The access token's own `exp` claim, shown beside a missing or odd `expires`. */
+  jwtExpiresAt: z.nullable(z.number()),
+  email: z.nullable(z.string()),
+  accountId: z.nullable(z.string()),
+  /** Other agents using a copy of this sign-in. */
+  sharedWith: z.array(z.string()),
+  /** The agent holding the newest credential of this account when this copy is stranded. */
+  newerCopyIn: z.nullable(z.string()),
+  stranded: z.nullable(StrandingSchema),
+  storePath: z.string(),
+  /** What went wrong last, in one line, when something did. */
+  cause: z.nullable(z.string()),
+  /** The command that fixes this profile, when it needs fixing. */
+  fix: z.nullable(z.string()),
+});
+export type ProfileReport = z.infer<typeof ProfileReportSchema>;
+
+export const AgentReportSchema = z.strictObject({
+  id: z.string(),
+  host: z.string(),
+  configured: z.boolean(),
+  isDefault: z.boolean(),
+  agentDir: z.string(),
+  storePath: z.string(),
+  storeKind: z.enum(['json', 'legacy-json', 'sqlite']),
+  status: AgentStatusSchema,
+  error: z.optional(z.string()),
+  /** Whether AuthBar may write this agent's store (false for layouts it does not know). */
+  writable: z.boolean(),
+  imageGeneration: z.strictObject({ model: z.nullable(z.string()), dependsOnCodex: z.boolean() }),
+  profiles: z.array(ProfileReportSchema),
+  fix: z.nullable(z.string()),
+});
+export type AgentReport = z.infer<typeof AgentReportSchema>;
+
+export const HostReportSchema = z.strictObject({
+  name: z.string(),
+  reachable: z.boolean(),
+  checkedAt: z.string(),
+  error: z.nullable(z.string()),
+});
+export type HostReport = z.infer<typeof HostReportSchema>;
+
+export const StatusReportSchema = z.strictObject({
+  version: z.string(),
+  stateDir: z.string(),
+  configPath: z.string(),
+  configError: z.optional(z.string()),
+  generatedAt: z.string(),
+  warnAfterMs: z.number(),
+  agents: z.array(AgentReportSchema),
+  warnings: z.array(z.string()),
+  hosts: z.optional(z.array(HostReportSchema)),
+});
+export type StatusReport = z.infer<typeof StatusReportSchema>;

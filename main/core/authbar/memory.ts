@@ -1,0 +1,84 @@
+// What AuthBar remembers between runs about credentials it has seen, keyed by copy
+// (`<storePath>\0<profileId>`): which refresh tokens a refresh proved dead, and which
+// refresh tokens each copy held lately. Only salted hashes (HMAC-SHA256 with a random
+// per-install salt) are kept: never a token, never part of one, never a bare hash.
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { acquireLock, STORE_LOCK } from '../openclaw/lock.ts';
+import { memoryPath } from './home.ts';
+
+const NeedsLoginSchema = z.object({
+  refreshHash: z.string(),
+  at: z.number(),
+  cause: z.string(),
+});
+
+const SeenHashSchema = z.object({ hash: z.string(), firstSeen: z.number(), lastSeen: z.number() });
+
+const MemorySchema = z.object({
+  version: z.literal(1),
+  salt: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  needsLogin: z.record(z.string(), NeedsLoginSchema),
+  /** Newest first; a short tail is enough to recognise a copy left behind. */
+  seen: z.record(z.string(), z.array(SeenHashSchema)),
+});
+
+export type Memory = z.infer<typeof MemorySchema>;
+export type NeedsLoginRecord = z.infer<typeof NeedsLoginSchema>;
+export type SeenHash = z.infer<typeof SeenHashSchema>;
+
+export const SEEN_HISTORY_LENGTH = 8;
+
+export function emptyMemory(): Memory {
+  return { version: 1, salt: randomBytes(32).toString('hex'), needsLogin: {}, seen: {} };
+}
+
+export interface MemoryRead {
+  memory: Memory;
+  /** Set when the file existed but could not be used; AuthBar then starts afresh. */
+  warning: string | null;
+  corrupt: boolean;
+}
+
+export function loadMemory(home: string): MemoryRead {
+  const path = memoryPath(home);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { memory: emptyMemory(), warning: code === 'ENOENT' ? null : `${path}: ${code}; starting without history`, corrupt: false };
+  }
+  try {
+    return { memory: MemorySchema.parse(JSON.parse(text)), warning: null, corrupt: false };
+  } catch {
+    return { memory: emptyMemory(), warning: `${path} is corrupt; starting without history (the file is kept aside)`, corrupt: true };
+  }
+}
+
+export function fingerprint(memory: Memory, token: string): string {
+  return createHmac('sha256', Buffer.from(memory.salt, 'hex')).update(token).digest('hex');
+}
+
+/**
+ * Read-modify-write under a lock, so concurrent AuthBar processes never lose each other's
+ * records. A corrupt file is moved aside (`.corrupt-<time>`), never silently overwritten.
+ * `change` returns false when it changed nothing, and then nothing is written.
+ */
+export async function updateMemory(home: string, change: (memory: Memory) => boolean): Promise<Memory> {
+  const path = memoryPath(home);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const lock = await acquireLock(path, { policy: STORE_LOCK });
+  try {
+    const read = loadMemory(home);
+    if (read.corrupt) renameSync(path, `${path}.corrupt-${Date.now()}`);
+    if (change(read.memory) || read.corrupt) {
+      const { default: writeFileAtomic } = await import('write-file-atomic');
+      await writeFileAtomic(path, `${JSON.stringify(read.memory, null, 2)}\n`, { mode: 0o600 });
+    }
+    return read.memory;
+  } finally {
+    lock.release();
+  }
+}

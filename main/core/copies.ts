@@ -1,0 +1,98 @@
+// Every Codex OAuth credential in every readable store (a "copy"), and which copy each
+// agent actually uses: its own profiles overlaid on main's, profile id by profile id
+// (../shared/openclaw-auth.md §1). Pure: works on a Scan.
+import { readAccessTokenClaims } from './jwt.ts';
+import { type Credential, isCodexOAuth } from './openclaw/credentials.ts';
+import type { StoreKind, StoreRead } from './openclaw/json-store.ts';
+import { MAIN_AGENT_ID } from './openclaw/paths.ts';
+import type { Scan } from './scan.ts';
+
+/** One Codex OAuth profile in one store. Holds secrets: never serialize it. */
+export interface CredentialCopy {
+  /** `<storePath>\0<profileId>`: stable across scans. */
+  key: string;
+  storePath: string;
+  storeKind: StoreKind;
+  /** The agent whose directory holds the store. */
+  holder: string;
+  holderConfigured: boolean;
+  credential: Credential;
+  /** The stored `accountId`, else the access token's `chatgpt_account_id` claim. */
+  accountId: string | null;
+  /** The access token's own `exp`, shown beside a missing `expires`. */
+  jwtExpiresAt: number | null;
+  /** OpenClaw 2026.9's refresh fence in place of the tokens: `pending` while it refreshes. */
+  fence: 'pending' | 'failed' | null;
+}
+
+const FENCE_PREFIX = 'openclaw-oauth-refresh-fence:v1:';
+
+function fenceOf(credential: Credential): CredentialCopy['fence'] {
+  const token = credential.refresh ?? credential.access ?? '';
+  if (!token.startsWith(FENCE_PREFIX)) return null;
+  return token.startsWith(`${FENCE_PREFIX}failed:`) ? 'failed' : 'pending';
+}
+
+export interface EffectiveProfile {
+  copy: CredentialCopy;
+  source: 'own' | 'main';
+}
+
+export interface Inventory {
+  copies: CredentialCopy[];
+  /** Agent id → the Codex profiles OpenClaw would use for it. */
+  effective: Map<string, EffectiveProfile[]>;
+  /** Agent id → it has an OpenAI API-key profile (image generation then needs no Codex token). */
+  hasOpenAiApiKey: Map<string, boolean>;
+}
+
+export function copyKey(storePath: string, profileId: string): string {
+  return `${storePath}\0${profileId}`;
+}
+
+function copiesOf(read: StoreRead, holder: string, holderConfigured: boolean): CredentialCopy[] {
+  if (read.state !== 'ok') return [];
+  return read.credentials.filter(isCodexOAuth).map((credential) => {
+    const claims = readAccessTokenClaims(credential.access);
+    return {
+      key: copyKey(read.path, credential.profileId),
+      storePath: read.path,
+      storeKind: read.kind,
+      holder,
+      holderConfigured,
+      credential,
+      accountId: credential.accountId ?? claims.accountId,
+      jwtExpiresAt: claims.expiresAt,
+      fence: fenceOf(credential),
+    };
+  });
+}
+
+function hasApiKey(read: StoreRead): boolean {
+  return read.state === 'ok' && read.credentials.some((c) => c.provider === 'openai' && c.type === 'api_key');
+}
+
+export function buildInventory(scan: Scan): Inventory {
+  const mainHolder = scan.agents.find((agent) => agent.agentDir === scan.mainAgentDir);
+  const mainCopies = copiesOf(scan.mainStore, mainHolder?.id ?? MAIN_AGENT_ID, mainHolder?.configured ?? true);
+  const copies: CredentialCopy[] = [...mainCopies];
+  const effective = new Map<string, EffectiveProfile[]>();
+  const hasOpenAiApiKey = new Map<string, boolean>();
+
+  for (const agent of scan.agents) {
+    const usesMainStore = agent.agentDir === scan.mainAgentDir;
+    const own = usesMainStore ? mainCopies : copiesOf(agent.store, agent.id, agent.configured);
+    if (!usesMainStore) copies.push(...own);
+    const ownIds = new Set(own.map((copy) => copy.credential.profileId));
+    const profiles: EffectiveProfile[] = own.map((copy) => ({ copy, source: 'own' }));
+    // A directory-only agent is not run by OpenClaw: only its own copies matter.
+    if (!usesMainStore && agent.configured) {
+      for (const copy of mainCopies) {
+        if (!ownIds.has(copy.credential.profileId)) profiles.push({ copy, source: 'main' });
+      }
+    }
+    effective.set(agent.id, profiles);
+    hasOpenAiApiKey.set(agent.id, hasApiKey(agent.store) || hasApiKey(scan.mainStore));
+  }
+  return { copies, effective, hasOpenAiApiKey };
+}

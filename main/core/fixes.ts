@@ -1,0 +1,25 @@
+// The exact command that fixes each problem, in one place so the CLI, the app's
+// "Copy fix command" and every error line say the same thing.
+import type { ProfileStatus } from './api.ts';
+
+/** OpenClaw's provider id for Codex OAuth: `openai-codex` (2026.5.x), `openai` (2026.9.x). */
+export function loginCommand(agentId: string, provider: string): string {
+  const id = provider === 'openai' ? 'openai' : 'openai-codex';
+  return `openclaw models auth login --provider ${id} --agent ${agentId}`;
+}
+
+export interface FixFacts {
+  agentId: string;
+  /** The agent whose store holds the credential (main's, for an inherited profile). */
+  holder: string;
+  provider: string;
+  status: ProfileStatus;
+  stranded: boolean;
+}
+
+export function fixCommand({ agentId, holder, provider, status, stranded }: FixFacts): string | null {
+  if (status === 'needs-login') return loginCommand(holder, provider);
+  if (stranded) return `authbar sync --agent ${agentId}`;
+  if (status === 'expired' || status === 'missing' || status === 'expiring') return `authbar refresh --agent ${agentId}`;
+  return null;
+}

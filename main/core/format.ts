@@ -1,0 +1,26 @@
+// Human wording shared by the CLI table, the tray menu and the panel.
+import prettyMilliseconds from 'pretty-ms';
+import type { AgentStatus } from './api.ts';
+
+/** "3h 12m", "2d 4h", "45s": the two largest units, rounded down. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return prettyMilliseconds(Math.max(0, Math.floor(ms / 1000) * 1000), { unitCount: 1, secondsDecimalDigits: 0 });
+  return prettyMilliseconds(Math.floor(ms / 60_000) * 60_000, { unitCount: 2 });
+}
+
+/** "in 3h 12m" / "2h 5m ago" / "no expiry". */
+export function formatRemaining(remainingMs: number | null): string {
+  if (remainingMs === null) return 'no expiry';
+  return remainingMs >= 0 ? `in ${formatDuration(remainingMs)}` : `${formatDuration(-remainingMs)} ago`;
+}
+
+export const STATUS_LABELS: Record<AgentStatus, string> = {
+  ok: 'ok',
+  expiring: 'expiring',
+  refreshing: 'refreshing',
+  missing: 'no expiry',
+  expired: 'expired',
+  'needs-login': 'sign in again',
+  unreadable: 'unreadable',
+  'no-codex-profile': 'no Codex sign-in',
+};

@@ -1,0 +1,154 @@
+// OpenClaw's JSON5 config: the agent list (both shapes) and the image generation model.
+// ../shared/openclaw-auth.md §1 and §5. Read leniently: a bad entry is skipped with a
+// warning naming it, never the whole config.
+import { readFileSync } from 'node:fs';
+import JSON5 from 'json5';
+import * as z from 'zod/mini';
+import { AGENT_ID_PATTERN, type Env, expandPath } from './paths.ts';
+
+const ModelRefSchema = z.union([
+  z.string(),
+  z.looseObject({ primary: z.optional(z.string()), fallbacks: z.optional(z.array(z.string())) }),
+]);
+
+const AgentEntrySchema = z.looseObject({
+  id: z.optional(z.string()),
+  default: z.optional(z.boolean()),
+  agentDir: z.optional(z.string()),
+  imageGenerationModel: z.optional(ModelRefSchema),
+});
+
+const ConfigSchema = z.looseObject({
+  agents: z.optional(
+    z.looseObject({
+      list: z.optional(z.array(z.unknown())),
+      entries: z.optional(z.record(z.string(), z.unknown())),
+      defaults: z.optional(z.looseObject({ imageGenerationModel: z.optional(ModelRefSchema) })),
+    }),
+  ),
+  models: z.optional(
+    z.looseObject({
+      providers: z.optional(z.record(z.string(), z.looseObject({ apiKey: z.optional(z.unknown()) }))),
+    }),
+  ),
+});
+
+export interface ImageModel {
+  primary: string | null;
+  fallbacks: string[];
+}
+
+export interface ConfiguredAgent {
+  id: string;
+  isDefault: boolean;
+  /** The `agentDir` override, resolved; null when the agent uses `<stateDir>/agents/<id>/agent`. */
+  agentDir: string | null;
+  imageGenerationModel: ImageModel | null;
+}
+
+export interface OpenClawConfig {
+  shape: 'list' | 'entries' | 'none';
+  agents: ConfiguredAgent[];
+  imageGenerationModel: ImageModel | null;
+  /** `models.providers.openai.apiKey` is set: image generation does not need the Codex token. */
+  openaiApiKeyInConfig: boolean;
+  warnings: string[];
+}
+
+export type ConfigRead =
+  | { ok: true; path: string; exists: boolean; config: OpenClawConfig }
+  | { ok: false; path: string; error: string };
+
+function toImageModel(ref: z.infer<typeof ModelRefSchema> | undefined): ImageModel | null {
+  if (ref === undefined) return null;
+  if (typeof ref === 'string') return { primary: ref.trim() || null, fallbacks: [] };
+  return { primary: ref.primary?.trim() || null, fallbacks: ref.fallbacks ?? [] };
+}
+
+function hasValue(value: unknown): boolean {
+  return (typeof value === 'string' && value.trim() !== '') || (value !== null && typeof value === 'object');
+}
+
+export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: true; config: OpenClawConfig } | { ok: false; error: string } {
+  const parsed = ConfigSchema.safeParse(data);
+  if (!parsed.success) return { ok: false, error: 'not an OpenClaw config (expected an object with "agents")' };
+  const agentsSection = parsed.data.agents;
+  const warnings: string[] = [];
+  const raw: Array<{ key: string; value: unknown; idFromKey?: string }> = [];
+  let shape: OpenClawConfig['shape'] = 'none';
+  if (agentsSection?.entries) {
+    shape = 'entries';
+    for (const [key, value] of Object.entries(agentsSection.entries)) raw.push({ key: `agents.entries.${key}`, value, idFromKey: key });
+  } else if (agentsSection?.list) {
+    shape = 'list';
+    agentsSection.list.forEach((value, index) => raw.push({ key: `agents.list[${index}]`, value }));
+  }
+
+  const agents: ConfiguredAgent[] = [];
+  for (const { key, value, idFromKey } of raw) {
+    const entry = AgentEntrySchema.safeParse(value);
+    if (!entry.success) {
+      warnings.push(`${key} is not an agent entry; skipped`);
+      continue;
+    }
+    const id = (entry.data.id ?? idFromKey ?? '').trim().toLowerCase();
+    if (!AGENT_ID_PATTERN.test(id)) {
+      warnings.push(`${key} has an invalid agent id; skipped`);
+      continue;
+    }
+    if (agents.some((agent) => agent.id === id)) continue;
+    agents.push({
+      id,
+      isDefault: entry.data.default === true,
+      agentDir: entry.data.agentDir?.trim() ? expandPath(entry.data.agentDir.trim(), env, stateDir) : null,
+      imageGenerationModel: toImageModel(entry.data.imageGenerationModel),
+    });
+  }
+  if (agents.length > 0 && !agents.some((agent) => agent.isDefault)) agents[0]!.isDefault = true;
+  for (const agent of agents.filter((a) => a.isDefault).slice(1)) agent.isDefault = false;
+
+  return {
+    ok: true,
+    config: {
+      shape,
+      agents,
+      imageGenerationModel: toImageModel(agentsSection?.defaults?.imageGenerationModel),
+      openaiApiKeyInConfig: hasValue(parsed.data.models?.providers?.openai?.apiKey),
+      warnings,
+    },
+  };
+}
+
+export function emptyConfig(): OpenClawConfig {
+  return { shape: 'none', agents: [], imageGenerationModel: null, openaiApiKeyInConfig: false, warnings: [] };
+}
+
+/**
+ * OpenClaw's config is JSON5. Plain JSON is a subset and what OpenClaw itself writes, and
+ * JSON.parse is many times faster than a JSON5 parser, so JSON5 is only the fallback.
+ */
+function parseJson5(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return JSON5.parse(text);
+  }
+}
+
+export function readConfig(path: string, env: Env, stateDir: string): ConfigRead {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, path, exists: false, config: emptyConfig() };
+    return { ok: false, path, error: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+  let data: unknown;
+  try {
+    data = parseJson5(text);
+  } catch (error) {
+    return { ok: false, path, error: `not valid JSON5 (${(error as Error).message})` };
+  }
+  const parsed = parseConfig(data, env, stateDir);
+  return parsed.ok ? { ok: true, path, exists: true, config: parsed.config } : { ok: false, path, error: parsed.error };
+}

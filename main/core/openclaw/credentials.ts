@@ -1,0 +1,86 @@
+// The shapes inside an OpenClaw auth store (../shared/openclaw-auth.md §2, §6).
+// Lenient on purpose: OpenClaw adds fields between releases, and every field we do not
+// know must survive a rewrite, so the schemas pass unknown keys through.
+import * as z from 'zod/mini';
+
+export const CredentialSchema = z.looseObject({
+  type: z.optional(z.string()),
+  /** Older stores say `mode` instead of `type`. */
+  mode: z.optional(z.string()),
+  provider: z.optional(z.string()),
+  access: z.optional(z.string()),
+  refresh: z.optional(z.string()),
+  expires: z.optional(z.unknown()),
+  accountId: z.optional(z.string()),
+  email: z.optional(z.string()),
+});
+export type RawCredential = z.infer<typeof CredentialSchema>;
+
+/** `{ version, profiles: { <profileId>: credential } }`, the JSON era's and the SQLite rows' shape. */
+export const StoreDocumentSchema = z.looseObject({
+  version: z.optional(z.unknown()),
+  profiles: z.record(z.string(), z.unknown()),
+});
+export type StoreDocument = z.infer<typeof StoreDocumentSchema>;
+
+/** The flat legacy `auth.json`: `{ "<provider>": credential }`. Read, never written. */
+export const LegacyDocumentSchema = z.record(z.string(), z.unknown());
+
+export type CredentialType = 'oauth' | 'token' | 'api_key' | 'unknown';
+
+export interface Credential {
+  profileId: string;
+  provider: string;
+  type: CredentialType;
+  access: string | null;
+  refresh: string | null;
+  /** Epoch ms; `null` when the store has none (OpenClaw's `missing`); 0 when unusable. */
+  expires: number | null;
+  accountId: string | null;
+  email: string | null;
+}
+
+export const CODEX_PROVIDERS = new Set(['openai-codex', 'openai']);
+/** The Codex CLI's own login as OpenClaw mirrors it: OpenClaw never writes it, neither do we. */
+export const CODEX_CLI_PROFILE_ID = 'openai-codex:codex-cli';
+
+function normalizeType(raw: RawCredential): CredentialType {
+  const type = raw.type ?? raw.mode;
+  if (type === 'oauth' || type === 'token' || type === 'api_key') return type;
+  if (type === 'apiKey') return 'api_key';
+  return 'unknown';
+}
+
+/**
+ * OpenClaw's reading of `expires`: absent → missing; a positive finite number → that;
+ * anything else (0, negative, a string, NaN) → 0, which no status treats as usable.
+ */
+export function normalizeExpires(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function text(value: string | undefined): string | null {
+  return value !== undefined && value !== '' ? value : null;
+}
+
+export function normalizeCredential(profileId: string, value: unknown): Credential | null {
+  const parsed = CredentialSchema.safeParse(value);
+  if (!parsed.success) return null;
+  const raw = parsed.data;
+  const provider = raw.provider ?? profileId.split(':')[0] ?? '';
+  return {
+    profileId,
+    provider,
+    type: normalizeType(raw),
+    access: text(raw.access),
+    refresh: text(raw.refresh),
+    expires: normalizeExpires(raw.expires),
+    accountId: text(raw.accountId),
+    email: text(raw.email),
+  };
+}
+
+export function isCodexOAuth(credential: Credential): boolean {
+  return credential.type === 'oauth' && CODEX_PROVIDERS.has(credential.provider);
+}

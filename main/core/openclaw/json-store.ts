@@ -1,0 +1,148 @@
+// JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
+// older flat `auth.json` (read, never written). ../shared/openclaw-auth.md §2.
+import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type Credential,
+  LegacyDocumentSchema,
+  normalizeCredential,
+  type StoreDocument,
+  StoreDocumentSchema,
+} from './credentials.ts';
+import { jsonStorePath, legacyStorePath } from './paths.ts';
+
+export type StoreKind = 'json' | 'legacy-json' | 'sqlite';
+
+export type StoreRead =
+  | { state: 'absent'; path: string }
+  | { state: 'unreadable'; path: string; kind: StoreKind; error: string }
+  | {
+      state: 'ok';
+      path: string;
+      kind: StoreKind;
+      credentials: Credential[];
+      /** Profile ids whose entries were not credentials OpenClaw could use (logged by key, never value). */
+      skipped: string[];
+    };
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  if (code === 'ELOOP') return 'symlink loop';
+  if (error instanceof SyntaxError) return `not valid JSON (${error.message.replace(/\s+/g, ' ')})`;
+  return code ?? (error instanceof Error ? error.message : String(error));
+}
+
+function credentialsOf(profiles: Record<string, unknown>): { credentials: Credential[]; skipped: string[] } {
+  const credentials: Credential[] = [];
+  const skipped: string[] = [];
+  for (const [profileId, value] of Object.entries(profiles)) {
+    const credential = normalizeCredential(profileId, value);
+    if (credential) credentials.push(credential);
+    else skipped.push(profileId);
+  }
+  return { credentials, skipped };
+}
+
+/** Parses a store document; the error text never quotes the document (it holds secrets). */
+export function parseStoreText(text: string): { ok: true; document: StoreDocument } | { ok: false; error: string } {
+  if (text.trim() === '') return { ok: false, error: 'empty file (0 bytes or whitespace)' };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: describe(error) };
+  }
+  const parsed = StoreDocumentSchema.safeParse(data);
+  if (!parsed.success) return { ok: false, error: 'not an auth store (no "profiles" object)' };
+  return { ok: true, document: parsed.data };
+}
+
+function readText(path: string): { ok: true; text: string } | { ok: false; absent: boolean; error: string } {
+  try {
+    return { ok: true, text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    const absent = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { ok: false, absent, error: describe(error) };
+  }
+}
+
+function readLegacy(agentDir: string): StoreRead {
+  const path = legacyStorePath(agentDir);
+  const read = readText(path);
+  if (!read.ok) return read.absent ? { state: 'absent', path } : { state: 'unreadable', path, kind: 'legacy-json', error: read.error };
+  let data: unknown;
+  try {
+    data = JSON.parse(read.text);
+  } catch (error) {
+    return { state: 'unreadable', path, kind: 'legacy-json', error: describe(error) };
+  }
+  const parsed = LegacyDocumentSchema.safeParse(data);
+  if (!parsed.success) return { state: 'unreadable', path, kind: 'legacy-json', error: 'not an auth store (expected an object of providers)' };
+  const profiles: Record<string, unknown> = {};
+  for (const [provider, credential] of Object.entries(parsed.data)) {
+    profiles[`${provider}:default`] =
+      credential !== null && typeof credential === 'object' ? { provider, ...credential } : credential;
+  }
+  return { state: 'ok', path, kind: 'legacy-json', ...credentialsOf(profiles) };
+}
+
+/** Reads an agent dir's JSON-era store: `auth-profiles.json`, else the legacy `auth.json`. */
+export function readJsonStore(agentDir: string): StoreRead {
+  const path = jsonStorePath(agentDir);
+  const read = readText(path);
+  if (!read.ok) {
+    if (!read.absent) return { state: 'unreadable', path, kind: 'json', error: read.error };
+    const legacy = readLegacy(agentDir);
+    return legacy.state === 'absent' ? { state: 'absent', path } : legacy;
+  }
+  const parsed = parseStoreText(read.text);
+  if (!parsed.ok) return { state: 'unreadable', path, kind: 'json', error: parsed.error };
+  return { state: 'ok', path, kind: 'json', ...credentialsOf(parsed.document.profiles) };
+}
+
+/** OpenClaw's own serialization, so a diff between its writes and ours is only the values. */
+export function serializeStore(document: StoreDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function fsyncDirectory(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Atomic replace: temp file + rename, mode 0600 from creation, the symlink followed to its
+ * target (as OpenClaw does), then the directory fsynced so the rename survives a crash.
+ */
+export async function writeStoreFile(path: string, document: StoreDocument): Promise<void> {
+  const target = realTarget(path);
+  const { default: writeFileAtomic } = await import('write-file-atomic'); // write paths only: keeps `status` lean
+  await writeFileAtomic(target, serializeStore(document), { mode: 0o600, fsync: true });
+  fsyncDirectory(dirname(target));
+}
+
+export function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+export function fileVersion(path: string): string | null {
+  try {
+    const stat = statSync(path);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}

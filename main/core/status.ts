@@ -1,0 +1,153 @@
+// (what was read, what AuthBar remembers, now) → the redacted status report. No I/O and no
+// clock: `now` is an argument, so every verdict is tested with explicit times.
+import type { AgentReport, AgentStatus, ProfileReport, ProfileStatus, StatusReport } from './api.ts';
+import { PROFILE_STATUSES } from './api.ts';
+import type { CredentialCopy, EffectiveProfile, Inventory } from './copies.ts';
+import { fixCommand, loginCommand } from './fixes.ts';
+import { imageGenerationFor } from './image-generation.ts';
+import type { Lineages } from './lineage.ts';
+import type { Scan } from './scan.ts';
+import type { Strandings } from './stranded.ts';
+
+/** OpenClaw's own `models status` warn window (`auth.oauth.warnAfterMs`). */
+export const DEFAULT_WARN_AFTER_MS = 24 * 60 * 60 * 1000;
+
+export interface StatusInputs {
+  scan: Scan;
+  inventory: Inventory;
+  lineages: Lineages;
+  strandings: Strandings;
+  /** Copy key → why the last refresh proved its refresh token dead (still the same token). */
+  needsLogin: ReadonlyMap<string, string>;
+  warnAfterMs: number;
+  now: number;
+  version: string;
+  warnings?: string[];
+}
+
+export function expiryStatus(expires: number | null, now: number, warnAfterMs: number): ProfileStatus {
+  if (expires === null) return 'missing';
+  if (expires <= now) return 'expired';
+  return expires - now < warnAfterMs ? 'expiring' : 'ok';
+}
+
+export function profileStatus(copy: CredentialCopy, needsLoginCause: string | undefined, now: number, warnAfterMs: number): ProfileStatus {
+  if (copy.fence === 'pending') return 'refreshing';
+  if (copy.fence === 'failed' || needsLoginCause !== undefined) return 'needs-login';
+  return expiryStatus(copy.credential.expires, now, warnAfterMs);
+}
+
+const severity = (status: ProfileStatus): number => PROFILE_STATUSES.indexOf(status);
+
+export function worstStatus(statuses: ProfileStatus[]): ProfileStatus | null {
+  return statuses.reduce<ProfileStatus | null>((worst, s) => (worst === null || severity(s) > severity(worst) ? s : worst), null);
+}
+
+/** Agent ids using each copy: its holder, and every agent whose effective profile it is. */
+function usersByCopy(inventory: Inventory): Map<string, Set<string>> {
+  const users = new Map<string, Set<string>>();
+  const add = (key: string, agentId: string) => {
+    let set = users.get(key);
+    if (!set) users.set(key, (set = new Set()));
+    set.add(agentId);
+  };
+  for (const copy of inventory.copies) add(copy.key, copy.holder);
+  for (const [agentId, profiles] of inventory.effective) for (const { copy } of profiles) add(copy.key, agentId);
+  return users;
+}
+
+function causeOf(copy: CredentialCopy, status: ProfileStatus, needsLoginCause: string | undefined): string | null {
+  if (copy.fence === 'failed') return 'OpenClaw\'s last refresh failed: sign in again';
+  if (copy.fence === 'pending') return 'OpenClaw is refreshing this token now';
+  if (needsLoginCause !== undefined) return `the refresh token was rejected (${needsLoginCause})`;
+  if (status === 'missing') return 'the store holds no expiry; OpenClaw refreshes it at next use';
+  return null;
+}
+
+function profileReport(agentId: string, profile: EffectiveProfile, inputs: StatusInputs, users: Map<string, Set<string>>): ProfileReport {
+  const { copy, source } = profile;
+  const needsLoginCause = inputs.needsLogin.get(copy.key);
+  const status = profileStatus(copy, needsLoginCause, inputs.now, inputs.warnAfterMs);
+  const stranding = inputs.strandings.get(copy.key) ?? null;
+  const sharedWith = new Set<string>();
+  for (const peer of inputs.lineages.byAccount.get(copy.key) ?? [copy]) {
+    for (const user of users.get(peer.key) ?? []) if (user !== agentId) sharedWith.add(user);
+  }
+  const expires = copy.credential.expires;
+  return {
+    profileId: copy.credential.profileId,
+    provider: copy.credential.provider,
+    source,
+    status,
+    expiresAt: expires,
+    remainingMs: expires === null ? null : expires - inputs.now,
+    jwtExpiresAt: copy.jwtExpiresAt,
+    email: copy.credential.email,
+    accountId: copy.accountId,
+    sharedWith: [...sharedWith].sort(),
+    newerCopyIn: stranding?.newest.holder ?? null,
+    stranded: stranding?.kind ?? null,
+    storePath: copy.storePath,
+    cause: causeOf(copy, status, needsLoginCause),
+    fix: fixCommand({ agentId, holder: copy.holder, provider: copy.credential.provider, status, stranded: stranding !== null }),
+  };
+}
+
+export function buildStatusReport(inputs: StatusInputs): StatusReport {
+  const { scan, inventory, now } = inputs;
+  const users = usersByCopy(inventory);
+  const config = scan.config.ok ? scan.config.config : null;
+  const agents: AgentReport[] = scan.agents.map((agent) => {
+    const profiles = (inventory.effective.get(agent.id) ?? []).map((p) => profileReport(agent.id, p, inputs, users));
+    const unreadable = agent.store.state === 'unreadable' ? agent.store : null;
+    const worst = worstStatus(profiles.map((p) => p.status));
+    const status: AgentStatus = unreadable ? 'unreadable' : (worst ?? 'no-codex-profile');
+    const provider = profiles[0]?.provider ?? 'openai-codex';
+    const report: AgentReport = {
+      id: agent.id,
+      host: 'local',
+      configured: agent.configured,
+      isDefault: agent.isDefault,
+      agentDir: agent.agentDir,
+      storePath: agent.store.path,
+      storeKind: agent.store.state === 'absent' ? 'json' : agent.store.kind,
+      status,
+      writable: true,
+      imageGeneration: imageGenerationFor(agent.id, config, profiles.length > 0, inventory.hasOpenAiApiKey.get(agent.id) ?? false),
+      profiles,
+      fix: unreadable
+        ? `repair or remove ${unreadable.path}, then run ${loginCommand(agent.id, provider)}`
+        : profiles.length === 0
+          ? loginCommand(agent.id, provider)
+          : (profiles.find((p) => p.fix !== null)?.fix ?? null),
+    };
+    if (unreadable) report.error = unreadable.error;
+    return report;
+  });
+  const report: StatusReport = {
+    version: inputs.version,
+    stateDir: scan.stateDir,
+    configPath: scan.config.path,
+    generatedAt: new Date(now).toISOString(),
+    warnAfterMs: inputs.warnAfterMs,
+    agents,
+    warnings: [...(config?.warnings ?? []), ...(inputs.warnings ?? [])],
+  };
+  if (!scan.config.ok) report.configError = scan.config.error;
+  return report;
+}
+
+/** `--check`: 1 when anything needs action now, 2 when something is about to, else 0. */
+export function checkExitCode(report: StatusReport): 0 | 1 | 2 {
+  let code: 0 | 1 | 2 = 0;
+  for (const agent of report.agents) {
+    if (!agent.configured) continue; // OpenClaw does not run it; shown apart, not alarming
+    if (agent.status === 'unreadable') return 1;
+    for (const profile of agent.profiles) {
+      if (['missing', 'expired', 'needs-login'].includes(profile.status)) return 1;
+      if (profile.status === 'expiring' || profile.stranded !== null) code = 2;
+    }
+  }
+  for (const host of report.hosts ?? []) if (!host.reachable) return 1;
+  return code;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 300_000,
+    // Child-process and lock-contention tests measure real concurrency: keep files apart.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
