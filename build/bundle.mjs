@@ -10,8 +10,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
 const at = (path) => join(root, path);
 
-// CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-const requireShim = "import { createRequire as __authbarCreateRequire } from 'node:module'; const require = __authbarCreateRequire(import.meta.url);";
+// CommonJS dependencies inside an ESM bundle still call require() for Node built-ins and
+// read __filename / __dirname (write-file-atomic names its temp files from __filename).
+const requireShim = [
+  "import { createRequire as __authbarCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __authbarFileURLToPath } from 'node:url';",
+  'const require = __authbarCreateRequire(import.meta.url);',
+  'const __filename = __authbarFileURLToPath(import.meta.url);',
+  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+].join(' ');
 
 rmSync(out, { recursive: true, force: true });
 

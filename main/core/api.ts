@@ -77,3 +77,40 @@ export const StatusReportSchema = z.strictObject({
   hosts: z.optional(z.array(HostReportSchema)),
 });
 export type StatusReport = z.infer<typeof StatusReportSchema>;
+
+export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'skipped', 'failed'] as const;
+export const FailureKindSchema = z.enum(['transient', 'needs-login', 'bad-response', 'unreadable', 'unwritable', 'busy']);
+export type FailureKindName = z.infer<typeof FailureKindSchema>;
+
+/** What happened to one requested profile in a refresh or a sync. */
+export const ProfileOutcomeSchema = z.strictObject({
+  agentId: z.string(),
+  host: z.string(),
+  profileId: z.string(),
+  outcome: z.enum(OUTCOMES),
+  failureKind: z.nullable(FailureKindSchema),
+  /** One line, never a token. */
+  cause: z.nullable(z.string()),
+  fix: z.nullable(z.string()),
+  expiresAt: z.nullable(z.number()),
+  /** Other agents whose copies were written with the same credential. */
+  syncedAgents: z.array(z.string()),
+  /** For `healed` and `synced`: the agent whose newer copy was used. */
+  source: z.nullable(z.string()),
+});
+export type ProfileOutcome = z.infer<typeof ProfileOutcomeSchema>;
+
+export const RefreshEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('started'), agentId: z.string(), host: z.string(), profileId: z.string() }),
+  z.strictObject({ type: z.literal('finished'), result: ProfileOutcomeSchema }),
+]);
+export type RefreshEvent = z.infer<typeof RefreshEventSchema>;
+
+export const RefreshReportSchema = z.strictObject({
+  version: z.string(),
+  generatedAt: z.string(),
+  /** Token endpoint requests this run made. */
+  requests: z.number(),
+  results: z.array(ProfileOutcomeSchema),
+});
+export type RefreshReport = z.infer<typeof RefreshReportSchema>;

@@ -9,6 +9,7 @@ import {
   type StoreDocument,
   StoreDocumentSchema,
 } from './credentials.ts';
+import { acquireLock, STORE_LOCK } from './lock.ts';
 import { jsonStorePath, legacyStorePath } from './paths.ts';
 
 export type StoreKind = 'json' | 'legacy-json' | 'sqlite';
@@ -88,18 +89,22 @@ function readLegacy(agentDir: string): StoreRead {
   return { state: 'ok', path, kind: 'legacy-json', ...credentialsOf(profiles) };
 }
 
+/** Reads one store file of a known kind (a re-read under a lock, say). */
+export function readStoreFile(path: string, kind: 'json' | 'legacy-json'): StoreRead {
+  if (kind === 'legacy-json') return readLegacy(dirname(path));
+  const read = readText(path);
+  if (!read.ok) return read.absent ? { state: 'absent', path } : { state: 'unreadable', path, kind, error: read.error };
+  const parsed = parseStoreText(read.text);
+  if (!parsed.ok) return { state: 'unreadable', path, kind, error: parsed.error };
+  return { state: 'ok', path, kind, ...credentialsOf(parsed.document.profiles) };
+}
+
 /** Reads an agent dir's JSON-era store: `auth-profiles.json`, else the legacy `auth.json`. */
 export function readJsonStore(agentDir: string): StoreRead {
-  const path = jsonStorePath(agentDir);
-  const read = readText(path);
-  if (!read.ok) {
-    if (!read.absent) return { state: 'unreadable', path, kind: 'json', error: read.error };
-    const legacy = readLegacy(agentDir);
-    return legacy.state === 'absent' ? { state: 'absent', path } : legacy;
-  }
-  const parsed = parseStoreText(read.text);
-  if (!parsed.ok) return { state: 'unreadable', path, kind: 'json', error: parsed.error };
-  return { state: 'ok', path, kind: 'json', ...credentialsOf(parsed.document.profiles) };
+  const read = readStoreFile(jsonStorePath(agentDir), 'json');
+  if (read.state !== 'absent') return read;
+  const legacy = readLegacy(agentDir);
+  return legacy.state === 'absent' ? read : legacy;
 }
 
 /** OpenClaw's own serialization, so a diff between its writes and ours is only the values. */
@@ -144,5 +149,55 @@ export function fileVersion(path: string): string | null {
     return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
   } catch {
     return null;
+  }
+}
+
+/** The credential fields a refresh or a sync replaces; everything else in the profile stays. */
+export interface CredentialFields {
+  access: string;
+  refresh: string;
+  expires: number;
+  accountId: string | null;
+  email?: string | null;
+}
+
+export type ReplaceResult =
+  | { result: 'written' }
+  /** The profile no longer holds the refresh token we expected: someone else wrote it. */
+  | { result: 'changed'; current: Credential | null }
+  | { result: 'unreadable'; error: string };
+
+/**
+ * Replaces one profile's credential in an auth-profiles.json, under OpenClaw's store lock:
+ * re-read under the lock, write only if the profile still holds `expectRefresh`, keep every
+ * other profile and unknown field, then an atomic write. A store that no longer parses is
+ * never written.
+ */
+export async function replaceCredential(
+  storePath: string,
+  profileId: string,
+  expectRefresh: string,
+  next: CredentialFields,
+): Promise<ReplaceResult> {
+  const lock = await acquireLock(storePath, { policy: STORE_LOCK });
+  try {
+    const read = readText(storePath);
+    if (!read.ok) return { result: 'unreadable', error: read.error };
+    const parsed = parseStoreText(read.text);
+    if (!parsed.ok) return { result: 'unreadable', error: parsed.error };
+    const document = parsed.document;
+    const profile = document.profiles[profileId];
+    const current = normalizeCredential(profileId, profile);
+    if (!current || current.refresh !== expectRefresh || !profile || typeof profile !== 'object') {
+      return { result: 'changed', current };
+    }
+    const updated: Record<string, unknown> = { ...(profile as Record<string, unknown>), access: next.access, refresh: next.refresh, expires: next.expires };
+    if (next.accountId) updated.accountId = next.accountId;
+    if (next.email) updated.email = next.email;
+    document.profiles[profileId] = updated;
+    await writeStoreFile(storePath, document);
+    return { result: 'written' };
+  } finally {
+    lock.release();
   }
 }

@@ -2,7 +2,8 @@
 // a lock on P is a file created with O_EXCL holding the owner's pid and creation time;
 // it is stale when that pid is gone, or older than the stale time, and may then be taken.
 import { randomUUID } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LockPolicy {
@@ -50,9 +51,13 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** The 2026.5.x format: `{ pid, createdAt }`, stale when the pid is dead or the lock too old. */
+/** A lock file nobody could parse this long after it was written was left empty by a crash. */
+const UNREADABLE_GRACE_MS = 2_000;
+
 export const PID_LOCK: LockFormat = {
   contents: () => ({ pid: process.pid, createdAt: new Date().toISOString() }),
   isStale(owner, mtimeMs, policy, now) {
+    if (owner === null && now - mtimeMs > UNREADABLE_GRACE_MS) return true;
     if (typeof owner?.pid === 'number' && !isProcessAlive(owner.pid)) return true;
     const created = typeof owner?.createdAt === 'string' ? Date.parse(owner.createdAt) : Number.NaN;
     const since = Number.isFinite(created) ? created : mtimeMs;
@@ -74,20 +79,29 @@ function readOwner(lockPath: string): { owner: LockOwner | null; mtimeMs: number
   }
 }
 
+/**
+ * Creates the lock with its contents in one step: write a private temp file, then hard-link
+ * it to the lock path (link fails if the lock exists, like O_EXCL). A crash can then never
+ * leave an empty lock file that others would have to wait out by age.
+ */
 function tryCreate(lockPath: string, contents: Record<string, unknown>): boolean {
-  let fd: number;
+  const temp = `${lockPath}.${process.pid}-${randomUUID()}.tmp`;
   try {
-    fd = openSync(lockPath, 'wx', 0o600);
+    writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(lockPath), { recursive: true }); // `<stateDir>/locks/oauth-refresh` on first use, as OpenClaw does
+    writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: 0o600, flag: 'wx' });
+  }
+  try {
+    linkSync(temp, lockPath);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
-  }
-  try {
-    writeSync(fd, JSON.stringify(contents, null, 2));
   } finally {
-    closeSync(fd);
+    rmSync(temp, { force: true });
   }
-  return true;
 }
 
 /**

@@ -1,0 +1,54 @@
+// `authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N]`
+import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
+import { formatRemaining } from '../core/format.ts';
+import { parse, UsageError } from './args.ts';
+import { failureLine, runWithAgents } from './outcomes.ts';
+
+const USAGE = 'authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N]';
+
+export function progressLine(result: ProfileOutcome, now: number): string {
+  const who = `${result.host === 'local' ? '' : `${result.host}:`}${result.agentId}`.padEnd(14);
+  const what = result.profileId.padEnd(24);
+  switch (result.outcome) {
+    case 'refreshed':
+    case 'adopted':
+    case 'healed':
+    case 'synced': {
+      const also = result.syncedAgents.length > 0 ? `; also wrote ${result.syncedAgents.join(', ')}` : '';
+      const from = result.source ? ` from ${result.source}` : '';
+      const expiry = result.expiresAt === null ? '' : `, expires ${formatRemaining(result.expiresAt - now)}`;
+      return `${who} ${what} ${result.outcome}${from}${expiry}${also}`;
+    }
+    case 'skipped':
+      return `${who} ${what} skipped: ${result.cause}`;
+    case 'failed':
+      return `${who} ${what} failed`;
+  }
+}
+
+export async function runRefresh(args: string[]): Promise<number> {
+  const { values } = parse('refresh', args, {
+    agent: { type: 'string', multiple: true, default: [] },
+    all: { type: 'boolean', default: false },
+    'if-needed': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
+  }, USAGE);
+  if (values.all === (values.agent.length > 0)) throw new UsageError(`refresh: name agents with --agent ID, or use --all. Usage: ${USAGE}`);
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError(`--concurrency "${values.concurrency}" is not a positive whole number`);
+
+  const { refreshAgents } = await import('../core/refresh/refresh-agents.ts');
+  const onEvent = (event: RefreshEvent) => {
+    if (event.type !== 'finished') return;
+    if (!values.json) process.stdout.write(`${progressLine(event.result, Date.now())}\n`);
+    if (event.result.outcome === 'failed') process.stderr.write(`${failureLine(event.result)}\n`);
+  };
+  return runWithAgents(() => refreshAgents({
+    env: process.env,
+    agents: values.all ? 'all' : values.agent,
+    ifNeeded: values['if-needed'],
+    concurrency,
+    onEvent,
+  }), values.json);
+}

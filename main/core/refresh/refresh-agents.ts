@@ -1,0 +1,181 @@
+// `authbar refresh` and the app's Refresh buttons: pick the requested agents' Codex
+// profiles, group them into token lineages (one request per lineage, never per copy), run
+// the lineages in parallel within a bound, and report one outcome per requested profile.
+import pLimit from 'p-limit';
+import type { ProfileOutcome, ProfileReport, RefreshEvent, RefreshReport } from '../api.ts';
+import { resolveAuthbarHome } from '../authbar/home.ts';
+import { fingerprint, updateMemory } from '../authbar/memory.ts';
+import type { CredentialCopy } from '../copies.ts';
+import { fixCommand, loginCommand } from '../fixes.ts';
+import { CODEX_CLI_PROFILE_ID } from '../openclaw/credentials.ts';
+import type { Env } from '../openclaw/paths.ts';
+import { readStatus, type StatusSnapshot } from '../read-status.ts';
+import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
+import { VERSION } from '../version.ts';
+import { type LineageResult, refreshLineage } from './refresh-lineage.ts';
+import { tokenEndpointFrom } from './token-client.ts';
+
+export const DEFAULT_CONCURRENCY = 4;
+
+export class UnknownAgentError extends Error {
+  override name = 'UnknownAgentError';
+}
+
+export interface RefreshOptions {
+  env: Env;
+  /** Agent ids, or every configured agent. */
+  agents: string[] | 'all';
+  /** Only profiles that are expiring, expired or have no expiry. */
+  ifNeeded?: boolean;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: RefreshEvent) => void;
+  now?: () => number;
+}
+
+interface Target {
+  agentId: string;
+  profile: ProfileReport;
+  copy: CredentialCopy;
+}
+
+const NEEDS_REFRESH = new Set(['expiring', 'expired', 'missing']);
+
+export function selectAgentIds(snapshot: StatusSnapshot, agents: string[] | 'all'): string[] {
+  const known = snapshot.report.agents;
+  if (agents === 'all') return known.filter((a) => a.configured).map((a) => a.id);
+  const ids = [...new Set(agents.map((id) => id.toLowerCase()))];
+  for (const id of ids) {
+    if (!known.some((a) => a.id === id)) {
+      throw new UnknownAgentError(`no agent "${id}" in ${snapshot.scan.stateDir} (agents: ${known.map((a) => a.id).join(', ') || 'none'}); run authbar status to list them`);
+    }
+  }
+  return ids;
+}
+
+function outcome(target: { agentId: string; profileId: string }, fields: Partial<ProfileOutcome> & Pick<ProfileOutcome, 'outcome'>): ProfileOutcome {
+  return {
+    agentId: target.agentId,
+    host: 'local',
+    profileId: target.profileId,
+    failureKind: null,
+    cause: null,
+    fix: null,
+    expiresAt: null,
+    syncedAgents: [],
+    source: null,
+    ...fields,
+  };
+}
+
+export function failureFix(kind: string, agentId: string, holder: string, provider: string): string {
+  if (kind === 'needs-login' || kind === 'bad-response') return loginCommand(holder, provider);
+  return `authbar refresh --agent ${agentId}`;
+}
+
+function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
+  const base = { agentId: target.agentId, profileId: target.profile.profileId };
+  const syncedAgents = [...new Set(result.written.filter((c) => c.key !== target.copy.key).map((c) => c.holder))].sort();
+  if (result.outcome === 'failed') {
+    return outcome(base, {
+      outcome: 'failed',
+      failureKind: result.kind,
+      cause: result.cause,
+      fix: failureFix(result.kind, target.agentId, target.copy.holder, target.copy.credential.provider),
+      syncedAgents,
+    });
+  }
+  return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents });
+}
+
+/** Which requested profiles to refresh, and the outcomes decided without any request. */
+function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): { targets: Target[]; decided: ProfileOutcome[] } {
+  const targets: Target[] = [];
+  const decided: ProfileOutcome[] = [];
+  for (const agentId of agentIds) {
+    const agent = snapshot.report.agents.find((a) => a.id === agentId)!;
+    const effective = snapshot.inventory.effective.get(agentId) ?? [];
+    if (agent.status === 'unreadable') {
+      decided.push(outcome({ agentId, profileId: '*' }, { outcome: 'failed', failureKind: 'unreadable', cause: `${agent.storePath}: ${agent.error}`, fix: agent.fix }));
+      continue;
+    }
+    if (effective.length === 0) {
+      decided.push(outcome({ agentId, profileId: '*' }, { outcome: 'skipped', cause: 'no Codex sign-in', fix: loginCommand(agentId, 'openai-codex') }));
+      continue;
+    }
+    for (const profile of agent.profiles) {
+      const copy = effective.find((p) => p.copy.credential.profileId === profile.profileId)!.copy;
+      const base = { agentId, profileId: profile.profileId };
+      if (ifNeeded && !NEEDS_REFRESH.has(profile.status) && profile.stranded === null) {
+        decided.push(outcome(base, { outcome: 'skipped', cause: `not needed (${profile.status})`, expiresAt: profile.expiresAt }));
+      } else if (profile.profileId === CODEX_CLI_PROFILE_ID) {
+        decided.push(outcome(base, { outcome: 'skipped', cause: 'the Codex CLI owns this sign-in; OpenClaw and AuthBar never write it (run codex login)' }));
+      } else if (profile.status === 'needs-login') {
+        decided.push(outcome(base, { outcome: 'failed', failureKind: 'needs-login', cause: profile.cause, fix: fixCommand({ agentId, holder: copy.holder, provider: profile.provider, status: 'needs-login', stranded: false }) }));
+      } else {
+        targets.push({ agentId, profile, copy });
+      }
+    }
+  }
+  return { targets, decided };
+}
+
+export async function refreshAgents(options: RefreshOptions): Promise<RefreshReport> {
+  const now = options.now ?? Date.now;
+  const endpoint = tokenEndpointFrom(options.env);
+  const snapshot = readStatus({ env: options.env, now: now() });
+  const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false);
+  for (const result of decided) options.onEvent?.({ type: 'finished', result });
+
+  // One job per token lineage: every copy holding the refresh token of any requested profile.
+  const jobs = new Map<CredentialCopy[], Target[]>();
+  for (const target of targets) {
+    const lineage = snapshot.lineages.byToken.get(target.copy.key) ?? [target.copy];
+    jobs.set(lineage, [...(jobs.get(lineage) ?? []), target]);
+  }
+  const memory = snapshot.memory;
+  const deadHashes = new Set(Object.values(memory.needsLogin).map((r) => r.refreshHash));
+  const isKnownDead = (refresh: string) => deadHashes.has(fingerprint(memory, refresh));
+  const peersOf = (lineage: CredentialCopy[]) =>
+    (snapshot.lineages.byAccount.get(lineage[0]!.key) ?? []).filter((c) => !lineage.includes(c) && c.credential.profileId !== CODEX_CLI_PROFILE_ID);
+
+  let requests = 0;
+  const dead: Array<{ lineage: CredentialCopy[]; cause: string }> = [];
+  const settled: CredentialCopy[] = [];
+  const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const results = await Promise.all(
+    [...jobs].map(([lineage, members]) =>
+      limit(async () => {
+        for (const t of members) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.profile.profileId });
+        const result = await refreshLineage(
+          { copies: lineage, peers: peersOf(lineage) },
+          { stateDir: snapshot.scan.stateDir, endpoint, now, warnAfterMs: DEFAULT_WARN_AFTER_MS, isKnownDead, signal: options.signal, onRequest: () => requests++ },
+        );
+        if (result.outcome === 'failed' && result.kind === 'needs-login') dead.push({ lineage, cause: result.cause });
+        else settled.push(...result.written);
+        return members.map((t) => {
+          const r = lineageOutcome(t, result);
+          options.onEvent?.({ type: 'finished', result: r });
+          return r;
+        });
+      }),
+    ),
+  );
+
+  await rememberOutcomes(options.env, dead, settled, now());
+  return { version: VERSION, generatedAt: new Date(now()).toISOString(), requests, results: [...decided, ...results.flat()] };
+}
+
+/** A dead refresh token is remembered (hashed) so `status` says needs-login until the store changes. */
+async function rememberOutcomes(env: Env, dead: Array<{ lineage: CredentialCopy[]; cause: string }>, settled: CredentialCopy[], at: number): Promise<void> {
+  if (dead.length === 0 && settled.length === 0) return;
+  await updateMemory(resolveAuthbarHome(env), (memory) => {
+    for (const { lineage, cause } of dead) {
+      for (const copy of lineage) {
+        if (copy.credential.refresh) memory.needsLogin[copy.key] = { refreshHash: fingerprint(memory, copy.credential.refresh), at, cause };
+      }
+    }
+    for (const copy of settled) delete memory.needsLogin[copy.key];
+    return true;
+  });
+}

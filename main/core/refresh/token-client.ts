@@ -1,0 +1,185 @@
+// The Codex OAuth token endpoint, refresh grant only (../shared/openclaw-auth.md §3).
+// One call rotates the refresh token: the old one is dead the moment the server answers,
+// so callers must write the answer to every copy that held the old one.
+import pRetry, { AbortError } from 'p-retry';
+import { EnvHttpProxyAgent, errors, request } from 'undici';
+import { readAccessTokenClaims } from '../jwt.ts';
+import type { Env } from '../openclaw/paths.ts';
+
+export const CODEX_TOKEN_URL = 'https://auth.openai.com/oauth/token';
+export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
+/** Well under OpenClaw's own 120 s per refresh call, and under its 180 s refresh-lock staleness. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TRIES = 3;
+
+export type FailureKind = 'transient' | 'needs-login' | 'bad-response';
+
+export interface RefreshFailure {
+  kind: FailureKind;
+  /** One line, never a token. */
+  cause: string;
+}
+
+export interface FreshTokens {
+  access: string;
+  refresh: string;
+  expires: number;
+  accountId: string | null;
+}
+
+export type TokenResult = { ok: true; tokens: FreshTokens } | { ok: false; failure: RefreshFailure };
+
+export interface TokenEndpoint {
+  url: string;
+  timeoutMs: number;
+  tries: number;
+  /** Backoff before the first retry; doubled each time, with jitter. */
+  minRetryDelayMs: number;
+}
+
+const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
+
+/**
+ * `AUTHBAR_TOKEN_URL` points AuthBar at another endpoint (tests, proxies): only https, or
+ * plain http on a loopback address, so a refresh token never crosses a network in clear.
+ */
+export function tokenEndpointFrom(env: Env): TokenEndpoint {
+  const raw = env.AUTHBAR_TOKEN_URL?.trim() || CODEX_TOKEN_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`AUTHBAR_TOKEN_URL "${raw}" is not a URL; unset it to use ${CODEX_TOKEN_URL}`);
+  }
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
+    throw new Error(`AUTHBAR_TOKEN_URL must be https:// or http:// on a loopback address, not ${url.protocol}//${url.host}; unset it to use ${CODEX_TOKEN_URL}`);
+  }
+  const timeout = Number(env.AUTHBAR_TOKEN_TIMEOUT_MS);
+  return {
+    url: url.toString(),
+    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
+    tries: DEFAULT_TRIES,
+    minRetryDelayMs: 500,
+  };
+}
+
+/** OAuth error codes and phrases that mean the refresh token itself is dead (OpenClaw's list, §3). */
+const DEAD_TOKEN = /invalid_grant|refresh_token_reused|refresh_token_invalidated|token_expired|invalid refresh token|revoked|sign(?:ing)? in again|log(?:ging)? in again/i;
+
+function errorCodeOf(body: unknown): string | null {
+  if (!body || typeof body !== 'object') return null;
+  const b = body as Record<string, unknown>;
+  const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : null;
+  for (const value of [b.code, nested?.code, typeof b.error === 'string' ? b.error : null, nested?.type]) {
+    if (typeof value === 'string' && /^[a-z_]{3,64}$/.test(value)) return value;
+  }
+  return null;
+}
+
+function describeBody(body: unknown): string {
+  if (!body || typeof body !== 'object') return '';
+  const b = body as Record<string, unknown>;
+  const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : null;
+  const text = [b.code, b.error, b.error_description, nested?.code, nested?.message].filter((v) => typeof v === 'string').join(' ');
+  return text;
+}
+
+/** Thrown inside the retry loop for failures worth another try. */
+class Transient extends Error {}
+
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+
+function networkCause(error: unknown, timeoutMs: number): string {
+  if (error instanceof errors.ConnectTimeoutError) return `could not connect within ${seconds(timeoutMs)}`;
+  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
+    return `no answer within ${seconds(timeoutMs)}`;
+  }
+  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the token endpoint\'s host could not be resolved';
+  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return 'the connection was closed before an answer';
+  return `network error (${code ?? (error as Error).message})`;
+}
+
+async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: EnvHttpProxyAgent, now: () => number): Promise<TokenResult> {
+  let response;
+  try {
+    response = await request(endpoint.url, {
+      method: 'POST',
+      dispatcher,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CODEX_CLIENT_ID }).toString(),
+    });
+  } catch (error) {
+    throw new Transient(networkCause(error, endpoint.timeoutMs));
+  }
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    throw new Transient(networkCause(error, endpoint.timeoutMs));
+  }
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: judged by status below
+  }
+  const status = response.statusCode;
+  if (status >= 500 || status === 429) throw new Transient(`HTTP ${status} from the token endpoint`);
+  if (status >= 400) {
+    const code = errorCodeOf(body);
+    const said = describeBody(body);
+    if (status === 401 || DEAD_TOKEN.test(said)) {
+      const reason = /refresh_token_reused|already been used/i.test(said) ? 'refresh_token_reused' : (code ?? `HTTP ${status}`);
+      return { ok: false, failure: { kind: 'needs-login', cause: reason } };
+    }
+    return { ok: false, failure: { kind: 'bad-response', cause: `HTTP ${status}${code ? ` ${code}` : ''} from the token endpoint` } };
+  }
+  const fields = body as { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown } | null;
+  if (
+    !fields ||
+    typeof fields.access_token !== 'string' || fields.access_token === '' ||
+    typeof fields.refresh_token !== 'string' || fields.refresh_token === '' ||
+    typeof fields.expires_in !== 'number' || !(fields.expires_in > 0)
+  ) {
+    return { ok: false, failure: { kind: 'bad-response', cause: body === null ? 'the token endpoint answered 200 with something that is not JSON' : 'the token endpoint answered 200 without access_token, refresh_token and expires_in' } };
+  }
+  return {
+    ok: true,
+    tokens: {
+      access: fields.access_token,
+      refresh: fields.refresh_token,
+      expires: now() + fields.expires_in * 1000,
+      accountId: readAccessTokenClaims(fields.access_token).accountId,
+    },
+  };
+}
+
+/**
+ * One refresh, retried with backoff and jitter on network errors, timeouts and 5xx (never
+ * on 4xx: presenting a rejected refresh token again only risks the whole token family).
+ */
+export async function exchangeRefreshToken(refreshToken: string, endpoint: TokenEndpoint, options: { signal?: AbortSignal; now?: () => number } = {}): Promise<TokenResult> {
+  const dispatcher = new EnvHttpProxyAgent({
+    connect: { timeout: endpoint.timeoutMs },
+    headersTimeout: endpoint.timeoutMs,
+    bodyTimeout: endpoint.timeoutMs,
+  });
+  try {
+    return await pRetry(() => attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now), {
+      retries: endpoint.tries - 1,
+      minTimeout: endpoint.minRetryDelayMs,
+      factor: 2,
+      randomize: true,
+      signal: options.signal,
+      shouldRetry: ({ error }) => error instanceof Transient,
+    });
+  } catch (error) {
+    if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${endpoint.tries} tries)` } };
+    if (error instanceof AbortError || options.signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
+    throw error;
+  } finally {
+    await dispatcher.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,206 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.ts';
+import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { codexCredential, secretsIn } from '../helpers/tokens.ts';
+
+const HOUR = 3_600_000;
+const PEER = join(import.meta.dirname, '../helpers/openclaw-peer.mjs');
+let server: TokenServer;
+let dirs: StateDir[] = [];
+let children: ChildProcess[] = [];
+beforeEach(async () => {
+  server = await startTokenServer();
+});
+afterEach(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  children = [];
+  await server.close();
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+
+function signIn(accountId: string, expiresInMs = 2 * HOUR) {
+  const issued = server.issue(accountId);
+  return codexCredential({ accountId, access: issued.access, refresh: issued.refresh, expiresInMs });
+}
+
+function state(options: Parameters<typeof makeStateDir>[0]): StateDir {
+  const d = makeStateDir(options);
+  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
+  dirs.push(d);
+  return d;
+}
+
+/** `lineages` sign-ins, each copied into `copies` agents: the usual hand-copied set-up. */
+function copiedSetup(lineages: number, copies: number) {
+  const agents = [];
+  for (let l = 0; l < lineages; l++) {
+    const cred = signIn(`acct-${l}`);
+    for (let c = 0; c < copies; c++) agents.push({ id: l === 0 && c === 0 ? 'main' : `a${l}-${c}`, store: storeDocument({ 'openai-codex:default': { ...cred } }) });
+  }
+  return state({ agents });
+}
+
+const refreshOf = (d: StateDir, id: string) => d.readStore(id).profiles['openai-codex:default'].refresh as string;
+
+describe('authbar refresh', () => {
+  it('prints a progress line per agent, exits 0, and with --json the report', async () => {
+    const d = copiedSetup(2, 2);
+    const result = await runCli(['refresh', '--all'], d.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(result.stdout).toMatch(/^main\s+openai-codex:default\s+refreshed, expires in 9d 23h; also wrote a0-1$/m);
+    const json = await runCli(['refresh', '--agent', 'a1-0', '--json'], d.env);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ requests: 1, results: [{ agentId: 'a1-0', outcome: 'refreshed', syncedAgents: ['a1-1'] }] });
+  });
+
+  it('prints one line per failure naming agent, profile, cause and the fix, and exits 1', async () => {
+    const dead = signIn('acct-dead');
+    server.live.delete(dead.refresh);
+    server.used.add(dead.refresh);
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-ok') }) }, { id: 'artist', store: storeDocument({ 'openai-codex:default': dead }) }] });
+    const result = await runCli(['refresh', '--all'], d.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('authbar: agent artist, profile openai-codex:default: needs-login: refresh_token_reused. Fix: openclaw models auth login --provider openai-codex --agent artist\n');
+    expect(result.stdout).toMatch(/^main\s+openai-codex:default\s+refreshed/m);
+    expect(result.stdout).toMatch(/^artist\s+openai-codex:default\s+failed$/m);
+    const status = await runCli(['status', '--check', '--agent', 'artist'], d.env);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain('sign in again');
+  });
+
+  it('explains usage mistakes and an endpoint it refuses in one line', async () => {
+    const d = copiedSetup(1, 1);
+    const neither = await runCli(['refresh'], d.env);
+    expect(neither.code).toBe(64);
+    expect(neither.stderr).toMatch(/^authbar: refresh: name agents with --agent ID, or use --all\. Usage: /);
+    const unknown = await runCli(['refresh', '--agent', 'nobody'], d.env);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('no agent "nobody"');
+    const insecure = await runCli(['refresh', '--all'], { ...d.env, AUTHBAR_TOKEN_URL: 'http://tokens.example.com/oauth/token' });
+    expect(insecure.code).toBe(1);
+    expect(insecure.stderr.trim().split('\n')).toHaveLength(1);
+    expect(insecure.stderr).toContain('AUTHBAR_TOKEN_URL must be https://');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('keeps every token out of stdout, stderr and AuthBar\'s memory', async () => {
+    const d = copiedSetup(2, 2);
+    const before = ['main', 'a0-1', 'a1-0', 'a1-1'].flatMap((id) => secretsIn(d.readStore(id)));
+    server.queue('500', '500', '500');
+    const outputs = [await runCli(['refresh', '--all'], d.env), await runCli(['refresh', '--all', '--json'], d.env)];
+    const after = ['main', 'a0-1', 'a1-0', 'a1-1'].flatMap((id) => secretsIn(d.readStore(id)));
+    const memory = existsSync(join(d.authbarHome, 'memory.json')) ? readFileSync(join(d.authbarHome, 'memory.json'), 'utf8') : '';
+    for (const secret of [...before, ...after]) {
+      for (const fragment of [secret, secret.slice(0, 12), secret.slice(-12)]) {
+        for (const o of outputs) {
+          expect(o.stdout).not.toContain(fragment);
+          expect(o.stderr).not.toContain(fragment);
+        }
+        expect(memory).not.toContain(fragment);
+      }
+    }
+  });
+});
+
+describe('authbar refresh beside other processes', () => {
+  it('two refresh --all at once plus a process holding a store lock: one request per lineage, every store ends newest', async () => {
+    const d = copiedSetup(4, 3);
+    const ids = Object.keys(JSON.parse(readFileSync(join(d.stateDir, 'openclaw.json'), 'utf8')).agents.list.reduce((o: Record<string, 1>, a: { id: string }) => ({ ...o, [a.id]: 1 }), {}));
+    // OpenClaw holds one agent's store lock for a while, as it does while writing.
+    const holder = spawn(process.execPath, [PEER, 'hold', d.storePath('a2-1'), '1200'], { stdio: 'ignore' });
+    children.push(holder);
+    while (!existsSync(`${d.storePath('a2-1')}.lock`)) await new Promise((r) => setTimeout(r, 10));
+    server.queue({ delayMs: 150 }, { delayMs: 150 });
+
+    const [first, second] = await Promise.all([runCli(['refresh', '--all', '--json'], d.env, { timeoutMs: 60_000 }), runCli(['refresh', '--all', '--json'], d.env, { timeoutMs: 60_000 })]);
+    expect(first.stderr + second.stderr).toBe('');
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(server.requests.map((r) => r.outcome).sort()).toEqual(['rotated', 'rotated', 'rotated', 'rotated']);
+    const outcomes = [...JSON.parse(first.stdout).results, ...JSON.parse(second.stdout).results].map((r: { outcome: string }) => r.outcome);
+    expect(outcomes.filter((o) => o === 'refreshed').length).toBeGreaterThanOrEqual(3);
+    expect(outcomes.every((o) => o === 'refreshed' || o === 'adopted')).toBe(true);
+    for (let l = 0; l < 4; l++) {
+      const copies = ids.filter((id) => id === 'main' ? l === 0 : id.startsWith(`a${l}-`));
+      const refreshes = new Set(copies.map((id) => refreshOf(d, id)));
+      expect(refreshes.size).toBe(1);
+      expect(server.live.has([...refreshes][0]!)).toBe(true);
+    }
+  });
+
+  it('takes over a stale refresh lock left by a dead process', async () => {
+    const d = copiedSetup(1, 2);
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.on('exit', r));
+    const { jsonEraRefreshLockTarget } = await import('../../main/core/openclaw/refresh-lock.ts');
+    const lockFile = `${jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', 'openai-codex:default')}.lock`;
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(d.stateDir, 'locks', 'oauth-refresh'), { recursive: true });
+    writeFileSync(lockFile, JSON.stringify({ pid: dead.pid, createdAt: new Date().toISOString() }, null, 2));
+    const started = Date.now();
+    const result = await runCli(['refresh', '--all'], d.env);
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('waits for a live refresh lock held by another process, then adopts or refreshes once', async () => {
+    const d = copiedSetup(1, 2);
+    const { jsonEraRefreshLockTarget } = await import('../../main/core/openclaw/refresh-lock.ts');
+    const target = jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', 'openai-codex:default');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(d.stateDir, 'locks', 'oauth-refresh'), { recursive: true });
+    const holder = spawn(process.execPath, [PEER, 'hold', target, '1500'], { stdio: 'ignore' });
+    children.push(holder);
+    while (!existsSync(`${target}.lock`)) await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    const result = await runCli(['refresh', '--all'], d.env);
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('crash safety', () => {
+  it('a refresh SIGKILLed at random points never leaves a store truncated, unparseable or not 0600', async () => {
+    const d = copiedSetup(1, 12);
+    const ids = ['main', ...Array.from({ length: 11 }, (_, i) => `a0-${i + 1}`)];
+    let lost = 0;
+    for (let round = 0; round < 25; round++) {
+      const child = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 30 + Math.random() * 120));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
+      for (const id of ids) {
+        const path = d.storePath(id);
+        const text = readFileSync(path, 'utf8');
+        expect(() => JSON.parse(text), `${id} after round ${round}`).not.toThrow();
+        expect(JSON.parse(text).profiles['openai-codex:default'].refresh).toMatch(/^rt_/);
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+      }
+      // Killed between the server's rotation and the first write, the new token is gone with the
+      // old one dead (OpenClaw has the same window). The user signs in again in main, as they would.
+      if (!ids.some((id) => server.live.has(refreshOf(d, id)))) {
+        lost++;
+        d.writeStore('main', storeDocument({ 'openai-codex:default': signIn('acct-0') }));
+      }
+    }
+    expect(lost).toBeLessThan(25);
+    // Afterwards one clean run brings every copy, including those a kill left behind, to one live credential.
+    const final = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
+    expect(final.code, final.stderr).toBe(0);
+    const refreshes = new Set(ids.map((id) => refreshOf(d, id)));
+    expect(refreshes.size).toBe(1);
+    expect(server.live.has([...refreshes][0]!)).toBe(true);
+    // Copies left behind by a kill were adopted, never presented.
+    expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
+  }, 120_000);
+});

@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquireLock, type LockPolicy, LockTimeoutError, STORE_LOCK } from '../../main/core/openclaw/lock.ts';
+
+const PEER = join(import.meta.dirname, '../helpers/openclaw-peer.mjs');
+let dir: string;
+let children: ChildProcess[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'authbar-lock-'));
+});
+afterEach(() => {
+  for (const c of children) c.kill('SIGKILL');
+  children = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Another process holds `<target>.lock` the way OpenClaw does; resolves once it does. */
+async function holdInAnotherProcess(target: string, ms: number): Promise<ChildProcess> {
+  const ready = join(dir, `ready-${Math.random()}`);
+  const child = spawn(process.execPath, [PEER, 'hold', target, String(ms), ready], { stdio: 'ignore' });
+  children.push(child);
+  while (!existsSync(ready)) await new Promise((r) => setTimeout(r, 10));
+  return child;
+}
+
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0']);
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
+
+const quick: LockPolicy = { staleMs: 30_000, retries: 3, minTimeoutMs: 20, maxTimeoutMs: 50 };
+
+describe('OpenClaw-compatible sidecar locks', () => {
+  it('creates `<target>.lock` holding {pid, createdAt} as 2-space JSON, and deletes it on release', async () => {
+    const target = join(dir, 'auth-profiles.json');
+    const lock = await acquireLock(target, { policy: STORE_LOCK });
+    const text = readFileSync(`${target}.lock`, 'utf8');
+    const owner = JSON.parse(text);
+    expect(text).toBe(JSON.stringify(owner, null, 2));
+    expect(owner.pid).toBe(process.pid);
+    expect(Math.abs(Date.parse(owner.createdAt) - Date.now())).toBeLessThan(5000);
+    lock.release();
+    expect(existsSync(`${target}.lock`)).toBe(false);
+  });
+
+  it('takes over a lock whose pid is dead', async () => {
+    const target = join(dir, 'store.json');
+    writeFileSync(`${target}.lock`, JSON.stringify({ pid: await deadPid(), createdAt: new Date().toISOString() }));
+    const started = Date.now();
+    const lock = await acquireLock(target, { policy: quick });
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(JSON.parse(readFileSync(`${target}.lock`, 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('takes over a lock older than its stale time even if the pid lives', async () => {
+    const target = join(dir, 'store.json');
+    writeFileSync(`${target}.lock`, JSON.stringify({ pid: process.ppid, createdAt: new Date(Date.now() - 31_000).toISOString() }));
+    const lock = await acquireLock(target, { policy: quick });
+    lock.release();
+  });
+
+  it('waits for a live lock held by another process, then takes it', async () => {
+    const target = join(dir, 'store.json');
+    const holder = await holdInAnotherProcess(target, 600);
+    let waited = false;
+    const started = Date.now();
+    const lock = await acquireLock(target, { policy: { ...quick, retries: 40 }, onWait: () => (waited = true) });
+    expect(waited).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(holder.exitCode ?? (await new Promise((r) => holder.on('exit', r)))).toBe(0);
+    lock.release();
+  });
+
+  it('gives up with a clear error once its retries are spent on a live lock', async () => {
+    const target = join(dir, 'store.json');
+    await holdInAnotherProcess(target, 10_000);
+    await expect(acquireLock(target, { policy: quick })).rejects.toBeInstanceOf(LockTimeoutError);
+    await expect(acquireLock(target, { policy: quick })).rejects.toThrow(/waiting for the lock .*store\.json\.lock, held by another process/);
+  });
+
+  it('hands a contended lock to exactly one of many waiters at a time', async () => {
+    const target = join(dir, 'store.json');
+    let inside = 0;
+    let maxInside = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      const lock = await acquireLock(target, { policy: { ...quick, retries: 100 } });
+      inside++;
+      maxInside = Math.max(maxInside, inside);
+      await new Promise((r) => setTimeout(r, 15));
+      inside--;
+      lock.release();
+    }));
+    expect(maxInside).toBe(1);
+  });
+});

@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RefreshEvent } from '../../main/core/api.ts';
+import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
+import { readStatus } from '../../main/core/read-status.ts';
+import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
+import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+
+const HOUR = 3_600_000;
+let server: TokenServer;
+let dirs: StateDir[] = [];
+beforeEach(async () => {
+  server = await startTokenServer();
+});
+afterEach(async () => {
+  await server.close();
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+
+/** A credential the token server knows, as a fresh sign-in would leave it. */
+function signIn(accountId: string, expiresInMs = 2 * HOUR, extra: Record<string, unknown> = {}) {
+  const issued = server.issue(accountId);
+  return codexCredential({ accountId, access: issued.access, refresh: issued.refresh, expiresInMs, email: `${accountId}@example.com`, extra });
+}
+
+function state(options: Parameters<typeof makeStateDir>[0]): StateDir & { env: Record<string, string> } {
+  const d = makeStateDir(options);
+  d.env.AUTHBAR_TOKEN_URL = server.url;
+  d.env.AUTHBAR_TOKEN_TIMEOUT_MS = '1500';
+  dirs.push(d);
+  return d;
+}
+
+const statusOf = (d: StateDir, id: string) => readStatus({ env: d.env }).report.agents.find((a) => a.id === id)!;
+
+describe('refreshAgents', () => {
+  it('refreshes once, writes atomically with 0600, keeps other profiles and unknown fields, and leaves auth-state.json alone', async () => {
+    const cred = signIn('acct-1', 2 * HOUR, { futureField: { keep: true } });
+    const other = { type: 'api_key', provider: 'anthropic', key: 'sk-ant', note: 'x' };
+    const authState = { version: 1, order: { 'openai-codex': ['openai-codex:default'] }, lastGood: {} };
+    const d = state({ agents: [{ id: 'main', store: { version: 1, profiles: { 'openai-codex:default': cred, 'anthropic:default': other }, extraTop: 7 }, authState }] });
+    const authStateBefore = readFileSync(join(d.agentDir('main'), 'auth-state.json'), 'utf8');
+
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.requests).toBe(1);
+    expect(report.results).toMatchObject([{ agentId: 'main', profileId: 'openai-codex:default', outcome: 'refreshed', syncedAgents: [] }]);
+
+    const store = d.readStore('main');
+    const next = store.profiles['openai-codex:default'];
+    expect(next.refresh).not.toBe(cred.refresh);
+    expect(server.live.has(next.refresh)).toBe(true);
+    expect(next.access).not.toBe(cred.access);
+    expect(next.expires).toBeGreaterThan(Date.now() + 9 * 86_400_000);
+    expect(next).toMatchObject({ accountId: 'acct-1', email: 'acct-1@example.com', futureField: { keep: true }, type: 'oauth', provider: 'openai-codex' });
+    expect(store.profiles['anthropic:default']).toEqual(other);
+    expect(store.extraTop).toBe(7);
+    expect(statSync(d.storePath('main')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(d.storePath('main'), 'utf8')).toBe(`${JSON.stringify(store, null, 2)}\n`);
+    expect(readFileSync(join(d.agentDir('main'), 'auth-state.json'), 'utf8')).toBe(authStateBefore);
+    expect(report.results[0]!.expiresAt).toBe(next.expires);
+    expect(statusOf(d, 'main').status).toBe('ok');
+  });
+
+  it('makes one request per lineage and writes the new credential into every copy, naming them', async () => {
+    const shared = signIn('acct-1');
+    const d = state({
+      agents: [
+        { id: 'main', store: storeDocument({ 'openai-codex:default': shared }) },
+        { id: 'artist', store: storeDocument({ 'openai-codex:default': { ...shared } }) },
+        { id: 'coder', store: storeDocument({ 'openai-codex:default': { ...shared } }) },
+        { id: 'ghost', configured: false, store: storeDocument({ 'openai-codex:default': { ...shared } }) },
+        { id: 'solo', store: storeDocument({ 'openai-codex:default': signIn('acct-2') }) },
+      ],
+    });
+    const events: RefreshEvent[] = [];
+    const report = await refreshAgents({ env: d.env, agents: ['artist', 'coder', 'solo'], onEvent: (e) => events.push(e) });
+    expect(report.requests).toBe(2);
+    const byAgent = Object.fromEntries(report.results.map((r) => [r.agentId, r]));
+    expect(byAgent.artist).toMatchObject({ outcome: 'refreshed', syncedAgents: ['coder', 'ghost', 'main'] });
+    expect(byAgent.coder).toMatchObject({ outcome: 'refreshed' });
+    expect(byAgent.solo).toMatchObject({ outcome: 'refreshed', syncedAgents: [] });
+    const refreshes = ['main', 'artist', 'coder', 'ghost'].map((id) => d.readStore(id).profiles['openai-codex:default'].refresh);
+    expect(new Set(refreshes).size).toBe(1);
+    expect(server.live.has(refreshes[0])).toBe(true);
+    expect(events.filter((e) => e.type === 'started').map((e) => e.type === 'started' && e.agentId).sort()).toEqual(['artist', 'coder', 'solo']);
+    expect(events.filter((e) => e.type === 'finished')).toHaveLength(3);
+  });
+
+  it('refreshes main\'s store for an agent that inherits, and everyone inheriting sees it', async () => {
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-1') }) }, { id: 'artist' }] });
+    const report = await refreshAgents({ env: d.env, agents: ['artist'] });
+    // The copy refreshed is main's own: nothing else to sync.
+    expect(report.results).toMatchObject([{ agentId: 'artist', outcome: 'refreshed', syncedAgents: [] }]);
+    expect(existsSync(d.storePath('artist'))).toBe(false);
+    expect(statusOf(d, 'artist').profiles[0]!.expiresAt).toBe(d.readStore('main').profiles['openai-codex:default'].expires);
+  });
+
+  it('with --if-needed touches only expiring, expired and expiry-less profiles', async () => {
+    const d = state({
+      agents: [
+        { id: 'main', store: storeDocument({ 'openai-codex:default': signIn('a', 3 * 86_400_000) }) },
+        { id: 'soon', store: storeDocument({ 'openai-codex:default': signIn('b', 2 * HOUR) }) },
+        { id: 'gone', store: storeDocument({ 'openai-codex:default': signIn('c', -HOUR) }) },
+        { id: 'noexp', store: storeDocument({ 'openai-codex:default': { ...signIn('d'), expires: undefined } }) },
+      ],
+    });
+    const report = await refreshAgents({ env: d.env, agents: 'all', ifNeeded: true });
+    expect(Object.fromEntries(report.results.map((r) => [r.agentId, r.outcome]))).toEqual({ main: 'skipped', soon: 'refreshed', gone: 'refreshed', noexp: 'refreshed' });
+    expect(report.requests).toBe(3);
+  });
+
+  it('adopts a credential another process wrote while it waited for the refresh lock, with no request', async () => {
+    const cred = signIn('acct-1');
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }, { id: 'copy', store: storeDocument({ 'openai-codex:default': { ...cred } }) }] });
+    // OpenClaw in agent main refreshes (holding the refresh lock for 700 ms) just as we start.
+    const peer = spawn(process.execPath, [join(import.meta.dirname, '../helpers/openclaw-peer.mjs'), 'refresh', d.stateDir, d.storePath('main'), 'openai-codex:default', server.url, '700']);
+    const peerDone = new Promise((resolve) => peer.on('exit', resolve));
+    const lockFile = `${jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', 'openai-codex:default')}.lock`;
+    while (!existsSync(lockFile)) await new Promise((r) => setTimeout(r, 10));
+
+    const report = await refreshAgents({ env: d.env, agents: ['copy'] });
+    await peerDone;
+    expect(report.requests).toBe(0);
+    expect(server.requests).toHaveLength(1); // the peer's only
+    expect(report.results).toMatchObject([{ agentId: 'copy', outcome: 'adopted' }]);
+    expect(d.readStore('copy').profiles['openai-codex:default'].refresh).toBe(d.readStore('main').profiles['openai-codex:default'].refresh);
+  });
+
+  it('on refresh_token_reused reports needs-login with the fix, records it, and status says so until the store changes', async () => {
+    const cred = signIn('acct-1');
+    server.used.add(cred.refresh);
+    server.live.delete(cred.refresh);
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
+    const before = readFileSync(d.storePath('main'), 'utf8');
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.results).toMatchObject([{
+      outcome: 'failed', failureKind: 'needs-login', cause: 'refresh_token_reused',
+      fix: 'openclaw models auth login --provider openai-codex --agent main',
+    }]);
+    expect(readFileSync(d.storePath('main'), 'utf8')).toBe(before);
+    expect(statusOf(d, 'main')).toMatchObject({ status: 'needs-login', fix: 'openclaw models auth login --provider openai-codex --agent main' });
+
+    // Presenting a dead token again gets nothing but risk: a second refresh makes no request.
+    const again = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(again.requests).toBe(0);
+    expect(again.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'needs-login' });
+
+    // A new sign-in (the store changes) clears it.
+    d.writeStore('main', storeDocument({ 'openai-codex:default': signIn('acct-1', 3 * 86_400_000) }));
+    expect(statusOf(d, 'main').status).toBe('ok');
+    const memory = readFileSync(join(d.authbarHome, 'memory.json'), 'utf8');
+    expect(memory).not.toContain(cred.refresh);
+    expect(memory).not.toContain(cred.refresh.slice(3, 20));
+  });
+
+  it('keeps the old credential on transient and bad-response failures', async () => {
+    const cred = signIn('acct-1');
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
+    const before = readFileSync(d.storePath('main'), 'utf8');
+    server.queue('500', 'close', '500');
+    const transient = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(transient.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'transient', fix: 'authbar refresh --agent main' });
+    expect(transient.requests).toBe(1);
+    expect(server.requests).toHaveLength(3);
+    server.queue('missing-fields');
+    const bad = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(bad.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'bad-response' });
+    expect(readFileSync(d.storePath('main'), 'utf8')).toBe(before);
+    expect(statusOf(d, 'main').status).toBe('expiring');
+  });
+
+  it('never writes a copy that stopped parsing meanwhile, and reports it', async () => {
+    const cred = signIn('acct-1');
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }, { id: 'b', store: storeDocument({ 'openai-codex:default': { ...cred } }) }] });
+    // The token server answers slowly; meanwhile b's store is damaged.
+    server.queue({ delayMs: 400 });
+    const running = refreshAgents({ env: d.env, agents: ['main'] });
+    await new Promise((r) => setTimeout(r, 150));
+    writeFileSync(d.storePath('b'), '{"version":1,"profiles":');
+    const report = await running;
+    expect(report.results[0]).toMatchObject({ outcome: 'refreshed', syncedAgents: [] });
+    expect(readFileSync(d.storePath('b'), 'utf8')).toBe('{"version":1,"profiles":');
+  });
+
+  it('reports unknown agents, unreadable stores and agents without a Codex sign-in', async () => {
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': signIn('a') }) }, { id: 'bad', store: 'nope' }, { id: 'none', store: storeDocument({}) }] });
+    await expect(refreshAgents({ env: d.env, agents: ['nobody'] })).rejects.toThrow(/no agent "nobody"/);
+    const report = await refreshAgents({ env: d.env, agents: ['bad'] });
+    expect(report.results).toMatchObject([{ agentId: 'bad', outcome: 'failed', failureKind: 'unreadable' }]);
+    expect(report.results[0]!.fix).toContain(d.storePath('bad'));
+    expect(report.requests).toBe(0);
+  });
+
+  it('never refreshes the Codex CLI\'s own profile', async () => {
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:codex-cli': signIn('a') }) }] });
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.results[0]).toMatchObject({ outcome: 'skipped' });
+    expect(report.requests).toBe(0);
+  });
+});

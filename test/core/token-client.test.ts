@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exchangeRefreshToken, type TokenEndpoint, tokenEndpointFrom } from '../../main/core/refresh/token-client.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+
+let server: TokenServer;
+beforeEach(async () => {
+  server = await startTokenServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const endpoint = (overrides: Partial<TokenEndpoint> = {}): TokenEndpoint => ({
+  url: server.url, timeoutMs: 2000, tries: 3, minRetryDelayMs: 20, ...overrides,
+});
+
+describe('tokenEndpointFrom', () => {
+  it('defaults to auth.openai.com and accepts https or loopback http overrides', () => {
+    expect(tokenEndpointFrom({}).url).toBe('https://auth.openai.com/oauth/token');
+    expect(tokenEndpointFrom({ AUTHBAR_TOKEN_URL: 'https://proxy.example/oauth/token' }).url).toBe('https://proxy.example/oauth/token');
+    expect(tokenEndpointFrom({ AUTHBAR_TOKEN_URL: 'http://127.0.0.1:9/oauth/token' }).url).toBe('http://127.0.0.1:9/oauth/token');
+    expect(tokenEndpointFrom({ AUTHBAR_TOKEN_URL: 'http://localhost:9/t' }).url).toBe('http://localhost:9/t');
+    expect(tokenEndpointFrom({ AUTHBAR_TOKEN_URL: 'http://[::1]:9/t' }).url).toBe('http://[::1]:9/t');
+    expect(tokenEndpointFrom({}).timeoutMs).toBe(30_000);
+  });
+
+  it('refuses plain http off loopback, other schemes and non-URLs', () => {
+    expect(() => tokenEndpointFrom({ AUTHBAR_TOKEN_URL: 'http://auth.example.com/oauth/token' })).toThrow(/must be https:\/\/ or http:\/\/ on a loopback address/);
+    expect(() => tokenEndpointFrom({ AUTHBAR_TOKEN_URL: 'http://127.0.0.1.evil.com/t' })).toThrow(/loopback/);
+    expect(() => tokenEndpointFrom({ AUTHBAR_TOKEN_URL: 'ftp://127.0.0.1/t' })).toThrow(/loopback/);
+    expect(() => tokenEndpointFrom({ AUTHBAR_TOKEN_URL: 'not a url' })).toThrow(/is not a URL/);
+  });
+});
+
+describe('exchangeRefreshToken against a real loopback endpoint', () => {
+  it('sends the refresh grant with Codex\'s client id and returns the rotated credential', async () => {
+    const issued = server.issue('acct-42');
+    const before = Date.now();
+    const result = await exchangeRefreshToken(issued.refresh, endpoint());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.tokens.refresh).not.toBe(issued.refresh);
+    expect(result.tokens.accountId).toBe('acct-42');
+    expect(result.tokens.expires).toBeGreaterThanOrEqual(before + server.expiresInSeconds * 1000);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatchObject({ grantType: 'refresh_token', clientId: 'app_EMoamEEZ73f0CkXaXp7hrann', refreshToken: issued.refresh, outcome: 'rotated' });
+  });
+
+  it('reports a reused refresh token as needs-login after one request, with no retry', async () => {
+    const issued = server.issue('acct-1');
+    await exchangeRefreshToken(issued.refresh, endpoint());
+    const again = await exchangeRefreshToken(issued.refresh, endpoint());
+    expect(again).toEqual({ ok: false, failure: { kind: 'needs-login', cause: 'refresh_token_reused' } });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('reports 401 and an unknown refresh token as needs-login', async () => {
+    server.queue('401');
+    expect(await exchangeRefreshToken('rt_x', endpoint())).toMatchObject({ ok: false, failure: { kind: 'needs-login' } });
+    expect(await exchangeRefreshToken('rt_unknown', endpoint())).toEqual({ ok: false, failure: { kind: 'needs-login', cause: 'invalid_grant' } });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('retries 5xx three times in all and then says transient', async () => {
+    const issued = server.issue('acct-1');
+    server.queue('500', '500', '500');
+    const result = await exchangeRefreshToken(issued.refresh, endpoint());
+    expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'HTTP 500 from the token endpoint (after 3 tries)' } });
+    expect(server.requests).toHaveLength(3);
+    expect(server.live.has(issued.refresh)).toBe(true);
+  });
+
+  it('recovers when a retry succeeds after a 500 and a closed socket', async () => {
+    const issued = server.issue('acct-1');
+    server.queue('500', 'close');
+    const result = await exchangeRefreshToken(issued.refresh, endpoint());
+    expect(result.ok).toBe(true);
+    expect(server.requests.map((r) => r.outcome)).toEqual(['500', 'close', 'rotated']);
+  });
+
+  it('times out a hanging endpoint within its bound and says transient', async () => {
+    server.queue('hang', 'hang', 'hang');
+    const started = Date.now();
+    const result = await exchangeRefreshToken('rt_x', endpoint({ timeoutMs: 300 }));
+    expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'no answer within 0.3 s (after 3 tries)' } });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('says bad-response for a 200 that is not JSON or lacks the fields, and does not retry', async () => {
+    server.queue('garbage');
+    expect(await exchangeRefreshToken('rt_x', endpoint())).toMatchObject({ ok: false, failure: { kind: 'bad-response', cause: expect.stringMatching(/not JSON/) } });
+    server.queue('missing-fields');
+    expect(await exchangeRefreshToken('rt_x', endpoint())).toMatchObject({ ok: false, failure: { kind: 'bad-response', cause: expect.stringMatching(/without access_token/) } });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('says transient when nothing listens', async () => {
+    const url = server.url;
+    await server.close();
+    const result = await exchangeRefreshToken('rt_x', { url, timeoutMs: 500, tries: 2, minRetryDelayMs: 10 });
+    expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'connection refused (after 2 tries)' } });
+    server = await startTokenServer();
+  });
+});

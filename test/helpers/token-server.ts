@@ -1,0 +1,158 @@
+// A real OAuth token endpoint on 127.0.0.1 that behaves like auth.openai.com's for the
+// refresh grant: it rotates refresh tokens (each is single-use), rejects a reused one
+// with `refresh_token_reused`, and can be told to fail in the ways the network does.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { accessToken, refreshToken } from './tokens.ts';
+
+export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
+
+/** How the next request is answered. */
+export type Behaviour =
+  | 'ok'
+  | '500'
+  | '401'
+  | 'hang'
+  | 'close'
+  | 'garbage'
+  | 'missing-fields'
+  | { delayMs: number };
+
+export interface Issued {
+  access: string;
+  refresh: string;
+  accountId: string;
+}
+
+export interface TokenRequest {
+  at: number;
+  grantType: string | null;
+  clientId: string | null;
+  refreshToken: string | null;
+  outcome: 'rotated' | 'reused' | 'unknown' | Exclude<Behaviour, 'ok' | { delayMs: number }>;
+}
+
+export interface TokenServer {
+  url: string;
+  /** Every request received, in order. */
+  requests: TokenRequest[];
+  /** Mint a live credential, as a fresh `openclaw models auth login` would. */
+  issue(accountId: string): Issued;
+  /** Answer the next requests this way, in order; then back to normal. */
+  queue(...behaviours: Behaviour[]): void;
+  /** Seconds until a newly issued access token expires. */
+  expiresInSeconds: number;
+  /** The refresh tokens that were rotated away (presenting one again is a reuse). */
+  used: Set<string>;
+  /** Lineage heads: refresh tokens that are currently valid. */
+  live: Map<string, string>;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  return body;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startTokenServer(): Promise<TokenServer> {
+  const live = new Map<string, string>(); // refresh token → account
+  const used = new Set<string>();
+  const behaviours: Behaviour[] = [];
+  const requests: TokenRequest[] = [];
+  const hanging = new Set<ServerResponse>();
+
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const form = new URLSearchParams(body);
+    const record: TokenRequest = {
+      at: Date.now(),
+      grantType: form.get('grant_type'),
+      clientId: form.get('client_id'),
+      refreshToken: form.get('refresh_token'),
+      outcome: 'unknown',
+    };
+    requests.push(record);
+    if (req.method !== 'POST' || req.url !== '/oauth/token') return json(res, 404, { error: 'not_found' });
+
+    const behaviour = behaviours.shift() ?? 'ok';
+    if (typeof behaviour === 'object') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    else if (behaviour !== 'ok') {
+      record.outcome = behaviour;
+      switch (behaviour) {
+        case '500':
+          return json(res, 500, { error: 'server_error' });
+        case '401':
+          return json(res, 401, { error: { message: 'Unauthorized', code: 'invalid_token' } });
+        case 'hang':
+          hanging.add(res);
+          return;
+        case 'close':
+          req.socket.destroy();
+          return;
+        case 'garbage':
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return res.end('<html>definitely not json');
+        case 'missing-fields':
+          return json(res, 200, { token_type: 'Bearer' });
+      }
+    }
+
+    const presented = record.refreshToken ?? '';
+    if (record.grantType !== 'refresh_token' || record.clientId !== CODEX_CLIENT_ID) {
+      return json(res, 400, { error: 'invalid_request', error_description: 'unsupported grant or client' });
+    }
+    if (used.has(presented)) {
+      record.outcome = 'reused';
+      return json(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'Your refresh token has already been used to generate a new access token. Please try signing in again.',
+        code: 'refresh_token_reused',
+      });
+    }
+    const accountId = live.get(presented);
+    if (accountId === undefined) return json(res, 400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
+    live.delete(presented);
+    used.add(presented);
+    record.outcome = 'rotated';
+    const next = mint(accountId);
+    json(res, 200, {
+      access_token: next.access,
+      refresh_token: next.refresh,
+      id_token: next.access,
+      expires_in: api.expiresInSeconds,
+      token_type: 'Bearer',
+    });
+  });
+
+  const mint = (accountId: string): Issued => {
+    const issued = { access: accessToken(accountId, Date.now() + api.expiresInSeconds * 1000), refresh: refreshToken(), accountId };
+    live.set(issued.refresh, accountId);
+    return issued;
+  };
+
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const api: TokenServer = {
+    url: `http://127.0.0.1:${port}/oauth/token`,
+    requests,
+    issue: mint,
+    queue: (...b) => behaviours.push(...b),
+    expiresInSeconds: 10 * 86_400,
+    used,
+    live,
+    async close() {
+      for (const res of hanging) res.socket?.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return api;
+}
