@@ -190,7 +190,7 @@ describe('crash safety', () => {
       // old one dead (OpenClaw has the same window). The user signs in again in main, as they would.
       if (!ids.some((id) => server.live.has(refreshOf(d, id)))) {
         lost++;
-        d.writeStore('main', storeDocument({ 'openai-codex:default': signIn('acct-0') }));
+        d.writeStore('main', storeDocument({ 'openai-codex:default': signIn('acct-0', server.expiresInSeconds * 1000) }));
       }
     }
     expect(lost).toBeLessThan(25);
