@@ -5,8 +5,8 @@
 // into a cache folder and runs that instead. Written for Node 18+, no dependencies.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const MINIMUM = [22, 13];
 const FETCHED_VERSION = '24.21.0';
@@ -23,8 +23,9 @@ function registryPackageName() {
 }
 
 function fetchedNodeBinary() {
-  const root = process.env.AUTHBAR_NODE_CACHE
-    ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'authbar-node');
+  // Outside node_modules, so `npm ci` does not throw it away.
+  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const root = process.env.AUTHBAR_NODE_CACHE || join(cacheHome, 'authbar-node');
   const home = join(root, `${registryPackageName()}-${FETCHED_VERSION}`);
   const binary = process.platform === 'win32' ? join(home, 'bin', 'node.exe') : join(home, 'bin', 'node');
   if (existsSync(binary)) return binary;

@@ -42,8 +42,8 @@ export interface Inventory {
   copies: CredentialCopy[];
   /** Agent id → the Codex profiles OpenClaw would use for it. */
   effective: Map<string, EffectiveProfile[]>;
-  /** Agent id → it has an OpenAI API-key profile (image generation then needs no Codex token). */
-  hasOpenAiApiKey: Map<string, boolean>;
+  /** Agent id → its effective store holds an `openai-codex` profile of any type (image generation's Codex path). */
+  hasAnyCodexProfile: Map<string, boolean>;
 }
 
 export function copyKey(storePath: string, profileId: string): string {
@@ -68,23 +68,47 @@ function copiesOf(read: StoreRead, holder: string, holderConfigured: boolean): C
   });
 }
 
-function hasApiKey(read: StoreRead): boolean {
-  return read.state === 'ok' && read.credentials.some((c) => c.provider === 'openai' && c.type === 'api_key');
+function hasCodexProfile(read: StoreRead): boolean {
+  return read.state === 'ok' && read.credentials.some((c) => c.provider === 'openai-codex');
 }
 
-export function buildInventory(scan: Scan): Inventory {
+const USABLE_MARGIN_MS = 5 * 60_000;
+
+function identity(copy: CredentialCopy): string | null {
+  return copy.accountId ?? copy.credential.email;
+}
+
+/**
+ * OpenClaw 2026.5.7 (`reconcileMainStoreOAuthProfileDrift`, observed): an agent's own
+ * `<provider>:default` OAuth profile is hidden when main holds a usable, newer profile of the
+ * same identity under another id; main's `:default` (if any) shows instead.
+ */
+function hiddenByMainDrift(own: CredentialCopy, mainCopies: CredentialCopy[], now: number): boolean {
+  const { provider, profileId, expires } = own.credential;
+  if (profileId !== `${provider}:default`) return false;
+  return mainCopies.some((m) =>
+    m.credential.provider === provider &&
+    m.credential.profileId !== profileId &&
+    m.credential.access !== null &&
+    (m.credential.expires ?? 0) > now + USABLE_MARGIN_MS &&
+    (identity(own) === null || identity(own) === identity(m)) &&
+    (m.credential.expires ?? 0) > (expires ?? 0));
+}
+
+export function buildInventory(scan: Scan, now: number): Inventory {
   const mainHolder = scan.agents.find((agent) => agent.agentDir === scan.mainAgentDir);
   const mainCopies = copiesOf(scan.mainStore, mainHolder?.id ?? MAIN_AGENT_ID, mainHolder?.configured ?? true);
   const copies: CredentialCopy[] = [...mainCopies];
   const effective = new Map<string, EffectiveProfile[]>();
-  const hasOpenAiApiKey = new Map<string, boolean>();
+  const hasAnyCodexProfile = new Map<string, boolean>();
 
   for (const agent of scan.agents) {
     const usesMainStore = agent.agentDir === scan.mainAgentDir;
     const own = usesMainStore ? mainCopies : copiesOf(agent.store, agent.id, agent.configured);
     if (!usesMainStore) copies.push(...own);
-    const ownIds = new Set(own.map((copy) => copy.credential.profileId));
-    const profiles: EffectiveProfile[] = own.map((copy) => ({ copy, source: 'own' }));
+    const shown = usesMainStore || !agent.configured ? own : own.filter((copy) => !hiddenByMainDrift(copy, mainCopies, now));
+    const ownIds = new Set(shown.map((copy) => copy.credential.profileId));
+    const profiles: EffectiveProfile[] = shown.map((copy) => ({ copy, source: 'own' }));
     // A directory-only agent is not run by OpenClaw: only its own copies matter.
     if (!usesMainStore && agent.configured) {
       for (const copy of mainCopies) {
@@ -92,7 +116,7 @@ export function buildInventory(scan: Scan): Inventory {
       }
     }
     effective.set(agent.id, profiles);
-    hasOpenAiApiKey.set(agent.id, hasApiKey(agent.store) || hasApiKey(scan.mainStore));
+    hasAnyCodexProfile.set(agent.id, hasCodexProfile(agent.store) || (agent.configured && hasCodexProfile(scan.mainStore)));
   }
-  return { copies, effective, hasOpenAiApiKey };
+  return { copies, effective, hasAnyCodexProfile };
 }

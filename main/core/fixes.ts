@@ -2,10 +2,15 @@
 // "Copy fix command" and every error line say the same thing.
 import type { ProfileStatus } from './api.ts';
 
-/** OpenClaw's provider id for Codex OAuth: `openai-codex` (2026.5.x), `openai` (2026.9.x). */
+/**
+ * The sign-in command for one agent. `--agent` belongs to `models auth`, not to `login`:
+ * OpenClaw 2026.5.7 rejects `models auth login --agent X` with "unknown option '--agent'"
+ * (observed), so this is the form that works. The provider id for Codex OAuth is
+ * `openai-codex` up to 2026.6, `openai` from 2026.9.
+ */
 export function loginCommand(agentId: string, provider: string): string {
   const id = provider === 'openai' ? 'openai' : 'openai-codex';
-  return `openclaw models auth login --provider ${id} --agent ${agentId}`;
+  return `openclaw models auth --agent ${agentId} login --provider ${id}`;
 }
 
 export interface FixFacts {

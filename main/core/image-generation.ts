@@ -1,7 +1,9 @@
-// Whether an agent's image generation rides on its Codex token (../shared/openclaw-auth.md
-// §5): an `openai/gpt-image-*` model, no OpenAI API key to use instead, and a Codex OAuth
-// profile. Then an expired Codex token is exactly what makes `image_generate` fail with
-// `No API key found for provider "openai-codex"` (2026.5.7).
+// Whether an agent's image generation rides on its Codex token. OpenClaw 2026.5.7 takes
+// the Codex path for `openai/gpt-image-*` whenever the agent's effective store holds any
+// `openai-codex` profile and the config does not send OpenAI requests directly; an OpenAI
+// API key in the store or in OPENAI_API_KEY does not change that (observed). On that path
+// an expired Codex token whose refresh fails is exactly what surfaces as
+// `No API key found for provider "openai-codex"`.
 import type { OpenClawConfig } from './openclaw/config.ts';
 
 export interface ImageGeneration {
@@ -14,13 +16,11 @@ const OPENAI_IMAGE_MODEL = /^openai\/gpt-image-/;
 export function imageGenerationFor(
   agentId: string,
   config: OpenClawConfig | null,
-  hasCodexProfile: boolean,
-  hasOpenAiApiKeyProfile: boolean,
+  hasCodexOAuth: boolean,
+  hasAnyCodexProfile: boolean,
 ): ImageGeneration {
   const own = config?.agents.find((agent) => agent.id === agentId)?.imageGenerationModel ?? null;
-  const model = own ?? config?.imageGenerationModel ?? null;
-  const primary = model?.primary ?? null;
-  const usesOpenAi = primary !== null && OPENAI_IMAGE_MODEL.test(primary);
-  const hasApiKey = hasOpenAiApiKeyProfile || (config?.openaiApiKeyInConfig ?? false);
-  return { model: primary, dependsOnCodex: usesOpenAi && !hasApiKey && hasCodexProfile };
+  const primary = (own ?? config?.imageGenerationModel ?? null)?.primary ?? null;
+  const codexPath = hasAnyCodexProfile && !(config?.directOpenAi ?? false);
+  return { model: primary, dependsOnCodex: primary !== null && OPENAI_IMAGE_MODEL.test(primary) && codexPath && hasCodexOAuth };
 }

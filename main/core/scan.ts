@@ -31,7 +31,7 @@ export function scanOpenClaw({ env, readStore = readJsonStore }: ScanOptions): S
   const stateDir = resolveStateDir(env);
   const config = readConfig(resolveConfigPath(stateDir, env), env, stateDir);
   // No state dir at all: nothing is installed here, so there are no agents (not an implicit main).
-  const agents = existsSync(stateDir) ? listAgents(stateDir, env, config.ok ? config.config : emptyConfig()) : [];
+  const agents = existsSync(stateDir) ? listAgents(stateDir, config.ok ? config.config : emptyConfig()) : [];
   const reads = new Map<string, StoreRead>();
   const readOnce = (dir: string): StoreRead => {
     let read = reads.get(dir);

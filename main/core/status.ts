@@ -25,10 +25,14 @@ export interface StatusInputs {
   warnings?: string[];
 }
 
+/** OpenClaw refreshes by itself inside the last 5 minutes, so it never calls less than that "ok". */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
 export function expiryStatus(expires: number | null, now: number, warnAfterMs: number): ProfileStatus {
   if (expires === null) return 'missing';
-  if (expires <= now) return 'expired';
-  return expires - now < warnAfterMs ? 'expiring' : 'ok';
+  const remaining = expires - now;
+  if (remaining <= 0) return 'expired';
+  return remaining <= Math.max(warnAfterMs, REFRESH_MARGIN_MS) ? 'expiring' : 'ok';
 }
 
 export function profileStatus(copy: CredentialCopy, needsLoginCause: string | undefined, now: number, warnAfterMs: number): ProfileStatus {
@@ -113,7 +117,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       storeKind: agent.store.state === 'absent' ? 'json' : agent.store.kind,
       status,
       writable: true,
-      imageGeneration: imageGenerationFor(agent.id, config, profiles.length > 0, inventory.hasOpenAiApiKey.get(agent.id) ?? false),
+      imageGeneration: imageGenerationFor(agent.id, config, profiles.length > 0, inventory.hasAnyCodexProfile.get(agent.id) ?? false),
       profiles,
       fix: unreadable
         ? `repair or remove ${unreadable.path}, then run ${loginCommand(agent.id, provider)}`

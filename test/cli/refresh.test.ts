@@ -69,7 +69,7 @@ describe('authbar refresh', () => {
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-ok') }) }, { id: 'artist', store: storeDocument({ 'openai-codex:default': dead }) }] });
     const result = await runCli(['refresh', '--all'], d.env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('authbar: agent artist, profile openai-codex:default: needs-login: refresh_token_reused. Fix: openclaw models auth login --provider openai-codex --agent artist\n');
+    expect(result.stderr).toBe('authbar: agent artist, profile openai-codex:default: needs-login: refresh_token_reused. Fix: openclaw models auth --agent artist login --provider openai-codex\n');
     expect(result.stdout).toMatch(/^main\s+openai-codex:default\s+refreshed/m);
     expect(result.stdout).toMatch(/^artist\s+openai-codex:default\s+failed$/m);
     const status = await runCli(['status', '--check', '--agent', 'artist'], d.env);

@@ -115,7 +115,7 @@ describe('authbar status (table)', () => {
     expect(result.stdout).toMatch(/leftover\s+openai-codex:default/);
     expect(result.stdout).toContain('agent artist, profile openai-codex:default: expired (2h ago). Fix: authbar refresh --agent artist');
     expect(result.stdout).toContain(`agent broken: ${d.storePath('broken')}: not valid JSON`);
-    expect(result.stdout).toContain('openclaw models auth login --provider openai-codex --agent broken');
+    expect(result.stdout).toContain('openclaw models auth --agent broken login --provider openai-codex');
   });
 
   it('names the directory it searched and how to point elsewhere when there are no agents', async () => {

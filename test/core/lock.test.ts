@@ -32,7 +32,7 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-const quick: LockPolicy = { staleMs: 30_000, retries: 3, minTimeoutMs: 20, maxTimeoutMs: 50 };
+const quick: LockPolicy = { staleMs: 30_000, liveStaleMs: 30_000, retries: 3, minTimeoutMs: 20, maxTimeoutMs: 50 };
 
 describe('OpenClaw-compatible sidecar locks', () => {
   it('creates `<target>.lock` holding {pid, createdAt} as 2-space JSON, and deletes it on release', async () => {

@@ -107,14 +107,16 @@ describe('agents and inheritance', () => {
     expect(r.agents.map((a) => [a.id, a.configured])).toEqual([['main', true]]);
   });
 
-  it('lower-cases configured ids and takes OPENCLAW_AGENT_DIR as main\'s store', () => {
+  it('normalizes configured ids and takes OPENCLAW_AGENT_DIR as the store others inherit from', () => {
     const d = state({ agents: [{ id: 'main' }, { id: 'other' }], configText: '{ agents: { list: [ { id: "MAIN" }, { id: "Other" } ] } }' });
     const elsewhere = join(d.root, 'main-elsewhere');
     mkdirSync(elsewhere, { recursive: true });
     writeFileSync(join(elsewhere, 'auth-profiles.json'), JSON.stringify(storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-env' }, NOW) })));
     const r = report(d, { env: { OPENCLAW_AGENT_DIR: elsewhere } });
     expect(r.agents.map((a) => a.id)).toEqual(['main', 'other']);
-    expect(agent(r, 'main').agentDir).toBe(elsewhere);
+    // 2026.5.7: the variable moves the inherited store only; agent main keeps its own dir.
+    expect(agent(r, 'main').agentDir).toBe(d.agentDir('main'));
+    expect(agent(r, 'main').profiles[0]).toMatchObject({ source: 'main', accountId: 'acct-env' });
     expect(agent(r, 'other').profiles[0]).toMatchObject({ source: 'main', accountId: 'acct-env' });
   });
 
@@ -164,7 +166,7 @@ describe('unreadable stores', () => {
       expect(broken.error).toBeTruthy();
       expect(broken.error).not.toContain('eyJ');
       expect(broken.fix).toContain(d.storePath('broken'));
-      expect(broken.fix).toContain('openclaw models auth login --provider openai-codex --agent broken');
+      expect(broken.fix).toContain('openclaw models auth --agent broken login --provider openai-codex');
       expect(agent(r, 'fine').status).toBe('ok');
       expect(agent(r, 'main').status).toBe('ok');
     });
@@ -217,7 +219,8 @@ describe('store shapes', () => {
 });
 
 describe('image generation and shared sign-ins', () => {
-  it('says image generation depends on the Codex token only for gpt-image models without an OpenAI API key', () => {
+  it('says image generation rides on the Codex token for gpt-image models, even beside an OpenAI key in the store', () => {
+    // 2026.5.7 takes the Codex path whenever a Codex profile is there: a store key does not help (observed).
     const d = state({
       imageGenerationModel: 'openai/gpt-image-2',
       agents: [
@@ -227,13 +230,22 @@ describe('image generation and shared sign-ins', () => {
     });
     const r = report(d);
     expect(agent(r, 'main').imageGeneration).toEqual({ model: 'openai/gpt-image-2', dependsOnCodex: true });
-    expect(agent(r, 'keyed').imageGeneration).toEqual({ model: 'openai/gpt-image-2', dependsOnCodex: false });
+    expect(agent(r, 'keyed').imageGeneration).toEqual({ model: 'openai/gpt-image-2', dependsOnCodex: true });
   });
 
-  it('does not depend on Codex when config carries an OpenAI API key or the model is not OpenAI\'s', () => {
+  it('does not depend on Codex when the config sends OpenAI requests directly, or the model is not OpenAI\'s', () => {
     const agents = [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({}, NOW) }) }];
-    const keyed = state({ agents, imageGenerationModel: 'openai/gpt-image-2', config: { models: { providers: { openai: { apiKey: 'sk-config' } } } } });
-    expect(agent(report(keyed), 'main').imageGeneration.dependsOnCodex).toBe(false);
+    const direct: Array<Record<string, unknown>> = [
+      { models: { providers: { openai: { apiKey: 'sk-config' } } } },
+      { models: { providers: { openai: { baseUrl: 'https://gateway.example/v1' } } } },
+      { models: { providers: { openai: { authHeader: false } } } },
+      { auth: { profiles: { 'openai:default': { provider: 'openai', mode: 'api_key' } } } },
+    ];
+    for (const config of direct) {
+      expect(agent(report(state({ agents, imageGenerationModel: 'openai/gpt-image-2', config })), 'main').imageGeneration.dependsOnCodex, JSON.stringify(config)).toBe(false);
+    }
+    const publicBase = state({ agents, imageGenerationModel: 'openai/gpt-image-2', config: { models: { providers: { openai: { baseUrl: 'https://api.openai.com/v1' } } } } });
+    expect(agent(report(publicBase), 'main').imageGeneration.dependsOnCodex).toBe(true);
     const other = state({ agents, imageGenerationModel: 'google/imagen-4' });
     expect(agent(report(other), 'main').imageGeneration).toEqual({ model: 'google/imagen-4', dependsOnCodex: false });
   });

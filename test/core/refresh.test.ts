@@ -140,10 +140,10 @@ describe('refreshAgents', () => {
     const report = await refreshAgents({ env: d.env, agents: ['main'] });
     expect(report.results).toMatchObject([{
       outcome: 'failed', failureKind: 'needs-login', cause: 'refresh_token_reused',
-      fix: 'openclaw models auth login --provider openai-codex --agent main',
+      fix: 'openclaw models auth --agent main login --provider openai-codex',
     }]);
     expect(readFileSync(d.storePath('main'), 'utf8')).toBe(before);
-    expect(statusOf(d, 'main')).toMatchObject({ status: 'needs-login', fix: 'openclaw models auth login --provider openai-codex --agent main' });
+    expect(statusOf(d, 'main')).toMatchObject({ status: 'needs-login', fix: 'openclaw models auth --agent main login --provider openai-codex' });
 
     // Presenting a dead token again gets nothing but risk: a second refresh makes no request.
     const again = await refreshAgents({ env: d.env, agents: ['main'] });

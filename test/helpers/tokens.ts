@@ -5,10 +5,16 @@ import { randomBytes } from 'node:crypto';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/**
+ * OpenClaw 2026.5.7 decodes the payload with atob, which throws on base64url's `-` and `_`
+ * (and then drops the refreshed credential): pad the claims until the payload has neither.
+ */
 export function accessToken(accountId: string | null, expiresAtMs: number): string {
   const claims: Record<string, unknown> = { exp: Math.floor(expiresAtMs / 1000), iat: Math.floor(Date.now() / 1000) };
   if (accountId) claims['https://api.openai.com/auth'] = { chatgpt_account_id: accountId };
-  return `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.${randomBytes(24).toString('base64url')}`;
+  let payload = b64(claims);
+  for (let pad = 0; /[-_]/.test(payload); pad++) payload = b64({ ...claims, pad: 'x'.repeat(pad) });
+  return `${b64({ alg: 'RS256', typ: 'JWT' })}.${payload}.${randomBytes(24).toString('base64url')}`;
 }
 
 export function refreshToken(): string {

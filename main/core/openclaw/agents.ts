@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpenClawConfig } from './config.ts';
-import { AGENT_ID_PATTERN, agentsRoot, defaultAgentDir, type Env, MAIN_AGENT_ID, mainAgentDir } from './paths.ts';
+import { AGENT_ID_PATTERN, agentsRoot, defaultAgentDir, MAIN_AGENT_ID } from './paths.ts';
 
 export interface AgentLocation {
   id: string;
@@ -32,7 +32,7 @@ export function directoryAgentIds(stateDir: string): string[] {
   return names.filter((name) => AGENT_ID_PATTERN.test(name) && isDirectory(join(agentsRoot(stateDir), name, 'agent'))).sort();
 }
 
-export function listAgents(stateDir: string, env: Env, config: OpenClawConfig): AgentLocation[] {
+export function listAgents(stateDir: string, config: OpenClawConfig): AgentLocation[] {
   const configured = config.agents.length > 0
     ? config.agents
     : [{ id: MAIN_AGENT_ID, isDefault: true, agentDir: null }];
@@ -40,7 +40,8 @@ export function listAgents(stateDir: string, env: Env, config: OpenClawConfig): 
     id: agent.id,
     configured: true,
     isDefault: agent.isDefault,
-    agentDir: agent.agentDir ?? (agent.id === MAIN_AGENT_ID ? mainAgentDir(stateDir, env) : defaultAgentDir(stateDir, agent.id)),
+    // OPENCLAW_AGENT_DIR moves only the store others inherit from, not agent main's own dir (2026.5.7).
+    agentDir: agent.agentDir ?? defaultAgentDir(stateDir, agent.id),
   }));
   const known = new Set(agents.map((agent) => agent.id));
   for (const id of directoryAgentIds(stateDir)) {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import * as z from 'zod/mini';
-import { AGENT_ID_PATTERN, type Env, expandPath } from './paths.ts';
+import { type Env, expandPath, normalizeAgentId } from './paths.ts';
 
 const ModelRefSchema = z.union([
   z.string(),
@@ -28,9 +28,17 @@ const ConfigSchema = z.looseObject({
   ),
   models: z.optional(
     z.looseObject({
-      providers: z.optional(z.record(z.string(), z.looseObject({ apiKey: z.optional(z.unknown()) }))),
+      providers: z.optional(z.record(z.string(), z.looseObject({
+        apiKey: z.optional(z.unknown()),
+        baseUrl: z.optional(z.unknown()),
+        api: z.optional(z.unknown()),
+        headers: z.optional(z.unknown()),
+        authHeader: z.optional(z.unknown()),
+        request: z.optional(z.unknown()),
+      }))),
     }),
   ),
+  auth: z.optional(z.looseObject({ profiles: z.optional(z.record(z.string(), z.unknown())) })),
 });
 
 export interface ImageModel {
@@ -50,8 +58,12 @@ export interface OpenClawConfig {
   shape: 'list' | 'entries' | 'none';
   agents: ConfiguredAgent[];
   imageGenerationModel: ImageModel | null;
-  /** `models.providers.openai.apiKey` is set: image generation does not need the Codex token. */
-  openaiApiKeyInConfig: boolean;
+  /**
+   * The config sends OpenAI image requests to OpenAI directly (an `openai` entry in
+   * `auth.profiles`, or `models.providers.openai` with a key, a non-default base URL, ...):
+   * then image generation does not ride on the Codex token.
+   */
+  directOpenAi: boolean;
   warnings: string[];
 }
 
@@ -65,8 +77,29 @@ function toImageModel(ref: z.infer<typeof ModelRefSchema> | undefined): ImageMod
   return { primary: ref.primary?.trim() || null, fallbacks: ref.fallbacks ?? [] };
 }
 
+const PUBLIC_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
 function hasValue(value: unknown): boolean {
   return (typeof value === 'string' && value.trim() !== '') || (value !== null && typeof value === 'object');
+}
+
+/** OpenClaw 2026.5.7's "explicit direct OpenAI config" test for image generation (observed). */
+function directOpenAiIn(data: z.infer<typeof ConfigSchema>): boolean {
+  const openai = data.models?.providers?.openai;
+  const baseUrl = typeof openai?.baseUrl === 'string' ? openai.baseUrl.trim().replace(/\/+$/, '') : '';
+  const headers = openai?.headers;
+  const viaProvider = openai !== undefined && (
+    hasValue(openai.apiKey) ||
+    (baseUrl !== '' && baseUrl !== PUBLIC_OPENAI_BASE_URL) ||
+    hasValue(openai.api) ||
+    (headers !== null && typeof headers === 'object' && Object.keys(headers).length > 0) ||
+    openai.authHeader === false ||
+    hasValue(openai.request)
+  );
+  const viaAuthProfile = Object.values(data.auth?.profiles ?? {}).some(
+    (profile) => profile !== null && typeof profile === 'object' && (profile as { provider?: unknown }).provider === 'openai',
+  );
+  return viaProvider || viaAuthProfile;
 }
 
 export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: true; config: OpenClawConfig } | { ok: false; error: string } {
@@ -91,16 +124,17 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
       warnings.push(`${key} is not an agent entry; skipped`);
       continue;
     }
-    const id = (entry.data.id ?? idFromKey ?? '').trim().toLowerCase();
-    if (!AGENT_ID_PATTERN.test(id)) {
-      warnings.push(`${key} has an invalid agent id; skipped`);
+    const rawId = entry.data.id ?? idFromKey;
+    if (rawId === undefined || rawId.trim() === '') {
+      warnings.push(`${key} has no agent id; skipped`);
       continue;
     }
+    const id = normalizeAgentId(rawId);
     if (agents.some((agent) => agent.id === id)) continue;
     agents.push({
       id,
       isDefault: entry.data.default === true,
-      agentDir: entry.data.agentDir?.trim() ? expandPath(entry.data.agentDir.trim(), env, stateDir) : null,
+      agentDir: entry.data.agentDir?.trim() ? expandPath(entry.data.agentDir.trim(), env) : null,
       imageGenerationModel: toImageModel(entry.data.imageGenerationModel),
     });
   }
@@ -113,14 +147,14 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
       shape,
       agents,
       imageGenerationModel: toImageModel(agentsSection?.defaults?.imageGenerationModel),
-      openaiApiKeyInConfig: hasValue(parsed.data.models?.providers?.openai?.apiKey),
+      directOpenAi: directOpenAiIn(parsed.data),
       warnings,
     },
   };
 }
 
 export function emptyConfig(): OpenClawConfig {
-  return { shape: 'none', agents: [], imageGenerationModel: null, openaiApiKeyInConfig: false, warnings: [] };
+  return { shape: 'none', agents: [], imageGenerationModel: null, directOpenAi: false, warnings: [] };
 }
 
 /**

@@ -34,7 +34,7 @@ export interface Credential {
   type: CredentialType;
   access: string | null;
   refresh: string | null;
-  /** Epoch ms; `null` when the store has none (OpenClaw's `missing`); 0 when unusable. */
+  /** Epoch ms; `null` when absent or not a positive number (OpenClaw's verdict then: `missing`). */
   expires: number | null;
   accountId: string | null;
   email: string | null;
@@ -47,17 +47,15 @@ export const CODEX_CLI_PROFILE_ID = 'openai-codex:codex-cli';
 function normalizeType(raw: RawCredential): CredentialType {
   const type = raw.type ?? raw.mode;
   if (type === 'oauth' || type === 'token' || type === 'api_key') return type;
-  if (type === 'apiKey') return 'api_key';
   return 'unknown';
 }
 
 /**
- * OpenClaw's reading of `expires`: absent → missing; a positive finite number → that;
- * anything else (0, negative, a string, NaN) → 0, which no status treats as usable.
+ * OpenClaw 2026.5.7 trusts `expires` only as a positive finite number of epoch ms; absent,
+ * null, 0, negative, a string or NaN all make its verdict `missing` (observed).
  */
 export function normalizeExpires(value: unknown): number | null {
-  if (value === undefined || value === null) return null;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
 }
 
 function text(value: string | undefined): string | null {

@@ -9,7 +9,7 @@ import {
   type StoreDocument,
   StoreDocumentSchema,
 } from './credentials.ts';
-import { acquireLock, STORE_LOCK } from './lock.ts';
+import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
 import { jsonStorePath, legacyStorePath } from './paths.ts';
 
 export type StoreKind = 'json' | 'legacy-json' | 'sqlite';
@@ -178,8 +178,9 @@ export async function replaceCredential(
   profileId: string,
   expectRefresh: string,
   next: CredentialFields,
+  policy: LockPolicy = STORE_LOCK,
 ): Promise<ReplaceResult> {
-  const lock = await acquireLock(storePath, { policy: STORE_LOCK });
+  const lock = await acquireLock(storePath, { policy });
   try {
     const read = readText(storePath);
     if (!read.ok) return { result: 'unreadable', error: read.error };

@@ -2,22 +2,34 @@
 // a lock on P is a file created with O_EXCL holding the owner's pid and creation time;
 // it is stale when that pid is gone, or older than the stale time, and may then be taken.
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { linkSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LockPolicy {
-  /** A holder older than this is presumed dead. */
+  /** A lock whose holder cannot be checked (no pid) is presumed dead after this. */
   staleMs: number;
+  /**
+   * A lock held by a live process is broken only after this. OpenClaw 2026.5.7 breaks its store
+   * lock after 30 s even while the holder still runs a refresh (up to 120 s), and the holder then
+   * writes a snapshot that reverts whatever was written meanwhile (observed). AuthBar never breaks
+   * a live holder's lock that early: it waits, or gives up without writing.
+   */
+  liveStaleMs: number;
   retries: number;
   minTimeoutMs: number;
   maxTimeoutMs: number;
 }
 
-/** auth-profiles.json's own lock (OpenClaw 2026.5.x). */
-export const STORE_LOCK: LockPolicy = { staleMs: 30_000, retries: 10, minTimeoutMs: 100, maxTimeoutMs: 10_000 };
-/** The per-profile OAuth refresh lock, shared by every agent that refreshes that profile. */
-export const REFRESH_LOCK: LockPolicy = { staleMs: 180_000, retries: 20, minTimeoutMs: 100, maxTimeoutMs: 10_000 };
+/** auth-profiles.json's own lock (OpenClaw 2026.5.x: stale after 30 s, 10 retries). */
+export const STORE_LOCK: LockPolicy = { staleMs: 30_000, liveStaleMs: 180_000, retries: 10, minTimeoutMs: 100, maxTimeoutMs: 10_000 };
+/** The per-profile OAuth refresh lock, shared by every agent that refreshes that profile (180 s, 20 retries). */
+export const REFRESH_LOCK: LockPolicy = { staleMs: 180_000, liveStaleMs: 180_000, retries: 20, minTimeoutMs: 100, maxTimeoutMs: 10_000 };
+/**
+ * Writing a token the endpoint just rotated: the old one is dead, so giving up would lose the
+ * sign-in. Wait out even a live holder's whole refresh (OpenClaw's own 120 s bound and more).
+ */
+export const ROTATED_WRITE_LOCK: LockPolicy = { ...STORE_LOCK, retries: 30 };
 
 export interface LockOwner {
   pid?: unknown;
@@ -41,27 +53,35 @@ export class LockTimeoutError extends Error {
   }
 }
 
+/** OpenClaw counts EPERM as dead too: a pid it may not signal is not one of its own processes. */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
   }
 }
 
-/** The 2026.5.x format: `{ pid, createdAt }`, stale when the pid is dead or the lock too old. */
 /** A lock file nobody could parse this long after it was written was left empty by a crash. */
 const UNREADABLE_GRACE_MS = 2_000;
 
+/**
+ * The 2026.5.x format, `{ pid, createdAt }` (2-space JSON, no newline). Stale when the pid is
+ * dead, or when the lock (by `createdAt`, and by mtime) is older than the policy allows.
+ */
 export const PID_LOCK: LockFormat = {
   contents: () => ({ pid: process.pid, createdAt: new Date().toISOString() }),
   isStale(owner, mtimeMs, policy, now) {
-    if (owner === null && now - mtimeMs > UNREADABLE_GRACE_MS) return true;
-    if (typeof owner?.pid === 'number' && !isProcessAlive(owner.pid)) return true;
-    const created = typeof owner?.createdAt === 'string' ? Date.parse(owner.createdAt) : Number.NaN;
-    const since = Number.isFinite(created) ? created : mtimeMs;
-    return now - since > policy.staleMs;
+    if (owner === null) return now - mtimeMs > Math.min(policy.staleMs, UNREADABLE_GRACE_MS);
+    const live = typeof owner.pid === 'number' && isProcessAlive(owner.pid);
+    if (typeof owner.pid === 'number' && !live) return true;
+    const limit = live ? Math.max(policy.staleMs, policy.liveStaleMs) : policy.staleMs;
+    if (owner.createdAt !== undefined) {
+      const created = typeof owner.createdAt === 'string' ? Date.parse(owner.createdAt) : Number.NaN;
+      if (!Number.isFinite(created) || now - created > limit) return true;
+    }
+    return now - mtimeMs > limit;
   },
 };
 
@@ -134,8 +154,9 @@ function removeStale(lockPath: string, judged: LockOwner | null): void {
 }
 
 function backoff(attempt: number, policy: LockPolicy): number {
-  const base = Math.min(policy.maxTimeoutMs, policy.minTimeoutMs * 2 ** attempt);
-  return base * (1 + Math.random()); // jitter, as OpenClaw's retry does
+  // OpenClaw's schedule: min(max, round(min(max, max(min, min * 2^n)) * (1 + random))).
+  const base = Math.min(policy.maxTimeoutMs, Math.max(policy.minTimeoutMs, policy.minTimeoutMs * 2 ** attempt));
+  return Math.min(policy.maxTimeoutMs, Math.round(base * (1 + Math.random())));
 }
 
 export interface Lock {
@@ -151,9 +172,20 @@ export interface AcquireOptions {
   onWait?: () => void;
 }
 
+/** OpenClaw locks P at `realpath(dirname(P))/basename(P).lock`: beside a symlinked store, not its target. */
+export function lockPathFor(target: string): string {
+  let dir = dirname(target);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    // not there yet: created on first use
+  }
+  return join(dir, `${basename(target)}.lock`);
+}
+
 /** Takes the lock on `target` (the file `target.lock`), waiting within the policy's bounds. */
 export async function acquireLock(target: string, { policy, format = PID_LOCK, signal, onWait }: AcquireOptions): Promise<Lock> {
-  const lockPath = `${target}.lock`;
+  const lockPath = lockPathFor(target);
   const started = Date.now();
   let waited = false;
   for (let attempt = 0; ; attempt++) {

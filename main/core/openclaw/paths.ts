@@ -14,7 +14,10 @@ export function resolveHome(env: Env): string {
   return nonBlank(env.OPENCLAW_HOME) ?? nonBlank(env.HOME) ?? nonBlank(env.USERPROFILE) ?? homedir();
 }
 
-/** `~` and `~/x` expanded against OpenClaw's home; relative paths resolved from `base`. */
+/**
+ * `~` and `~/x` expanded against OpenClaw's home; other relative paths resolved from `base`,
+ * by default the working directory, as OpenClaw 2026.5.7 resolves a relative `agentDir`.
+ */
 export function expandPath(path: string, env: Env, base = process.cwd()): string {
   if (path === '~') return resolveHome(env);
   if (path.startsWith('~/') || path.startsWith('~\\')) return join(resolveHome(env), path.slice(2));
@@ -24,9 +27,10 @@ export function expandPath(path: string, env: Env, base = process.cwd()): string
 export function resolveStateDir(env: Env): string {
   const explicit = nonBlank(env.OPENCLAW_STATE_DIR);
   if (explicit) return expandPath(explicit, env);
+  // A named profile (`openclaw --profile <name>`) is a CLI flag only: OPENCLAW_PROFILE in the
+  // environment does not change the state dir (2026.5.7, observed). Point AuthBar at
+  // `~/.openclaw-<name>` with OPENCLAW_STATE_DIR instead.
   const home = resolveHome(env);
-  const profile = nonBlank(env.OPENCLAW_PROFILE);
-  if (profile) return join(home, `.openclaw-${profile}`);
   const current = join(home, '.openclaw');
   if (existsSync(current)) return current;
   const legacy = join(home, '.clawdbot');
@@ -54,6 +58,14 @@ export function mainAgentDir(stateDir: string, env: Env): string {
 
 export const MAIN_AGENT_ID = 'main';
 export const AGENT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** OpenClaw's normalizeAgentId: lower-cased; other characters runs become `-`; empty → main. */
+export function normalizeAgentId(raw: string): string {
+  const trimmed = raw.trim();
+  if (/^[a-z0-9][a-z0-9_-]{0,63}$/i.test(trimmed)) return trimmed.toLowerCase();
+  const cleaned = trimmed.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return cleaned || MAIN_AGENT_ID;
+}
 
 export function jsonStorePath(agentDir: string): string {
   return join(agentDir, 'auth-profiles.json');

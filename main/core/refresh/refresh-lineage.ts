@@ -7,7 +7,7 @@ import type { CredentialCopy } from '../copies.ts';
 import { readAccessTokenClaims } from '../jwt.ts';
 import type { Credential } from '../openclaw/credentials.ts';
 import { type CredentialFields, readStoreFile, replaceCredential } from '../openclaw/json-store.ts';
-import { acquireLock, type Lock, LockTimeoutError, REFRESH_LOCK } from '../openclaw/lock.ts';
+import { acquireLock, type Lock, type LockPolicy, LockTimeoutError, REFRESH_LOCK, ROTATED_WRITE_LOCK, STORE_LOCK, withLock } from '../openclaw/lock.ts';
 import { jsonEraRefreshLockTarget } from '../openclaw/refresh-lock.ts';
 import { exchangeRefreshToken, type TokenEndpoint } from './token-client.ts';
 
@@ -37,10 +37,16 @@ export function releaseAll(locks: Lock[]): void {
   for (const lock of [...locks].reverse()) lock.release();
 }
 
-/** The credential a copy holds right now, read from disk. */
-export function currentCredential(copy: CredentialCopy): Credential | null | 'unreadable' {
+/** The credential a copy holds right now, re-read from disk under its store lock. */
+export async function currentCredential(copy: CredentialCopy): Promise<Credential | null | 'unreadable'> {
   if (copy.storeKind === 'sqlite') return null;
-  const read = readStoreFile(copy.storePath, copy.storeKind);
+  let read;
+  try {
+    read = await withLock(copy.storePath, { policy: STORE_LOCK }, async () => readStoreFile(copy.storePath, copy.storeKind as 'json' | 'legacy-json'));
+  } catch (error) {
+    if (error instanceof LockTimeoutError) return 'unreadable';
+    throw error;
+  }
   if (read.state === 'unreadable') return 'unreadable';
   if (read.state === 'absent') return null;
   return read.credentials.find((c) => c.profileId === copy.credential.profileId) ?? null;
@@ -60,7 +66,12 @@ export function fieldsOf(credential: Credential): CredentialFields | null {
  * that AuthBar may not write (the legacy flat auth.json, the Codex CLI's own profile), are
  * reported, never overwritten.
  */
-export async function writeToCopies(copies: CredentialCopy[], oldRefresh: string, next: CredentialFields): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
+export async function writeToCopies(
+  copies: CredentialCopy[],
+  oldRefresh: string,
+  next: CredentialFields,
+  policy: LockPolicy = STORE_LOCK,
+): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
   const written: CredentialCopy[] = [];
   const notWritten: WriteNote[] = [];
   for (const copy of copies) {
@@ -69,7 +80,7 @@ export async function writeToCopies(copies: CredentialCopy[], oldRefresh: string
       continue;
     }
     try {
-      const result = await replaceCredential(copy.storePath, copy.credential.profileId, oldRefresh, { ...next, email: copy.credential.email ?? next.email ?? null });
+      const result = await replaceCredential(copy.storePath, copy.credential.profileId, oldRefresh, { ...next, email: copy.credential.email ?? next.email ?? null }, policy);
       if (result.result === 'written') written.push(copy);
       else if (result.result === 'changed') notWritten.push({ copy, why: 'it changed meanwhile (left as it is)' });
       else notWritten.push({ copy, why: `${copy.storePath} is unreadable now (${result.error}); not written` });
@@ -136,7 +147,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     // Under the lock, the stores are the truth: someone may have refreshed since we read them.
     const current: Current[] = [];
     for (const copy of [...copies, ...peers]) {
-      const now = currentCredential(copy);
+      const now = await currentCredential(copy);
       if (now !== 'unreadable' && now !== null) current.push({ copy, credential: now });
     }
     // Every copy holding the old token now, peers included: a peer may have adopted it meanwhile.
@@ -168,7 +179,8 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, now: context.now });
     if (!answer.ok) return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...adopted };
     const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
-    const { written, notWritten } = await writeToCopies(holders, present, fresh);
+    // The old token is dead now: wait as long as it takes for each store, never give up early.
+    const { written, notWritten } = await writeToCopies(holders, present, fresh, ROTATED_WRITE_LOCK);
     if (written.length === 0) {
       return { outcome: 'failed', kind: 'unwritable', cause: `the token rotated but no store could be written (${notWritten.map((n) => n.why).join('; ')})`, written, notWritten };
     }
