@@ -1,5 +1,5 @@
-// Bundles AuthBar with esbuild: the CLI (ESM, split so each subcommand loads only what it
-// uses), the Electron main process and preload (CommonJS, as Electron's sandboxed preload
+// Bundles AuthBar with esbuild: the CLI (one CommonJS file per subcommand, so each loads only
+// what it uses), the Electron main process and preload (CommonJS, as Electron's sandboxed preload
 // requires), and the panel's renderer. Runs on any Node >= 18.
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,33 +10,35 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
 const at = (path) => join(root, path);
 
-// CommonJS dependencies inside an ESM bundle still call require() for Node built-ins and
-// read __filename / __dirname (write-file-atomic names its temp files from __filename).
-const requireShim = [
-  "import { createRequire as __authbarCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __authbarFileURLToPath } from 'node:url';",
-  'const require = __authbarCreateRequire(import.meta.url);',
-  'const __filename = __authbarFileURLToPath(import.meta.url);',
-  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-].join(' ');
-
 rmSync(out, { recursive: true, force: true });
 
+// The CLI: a small dispatcher plus one self-contained CommonJS bundle per subcommand, so a
+// command parses and initialises only its own code. (CommonJS, because Node's ESM loader
+// costs several milliseconds more per start-up in module facades and linking.)
+const SUBCOMMANDS = ['status', 'refresh', 'sync', 'hosts'].filter((name) => existsSync(at(`main/cli/${name}.ts`)));
+const cliOptions = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22.13',
+  minify: true,
+  legalComments: 'none',
+  outExtension: { '.js': '.cjs' },
+  logLevel: 'warning',
+};
+const subcommandsAsSiblings = {
+  name: 'subcommands-as-siblings',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[a-z-]+\.ts$/ }, (args) => {
+      const name = args.path.slice(2, -3);
+      return args.importer.endsWith('authbar.ts') && SUBCOMMANDS.includes(name) ? { path: `./${name}.cjs`, external: true } : undefined;
+    });
+  },
+};
+
 const jobs = [
-  build({
-    entryPoints: { authbar: at('main/cli/authbar.ts') },
-    outdir: join(out, 'cli'),
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22.13',
-    minify: true,
-    legalComments: 'none',
-    banner: { js: requireShim },
-    logLevel: 'warning',
-  }),
+  build({ ...cliOptions, entryPoints: { authbar: at('main/cli/authbar.ts') }, outdir: join(out, 'cli'), plugins: [subcommandsAsSiblings] }),
+  build({ ...cliOptions, entryPoints: Object.fromEntries(SUBCOMMANDS.map((n) => [n, at(`main/cli/${n}.ts`)])), outdir: join(out, 'cli') }),
 ];
 
 if (existsSync(at('main/app/main.ts'))) {

@@ -1,7 +1,16 @@
 #!/usr/bin/env node
 // `authbar`: argument parsing and printing only; every decision lives in main/core.
 // Subcommands are imported lazily so `authbar status --json` loads nothing it does not use.
+import module from 'node:module';
 import { UsageError } from './args.ts';
+
+// V8's code cache on disk: a terminal command that runs often should not re-compile every time.
+module.enableCompileCache?.();
+// `authbar status | head` closes the pipe early: that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 const HELP = `authbar: every OpenClaw agent's Codex sign-in at a glance
 
@@ -43,6 +52,7 @@ main(process.argv.slice(2)).then(
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`authbar: ${message}\n`);
     if (process.env.AUTHBAR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = error instanceof UsageError ? 64 : 1;
+    // By name: each subcommand is its own bundle with its own copy of the class.
+    process.exitCode = error instanceof Error && error.name === 'UsageError' ? 64 : 1;
   },
 );

@@ -3,7 +3,9 @@
 // and a stray secret field fails validation instead of leaking); types are inferred.
 import * as z from 'zod/mini';
 
-export const PROFILE_STATUSES = ['ok', 'expiring', 'refreshing', 'missing', 'expired', 'needs-login'] as const;
+import { PROFILE_STATUSES } from './status-names.ts';
+
+export { PROFILE_STATUSES };
 export const ProfileStatusSchema = z.enum(PROFILE_STATUSES);
 export type ProfileStatus = z.infer<typeof ProfileStatusSchema>;
 

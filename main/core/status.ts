@@ -1,7 +1,7 @@
 // (what was read, what AuthBar remembers, now) → the redacted status report. No I/O and no
 // clock: `now` is an argument, so every verdict is tested with explicit times.
 import type { AgentReport, AgentStatus, ProfileReport, ProfileStatus, StatusReport } from './api.ts';
-import { PROFILE_STATUSES } from './api.ts';
+import { PROFILE_STATUSES } from './status-names.ts';
 import type { CredentialCopy, EffectiveProfile, Inventory } from './copies.ts';
 import { fixCommand, loginCommand } from './fixes.ts';
 import { imageGenerationFor } from './image-generation.ts';

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { StatusReportSchema } from '../../main/core/api.ts';
 import { runCli, statusJson } from '../helpers/cli.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
@@ -42,6 +43,8 @@ describe('authbar status --json', () => {
     });
     expect(typeof artist.profiles[0].expiresAt).toBe('number');
     expect(typeof artist.profiles[0].remainingMs).toBe('number');
+    // Exactly the redacted contract: the strict schema rejects any field it does not name.
+    expect(() => StatusReportSchema.parse(out)).not.toThrow();
     const old = out.agents.find((a: { id: string }) => a.id === 'old');
     expect(old).toMatchObject({ configured: false, status: 'unreadable' });
     expect(old.error).toMatch(/not valid JSON/);

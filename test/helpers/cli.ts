@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'authbar.js');
+export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'authbar.cjs');
 
 export interface CliResult {
   code: number | null;

@@ -2,7 +2,7 @@
 // (`<storePath>\0<profileId>`): which refresh tokens a refresh proved dead, and which
 // refresh tokens each copy held lately. Only salted hashes (HMAC-SHA256 with a random
 // per-install salt) are kept: never a token, never part of one, never a bare hash.
-import { createHmac, randomBytes } from 'node:crypto';
+import { crypto } from '../lazy-crypto.ts';
 import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { acquireLock, STORE_LOCK } from '../openclaw/lock.ts';
@@ -18,7 +18,8 @@ const SeenHashSchema = z.object({ hash: z.string(), firstSeen: z.number(), lastS
 
 const MemorySchema = z.object({
   version: z.literal(1),
-  salt: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  /** Empty until the first write: a status that writes nothing needs no salt (nor node:crypto). */
+  salt: z.string().check(z.regex(/^(?:[0-9a-f]{64})?$/)),
   needsLogin: z.record(z.string(), NeedsLoginSchema),
   /** Newest first; a short tail is enough to recognise a copy left behind. */
   seen: z.record(z.string(), z.array(SeenHashSchema)),
@@ -31,7 +32,7 @@ export type SeenHash = z.infer<typeof SeenHashSchema>;
 export const SEEN_HISTORY_LENGTH = 8;
 
 export function emptyMemory(): Memory {
-  return { version: 1, salt: randomBytes(32).toString('hex'), needsLogin: {}, seen: {} };
+  return { version: 1, salt: '', needsLogin: {}, seen: {} };
 }
 
 export interface MemoryRead {
@@ -58,7 +59,8 @@ export function loadMemory(home: string): MemoryRead {
 }
 
 export function fingerprint(memory: Memory, token: string): string {
-  return createHmac('sha256', Buffer.from(memory.salt, 'hex')).update(token).digest('hex');
+  if (memory.salt === '') throw new Error('AuthBar memory has no salt yet; hash inside updateMemory');
+  return crypto().createHmac('sha256', Buffer.from(memory.salt, 'hex')).update(token).digest('hex');
 }
 
 /**
@@ -73,6 +75,7 @@ export async function updateMemory(home: string, change: (memory: Memory) => boo
   try {
     const read = loadMemory(home);
     if (read.corrupt) renameSync(path, `${path}.corrupt-${Date.now()}`);
+    if (read.memory.salt === '') read.memory.salt = crypto().randomBytes(32).toString('hex');
     if (change(read.memory) || read.corrupt) {
       const { default: writeFileAtomic } = await import('write-file-atomic');
       await writeFileAtomic(path, `${JSON.stringify(read.memory, null, 2)}\n`, { mode: 0o600 });

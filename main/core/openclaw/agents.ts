@@ -22,14 +22,19 @@ function isDirectory(path: string): boolean {
   }
 }
 
-export function directoryAgentIds(stateDir: string): string[] {
-  let names: string[];
+/** Agent ids that exist as `<stateDir>/agents/<id>/agent` directories, except those in `known`. */
+export function directoryAgentIds(stateDir: string, known: ReadonlySet<string> = new Set()): string[] {
+  let entries;
   try {
-    names = readdirSync(agentsRoot(stateDir));
+    entries = readdirSync(agentsRoot(stateDir), { withFileTypes: true });
   } catch {
     return [];
   }
-  return names.filter((name) => AGENT_ID_PATTERN.test(name) && isDirectory(join(agentsRoot(stateDir), name, 'agent'))).sort();
+  return entries
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !known.has(e.name) && AGENT_ID_PATTERN.test(e.name))
+    .filter((e) => isDirectory(join(agentsRoot(stateDir), e.name, 'agent')))
+    .map((e) => e.name)
+    .sort();
 }
 
 export function listAgents(stateDir: string, config: OpenClawConfig): AgentLocation[] {
@@ -43,9 +48,8 @@ export function listAgents(stateDir: string, config: OpenClawConfig): AgentLocat
     // OPENCLAW_AGENT_DIR moves only the store others inherit from, not agent main's own dir (2026.5.7).
     agentDir: agent.agentDir ?? defaultAgentDir(stateDir, agent.id),
   }));
-  const known = new Set(agents.map((agent) => agent.id));
-  for (const id of directoryAgentIds(stateDir)) {
-    if (!known.has(id)) agents.push({ id, configured: false, isDefault: false, agentDir: defaultAgentDir(stateDir, id) });
+  for (const id of directoryAgentIds(stateDir, new Set(agents.map((agent) => agent.id)))) {
+    agents.push({ id, configured: false, isDefault: false, agentDir: defaultAgentDir(stateDir, id) });
   }
   return agents;
 }

@@ -1,7 +1,7 @@
 // OpenClaw-compatible sidecar locks (../shared/openclaw-auth.md §2, §6). Cooperative:
 // a lock on P is a file created with O_EXCL holding the owner's pid and creation time;
 // it is stale when that pid is gone, or older than the stale time, and may then be taken.
-import { randomUUID } from 'node:crypto';
+import { crypto } from '../lazy-crypto.ts';
 import { linkSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -105,7 +105,7 @@ function readOwner(lockPath: string): { owner: LockOwner | null; mtimeMs: number
  * leave an empty lock file that others would have to wait out by age.
  */
 function tryCreate(lockPath: string, contents: Record<string, unknown>): boolean {
-  const temp = `${lockPath}.${process.pid}-${randomUUID()}.tmp`;
+  const temp = `${lockPath}.${process.pid}-${crypto().randomUUID()}.tmp`;
   try {
     writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: 0o600, flag: 'wx' });
   } catch (error) {
@@ -130,7 +130,7 @@ function tryCreate(lockPath: string, contents: Record<string, unknown>): boolean
  * not the lock judged stale, put it back.
  */
 function removeStale(lockPath: string, judged: LockOwner | null): void {
-  const aside = `${lockPath}.stale-${process.pid}-${randomUUID()}`;
+  const aside = `${lockPath}.stale-${process.pid}-${crypto().randomUUID()}`;
   try {
     renameSync(lockPath, aside);
   } catch {

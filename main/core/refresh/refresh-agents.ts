@@ -135,7 +135,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   }
   const memory = snapshot.memory;
   const deadHashes = new Set(Object.values(memory.needsLogin).map((r) => r.refreshHash));
-  const isKnownDead = (refresh: string) => deadHashes.has(fingerprint(memory, refresh));
+  const isKnownDead = (refresh: string) => deadHashes.size > 0 && deadHashes.has(fingerprint(memory, refresh));
   const peersOf = (lineage: CredentialCopy[]) =>
     (snapshot.lineages.byAccount.get(lineage[0]!.key) ?? []).filter((c) => !lineage.includes(c) && c.credential.profileId !== CODEX_CLI_PROFILE_ID);
 
