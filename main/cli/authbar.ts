@@ -26,6 +26,7 @@ install to read; AUTHBAR_HOME holds AuthBar's own settings and memory.
 const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<number> }>> = {
   status: async () => ({ run: (await import('./status.ts')).runStatus }),
   refresh: async () => ({ run: (await import('./refresh.ts')).runRefresh }),
+  sync: async () => ({ run: (await import('./sync.ts')).runSync }),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,30 +1,9 @@
 // `authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N]`
-import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
-import { formatRemaining } from '../core/format.ts';
+import type { RefreshEvent } from '../core/api.ts';
 import { parse, UsageError } from './args.ts';
-import { failureLine, runWithAgents } from './outcomes.ts';
+import { failureLine, progressLine, runWithAgents } from './outcomes.ts';
 
 const USAGE = 'authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N]';
-
-export function progressLine(result: ProfileOutcome, now: number): string {
-  const who = `${result.host === 'local' ? '' : `${result.host}:`}${result.agentId}`.padEnd(14);
-  const what = result.profileId.padEnd(24);
-  switch (result.outcome) {
-    case 'refreshed':
-    case 'adopted':
-    case 'healed':
-    case 'synced': {
-      const also = result.syncedAgents.length > 0 ? `; also wrote ${result.syncedAgents.join(', ')}` : '';
-      const from = result.source ? ` from ${result.source}` : '';
-      const expiry = result.expiresAt === null ? '' : `, expires ${formatRemaining(result.expiresAt - now)}`;
-      return `${who} ${what} ${result.outcome}${from}${expiry}${also}`;
-    }
-    case 'skipped':
-      return `${who} ${what} skipped: ${result.cause}`;
-    case 'failed':
-      return `${who} ${what} failed`;
-  }
-}
 
 export async function runRefresh(args: string[]): Promise<number> {
   const { values } = parse('refresh', args, {

@@ -29,7 +29,7 @@ export async function runStatus(args: string[]): Promise<number> {
   const render = async (): Promise<StatusReport> => {
     // The report is built field by field from redacted values (main/core/status.ts); the strict
     // schema in main/core/api.ts checks this very output in the tests, and guards IPC in the app.
-    const report = selectAgents(readStatus({ warnAfterMs }).report, values.agent);
+    const report = selectAgents((await readStatus({ warnAfterMs })).report, values.agent);
     if (values.json) {
       process.stdout.write(values.watch ? `${JSON.stringify(report)}\n` : `${JSON.stringify(report, null, 2)}\n`);
     } else {

@@ -80,7 +80,7 @@ export const StatusReportSchema = z.strictObject({
 });
 export type StatusReport = z.infer<typeof StatusReportSchema>;
 
-export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'skipped', 'failed'] as const;
+export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'would-sync', 'skipped', 'failed'] as const;
 export const FailureKindSchema = z.enum(['transient', 'needs-login', 'bad-response', 'unreadable', 'unwritable', 'busy']);
 export type FailureKindName = z.infer<typeof FailureKindSchema>;
 
@@ -111,6 +111,8 @@ export type RefreshEvent = z.infer<typeof RefreshEventSchema>;
 export const RefreshReportSchema = z.strictObject({
   version: z.string(),
   generatedAt: z.string(),
+  /** `sync --dry-run`: nothing was written. */
+  dryRun: z.optional(z.boolean()),
   /** Token endpoint requests this run made. */
   requests: z.number(),
   results: z.array(ProfileOutcomeSchema),

@@ -1,14 +1,15 @@
-// The status pipeline, end to end: read OpenClaw's files and AuthBar's memory, decide.
-// The CLI's `status` and the app's panel both call this, and nothing else.
+// The status pipeline, end to end: read OpenClaw's files and AuthBar's memory, record what
+// changed, decide. The CLI's `status`, `refresh`, `sync` and the app all start here.
 import type { StatusReport } from './api.ts';
 import { resolveAuthbarHome } from './authbar/home.ts';
-import { fingerprint, loadMemory, type Memory } from './authbar/memory.ts';
+import { fingerprint, loadMemory, type Memory, updateMemory } from './authbar/memory.ts';
 import { buildInventory, type Inventory } from './copies.ts';
+import { changedStores, recordSightings } from './history.ts';
 import { groupLineages, type Lineages } from './lineage.ts';
 import type { Env } from './openclaw/paths.ts';
 import { type Scan, scanOpenClaw, type StoreReader } from './scan.ts';
 import { buildStatusReport, DEFAULT_WARN_AFTER_MS } from './status.ts';
-import type { Strandings } from './stranded.ts';
+import { findStranded, type Strandings } from './stranded.ts';
 import { VERSION } from './version.ts';
 
 export interface ReadStatusOptions {
@@ -23,6 +24,11 @@ export interface StatusSnapshot {
   inventory: Inventory;
   lineages: Lineages;
   memory: Memory;
+  /** Store path → file version, for every store read. */
+  versions: Map<string, string>;
+  /** Copy key → why its refresh token is known dead. */
+  needsLogin: Map<string, string>;
+  strandings: Strandings;
   report: StatusReport;
 }
 
@@ -37,24 +43,51 @@ export function needsLoginByCopy(inventory: Inventory, memory: Memory): Map<stri
   return result;
 }
 
-export function readStatus(options: ReadStatusOptions = {}): StatusSnapshot {
+export function storeVersions(scan: Scan): Map<string, string> {
+  const versions = new Map<string, string>();
+  for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) {
+    if (read.state === 'ok') versions.set(read.path, read.version);
+  }
+  return versions;
+}
+
+/**
+ * Remembers (hashed) the refresh token of every copy whose store changed since last time.
+ * Costs nothing when nothing changed; a memory that cannot be written only costs history.
+ */
+async function remember(home: string, memory: Memory, inventory: Inventory, versions: Map<string, string>, now: number, warnings: string[]): Promise<Memory> {
+  if (changedStores(memory, versions).length === 0) return memory;
+  try {
+    return await updateMemory(home, (fresh) => recordSightings(fresh, inventory.copies, versions, now, (token) => fingerprint(fresh, token)));
+  } catch (error) {
+    warnings.push(`could not record history in ${home} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); stranded copies are judged without it`);
+    return memory;
+  }
+}
+
+export async function readStatus(options: ReadStatusOptions = {}): Promise<StatusSnapshot> {
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now();
   const scan = scanOpenClaw({ env, readStore: options.readStore });
   const inventory = buildInventory(scan, now);
   const lineages = groupLineages(inventory.copies);
-  const { memory, warning } = loadMemory(resolveAuthbarHome(env));
-  const strandings: Strandings = new Map();
+  const versions = storeVersions(scan);
+  const home = resolveAuthbarHome(env);
+  const loaded = loadMemory(home);
+  const warnings = loaded.warning ? [loaded.warning] : [];
+  const memory = await remember(home, loaded.memory, inventory, versions, now, warnings);
+  const needsLogin = needsLoginByCopy(inventory, memory);
+  const strandings = findStranded({ copies: inventory.copies, lineages, memory, versions, needsLogin: new Set(needsLogin.keys()), now });
   const report = buildStatusReport({
     scan,
     inventory,
     lineages,
     strandings,
-    needsLogin: needsLoginByCopy(inventory, memory),
+    needsLogin,
     warnAfterMs: options.warnAfterMs ?? DEFAULT_WARN_AFTER_MS,
     now,
     version: VERSION,
-    warnings: warning ? [warning] : [],
+    warnings,
   });
-  return { scan, inventory, lineages, memory, report };
+  return { scan, inventory, lineages, memory, versions, needsLogin, strandings, report };
 }

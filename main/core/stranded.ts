@@ -1,6 +1,14 @@
-// Copies left behind by a rotation: filled in by the healing work (issue 7).
+// Copies left behind by a rotation (issue: "heal stranded copies"). Refresh tokens are
+// single-use: when one store's copy is refreshed, every other copy of that sign-in holds a
+// dead refresh token, works until its access token expires, then fails with
+// `refresh_token_reused` (which OpenClaw 2026.5.7 reports as `No API key found for provider
+// "openai-codex"`). Pure: decides from copies, lineages, history and the time.
+import type { Memory } from './authbar/memory.ts';
 import type { Stranding } from './api.ts';
 import type { CredentialCopy } from './copies.ts';
+import { currentHash, movedOnFrom } from './history.ts';
+import type { Lineages } from './lineage.ts';
+import { CODEX_CLI_PROFILE_ID } from './openclaw/credentials.ts';
 
 export interface StrandedCopy {
   kind: Stranding;
@@ -9,3 +17,53 @@ export interface StrandedCopy {
 }
 
 export type Strandings = ReadonlyMap<string, StrandedCopy>;
+
+export interface StrandingInputs {
+  copies: readonly CredentialCopy[];
+  lineages: Lineages;
+  memory: Memory;
+  versions: ReadonlyMap<string, string>;
+  /** Copy keys whose refresh token a refresh proved dead. */
+  needsLogin: ReadonlySet<string>;
+  now: number;
+}
+
+/** A copy sync may read from or write to: never the Codex CLI's own, never a fence or a blank. */
+export function isSyncable(copy: CredentialCopy): boolean {
+  const c = copy.credential;
+  return c.profileId !== CODEX_CLI_PROFILE_ID && copy.fence === null && copy.accountId !== null && c.refresh !== null && c.access !== null;
+}
+
+/** The newest usable credential of an account: latest expiry, not known dead. */
+export function newestOf(group: readonly CredentialCopy[], needsLogin: ReadonlySet<string>): CredentialCopy | null {
+  let newest: CredentialCopy | null = null;
+  for (const copy of group) {
+    if (!isSyncable(copy) || needsLogin.has(copy.key) || copy.credential.expires === null) continue;
+    if (!newest || copy.credential.expires > newest.credential.expires!) newest = copy;
+  }
+  return newest;
+}
+
+export function findStranded({ copies, lineages, memory, versions, needsLogin, now }: StrandingInputs): Map<string, StrandedCopy> {
+  const result = new Map<string, StrandedCopy>();
+  const done = new Set<readonly CredentialCopy[]>();
+  for (const copy of copies) {
+    const group = lineages.byAccount.get(copy.key);
+    if (!group || group.length < 2 || done.has(group) || copy.accountId === null) continue;
+    done.add(group);
+    const newest = newestOf(group, needsLogin);
+    if (!newest) continue;
+    const newestAlive = newest.credential.expires! > now;
+    for (const x of group) {
+      if (!isSyncable(x) || x.credential.refresh === newest.credential.refresh) continue;
+      const hash = currentHash(memory, x, versions);
+      // Certain: another store held this very token and has moved on to a different one.
+      const certain = hash !== null && group.some((y) => y !== x && movedOnFrom(memory, y, hash));
+      // Likely: no history says so, but this copy is dead or expired while a same-account copy lives.
+      const expired = x.credential.expires === null ? false : x.credential.expires <= now;
+      const likely = newestAlive && (expired || needsLogin.has(x.key));
+      if (certain || likely) result.set(x.key, { kind: certain ? 'certain' : 'likely', newest });
+    }
+  }
+  return result;
+}

@@ -176,9 +176,10 @@ describe('crash safety', () => {
     let lost = 0;
     for (let round = 0; round < 25; round++) {
       const child = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
+      const exited = new Promise((r) => child.on('exit', r));
       await new Promise((r) => setTimeout(r, 30 + Math.random() * 120));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('exit', r));
+      await exited;
       for (const id of ids) {
         const path = d.storePath(id);
         const text = readFileSync(path, 'utf8');

@@ -17,16 +17,16 @@ function state(options: Parameters<typeof makeStateDir>[0]): StateDir {
   dirs.push(d);
   return d;
 }
-const report = (d: StateDir, extra: { warnAfterMs?: number; env?: Record<string, string> } = {}) =>
-  readStatus({ env: { ...d.env, ...extra.env }, now: NOW, warnAfterMs: extra.warnAfterMs }).report;
-const agent = (r: ReturnType<typeof report>, id: string) => {
+const report = async (d: StateDir, extra: { warnAfterMs?: number; env?: Record<string, string> } = {}) =>
+  (await readStatus({ env: { ...d.env, ...extra.env }, now: NOW, warnAfterMs: extra.warnAfterMs })).report;
+const agent = (r: Awaited<ReturnType<typeof report>>, id: string) => {
   const found = r.agents.find((a) => a.id === id);
   if (!found) throw new Error(`no agent ${id} in ${r.agents.map((a) => a.id).join(',')}`);
   return found;
 };
 
-describe('verdicts per profile', () => {
-  it('says ok, expiring, expired and missing exactly as the warn window and the clock say', () => {
+describe('verdicts per profile', async () => {
+  it('says ok, expiring, expired and missing exactly as the warn window and the clock say', async () => {
     const d = state({
       agents: [
         { id: 'main', default: true, store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 48 * HOUR }, NOW) }) },
@@ -35,7 +35,7 @@ describe('verdicts per profile', () => {
         { id: 'noexp', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: null }, NOW) }) },
       ],
     });
-    const r = report(d);
+    const r = await report(d);
     expect(agent(r, 'main').profiles[0]).toMatchObject({ status: 'ok', remainingMs: 48 * HOUR, expiresAt: NOW + 48 * HOUR, source: 'own' });
     expect(agent(r, 'soon').profiles[0]).toMatchObject({ status: 'expiring', remainingMs: 3 * HOUR });
     expect(agent(r, 'gone').profiles[0]).toMatchObject({ status: 'expired', remainingMs: -HOUR });
@@ -44,13 +44,13 @@ describe('verdicts per profile', () => {
     expect(missing.jwtExpiresAt).toBe(Math.floor((NOW + HOUR) / 1000) * 1000);
   });
 
-  it('moves the expiring boundary with --warn-after', () => {
+  it('moves the expiring boundary with --warn-after', async () => {
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 3 * HOUR }, NOW) }) }] });
-    expect(agent(report(d, { warnAfterMs: 2 * HOUR }), 'main').profiles[0]!.status).toBe('ok');
-    expect(agent(report(d, { warnAfterMs: 4 * HOUR }), 'main').profiles[0]!.status).toBe('expiring');
+    expect(agent(await report(d, { warnAfterMs: 2 * HOUR }), 'main').profiles[0]!.status).toBe('ok');
+    expect(agent(await report(d, { warnAfterMs: 4 * HOUR }), 'main').profiles[0]!.status).toBe('expiring');
   });
 
-  it('reads `mode` for `type`, lists only Codex OAuth profiles, and ignores API keys and other providers', () => {
+  it('reads `mode` for `type`, lists only Codex OAuth profiles, and ignores API keys and other providers', async () => {
     const legacyShape = { ...codexCredential({}, NOW), type: undefined, mode: 'oauth' };
     const d = state({
       agents: [{
@@ -63,12 +63,12 @@ describe('verdicts per profile', () => {
         }),
       }],
     });
-    expect(agent(report(d), 'main').profiles.map((p) => p.profileId)).toEqual(['openai-codex:old']);
+    expect(agent(await report(d), 'main').profiles.map((p) => p.profileId)).toEqual(['openai-codex:old']);
   });
 });
 
-describe('agents and inheritance', () => {
-  it('inherits main\'s profile where an agent has none of its own, and overlays its own by profile id', () => {
+describe('agents and inheritance', async () => {
+  it('inherits main\'s profile where an agent has none of its own, and overlays its own by profile id', async () => {
     const shared = codexCredential({ accountId: 'acct-1', email: 'one@example.com' }, NOW);
     const d = state({
       agents: [
@@ -77,7 +77,7 @@ describe('agents and inheritance', () => {
         { id: 'coder', store: storeDocument({ 'openai-codex:coder@example.com': codexCredential({ accountId: 'acct-2' }, NOW) }) },
       ],
     });
-    const r = report(d);
+    const r = await report(d);
     expect(agent(r, 'artist').profiles).toMatchObject([{ profileId: 'openai-codex:default', source: 'main', email: 'one@example.com', accountId: 'acct-1' }]);
     expect(agent(r, 'artist').storePath).toBe(d.storePath('artist'));
     expect(agent(r, 'coder').profiles.map((p) => [p.profileId, p.source])).toEqual([
@@ -86,7 +86,7 @@ describe('agents and inheritance', () => {
     ]);
   });
 
-  it('follows agentDir overrides and shows directory-only agents as not configured', () => {
+  it('follows agentDir overrides and shows directory-only agents as not configured', async () => {
     const d = state({
       agents: [
         { id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({}, NOW) }) },
@@ -94,25 +94,25 @@ describe('agents and inheritance', () => {
         { id: 'ghost', configured: false, store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-ghost' }, NOW) }) },
       ],
     });
-    const r = report(d);
+    const r = await report(d);
     expect(agent(r, 'far')).toMatchObject({ configured: true, agentDir: join(d.root, 'elsewhere/far-agent') });
     expect(agent(r, 'far').profiles[0]!.accountId).toBe('acct-far');
     expect(agent(r, 'ghost')).toMatchObject({ configured: false, isDefault: false });
     expect(agent(r, 'main')).toMatchObject({ configured: true, isDefault: true });
   });
 
-  it('treats an empty agent list as the single agent main', () => {
+  it('treats an empty agent list as the single agent main', async () => {
     const d = state({ agents: [{ id: 'main', configured: false, store: storeDocument({ 'openai-codex:default': codexCredential({}, NOW) }) }] });
-    const r = report(d);
+    const r = await report(d);
     expect(r.agents.map((a) => [a.id, a.configured])).toEqual([['main', true]]);
   });
 
-  it('normalizes configured ids and takes OPENCLAW_AGENT_DIR as the store others inherit from', () => {
+  it('normalizes configured ids and takes OPENCLAW_AGENT_DIR as the store others inherit from', async () => {
     const d = state({ agents: [{ id: 'main' }, { id: 'other' }], configText: '{ agents: { list: [ { id: "MAIN" }, { id: "Other" } ] } }' });
     const elsewhere = join(d.root, 'main-elsewhere');
     mkdirSync(elsewhere, { recursive: true });
     writeFileSync(join(elsewhere, 'auth-profiles.json'), JSON.stringify(storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-env' }, NOW) })));
-    const r = report(d, { env: { OPENCLAW_AGENT_DIR: elsewhere } });
+    const r = await report(d, { env: { OPENCLAW_AGENT_DIR: elsewhere } });
     expect(r.agents.map((a) => a.id)).toEqual(['main', 'other']);
     // 2026.5.7: the variable moves the inherited store only; agent main keeps its own dir.
     expect(agent(r, 'main').agentDir).toBe(d.agentDir('main'));
@@ -120,7 +120,7 @@ describe('agents and inheritance', () => {
     expect(agent(r, 'other').profiles[0]).toMatchObject({ source: 'main', accountId: 'acct-env' });
   });
 
-  it('parses JSON5 comments and trailing commas in openclaw.json', () => {
+  it('parses JSON5 comments and trailing commas in openclaw.json', async () => {
     const d = state({
       agents: [{ id: 'main' }, { id: 'painter', store: storeDocument({ 'openai-codex:default': codexCredential({}, NOW) }) }],
       configText: `// OpenClaw config
@@ -131,20 +131,20 @@ describe('agents and inheritance', () => {
   },
 }`,
     });
-    const r = report(d);
+    const r = await report(d);
     expect(r.configError).toBeUndefined();
     expect(agent(r, 'painter')).toMatchObject({ configured: true, imageGeneration: { model: 'openai/gpt-image-2', dependsOnCodex: true } });
   });
 
-  it('keeps going on a broken config: reports it and lists the agents found on disk', () => {
+  it('keeps going on a broken config: reports it and lists the agents found on disk', async () => {
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({}, NOW) }) }], configText: '{ agents: [' });
-    const r = report(d);
+    const r = await report(d);
     expect(r.configError).toMatch(/not valid JSON5/);
     expect(r.agents.map((a) => a.id)).toEqual(['main']);
   });
 });
 
-describe('unreadable stores', () => {
+describe('unreadable stores', async () => {
   const cases: Array<[string, string]> = [
     ['garbage', 'this is not json'],
     ['0-byte', ''],
@@ -152,7 +152,7 @@ describe('unreadable stores', () => {
     ['wrong shape', '[1,2,3]'],
   ];
   for (const [name, text] of cases) {
-    it(`marks a ${name} store unreadable with the reason, and every other agent still shows`, () => {
+    it(`marks a ${name} store unreadable with the reason, and every other agent still shows`, async () => {
       const d = state({
         agents: [
           { id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({}, NOW) }) },
@@ -160,7 +160,7 @@ describe('unreadable stores', () => {
           { id: 'fine', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-fine' }, NOW) }) },
         ],
       });
-      const r = report(d);
+      const r = await report(d);
       const broken = agent(r, 'broken');
       expect(broken.status).toBe('unreadable');
       expect(broken.error).toBeTruthy();
@@ -172,54 +172,54 @@ describe('unreadable stores', () => {
     });
   }
 
-  it('reports a store it may not read as unreadable (permission denied)', () => {
+  it('reports a store it may not read as unreadable (permission denied)', async () => {
     if (process.getuid?.() === 0) {
       // root reads anything; use a directory in the store's place instead
       const d = state({ agents: [{ id: 'main' }] });
       mkdirSync(d.storePath('main'), { recursive: true });
-      expect(agent(report(d), 'main')).toMatchObject({ status: 'unreadable', error: 'is a directory, not a file' });
+      expect(agent(await report(d), 'main')).toMatchObject({ status: 'unreadable', error: 'is a directory, not a file' });
       return;
     }
     const d = state({ agents: [{ id: 'main', store: storeDocument({}) }] });
     chmodSync(d.storePath('main'), 0o000);
-    expect(agent(report(d), 'main')).toMatchObject({ status: 'unreadable', error: 'permission denied' });
+    expect(agent(await report(d), 'main')).toMatchObject({ status: 'unreadable', error: 'permission denied' });
   });
 });
 
-describe('store shapes', () => {
-  it('reads a symlinked store', () => {
+describe('store shapes', async () => {
+  it('reads a symlinked store', async () => {
     const d = state({ agents: [{ id: 'main' }] });
     const target = join(d.root, 'real-store.json');
     writeFileSync(target, JSON.stringify(storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-link' }, NOW) })));
     symlinkSync(target, d.storePath('main'));
-    expect(agent(report(d), 'main').profiles[0]).toMatchObject({ status: 'ok', accountId: 'acct-link' });
+    expect(agent(await report(d), 'main').profiles[0]).toMatchObject({ status: 'ok', accountId: 'acct-link' });
   });
 
-  it('reads the flat legacy auth.json when there is no auth-profiles.json', () => {
+  it('reads the flat legacy auth.json when there is no auth-profiles.json', async () => {
     const d = state({ agents: [{ id: 'main', legacy: { 'openai-codex': { ...codexCredential({ accountId: 'acct-legacy' }, NOW), provider: undefined } } }] });
-    const main = agent(report(d), 'main');
+    const main = agent(await report(d), 'main');
     expect(main.storeKind).toBe('legacy-json');
     expect(main.profiles[0]).toMatchObject({ profileId: 'openai-codex:default', provider: 'openai-codex', accountId: 'acct-legacy', status: 'ok' });
   });
 
-  it('keeps unknown fields out of the report and never puts a token in it', () => {
+  it('keeps unknown fields out of the report and never puts a token in it', async () => {
     const cred = codexCredential({ extra: { futureField: { nested: true } } }, NOW);
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
-    const text = JSON.stringify(report(d));
+    const text = JSON.stringify(await report(d));
     expect(text).not.toContain(cred.refresh);
     expect(text).not.toContain(cred.access);
     expect(text).not.toContain(cred.access.split('.')[1]!);
     expect(text).not.toContain('futureField');
   });
 
-  it('says no-codex-profile for an agent with only other sign-ins', () => {
+  it('says no-codex-profile for an agent with only other sign-ins', async () => {
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: 'k' } }) }] });
-    expect(agent(report(d), 'main')).toMatchObject({ status: 'no-codex-profile', profiles: [] });
+    expect(agent(await report(d), 'main')).toMatchObject({ status: 'no-codex-profile', profiles: [] });
   });
 });
 
-describe('image generation and shared sign-ins', () => {
-  it('says image generation rides on the Codex token for gpt-image models, even beside an OpenAI key in the store', () => {
+describe('image generation and shared sign-ins', async () => {
+  it('says image generation rides on the Codex token for gpt-image models, even beside an OpenAI key in the store', async () => {
     // 2026.5.7 takes the Codex path whenever a Codex profile is there: a store key does not help (observed).
     const d = state({
       imageGenerationModel: 'openai/gpt-image-2',
@@ -228,12 +228,12 @@ describe('image generation and shared sign-ins', () => {
         { id: 'keyed', store: storeDocument({ 'openai:default': { type: 'api_key', provider: 'openai', key: 'sk-x' } }) },
       ],
     });
-    const r = report(d);
+    const r = await report(d);
     expect(agent(r, 'main').imageGeneration).toEqual({ model: 'openai/gpt-image-2', dependsOnCodex: true });
     expect(agent(r, 'keyed').imageGeneration).toEqual({ model: 'openai/gpt-image-2', dependsOnCodex: true });
   });
 
-  it('does not depend on Codex when the config sends OpenAI requests directly, or the model is not OpenAI\'s', () => {
+  it('does not depend on Codex when the config sends OpenAI requests directly, or the model is not OpenAI\'s', async () => {
     const agents = [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({}, NOW) }) }];
     const direct: Array<Record<string, unknown>> = [
       { models: { providers: { openai: { apiKey: 'sk-config' } } } },
@@ -242,15 +242,15 @@ describe('image generation and shared sign-ins', () => {
       { auth: { profiles: { 'openai:default': { provider: 'openai', mode: 'api_key' } } } },
     ];
     for (const config of direct) {
-      expect(agent(report(state({ agents, imageGenerationModel: 'openai/gpt-image-2', config })), 'main').imageGeneration.dependsOnCodex, JSON.stringify(config)).toBe(false);
+      expect(agent(await report(state({ agents, imageGenerationModel: 'openai/gpt-image-2', config })), 'main').imageGeneration.dependsOnCodex, JSON.stringify(config)).toBe(false);
     }
     const publicBase = state({ agents, imageGenerationModel: 'openai/gpt-image-2', config: { models: { providers: { openai: { baseUrl: 'https://api.openai.com/v1' } } } } });
-    expect(agent(report(publicBase), 'main').imageGeneration.dependsOnCodex).toBe(true);
+    expect(agent(await report(publicBase), 'main').imageGeneration.dependsOnCodex).toBe(true);
     const other = state({ agents, imageGenerationModel: 'google/imagen-4' });
-    expect(agent(report(other), 'main').imageGeneration).toEqual({ model: 'google/imagen-4', dependsOnCodex: false });
+    expect(agent(await report(other), 'main').imageGeneration).toEqual({ model: 'google/imagen-4', dependsOnCodex: false });
   });
 
-  it('groups copies by refresh token or account and reports who shares each', () => {
+  it('groups copies by refresh token or account and reports who shares each', async () => {
     const a = codexCredential({ accountId: 'acct-a' }, NOW);
     const d = state({
       agents: [
@@ -262,7 +262,7 @@ describe('image generation and shared sign-ins', () => {
         { id: 'loner', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: null, refresh: refreshToken() }, NOW) }) },
       ],
     });
-    const r = report(d);
+    const r = await report(d);
     expect(agent(r, 'main').profiles[0]!.sharedWith).toEqual(['copy', 'same-account', 'same-token-no-account']);
     expect(agent(r, 'same-token-no-account').profiles[0]!.sharedWith).toEqual(['copy', 'main', 'same-account']);
     expect(agent(r, 'other').profiles[0]!.sharedWith).toEqual([]);

@@ -36,7 +36,7 @@ function state(options: Parameters<typeof makeStateDir>[0]): StateDir & { env: R
   return d;
 }
 
-const statusOf = (d: StateDir, id: string) => readStatus({ env: d.env }).report.agents.find((a) => a.id === id)!;
+const statusOf = async (d: StateDir, id: string) => (await readStatus({ env: d.env })).report.agents.find((a) => a.id === id)!;
 
 describe('refreshAgents', () => {
   it('refreshes once, writes atomically with 0600, keeps other profiles and unknown fields, and leaves auth-state.json alone', async () => {
@@ -63,7 +63,7 @@ describe('refreshAgents', () => {
     expect(readFileSync(d.storePath('main'), 'utf8')).toBe(`${JSON.stringify(store, null, 2)}\n`);
     expect(readFileSync(join(d.agentDir('main'), 'auth-state.json'), 'utf8')).toBe(authStateBefore);
     expect(report.results[0]!.expiresAt).toBe(next.expires);
-    expect(statusOf(d, 'main').status).toBe('ok');
+    expect((await statusOf(d, 'main')).status).toBe('ok');
   });
 
   it('makes one request per lineage and writes the new credential into every copy, naming them', async () => {
@@ -97,7 +97,7 @@ describe('refreshAgents', () => {
     // The copy refreshed is main's own: nothing else to sync.
     expect(report.results).toMatchObject([{ agentId: 'artist', outcome: 'refreshed', syncedAgents: [] }]);
     expect(existsSync(d.storePath('artist'))).toBe(false);
-    expect(statusOf(d, 'artist').profiles[0]!.expiresAt).toBe(d.readStore('main').profiles['openai-codex:default'].expires);
+    expect((await statusOf(d, 'artist')).profiles[0]!.expiresAt).toBe(d.readStore('main').profiles['openai-codex:default'].expires);
   });
 
   it('with --if-needed touches only expiring, expired and expiry-less profiles', async () => {
@@ -143,7 +143,7 @@ describe('refreshAgents', () => {
       fix: 'openclaw models auth --agent main login --provider openai-codex',
     }]);
     expect(readFileSync(d.storePath('main'), 'utf8')).toBe(before);
-    expect(statusOf(d, 'main')).toMatchObject({ status: 'needs-login', fix: 'openclaw models auth --agent main login --provider openai-codex' });
+    expect(await statusOf(d, 'main')).toMatchObject({ status: 'needs-login', fix: 'openclaw models auth --agent main login --provider openai-codex' });
 
     // Presenting a dead token again gets nothing but risk: a second refresh makes no request.
     const again = await refreshAgents({ env: d.env, agents: ['main'] });
@@ -152,7 +152,7 @@ describe('refreshAgents', () => {
 
     // A new sign-in (the store changes) clears it.
     d.writeStore('main', storeDocument({ 'openai-codex:default': signIn('acct-1', 3 * 86_400_000) }));
-    expect(statusOf(d, 'main').status).toBe('ok');
+    expect((await statusOf(d, 'main')).status).toBe('ok');
     const memory = readFileSync(join(d.authbarHome, 'memory.json'), 'utf8');
     expect(memory).not.toContain(cred.refresh);
     expect(memory).not.toContain(cred.refresh.slice(3, 20));
@@ -171,7 +171,7 @@ describe('refreshAgents', () => {
     const bad = await refreshAgents({ env: d.env, agents: ['main'] });
     expect(bad.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'bad-response' });
     expect(readFileSync(d.storePath('main'), 'utf8')).toBe(before);
-    expect(statusOf(d, 'main').status).toBe('expiring');
+    expect((await statusOf(d, 'main')).status).toBe('expiring');
   });
 
   it('never writes a copy that stopped parsing meanwhile, and reports it', async () => {

@@ -14,7 +14,8 @@ const NeedsLoginSchema = z.object({
   cause: z.string(),
 });
 
-const SeenHashSchema = z.object({ hash: z.string(), firstSeen: z.number(), lastSeen: z.number() });
+/** `hash` is null when the copy held no refresh token. */
+const SeenHashSchema = z.object({ hash: z.nullable(z.string()), firstSeen: z.number() });
 
 const MemorySchema = z.object({
   version: z.literal(1),
@@ -23,6 +24,8 @@ const MemorySchema = z.object({
   needsLogin: z.record(z.string(), NeedsLoginSchema),
   /** Newest first; a short tail is enough to recognise a copy left behind. */
   seen: z.record(z.string(), z.array(SeenHashSchema)),
+  /** Store path → its file version when last recorded: an unchanged store needs no hashing. */
+  versions: z.record(z.string(), z.string()),
 });
 
 export type Memory = z.infer<typeof MemorySchema>;
@@ -32,7 +35,7 @@ export type SeenHash = z.infer<typeof SeenHashSchema>;
 export const SEEN_HISTORY_LENGTH = 8;
 
 export function emptyMemory(): Memory {
-  return { version: 1, salt: '', needsLogin: {}, seen: {} };
+  return { version: 1, salt: '', needsLogin: {}, seen: {}, versions: {} };
 }
 
 export interface MemoryRead {

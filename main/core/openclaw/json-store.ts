@@ -1,6 +1,6 @@
 // JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
 // older flat `auth.json` (read, never written). ../shared/openclaw-auth.md §2.
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type Credential,
@@ -24,6 +24,8 @@ export type StoreRead =
       credentials: Credential[];
       /** Profile ids whose entries were not credentials OpenClaw could use (logged by key, never value). */
       skipped: string[];
+      /** Identifies this version of the file (inode, size, mtime): unchanged means not rewritten. */
+      version: string;
     };
 
 function describe(error: unknown): string {
@@ -60,12 +62,18 @@ export function parseStoreText(text: string): { ok: true; document: StoreDocumen
   return { ok: true, document: parsed.data };
 }
 
-function readText(path: string): { ok: true; text: string } | { ok: false; absent: boolean; error: string } {
+function readText(path: string): { ok: true; text: string; version: string } | { ok: false; absent: boolean; error: string } {
+  let fd: number | undefined;
   try {
-    return { ok: true, text: readFileSync(path, 'utf8') };
+    fd = openSync(path, 'r');
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { ok: false, absent: false, error: describe({ code: 'EISDIR' }) };
+    return { ok: true, text: readFileSync(fd, 'utf8'), version: `${stat.ino}:${stat.size}:${stat.mtimeMs}` };
   } catch (error) {
     const absent = (error as NodeJS.ErrnoException).code === 'ENOENT';
     return { ok: false, absent, error: describe(error) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -86,7 +94,7 @@ function readLegacy(agentDir: string): StoreRead {
     profiles[`${provider}:default`] =
       credential !== null && typeof credential === 'object' ? { provider, ...credential } : credential;
   }
-  return { state: 'ok', path, kind: 'legacy-json', ...credentialsOf(profiles) };
+  return { state: 'ok', path, kind: 'legacy-json', version: read.version, ...credentialsOf(profiles) };
 }
 
 /** Reads one store file of a known kind (a re-read under a lock, say). */
@@ -96,7 +104,7 @@ export function readStoreFile(path: string, kind: 'json' | 'legacy-json'): Store
   if (!read.ok) return read.absent ? { state: 'absent', path } : { state: 'unreadable', path, kind, error: read.error };
   const parsed = parseStoreText(read.text);
   if (!parsed.ok) return { state: 'unreadable', path, kind, error: parsed.error };
-  return { state: 'ok', path, kind, ...credentialsOf(parsed.document.profiles) };
+  return { state: 'ok', path, kind, version: read.version, ...credentialsOf(parsed.document.profiles) };
 }
 
 /** Reads an agent dir's JSON-era store: `auth-profiles.json`, else the legacy `auth.json`. */
@@ -140,15 +148,6 @@ export function realTarget(path: string): string {
     return realpathSync(path);
   } catch {
     return path;
-  }
-}
-
-export function fileVersion(path: string): string | null {
-  try {
-    const stat = statSync(path);
-    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return null;
   }
 }
 

@@ -85,7 +85,7 @@ function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
       syncedAgents,
     });
   }
-  return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents });
+  return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents, source: result.source?.holder ?? null });
 }
 
 /** Which requested profiles to refresh, and the outcomes decided without any request. */
@@ -110,7 +110,7 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): 
         decided.push(outcome(base, { outcome: 'skipped', cause: `not needed (${profile.status})`, expiresAt: profile.expiresAt }));
       } else if (profile.profileId === CODEX_CLI_PROFILE_ID) {
         decided.push(outcome(base, { outcome: 'skipped', cause: 'the Codex CLI owns this sign-in; OpenClaw and AuthBar never write it (run codex login)' }));
-      } else if (profile.status === 'needs-login') {
+      } else if (profile.status === 'needs-login' && profile.stranded === null) {
         decided.push(outcome(base, { outcome: 'failed', failureKind: 'needs-login', cause: profile.cause, fix: fixCommand({ agentId, holder: copy.holder, provider: profile.provider, status: 'needs-login', stranded: false }) }));
       } else {
         targets.push({ agentId, profile, copy });
@@ -123,7 +123,7 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): 
 export async function refreshAgents(options: RefreshOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
   const endpoint = tokenEndpointFrom(options.env);
-  const snapshot = readStatus({ env: options.env, now: now() });
+  const snapshot = await readStatus({ env: options.env, now: now() });
   const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false);
   for (const result of decided) options.onEvent?.({ type: 'finished', result });
 
@@ -147,9 +147,19 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
     [...jobs].map(([lineage, members]) =>
       limit(async () => {
         for (const t of members) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.profile.profileId });
+        const stranded = lineage.some((copy) => snapshot.strandings.has(copy.key));
         const result = await refreshLineage(
-          { copies: lineage, peers: peersOf(lineage) },
-          { stateDir: snapshot.scan.stateDir, endpoint, now, warnAfterMs: DEFAULT_WARN_AFTER_MS, isKnownDead, signal: options.signal, onRequest: () => requests++ },
+          { copies: lineage, peers: peersOf(lineage), stranded },
+          {
+            stateDir: snapshot.scan.stateDir,
+            endpoint,
+            now,
+            warnAfterMs: DEFAULT_WARN_AFTER_MS,
+            ifNeeded: options.ifNeeded ?? false,
+            isKnownDead,
+            signal: options.signal,
+            onRequest: () => requests++,
+          },
         );
         if (result.outcome === 'failed' && result.kind === 'needs-login') dead.push({ lineage, cause: result.cause });
         else settled.push(...result.written);

@@ -5,7 +5,7 @@
 import type { FailureKindName } from '../api.ts';
 import type { CredentialCopy } from '../copies.ts';
 import { readAccessTokenClaims } from '../jwt.ts';
-import type { Credential } from '../openclaw/credentials.ts';
+import { CODEX_CLI_PROFILE_ID, type Credential } from '../openclaw/credentials.ts';
 import { type CredentialFields, readStoreFile, replaceCredential } from '../openclaw/json-store.ts';
 import { acquireLock, type Lock, type LockPolicy, LockTimeoutError, REFRESH_LOCK, ROTATED_WRITE_LOCK, STORE_LOCK, withLock } from '../openclaw/lock.ts';
 import { jsonEraRefreshLockTarget } from '../openclaw/refresh-lock.ts';
@@ -13,12 +13,9 @@ import { exchangeRefreshToken, type TokenEndpoint } from './token-client.ts';
 
 export interface WriteNote {
   copy: CredentialCopy;
+  reason: 'legacy' | 'changed' | 'unreadable' | 'locked' | 'error';
   why: string;
 }
-
-export type LineageResult =
-  | { outcome: 'refreshed' | 'adopted'; credential: CredentialFields; written: CredentialCopy[]; notWritten: WriteNote[] }
-  | { outcome: 'failed'; kind: FailureKindName; cause: string; written: CredentialCopy[]; notWritten: WriteNote[] };
 
 /** Locks for every profile id in the lineage, in a fixed order so two AuthBars never deadlock. */
 export async function takeRefreshLocks(stateDir: string, copies: CredentialCopy[], signal?: AbortSignal): Promise<Lock[]> {
@@ -76,16 +73,17 @@ export async function writeToCopies(
   const notWritten: WriteNote[] = [];
   for (const copy of copies) {
     if (copy.storeKind !== 'json') {
-      notWritten.push({ copy, why: `${copy.storePath} is a legacy store AuthBar only reads` });
+      notWritten.push({ copy, reason: 'legacy', why: `${copy.storePath} is a legacy store AuthBar only reads` });
       continue;
     }
     try {
       const result = await replaceCredential(copy.storePath, copy.credential.profileId, oldRefresh, { ...next, email: copy.credential.email ?? next.email ?? null }, policy);
       if (result.result === 'written') written.push(copy);
-      else if (result.result === 'changed') notWritten.push({ copy, why: 'it changed meanwhile (left as it is)' });
-      else notWritten.push({ copy, why: `${copy.storePath} is unreadable now (${result.error}); not written` });
+      else if (result.result === 'changed') notWritten.push({ copy, reason: 'changed', why: 'it changed meanwhile (left as it is)' });
+      else notWritten.push({ copy, reason: 'unreadable', why: `${copy.storePath} is unreadable now (${result.error}); not written` });
     } catch (error) {
-      notWritten.push({ copy, why: error instanceof LockTimeoutError ? 'its store stayed locked by another process' : `write failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+      if (error instanceof LockTimeoutError) notWritten.push({ copy, reason: 'locked', why: 'its store stayed locked by another process' });
+      else notWritten.push({ copy, reason: 'error', why: `write failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }
   return { written, notWritten };
@@ -96,14 +94,18 @@ export interface LineageJob {
   copies: CredentialCopy[];
   /** Copies of the same account holding other credentials: a newer one there means ours was rotated away. */
   peers: CredentialCopy[];
+  /** AuthBar knows or believes this token was rotated away: never present it, sync first. */
+  stranded: boolean;
 }
 
 export interface LineageContext {
   stateDir: string;
   endpoint: TokenEndpoint;
   now: () => number;
-  /** A credential newer than ours but this close to expiry is adopted, then refreshed. */
+  /** A credential adopted with less than this left is refreshed after all. */
   warnAfterMs: number;
+  /** Only refresh what needs it: after a sync, a fresh credential is left as it is. */
+  ifNeeded: boolean;
   /** Refresh tokens AuthBar knows are dead (a refresh proved it): never adopted, never presented. */
   isKnownDead: (refresh: string) => boolean;
   signal?: AbortSignal;
@@ -111,24 +113,41 @@ export interface LineageContext {
   onRequest?: () => void;
 }
 
+export type LineageResult =
+  | {
+      outcome: 'refreshed' | 'adopted' | 'healed';
+      credential: CredentialFields;
+      /** For a sync or a heal: the copy whose credential was taken. */
+      source: CredentialCopy | null;
+      written: CredentialCopy[];
+      notWritten: WriteNote[];
+    }
+  | { outcome: 'failed'; kind: FailureKindName; cause: string; written: CredentialCopy[]; notWritten: WriteNote[] };
+
 interface Current {
   copy: CredentialCopy;
   credential: Credential;
 }
 
-/** The newest usable credential of the account among what the stores hold now, if newer than ours. */
-function newerThanOurs(current: Current[], oldRefresh: string, ourExpires: number, account: string | null, context: LineageContext): Current | null {
+const FENCE = 'openclaw-oauth-refresh-fence:';
+
+/** The newest usable credential of the account among what the stores hold now, other than `ours`. */
+function newestOther(current: Current[], ours: string, account: string | null, context: LineageContext, newerThan: number): Current | null {
   let best: Current | null = null;
   for (const entry of current) {
     const c = entry.credential;
-    if (c.refresh === oldRefresh || !c.refresh || !c.access || !c.expires || context.isKnownDead(c.refresh)) continue;
-    if (c.refresh.startsWith('openclaw-oauth-refresh-fence:')) continue;
-    if (account === null || accountOf(c) !== account) continue;
-    if (c.expires <= ourExpires) continue;
+    if (c.refresh === ours || !c.refresh || !c.access || !c.expires || context.isKnownDead(c.refresh) || c.refresh.startsWith(FENCE)) continue;
+    if (entry.copy.credential.profileId === CODEX_CLI_PROFILE_ID) continue;
+    if (account === null || accountOf(c) !== account || c.expires <= newerThan) continue;
     if (!best || c.expires > best.credential.expires!) best = entry;
   }
   return best;
 }
+
+const merge = (a: { written: CredentialCopy[]; notWritten: WriteNote[] }, b: { written: CredentialCopy[]; notWritten: WriteNote[] }) => ({
+  written: [...new Set([...a.written, ...b.written])],
+  notWritten: [...a.notWritten, ...b.notWritten],
+});
 
 export async function refreshLineage(job: LineageJob, context: LineageContext): Promise<LineageResult> {
   const { copies, peers } = job;
@@ -151,21 +170,26 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       if (now !== 'unreadable' && now !== null) current.push({ copy, credential: now });
     }
     // Every copy holding the old token now, peers included: a peer may have adopted it meanwhile.
-    const stillOld = current.filter((e) => e.credential.refresh === oldRefresh).map((e) => e.copy);
+    const holdersOf = (token: string) => current.filter((e) => e.credential.refresh === token).map((e) => e.copy);
+    const stillOld = holdersOf(oldRefresh);
     const ourExpires = Math.max(0, ...current.filter((e) => e.credential.refresh === oldRefresh).map((e) => e.credential.expires ?? 0));
 
     let present = oldRefresh;
     let holders = stillOld;
-    let adopted: { written: CredentialCopy[]; notWritten: WriteNote[] } = { written: [], notWritten: [] };
-    const newer = newerThanOurs(current, oldRefresh, ourExpires, account, context);
+    let source: CredentialCopy | null = null;
+    let done: { written: CredentialCopy[]; notWritten: WriteNote[] } = { written: [], notWritten: [] };
+    // Someone refreshed since (a newer credential of the account), or ours is known to be left
+    // behind by a rotation: take theirs, and never present ours.
+    const newer = newestOther(current, oldRefresh, account, context, job.stranded ? 0 : ourExpires);
     if (newer) {
-      // Someone refreshed (or signed in) since: ours is rotated away. Adopt, never present it.
       const fields = fieldsOf(newer.credential)!;
-      adopted = await writeToCopies(stillOld, oldRefresh, fields);
-      if (fields.expires - context.now() >= context.warnAfterMs) return { outcome: 'adopted', credential: fields, ...adopted };
-      // What we adopted is about to expire too: refresh it, once, for every holder.
+      done = await writeToCopies(stillOld, oldRefresh, fields);
+      source = newer.copy;
+      const fresh = fields.expires - context.now() >= context.warnAfterMs;
+      if (fresh && (!job.stranded || context.ifNeeded)) return { outcome: 'adopted', credential: fields, source, ...done };
+      // Synced a stranded copy, or adopted something about to expire: refresh it, once, for every holder.
       present = fields.refresh;
-      holders = [...current.filter((e) => e.credential.refresh === present).map((e) => e.copy), ...adopted.written];
+      holders = [...new Set([...holdersOf(present), ...done.written])];
     } else if (context.isKnownDead(oldRefresh)) {
       return { outcome: 'failed', kind: 'needs-login', cause: 'this refresh token was already rejected', written: [], notWritten: [] };
     }
@@ -177,14 +201,22 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
 
     context.onRequest?.();
     const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, now: context.now });
-    if (!answer.ok) return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...adopted };
+    if (!answer.ok) {
+      if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done };
+      // The token was dead after all. A usable copy of the same account elsewhere heals it.
+      const healer = newestOther(current, present, account, context, 0);
+      if (!healer || healer.credential.expires! <= context.now()) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done };
+      const fields = fieldsOf(healer.credential)!;
+      const healed = await writeToCopies(holders, present, fields);
+      return { outcome: 'healed', credential: fields, source: healer.copy, ...merge(done, healed) };
+    }
     const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
     // The old token is dead now: wait as long as it takes for each store, never give up early.
-    const { written, notWritten } = await writeToCopies(holders, present, fresh, ROTATED_WRITE_LOCK);
-    if (written.length === 0) {
-      return { outcome: 'failed', kind: 'unwritable', cause: `the token rotated but no store could be written (${notWritten.map((n) => n.why).join('; ')})`, written, notWritten };
+    const wrote = await writeToCopies(holders, present, fresh, ROTATED_WRITE_LOCK);
+    if (wrote.written.length === 0) {
+      return { outcome: 'failed', kind: 'unwritable', cause: `the token rotated but no store could be written (${wrote.notWritten.map((n) => n.why).join('; ')})`, ...wrote };
     }
-    return { outcome: 'refreshed', credential: fresh, written: [...new Set([...adopted.written, ...written])], notWritten: [...adopted.notWritten, ...notWritten] };
+    return { outcome: 'refreshed', credential: fresh, source, ...merge(done, wrote) };
   } finally {
     releaseAll(locks);
   }

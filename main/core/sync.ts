@@ -1,0 +1,130 @@
+// `authbar sync`: bring every stranded copy of a sign-in up to the newest credential of its
+// account, with no token request at all. Same discipline as a refresh: the account's
+// refresh locks, each store's lock, a re-read under it, a store that moved on meanwhile is
+// left alone, atomic writes. Never the Codex CLI's own profile (OpenClaw never writes it).
+import pLimit from 'p-limit';
+import type { ProfileOutcome, RefreshEvent, RefreshReport } from './api.ts';
+import type { CredentialCopy } from './copies.ts';
+import type { Credential } from './openclaw/credentials.ts';
+import { LockTimeoutError } from './openclaw/lock.ts';
+import type { Env } from './openclaw/paths.ts';
+import { readStatus, type StatusSnapshot } from './read-status.ts';
+import { currentCredential, fieldsOf, releaseAll, takeRefreshLocks, type WriteNote, writeToCopies } from './refresh/refresh-lineage.ts';
+import { selectAgentIds } from './refresh/refresh-agents.ts';
+import { isSyncable } from './stranded.ts';
+import { VERSION } from './version.ts';
+
+export interface SyncOptions {
+  env: Env;
+  /** Agent ids whose copies to sync, or every stranded copy. */
+  agents: string[] | 'all';
+  dryRun?: boolean;
+  onEvent?: (event: RefreshEvent) => void;
+  now?: () => number;
+}
+
+interface Target {
+  agentId: string;
+  copy: CredentialCopy;
+}
+
+/** The stranded copies asked for: all of them, or those the named agents hold or use. */
+function targetsOf(snapshot: StatusSnapshot, agents: string[] | 'all'): Target[] {
+  const targets: Target[] = [];
+  const stranded = (copy: CredentialCopy) => snapshot.strandings.has(copy.key) && isSyncable(copy);
+  if (agents === 'all') {
+    for (const copy of snapshot.inventory.copies) if (stranded(copy)) targets.push({ agentId: copy.holder, copy });
+    return targets;
+  }
+  for (const agentId of selectAgentIds(snapshot, agents)) {
+    const used = (snapshot.inventory.effective.get(agentId) ?? []).map((p) => p.copy);
+    const held = snapshot.inventory.copies.filter((c) => c.holder === agentId);
+    for (const copy of new Set([...used, ...held])) if (stranded(copy)) targets.push({ agentId, copy });
+  }
+  return targets;
+}
+
+function result(target: Target, fields: Partial<ProfileOutcome> & Pick<ProfileOutcome, 'outcome'>): ProfileOutcome {
+  return {
+    agentId: target.agentId, host: 'local', profileId: target.copy.credential.profileId,
+    failureKind: null, cause: null, fix: null, expiresAt: null, syncedAgents: [], source: null, ...fields,
+  };
+}
+
+/** Syncs one account's stranded copies from its newest credential, under the account's locks. */
+async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: number): Promise<ProfileOutcome[]> {
+  const group = snapshot.lineages.byAccount.get(targets[0]!.copy.key) ?? [];
+  let locks;
+  try {
+    locks = await takeRefreshLocks(snapshot.scan.stateDir, group.filter(isSyncable));
+  } catch (error) {
+    if (!(error instanceof LockTimeoutError)) throw error;
+    return targets.map((t) => result(t, { outcome: 'failed', failureKind: 'busy', cause: 'another process (OpenClaw?) is refreshing this sign-in; try again', fix: `authbar sync --agent ${t.agentId}` }));
+  }
+  try {
+    // Under the locks, pick the newest credential from what the stores hold now.
+    const dead = new Set(snapshot.needsLogin.keys());
+    let newest: { copy: CredentialCopy; credential: Credential } | null = null;
+    for (const copy of group) {
+      if (!isSyncable(copy) || dead.has(copy.key)) continue;
+      const current = await currentCredential(copy);
+      if (current === 'unreadable' || current === null || !current.expires || !fieldsOf(current)) continue;
+      if (current.refresh?.startsWith('openclaw-oauth-refresh-fence:')) continue;
+      if (!newest || current.expires > newest.credential.expires!) newest = { copy, credential: current };
+    }
+    if (!newest || newest.credential.expires! <= now) {
+      return targets.map((t) => result(t, { outcome: 'failed', failureKind: 'needs-login', cause: 'no live copy of this sign-in to sync from', fix: `openclaw models auth --agent ${t.copy.holder} login --provider ${t.copy.credential.provider}` }));
+    }
+    const fields = fieldsOf(newest.credential)!;
+    const source = newest.copy.holder;
+    // Each copy is written once, however many of the named agents use it.
+    const copies = [...new Set(targets.map((t) => t.copy))].filter((c) => c.credential.refresh !== fields.refresh);
+    const notes = new Map<CredentialCopy, WriteNote>();
+    const written = new Set<CredentialCopy>();
+    for (const copy of copies) {
+      const outcome = await writeToCopies([copy], copy.credential.refresh!, fields);
+      for (const c of outcome.written) written.add(c);
+      for (const note of outcome.notWritten) notes.set(note.copy, note);
+    }
+    return targets.map((target) => {
+      const note = notes.get(target.copy);
+      if (written.has(target.copy)) return result(target, { outcome: 'synced', expiresAt: fields.expires, source });
+      if (!note) return result(target, { outcome: 'adopted', expiresAt: fields.expires, source, cause: 'already holds the newest credential' });
+      if (note.reason === 'changed') return result(target, { outcome: 'skipped', cause: `its store ${note.why}` });
+      return result(target, { outcome: 'failed', failureKind: note.reason === 'unreadable' ? 'unreadable' : 'unwritable', cause: note.why, fix: `authbar sync --agent ${target.agentId}` });
+    });
+  } finally {
+    releaseAll(locks);
+  }
+}
+
+export async function syncStranded(options: SyncOptions): Promise<RefreshReport> {
+  const now = options.now ?? Date.now;
+  const snapshot = await readStatus({ env: options.env, now: now() });
+  const targets = targetsOf(snapshot, options.agents);
+  const report = (results: ProfileOutcome[]): RefreshReport => ({
+    version: VERSION, generatedAt: new Date(now()).toISOString(), requests: 0, results, ...(options.dryRun ? { dryRun: true } : {}),
+  });
+  if (options.dryRun) {
+    const results = targets.map((t) => {
+      const s = snapshot.strandings.get(t.copy.key)!;
+      return result(t, { outcome: 'would-sync', source: s.newest.holder, expiresAt: s.newest.credential.expires, cause: s.kind === 'certain' ? 'rotated away in another store' : 'expired while a live copy exists' });
+    });
+    for (const r of results) options.onEvent?.({ type: 'finished', result: r });
+    return report(results);
+  }
+  // One job per account: its stranded copies all take the same newest credential.
+  const byAccount = new Map<readonly CredentialCopy[], Target[]>();
+  for (const target of targets) {
+    const group = snapshot.lineages.byAccount.get(target.copy.key)!;
+    byAccount.set(group, [...(byAccount.get(group) ?? []), target]);
+  }
+  const limit = pLimit(4);
+  const results = await Promise.all([...byAccount.values()].map((group) => limit(async () => {
+    for (const t of group) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.copy.credential.profileId });
+    const outcomes = await syncAccount(snapshot, group, now());
+    for (const r of outcomes) options.onEvent?.({ type: 'finished', result: r });
+    return outcomes;
+  })));
+  return report(results.flat());
+}
