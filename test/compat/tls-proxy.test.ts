@@ -75,8 +75,12 @@ describe(`openclaw@${VERSION} through the loopback OpenAI proxy`, () => {
     expect(stored.refresh).toBe(next);
     expect(stored.refresh).not.toBe(issued.refresh);
     expect(stored.expires).toBeGreaterThan(Date.now() + 9 * 86_400_000);
+    // The usage lookup that triggered the refresh then went out with the new access token.
+    expect(proxy.upstream.map((u) => [u.method, u.host, u.path, u.authorization])).toEqual([
+      ['GET', 'chatgpt.com', '/backend-api/wham/usage', `Bearer ${stored.access}`],
+    ]);
+    expect(stored.access).not.toBe(issued.access);
     expect(proxy.refused).toEqual([]);
-    console.log('A', JSON.stringify(proxy.upstream.map(u=>[u.method,u.host,u.path,u.authorization===`Bearer ${d.readStore('main').profiles[PROFILE].access}`])), result.stdout.slice(0,1500), result.stderr.slice(0,1500));
   }, 120_000);
 
   it('generates an image as the chosen agent with its own Bearer, without a token request', async () => {
@@ -87,7 +91,6 @@ describe(`openclaw@${VERSION} through the loopback OpenAI proxy`, () => {
     const result = await generateImage(openclaw, d, 'artist', proxy);
     expect(result.code, output(result)).toBe(0);
 
-    console.log('B', JSON.stringify(proxy.upstream.map(u=>[u.method,u.host,u.path])), proxy.refused, result.stdout.slice(0,1500), result.stderr.slice(0,1500));
     expect(tokens.requests).toEqual([]);
     const calls = proxy.upstream.filter((u) => u.host === 'chatgpt.com' && u.path === '/backend-api/codex/responses');
     expect(calls).toHaveLength(1);
@@ -107,7 +110,6 @@ describe(`openclaw@${VERSION} through the loopback OpenAI proxy`, () => {
     const d = stateDir({ id: 'stranded', credential: dead.credential }, main.credential);
 
     const result = await generateImage(openclaw, d, 'stranded', proxy);
-    console.log('C', JSON.stringify(tokens.requests), JSON.stringify(proxy.upstream.map(u=>[u.method,u.host,u.path])), proxy.refused, result.stdout.slice(0,1500), result.stderr.slice(0,3000));
     expect(result.code, output(result)).not.toBe(0);
     expect(output(result)).toContain('No API key found for provider "openai-codex"');
 
