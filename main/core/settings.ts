@@ -1,0 +1,91 @@
+// AuthBar's settings file (`<AUTHBAR_HOME>/settings.json`), validated with zod. A corrupt
+// file falls back to the defaults with a warning and is never silently overwritten: the
+// first save moves it aside as `settings.json.corrupt-<time>`.
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { settingsPath } from './authbar/home.ts';
+
+export const HostSchema = z.strictObject({
+  /** A short name the user picks: shown on rows, used with `--host NAME`. */
+  name: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/)),
+  /** What `ssh` connects to: `user@host`, or a Host alias from ~/.ssh/config. */
+  destination: z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^[^\s-][^\s]*$/)),
+  sshConfig: z.optional(z.string()),
+  /** OPENCLAW_STATE_DIR on that host, when not its default. */
+  stateDir: z.optional(z.string()),
+  /** How to run AuthBar's CLI there (default `authbar`). */
+  remoteCommand: z.optional(z.string()),
+});
+export type Host = z.infer<typeof HostSchema>;
+
+export const SettingsSchema = z.strictObject({
+  version: z.literal(1),
+  startAtLogin: z.boolean(),
+  notifications: z.strictObject({
+    enabled: z.boolean(),
+    /** Minutes before expiry; 0 means "at expiry". */
+    leadTimesMinutes: z.array(z.number().check(z.int(), z.gte(0), z.lte(7 * 24 * 60))).check(z.maxLength(8)),
+  }),
+  /** Refresh automatically this long before expiry (off by default). */
+  keepFresh: z.strictObject({ enabled: z.boolean(), minutesBefore: z.number().check(z.int(), z.gte(5), z.lte(24 * 60)) }),
+  /** When a store rotates, write the new credential into copies it certainly stranded. */
+  keepCopiesInSync: z.boolean(),
+  hosts: z.array(HostSchema),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** What the renderer may change: a partial update, validated the same way. */
+export const SettingsPatchSchema = z.partial(z.omit(SettingsSchema, { version: true, hosts: true }));
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: 1,
+  startAtLogin: true,
+  notifications: { enabled: true, leadTimesMinutes: [24 * 60, 60, 0] },
+  keepFresh: { enabled: false, minutesBefore: 30 },
+  keepCopiesInSync: true,
+  hosts: [],
+};
+
+export interface SettingsRead {
+  settings: Settings;
+  /** Set when the file exists but could not be used. */
+  warning: string | null;
+  corrupt: boolean;
+}
+
+export function loadSettings(home: string): SettingsRead {
+  const path = settingsPath(home);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { settings: structuredClone(DEFAULT_SETTINGS), warning: code === 'ENOENT' ? null : `${path}: ${code}; using defaults`, corrupt: false };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { settings: structuredClone(DEFAULT_SETTINGS), warning: `${path} is not valid JSON; using defaults (the file is kept until you change a setting, then moved aside)`, corrupt: true };
+  }
+  const parsed = SettingsSchema.safeParse(data);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') || 'the top level';
+    return { settings: structuredClone(DEFAULT_SETTINGS), warning: `${path} has an invalid value at ${where}; using defaults (the file is kept until you change a setting, then moved aside)`, corrupt: true };
+  }
+  return { settings: parsed.data, warning: null, corrupt: false };
+}
+
+export function applyPatch(settings: Settings, patch: SettingsPatch): Settings {
+  return SettingsSchema.parse({ ...settings, ...patch });
+}
+
+/** Writes settings atomically; a corrupt file in the way is moved aside first, never overwritten. */
+export async function saveSettings(home: string, settings: Settings): Promise<void> {
+  const path = settingsPath(home);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  if (loadSettings(home).corrupt) renameSync(path, `${path}.corrupt-${Date.now()}`);
+  const { default: writeFileAtomic } = await import('write-file-atomic');
+  await writeFileAtomic(path, `${JSON.stringify(SettingsSchema.parse(settings), null, 2)}\n`, { mode: 0o600 });
+}
