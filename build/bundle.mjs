@@ -42,6 +42,7 @@ const jobs = [
 ];
 
 if (existsSync(at('main/app/main.ts'))) {
+  cpSync(at('build/icons'), join(out, 'icons'), { recursive: true });
   jobs.push(
     build({
       entryPoints: { main: at('main/app/main.ts'), preload: at('main/preload.ts') },

@@ -23,14 +23,24 @@ export interface CredentialCopy {
   jwtExpiresAt: number | null;
   /** OpenClaw 2026.9's refresh fence in place of the tokens: `pending` while it refreshes. */
   fence: 'pending' | 'failed' | null;
+  /** AuthBar may write this copy's store (its layout is one the tests cover). */
+  writable: boolean;
 }
 
-const FENCE_PREFIX = 'openclaw-oauth-refresh-fence:v1:';
+/** `openclaw-oauth-refresh-fence:v1:<claim>:[failed:]<access|refresh>:<sha256>` (OpenClaw 2026.9.6). */
+const FENCE = /^openclaw-oauth-refresh-fence:v1:([0-9a-f]{32}):(failed:)?(access|refresh):[0-9a-f]{64}$/;
 
-function fenceOf(credential: Credential): CredentialCopy['fence'] {
-  const token = credential.refresh ?? credential.access ?? '';
-  if (!token.startsWith(FENCE_PREFIX)) return null;
-  return token.startsWith(`${FENCE_PREFIX}failed:`) ? 'failed' : 'pending';
+/**
+ * OpenClaw 2026.9 replaces both tokens with a fence while it refreshes (`pending`) and after a
+ * refresh failed (`failed`). Both tokens must be fences of one claim and agree on `failed:`,
+ * with `expires` exactly 1; anything else is an ordinary (expired) credential, as OpenClaw says.
+ */
+export function fenceOf(credential: Credential): CredentialCopy['fence'] {
+  const access = FENCE.exec(credential.access ?? '');
+  const refresh = FENCE.exec(credential.refresh ?? '');
+  if (!access || !refresh || access[3] !== 'access' || refresh[3] !== 'refresh') return null;
+  if (access[1] !== refresh[1] || Boolean(access[2]) !== Boolean(refresh[2]) || credential.expires !== 1) return null;
+  return access[2] ? 'failed' : 'pending';
 }
 
 export interface EffectiveProfile {
@@ -50,7 +60,7 @@ export function copyKey(storePath: string, profileId: string): string {
   return `${storePath}\0${profileId}`;
 }
 
-function copiesOf(read: StoreRead, holder: string, holderConfigured: boolean): CredentialCopy[] {
+function copiesOf(read: StoreRead, holder: string, holderConfigured: boolean, writable: boolean): CredentialCopy[] {
   if (read.state !== 'ok') return [];
   return read.credentials.filter(isCodexOAuth).map((credential) => {
     const claims = readAccessTokenClaims(credential.access);
@@ -64,12 +74,14 @@ function copiesOf(read: StoreRead, holder: string, holderConfigured: boolean): C
       accountId: credential.accountId ?? claims.accountId,
       jwtExpiresAt: claims.expiresAt,
       fence: fenceOf(credential),
+      writable,
     };
   });
 }
 
+/** Image generation's Codex path: any `openai-codex` profile (2026.5), an `openai` OAuth one (2026.9). */
 function hasCodexProfile(read: StoreRead): boolean {
-  return read.state === 'ok' && read.credentials.some((c) => c.provider === 'openai-codex');
+  return read.state === 'ok' && read.credentials.some((c) => c.provider === 'openai-codex' || (c.provider === 'openai' && c.type === 'oauth'));
 }
 
 const USABLE_MARGIN_MS = 5 * 60_000;
@@ -96,17 +108,18 @@ function hiddenByMainDrift(own: CredentialCopy, mainCopies: CredentialCopy[], no
 }
 
 export function buildInventory(scan: Scan, now: number): Inventory {
-  const mainHolder = scan.agents.find((agent) => agent.agentDir === scan.mainAgentDir);
-  const mainCopies = copiesOf(scan.mainStore, mainHolder?.id ?? MAIN_AGENT_ID, mainHolder?.configured ?? true);
+  const mainHolder = scan.agents.find((agent) => agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir);
+  const mainCopies = copiesOf(scan.mainStore, mainHolder?.id ?? MAIN_AGENT_ID, mainHolder?.configured ?? true, scan.readOnlyReason === null);
   const copies: CredentialCopy[] = [...mainCopies];
   const effective = new Map<string, EffectiveProfile[]>();
   const hasAnyCodexProfile = new Map<string, boolean>();
 
   for (const agent of scan.agents) {
-    const usesMainStore = agent.agentDir === scan.mainAgentDir;
-    const own = usesMainStore ? mainCopies : copiesOf(agent.store, agent.id, agent.configured);
+    const usesMainStore = agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir;
+    const own = usesMainStore ? mainCopies : copiesOf(agent.store, agent.id, agent.configured, agent.writable);
     if (!usesMainStore) copies.push(...own);
-    const shown = usesMainStore || !agent.configured ? own : own.filter((copy) => !hiddenByMainDrift(copy, mainCopies, now));
+    // 2026.5's drift rule; 2026.9 shows an agent's own profile even when older or fenced (observed).
+    const shown = usesMainStore || !agent.configured || scan.era === 'sqlite' ? own : own.filter((copy) => !hiddenByMainDrift(copy, mainCopies, now));
     const ownIds = new Set(shown.map((copy) => copy.credential.profileId));
     const profiles: EffectiveProfile[] = shown.map((copy) => ({ copy, source: 'own' }));
     // A directory-only agent is not run by OpenClaw: only its own copies matter.

@@ -3,18 +3,23 @@
 import type { ProfileStatus } from './api.ts';
 
 /**
- * The sign-in command for one agent. `--agent` belongs to `models auth`, not to `login`:
- * OpenClaw 2026.5.7 rejects `models auth login --agent X` with "unknown option '--agent'"
- * (observed), so this is the form that works. The provider id for Codex OAuth is
- * `openai-codex` up to 2026.6, `openai` from 2026.9.
+ * The sign-in command for one agent. The Codex provider id is `openai-codex` up to 2026.6 and
+ * `openai` from 2026.9. OpenClaw 2026.5.7 rejects `models auth login --agent X` ("unknown
+ * option '--agent'": `--agent` belongs to `models auth` there), while 2026.9.6 accepts it.
  */
 export function loginCommand(agentId: string, provider: string): string {
-  const id = provider === 'openai' ? 'openai' : 'openai-codex';
-  return `openclaw models auth --agent ${agentId} login --provider ${id}`;
+  return provider === 'openai'
+    ? `openclaw models auth login --provider openai --agent ${agentId}`
+    : `openclaw models auth --agent ${agentId} login --provider openai-codex`;
 }
+
+/** For a state dir AuthBar only reads: OpenClaw's own refresh (it refreshes inside the last 5 minutes). */
+export const openclawRefreshCommand = (agentId: string): string => `openclaw models status --probe --agent ${agentId}`;
 
 export interface FixFacts {
   agentId: string;
+  /** AuthBar may write this agent's store. */
+  writable?: boolean;
   /** The agent whose store holds the credential (main's, for an inherited profile). */
   holder: string;
   provider: string;
@@ -22,9 +27,11 @@ export interface FixFacts {
   stranded: boolean;
 }
 
-export function fixCommand({ agentId, holder, provider, status, stranded }: FixFacts): string | null {
+export function fixCommand({ agentId, holder, provider, status, stranded, writable = true }: FixFacts): string | null {
+  if (stranded && writable) return `authbar sync --agent ${agentId}`;
   if (status === 'needs-login') return loginCommand(holder, provider);
-  if (stranded) return `authbar sync --agent ${agentId}`;
+  if (status === 'refreshing') return null; // OpenClaw is refreshing it right now
+  if (!writable) return status === 'ok' ? null : openclawRefreshCommand(agentId);
   if (status === 'expired' || status === 'missing' || status === 'expiring') return `authbar refresh --agent ${agentId}`;
   return null;
 }

@@ -7,7 +7,7 @@ import { buildInventory, type Inventory } from './copies.ts';
 import { changedStores, recordSightings } from './history.ts';
 import { groupLineages, type Lineages } from './lineage.ts';
 import type { Env } from './openclaw/paths.ts';
-import { type Scan, scanOpenClaw, type StoreReader } from './scan.ts';
+import { type Scan, scanOpenClaw } from './scan.ts';
 import { buildStatusReport, DEFAULT_WARN_AFTER_MS } from './status.ts';
 import { findStranded, type Strandings } from './stranded.ts';
 import { VERSION } from './version.ts';
@@ -16,7 +16,6 @@ export interface ReadStatusOptions {
   env?: Env;
   now?: number;
   warnAfterMs?: number;
-  readStore?: StoreReader;
 }
 
 export interface StatusSnapshot {
@@ -68,7 +67,7 @@ async function remember(home: string, memory: Memory, inventory: Inventory, vers
 export async function readStatus(options: ReadStatusOptions = {}): Promise<StatusSnapshot> {
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now();
-  const scan = scanOpenClaw({ env, readStore: options.readStore });
+  const scan = scanOpenClaw({ env });
   const inventory = buildInventory(scan, now);
   const lineages = groupLineages(inventory.copies);
   const versions = storeVersions(scan);

@@ -1,49 +1,70 @@
-// The one place that reads OpenClaw's files for a status: config, agent list, every
-// agent's store and main's (the one others inherit from). Everything after this is pure.
+// The one place that reads OpenClaw's files for a status: config, agent list, every agent's
+// store and the one others inherit from (main's JSON store, or 2026.9's shared SQLite store).
+// Everything after this is pure.
 import { existsSync } from 'node:fs';
 import { type AgentLocation, listAgents } from './openclaw/agents.ts';
 import { type ConfigRead, emptyConfig, readConfig } from './openclaw/config.ts';
 import { readJsonStore, type StoreRead } from './openclaw/json-store.ts';
+import { agentSchemaKnown, detectEra, type Era, readSqliteEraAgentStore, sqliteLayout } from './openclaw/layout.ts';
 import { type Env, mainAgentDir, resolveConfigPath, resolveStateDir } from './openclaw/paths.ts';
+import { readSqliteStore } from './openclaw/sqlite-store.ts';
 
 export interface AgentScan extends AgentLocation {
-  /** The agent's own store; `absent` when it has none (it then inherits main's). */
+  /** The agent's own store; `absent` when it has none (it then inherits the shared one). */
   store: StoreRead;
+  /** Whether AuthBar may write this agent's store (false for layouts its tests do not cover). */
+  writable: boolean;
 }
 
 export interface Scan {
   stateDir: string;
+  era: Era;
   config: ConfigRead;
   mainAgentDir: string;
+  /** The store every agent inherits from. */
   mainStore: StoreRead;
+  /** Why the state dir is read-only for AuthBar, when it is. */
+  readOnlyReason: string | null;
   agents: AgentScan[];
 }
 
-/** The seam for a second store kind: which store OpenClaw would read for an agent dir. */
-export type StoreReader = (agentDir: string) => StoreRead;
-
 export interface ScanOptions {
   env: Env;
-  readStore?: StoreReader;
 }
 
-export function scanOpenClaw({ env, readStore = readJsonStore }: ScanOptions): Scan {
+function scanJsonEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<Scan, 'mainStore' | 'agents' | 'readOnlyReason'> {
+  const reads = new Map<string, StoreRead>();
+  const readOnce = (dir: string): StoreRead => {
+    let read = reads.get(dir);
+    if (!read) reads.set(dir, (read = readJsonStore(dir)));
+    return read;
+  };
+  return {
+    mainStore: readOnce(mainAgentDir(stateDir, env)),
+    readOnlyReason: null,
+    agents: agents.map((agent) => ({ ...agent, store: readOnce(agent.agentDir), writable: true })),
+  };
+}
+
+function scanSqliteEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<Scan, 'mainStore' | 'agents' | 'readOnlyReason'> {
+  const layout = sqliteLayout(stateDir, env);
+  const mainStore = readSqliteStore(layout.shared);
+  return {
+    mainStore,
+    readOnlyReason: layout.why,
+    agents: agents.map((agent) => {
+      const store = readSqliteEraAgentStore(agent.id, agent.agentDir, mainStore);
+      return { ...agent, store, writable: layout.writable && store.state !== 'unreadable' && agentSchemaKnown(agent.agentDir) };
+    }),
+  };
+}
+
+export function scanOpenClaw({ env }: ScanOptions): Scan {
   const stateDir = resolveStateDir(env);
   const config = readConfig(resolveConfigPath(stateDir, env), env, stateDir);
   // No state dir at all: nothing is installed here, so there are no agents (not an implicit main).
   const agents = existsSync(stateDir) ? listAgents(stateDir, config.ok ? config.config : emptyConfig()) : [];
-  const reads = new Map<string, StoreRead>();
-  const readOnce = (dir: string): StoreRead => {
-    let read = reads.get(dir);
-    if (!read) reads.set(dir, (read = readStore(dir)));
-    return read;
-  };
-  const main = mainAgentDir(stateDir, env);
-  return {
-    stateDir,
-    config,
-    mainAgentDir: main,
-    mainStore: readOnce(main),
-    agents: agents.map((agent) => ({ ...agent, store: readOnce(agent.agentDir) })),
-  };
+  const era = detectEra(stateDir);
+  const stores = era === 'sqlite' ? scanSqliteEra(stateDir, env, agents) : scanJsonEra(stateDir, env, agents);
+  return { stateDir, era, config, mainAgentDir: mainAgentDir(stateDir, env), ...stores };
 }

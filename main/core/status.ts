@@ -61,7 +61,7 @@ function usersByCopy(inventory: Inventory): Map<string, Set<string>> {
 }
 
 function causeOf(copy: CredentialCopy, status: ProfileStatus, needsLoginCause: string | undefined): string | null {
-  if (copy.fence === 'failed') return 'OpenClaw\'s last refresh failed: sign in again';
+  if (copy.fence === 'failed') return 'refresh failed: sign in again';
   if (copy.fence === 'pending') return 'OpenClaw is refreshing this token now';
   if (needsLoginCause !== undefined) return `the refresh token was rejected (${needsLoginCause})`;
   if (status === 'missing') return 'the store holds no expiry; OpenClaw refreshes it at next use';
@@ -93,7 +93,7 @@ function profileReport(agentId: string, profile: EffectiveProfile, inputs: Statu
     stranded: stranding?.kind ?? null,
     storePath: copy.storePath,
     cause: causeOf(copy, status, needsLoginCause),
-    fix: fixCommand({ agentId, holder: copy.holder, provider: copy.credential.provider, status, stranded: stranding !== null }),
+    fix: fixCommand({ agentId, holder: copy.holder, provider: copy.credential.provider, status, stranded: stranding !== null, writable: inputs.scan.agents.find((a) => a.id === agentId)?.writable ?? true }),
   };
 }
 
@@ -106,7 +106,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
     const unreadable = agent.store.state === 'unreadable' ? agent.store : null;
     const worst = worstStatus(profiles.map((p) => p.status));
     const status: AgentStatus = unreadable ? 'unreadable' : (worst ?? 'no-codex-profile');
-    const provider = profiles[0]?.provider ?? 'openai-codex';
+    const provider = profiles[0]?.provider ?? (scan.era === 'sqlite' ? 'openai' : 'openai-codex');
     const report: AgentReport = {
       id: agent.id,
       host: 'local',
@@ -116,11 +116,11 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       storePath: agent.store.path,
       storeKind: agent.store.state === 'absent' ? 'json' : agent.store.kind,
       status,
-      writable: true,
+      writable: agent.writable,
       imageGeneration: imageGenerationFor(agent.id, config, profiles.length > 0, inventory.hasAnyCodexProfile.get(agent.id) ?? false),
       profiles,
       fix: unreadable
-        ? `repair or remove ${unreadable.path}, then run ${loginCommand(agent.id, provider)}`
+        ? (unreadable.fix ?? `repair or remove ${unreadable.path}, then run ${loginCommand(agent.id, provider)}`)
         : profiles.length === 0
           ? loginCommand(agent.id, provider)
           : (profiles.find((p) => p.fix !== null)?.fix ?? null),

@@ -28,10 +28,19 @@ export interface StrandingInputs {
   now: number;
 }
 
-/** A copy sync may read from or write to: never the Codex CLI's own, never a fence or a blank. */
+/** A copy sync may take a credential from: never the Codex CLI's own, never a fence or a blank. */
 export function isSyncable(copy: CredentialCopy): boolean {
   const c = copy.credential;
   return c.profileId !== CODEX_CLI_PROFILE_ID && copy.fence === null && copy.accountId !== null && c.refresh !== null && c.access !== null;
+}
+
+/**
+ * A copy sync may write: also one OpenClaw 2026.9 left behind a failed fence (its refresh token is
+ * gone; the fence keeps the account), never one OpenClaw is refreshing now, never a read-only store.
+ */
+export function canSyncTo(copy: CredentialCopy): boolean {
+  const c = copy.credential;
+  return c.profileId !== CODEX_CLI_PROFILE_ID && copy.fence !== 'pending' && copy.accountId !== null && c.refresh !== null && copy.writable && copy.storeKind !== 'legacy-json';
 }
 
 /** The newest usable credential of an account: latest expiry, not known dead. */
@@ -55,7 +64,12 @@ export function findStranded({ copies, lineages, memory, versions, needsLogin, n
     if (!newest) continue;
     const newestAlive = newest.credential.expires! > now;
     for (const x of group) {
-      if (!isSyncable(x) || x.credential.refresh === newest.credential.refresh) continue;
+      if (!canSyncTo(x) || x.credential.refresh === newest.credential.refresh) continue;
+      if (x.fence === 'failed') {
+        // Certainly dead: OpenClaw's refresh failed and took the refresh token with it.
+        if (newestAlive) result.set(x.key, { kind: 'certain', newest });
+        continue;
+      }
       const hash = currentHash(memory, x, versions);
       // Certain: another store held this very token and has moved on to a different one.
       const certain = hash !== null && group.some((y) => y !== x && movedOnFrom(memory, y, hash));

@@ -4,14 +4,14 @@
 // left alone, atomic writes. Never the Codex CLI's own profile (OpenClaw never writes it).
 import pLimit from 'p-limit';
 import type { ProfileOutcome, RefreshEvent, RefreshReport } from './api.ts';
-import type { CredentialCopy } from './copies.ts';
+import { type CredentialCopy, fenceOf } from './copies.ts';
 import type { Credential } from './openclaw/credentials.ts';
 import { LockTimeoutError } from './openclaw/lock.ts';
 import type { Env } from './openclaw/paths.ts';
 import { readStatus, type StatusSnapshot } from './read-status.ts';
 import { currentCredential, fieldsOf, releaseAll, takeRefreshLocks, type WriteNote, writeToCopies } from './refresh/refresh-lineage.ts';
 import { selectAgentIds } from './refresh/refresh-agents.ts';
-import { isSyncable } from './stranded.ts';
+import { canSyncTo, isSyncable } from './stranded.ts';
 import { VERSION } from './version.ts';
 
 export interface SyncOptions {
@@ -31,7 +31,7 @@ interface Target {
 /** The stranded copies asked for: all of them, or those the named agents hold or use. */
 function targetsOf(snapshot: StatusSnapshot, agents: string[] | 'all'): Target[] {
   const targets: Target[] = [];
-  const stranded = (copy: CredentialCopy) => snapshot.strandings.has(copy.key) && isSyncable(copy);
+  const stranded = (copy: CredentialCopy) => snapshot.strandings.has(copy.key) && canSyncTo(copy);
   if (agents === 'all') {
     for (const copy of snapshot.inventory.copies) if (stranded(copy)) targets.push({ agentId: copy.holder, copy });
     return targets;
@@ -56,7 +56,7 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
   const group = snapshot.lineages.byAccount.get(targets[0]!.copy.key) ?? [];
   let locks;
   try {
-    locks = await takeRefreshLocks(snapshot.scan.stateDir, group.filter(isSyncable));
+    locks = await takeRefreshLocks(snapshot.scan.stateDir, group.filter((c) => isSyncable(c) || canSyncTo(c)));
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;
     return targets.map((t) => result(t, { outcome: 'failed', failureKind: 'busy', cause: 'another process (OpenClaw?) is refreshing this sign-in; try again', fix: `authbar sync --agent ${t.agentId}` }));
@@ -69,7 +69,7 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
       if (!isSyncable(copy) || dead.has(copy.key)) continue;
       const current = await currentCredential(copy);
       if (current === 'unreadable' || current === null || !current.expires || !fieldsOf(current)) continue;
-      if (current.refresh?.startsWith('openclaw-oauth-refresh-fence:')) continue;
+      if (fenceOf(current) !== null) continue;
       if (!newest || current.expires > newest.credential.expires!) newest = { copy, credential: current };
     }
     if (!newest || newest.credential.expires! <= now) {
@@ -82,7 +82,7 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
     const notes = new Map<CredentialCopy, WriteNote>();
     const written = new Set<CredentialCopy>();
     for (const copy of copies) {
-      const outcome = await writeToCopies([copy], copy.credential.refresh!, fields);
+      const outcome = await writeToCopies([copy], copy.credential.refresh!, fields, { source: newest.copy });
       for (const c of outcome.written) written.add(c);
       for (const note of outcome.notWritten) notes.set(note.copy, note);
     }

@@ -22,6 +22,7 @@ function copy(holder: string, refresh: string, accountId: string | null, expires
     accountId,
     jwtExpiresAt: null,
     fence: null,
+    writable: true,
   };
 }
 

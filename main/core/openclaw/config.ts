@@ -23,7 +23,11 @@ const ConfigSchema = z.looseObject({
     z.looseObject({
       list: z.optional(z.array(z.unknown())),
       entries: z.optional(z.record(z.string(), z.unknown())),
-      defaults: z.optional(z.looseObject({ imageGenerationModel: z.optional(ModelRefSchema) })),
+      defaults: z.optional(z.looseObject({
+        imageGenerationModel: z.optional(ModelRefSchema),
+        /** 2026.9: `mediaModels.image` replaces `imageGenerationModel`. */
+        mediaModels: z.optional(z.looseObject({ image: z.optional(ModelRefSchema) })),
+      })),
     }),
   ),
   models: z.optional(
@@ -138,6 +142,8 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
       imageGenerationModel: toImageModel(entry.data.imageGenerationModel),
     });
   }
+  // 2026.9's keyed entries retire `default: true`; its default agent is main.
+  if (shape === 'entries') for (const agent of agents) agent.isDefault = agent.id === 'main';
   if (agents.length > 0 && !agents.some((agent) => agent.isDefault)) agents[0]!.isDefault = true;
   for (const agent of agents.filter((a) => a.isDefault).slice(1)) agent.isDefault = false;
 
@@ -146,7 +152,7 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
     config: {
       shape,
       agents,
-      imageGenerationModel: toImageModel(agentsSection?.defaults?.imageGenerationModel),
+      imageGenerationModel: toImageModel(agentsSection?.defaults?.imageGenerationModel ?? agentsSection?.defaults?.mediaModels?.image),
       directOpenAi: directOpenAiIn(parsed.data),
       warnings,
     },

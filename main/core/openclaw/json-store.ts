@@ -16,7 +16,7 @@ export type StoreKind = 'json' | 'legacy-json' | 'sqlite';
 
 export type StoreRead =
   | { state: 'absent'; path: string }
-  | { state: 'unreadable'; path: string; kind: StoreKind; error: string }
+  | { state: 'unreadable'; path: string; kind: StoreKind; error: string; fix?: string }
   | {
       state: 'ok';
       path: string;
@@ -164,7 +164,9 @@ export type ReplaceResult =
   | { result: 'written' }
   /** The profile no longer holds the refresh token we expected: someone else wrote it. */
   | { result: 'changed'; current: Credential | null }
-  | { result: 'unreadable'; error: string };
+  | { result: 'unreadable'; error: string }
+  /** A SQLite store stayed write-locked past our (short) busy timeout: nothing was written. */
+  | { result: 'busy'; error: string };
 
 /**
  * Replaces one profile's credential in an auth-profiles.json, under OpenClaw's store lock:

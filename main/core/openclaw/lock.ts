@@ -85,6 +85,40 @@ export const PID_LOCK: LockFormat = {
   },
 };
 
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks), counted after the command's `)`. */
+export function processStartTime(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const value = Number(stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[19]);
+    return Number.isFinite(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The 2026.9.x refresh lock, `{ pid, createdAt, starttime }`. A live pid whose start time
+ * matches is never stale, whatever its age (observed); a dead pid, or a reused one (start time
+ * differs), is. Without a pid, `createdAt` older than the stale time is.
+ */
+export const STARTTIME_LOCK: LockFormat = {
+  contents: () => {
+    const starttime = processStartTime(process.pid);
+    return { pid: process.pid, createdAt: new Date().toISOString(), ...(starttime === null ? {} : { starttime }) };
+  },
+  isStale(owner, mtimeMs, policy, now) {
+    if (owner === null) return now - mtimeMs > Math.min(policy.staleMs, UNREADABLE_GRACE_MS);
+    if (typeof owner.pid === 'number') {
+      if (!isProcessAlive(owner.pid)) return true;
+      const started = processStartTime(owner.pid);
+      return typeof owner.starttime === 'number' && started !== null && started !== owner.starttime;
+    }
+    if (owner.createdAt === undefined) return false;
+    const created = typeof owner.createdAt === 'string' ? Date.parse(owner.createdAt) : Number.NaN;
+    return !Number.isFinite(created) || now - created > policy.staleMs;
+  },
+};
+
 function readOwner(lockPath: string): { owner: LockOwner | null; mtimeMs: number } | null {
   let mtimeMs: number;
   try {

@@ -11,3 +11,25 @@ export function jsonEraRefreshLockTarget(stateDir: string, provider: string, pro
   const digest = crypto().createHash('sha256').update(`${provider}\0${profileId}`).digest('hex');
   return join(refreshLocksDir(stateDir), `sha256-${digest}`);
 }
+
+const PRIME = 1099511628211n;
+const MASK = (1n << 64n) - 1n;
+
+/**
+ * OpenClaw 2026.9's lock digest: two 64-bit FNV-1a lanes over the UTF-8 bytes of
+ * `JSON.stringify([provider, profileId])`; lane 2 xors each byte plus a constant.
+ */
+export function sqliteEraLockDigest(provider: string, profileId: string): string {
+  let lane1 = 14695981039346656037n;
+  let lane2 = 11160318154034397263n;
+  for (const byte of Buffer.from(JSON.stringify([provider, profileId]), 'utf8')) {
+    lane1 = ((lane1 ^ BigInt(byte)) * PRIME) & MASK;
+    lane2 = ((lane2 ^ (BigInt(byte) + 11400714819323198485n)) * PRIME) & MASK;
+  }
+  return lane1.toString(16).padStart(16, '0') + lane2.toString(16).padStart(16, '0');
+}
+
+/** OpenClaw 2026.9.x: `<stateDir>/locks/oauth-refresh/lock-<digest>` (+ `.lock`). */
+export function sqliteEraRefreshLockTarget(stateDir: string, provider: string, profileId: string): string {
+  return join(refreshLocksDir(stateDir), `lock-${sqliteEraLockDigest(provider, profileId)}`);
+}

@@ -6,16 +6,22 @@ import type { ProfileOutcome, ProfileReport, RefreshEvent, RefreshReport } from 
 import { resolveAuthbarHome } from '../authbar/home.ts';
 import { fingerprint, updateMemory } from '../authbar/memory.ts';
 import type { CredentialCopy } from '../copies.ts';
-import { fixCommand, loginCommand } from '../fixes.ts';
+import { fixCommand, loginCommand, openclawRefreshCommand } from '../fixes.ts';
 import { CODEX_CLI_PROFILE_ID } from '../openclaw/credentials.ts';
 import type { Env } from '../openclaw/paths.ts';
 import { readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
 import { VERSION } from '../version.ts';
-import { type LineageResult, refreshLineage } from './refresh-lineage.ts';
+import { FENCE_WAIT_MS, type LineageResult, refreshLineage } from './refresh-lineage.ts';
 import { tokenEndpointFrom } from './token-client.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
+
+/** AUTHBAR_FENCE_WAIT_MS shortens the wait for OpenClaw's pending refresh (tests). */
+function fenceWaitFrom(env: Env): number {
+  const ms = Number(env.AUTHBAR_FENCE_WAIT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : FENCE_WAIT_MS;
+}
 
 export class UnknownAgentError extends Error {
   override name = 'UnknownAgentError';
@@ -70,6 +76,7 @@ function outcome(target: { agentId: string; profileId: string }, fields: Partial
 
 export function failureFix(kind: string, agentId: string, holder: string, provider: string): string {
   if (kind === 'needs-login' || kind === 'bad-response') return loginCommand(holder, provider);
+  if (kind === 'unwritable') return openclawRefreshCommand(agentId);
   return `authbar refresh --agent ${agentId}`;
 }
 
@@ -108,6 +115,12 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): 
       const base = { agentId, profileId: profile.profileId };
       if (ifNeeded && !NEEDS_REFRESH.has(profile.status) && profile.stranded === null) {
         decided.push(outcome(base, { outcome: 'skipped', cause: `not needed (${profile.status})`, expiresAt: profile.expiresAt }));
+      } else if (!copy.writable && profile.stranded === null) {
+        decided.push(outcome(base, {
+          outcome: 'failed', failureKind: 'unwritable',
+          cause: `AuthBar only reads this state dir${snapshot.scan.readOnlyReason ? ` (${snapshot.scan.readOnlyReason})` : ''}`,
+          fix: openclawRefreshCommand(agentId),
+        }));
       } else if (profile.profileId === CODEX_CLI_PROFILE_ID) {
         decided.push(outcome(base, { outcome: 'skipped', cause: 'the Codex CLI owns this sign-in; OpenClaw and AuthBar never write it (run codex login)' }));
       } else if (profile.status === 'needs-login' && profile.stranded === null) {
@@ -156,6 +169,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             now,
             warnAfterMs: DEFAULT_WARN_AFTER_MS,
             ifNeeded: options.ifNeeded ?? false,
+            fenceWaitMs: fenceWaitFrom(options.env),
             isKnownDead,
             signal: options.signal,
             onRequest: () => requests++,

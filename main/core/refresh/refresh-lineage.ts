@@ -3,26 +3,30 @@
 // what someone else already refreshed, else make exactly one token request and write the
 // answer into every copy that still holds the old refresh token, each under its store lock.
 import type { FailureKindName } from '../api.ts';
-import type { CredentialCopy } from '../copies.ts';
+import { type CredentialCopy, fenceOf } from '../copies.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readAccessTokenClaims } from '../jwt.ts';
 import { CODEX_CLI_PROFILE_ID, type Credential } from '../openclaw/credentials.ts';
-import { type CredentialFields, readStoreFile, replaceCredential } from '../openclaw/json-store.ts';
-import { acquireLock, type Lock, type LockPolicy, LockTimeoutError, REFRESH_LOCK, ROTATED_WRITE_LOCK, STORE_LOCK, withLock } from '../openclaw/lock.ts';
-import { jsonEraRefreshLockTarget } from '../openclaw/refresh-lock.ts';
+import type { CredentialFields } from '../openclaw/json-store.ts';
+import { acquireLock, type Lock, LockTimeoutError, REFRESH_LOCK } from '../openclaw/lock.ts';
+import { changeCopy, type CopyChange, isSharedStateDb, readCopyNow, refreshLockOf, writableNow } from '../openclaw/stores.ts';
 import { exchangeRefreshToken, type TokenEndpoint } from './token-client.ts';
 
 export interface WriteNote {
   copy: CredentialCopy;
-  reason: 'legacy' | 'changed' | 'unreadable' | 'locked' | 'error';
+  reason: 'legacy' | 'read-only' | 'changed' | 'unreadable' | 'locked' | 'error';
   why: string;
 }
 
-/** Locks for every profile id in the lineage, in a fixed order so two AuthBars never deadlock. */
+/** Refresh locks for every profile in the lineage, in a fixed order so two AuthBars never deadlock. */
 export async function takeRefreshLocks(stateDir: string, copies: CredentialCopy[], signal?: AbortSignal): Promise<Lock[]> {
-  const targets = [...new Set(copies.map((c) => jsonEraRefreshLockTarget(stateDir, c.credential.provider, c.credential.profileId)))].sort();
+  const byTarget = new Map(copies.map((copy) => {
+    const lock = refreshLockOf(stateDir, copy);
+    return [lock.target, lock.format] as const;
+  }));
   const locks: Lock[] = [];
   try {
-    for (const target of targets) locks.push(await acquireLock(target, { policy: REFRESH_LOCK, signal }));
+    for (const target of [...byTarget.keys()].sort()) locks.push(await acquireLock(target, { policy: REFRESH_LOCK, format: byTarget.get(target)!, signal }));
   } catch (error) {
     for (const lock of locks.reverse()) lock.release();
     throw error;
@@ -34,19 +38,14 @@ export function releaseAll(locks: Lock[]): void {
   for (const lock of [...locks].reverse()) lock.release();
 }
 
-/** The credential a copy holds right now, re-read from disk under its store lock. */
+/** The credential a copy holds right now, re-read from its store (under its lock where it has one). */
 export async function currentCredential(copy: CredentialCopy): Promise<Credential | null | 'unreadable'> {
-  if (copy.storeKind === 'sqlite') return null;
-  let read;
   try {
-    read = await withLock(copy.storePath, { policy: STORE_LOCK }, async () => readStoreFile(copy.storePath, copy.storeKind as 'json' | 'legacy-json'));
+    return await readCopyNow(copy);
   } catch (error) {
     if (error instanceof LockTimeoutError) return 'unreadable';
     throw error;
   }
-  if (read.state === 'unreadable') return 'unreadable';
-  if (read.state === 'absent') return null;
-  return read.credentials.find((c) => c.profileId === copy.credential.profileId) ?? null;
 }
 
 function accountOf(credential: Credential): string | null {
@@ -58,28 +57,44 @@ export function fieldsOf(credential: Credential): CredentialFields | null {
   return { access: credential.access, refresh: credential.refresh, expires: credential.expires, accountId: accountOf(credential), email: credential.email };
 }
 
+const sameIdentity = (a: CredentialCopy, b: CredentialCopy) =>
+  (a.accountId ?? a.credential.email) !== null && (a.accountId ?? a.credential.email) === (b.accountId ?? b.credential.email);
+
 /**
- * Writes `next` into every copy that still holds `oldRefresh`. Copies that moved on, or
- * that AuthBar may not write (the legacy flat auth.json, the Codex CLI's own profile), are
- * reported, never overwritten.
+ * Writes `next` into every copy that still holds `oldRefresh`. Copies that moved on, or that
+ * AuthBar may not write (the legacy flat auth.json, a layout its tests do not cover), are
+ * reported, never overwritten. In a SQLite-era state dir a per-agent copy of the profile that
+ * the shared store also holds is removed instead, so the agent inherits the shared credential:
+ * what OpenClaw 2026.9's own `doctor --fix` does with a stale per-agent copy (observed).
  */
 export async function writeToCopies(
   copies: CredentialCopy[],
   oldRefresh: string,
   next: CredentialFields,
-  policy: LockPolicy = STORE_LOCK,
+  options: { afterRotation?: boolean; source?: CredentialCopy | null } = {},
 ): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
+  const afterRotation = options.afterRotation ?? false;
   const written: CredentialCopy[] = [];
   const notWritten: WriteNote[] = [];
-  for (const copy of copies) {
-    if (copy.storeKind !== 'json') {
+  // The shared store first: per-agent copies may then fall back to it.
+  const ordered = [...copies].sort((a, b) => Number(isSharedStateDb(b)) - Number(isSharedStateDb(a)));
+  for (const copy of ordered) {
+    if (copy.storeKind === 'legacy-json') {
       notWritten.push({ copy, reason: 'legacy', why: `${copy.storePath} is a legacy store AuthBar only reads` });
       continue;
     }
+    if (!copy.writable) {
+      notWritten.push({ copy, reason: 'read-only', why: `${copy.storePath} has a layout AuthBar only reads` });
+      continue;
+    }
+    const shared = [...written, ...(options.source ? [options.source] : [])]
+      .find((w) => isSharedStateDb(w) && w !== copy && w.credential.profileId === copy.credential.profileId && sameIdentity(w, copy));
+    const change: CopyChange = copy.storeKind === 'sqlite' && shared ? { kind: 'delete' } : { kind: 'replace', fields: { ...next, email: copy.credential.email ?? next.email ?? null } };
     try {
-      const result = await replaceCredential(copy.storePath, copy.credential.profileId, oldRefresh, { ...next, email: copy.credential.email ?? next.email ?? null }, policy);
+      const result = await changeCopy(copy, oldRefresh, change, afterRotation);
       if (result.result === 'written') written.push(copy);
       else if (result.result === 'changed') notWritten.push({ copy, reason: 'changed', why: 'it changed meanwhile (left as it is)' });
+      else if (result.result === 'busy') notWritten.push({ copy, reason: 'locked', why: `its database stayed busy (${result.error})` });
       else notWritten.push({ copy, reason: 'unreadable', why: `${copy.storePath} is unreadable now (${result.error}); not written` });
     } catch (error) {
       if (error instanceof LockTimeoutError) notWritten.push({ copy, reason: 'locked', why: 'its store stayed locked by another process' });
@@ -111,6 +126,25 @@ export interface LineageContext {
   signal?: AbortSignal;
   /** Called just before each token request, so callers can count them. */
   onRequest?: () => void;
+  /** How long to wait for OpenClaw's own pending refresh (its own bound: 120 s). */
+  fenceWaitMs: number;
+}
+
+export const FENCE_WAIT_MS = 120_000;
+
+/** Polls the copies until none holds a pending fence; false if that takes longer than allowed. */
+async function waitForFences(copies: CredentialCopy[], context: LineageContext): Promise<boolean> {
+  const deadline = Date.now() + context.fenceWaitMs;
+  for (;;) {
+    let pending = false;
+    for (const copy of copies) {
+      const now = await currentCredential(copy);
+      if (now !== null && now !== 'unreadable' && fenceOf(now) === 'pending') pending = true;
+    }
+    if (!pending) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(100, undefined, { signal: context.signal });
+  }
 }
 
 export type LineageResult =
@@ -155,19 +189,42 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
   if (!oldRefresh) return { outcome: 'failed', kind: 'needs-login', cause: 'the profile holds no refresh token', written: [], notWritten: [] };
   const account = copies.map((c) => c.accountId).find((a) => a !== null) ?? null;
 
-  let locks: Lock[];
-  try {
+  const busy = (cause: string): LineageResult => ({ outcome: 'failed', kind: 'busy', cause, written: [], notWritten: [] });
+  let locks: Lock[] = [];
+  const lock = async () => {
     locks = await takeRefreshLocks(context.stateDir, [...copies, ...peers], context.signal);
-  } catch (error) {
-    if (error instanceof LockTimeoutError) return { outcome: 'failed', kind: 'busy', cause: 'another process (OpenClaw?) held the refresh lock past its bounds; try again', written: [], notWritten: [] };
-    throw error;
-  }
-  try {
-    // Under the lock, the stores are the truth: someone may have refreshed since we read them.
+  };
+  const readAll = async () => {
     const current: Current[] = [];
     for (const copy of [...copies, ...peers]) {
       const now = await currentCredential(copy);
       if (now !== 'unreadable' && now !== null) current.push({ copy, credential: now });
+    }
+    return current;
+  };
+  try {
+    await lock();
+  } catch (error) {
+    if (error instanceof LockTimeoutError) return busy('another process (OpenClaw?) held the refresh lock past its bounds; try again');
+    throw error;
+  }
+  try {
+    // Under the lock, the stores are the truth: someone may have refreshed since we read them.
+    let current = await readAll();
+    // OpenClaw 2026.9 refreshes without holding the lock, behind a pending fence; it needs the
+    // lock back to settle. Step aside, wait as long as OpenClaw itself waits, then adopt.
+    if (current.some((e) => e.copy.credential.profileId !== CODEX_CLI_PROFILE_ID && fenceOf(e.credential) === 'pending')) {
+      releaseAll(locks);
+      locks = [];
+      const settled = await waitForFences([...copies, ...peers], context);
+      if (!settled) return busy(`OpenClaw's own refresh of this sign-in has not finished within ${Math.round(context.fenceWaitMs / 1000)} s`);
+      try {
+        await lock();
+      } catch (error) {
+        if (error instanceof LockTimeoutError) return busy('another process (OpenClaw?) held the refresh lock past its bounds; try again');
+        throw error;
+      }
+      current = await readAll();
     }
     // Every copy holding the old token now, peers included: a peer may have adopted it meanwhile.
     const holdersOf = (token: string) => current.filter((e) => e.credential.refresh === token).map((e) => e.copy);
@@ -183,7 +240,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     const newer = newestOther(current, oldRefresh, account, context, job.stranded ? 0 : ourExpires);
     if (newer) {
       const fields = fieldsOf(newer.credential)!;
-      done = await writeToCopies(stillOld, oldRefresh, fields);
+      done = await writeToCopies(stillOld, oldRefresh, fields, { source: newer.copy });
       source = newer.copy;
       const fresh = fields.expires - context.now() >= context.warnAfterMs;
       if (fresh && (!job.stranded || context.ifNeeded)) return { outcome: 'adopted', credential: fields, source, ...done };
@@ -195,10 +252,11 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     }
     if (holders.length === 0) return { outcome: 'failed', kind: 'unreadable', cause: 'no copy of this sign-in could be read under the lock', written: [], notWritten: [] };
     // Never rotate a token we could not write back: the new one would be lost with the old one dead.
-    if (!holders.some((copy) => copy.storeKind === 'json')) {
-      return { outcome: 'failed', kind: 'unwritable', cause: `only a legacy store holds it (${holders[0]!.storePath}), which AuthBar does not write`, written: [], notWritten: [] };
+    if (!holders.some((copy) => copy.storeKind !== 'legacy-json' && copy.writable)) {
+      return { outcome: 'failed', kind: 'unwritable', cause: `only stores AuthBar does not write hold it (${holders[0]!.storePath})`, written: [], notWritten: [] };
     }
 
+    if (!holders.every(writableNow)) return { outcome: 'failed', kind: 'transient', cause: 'a store that must take the new token is busy (a long write transaction holds it); nothing was requested or written', ...done };
     context.onRequest?.();
     const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, now: context.now });
     if (!answer.ok) {
@@ -207,12 +265,12 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       const healer = newestOther(current, present, account, context, 0);
       if (!healer || healer.credential.expires! <= context.now()) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done };
       const fields = fieldsOf(healer.credential)!;
-      const healed = await writeToCopies(holders, present, fields);
+      const healed = await writeToCopies(holders, present, fields, { source: healer.copy });
       return { outcome: 'healed', credential: fields, source: healer.copy, ...merge(done, healed) };
     }
     const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
     // The old token is dead now: wait as long as it takes for each store, never give up early.
-    const wrote = await writeToCopies(holders, present, fresh, ROTATED_WRITE_LOCK);
+    const wrote = await writeToCopies(holders, present, fresh, { afterRotation: true });
     if (wrote.written.length === 0) {
       return { outcome: 'failed', kind: 'unwritable', cause: `the token rotated but no store could be written (${wrote.notWritten.map((n) => n.why).join('; ')})`, ...wrote };
     }

@@ -1,0 +1,241 @@
+// OpenClaw 2026.9.x's SQLite auth stores (../shared/openclaw-auth.md §6, and what 2026.9.6
+// does when run). Read on the live files (WAL included) in short read transactions; written in
+// one short `BEGIN IMMEDIATE` with a busy timeout well under OpenClaw's own 5 s, never across a
+// network call, so OpenClaw never sees "database is locked" because of AuthBar.
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { crypto } from '../lazy-crypto.ts';
+import { type Credential, normalizeCredential, type StoreDocument, StoreDocumentSchema } from './credentials.ts';
+import type { CredentialFields, ReplaceResult, StoreRead } from './json-store.ts';
+import { type Env, expandPath } from './paths.ts';
+
+export const STATE_DB = (stateDir: string) => join(stateDir, 'state', 'openclaw.sqlite');
+export const AGENT_DB = (agentDir: string) => join(agentDir, 'openclaw-agent.sqlite');
+
+/** The schema versions AuthBar's writes are tested against (openclaw@2026.9.6). */
+export const KNOWN_STATE_SCHEMA = 18;
+export const KNOWN_AGENT_SCHEMA = 23;
+/** Ours is far below OpenClaw's 5000 ms: we wait less than OpenClaw would for us. */
+export const WRITE_BUSY_TIMEOUT_MS = 1500;
+
+/** Where a store's JSON lives inside a database. */
+export interface SqliteLocation {
+  path: string;
+  table: 'config_machine_state' | 'auth_profile_store';
+  keyColumn: 'state_key' | 'store_key';
+  valueColumn: 'value_json' | 'store_json';
+  updatedColumn: 'updated_at_ms' | 'updated_at';
+  key: 'authProfiles.store' | 'primary';
+}
+
+export const sharedStateDbLocation = (path: string): SqliteLocation => ({
+  path, table: 'config_machine_state', keyColumn: 'state_key', valueColumn: 'value_json', updatedColumn: 'updated_at_ms', key: 'authProfiles.store',
+});
+export const agentDbLocation = (path: string): SqliteLocation => ({
+  path, table: 'auth_profile_store', keyColumn: 'store_key', valueColumn: 'store_json', updatedColumn: 'updated_at', key: 'primary',
+});
+
+let sqlite: typeof import('node:sqlite') | null = null;
+/** node:sqlite on first use, without its "experimental" warning on a user's terminal (Node 22). */
+function sqliteModule(): typeof import('node:sqlite') {
+  if (sqlite) return sqlite;
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('SQLite')) return;
+    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    sqlite = process.getBuiltinModule('node:sqlite');
+  } finally {
+    process.emitWarning = emit;
+  }
+  return sqlite;
+}
+
+export function openDatabase(path: string, options: { readOnly: boolean; timeoutMs?: number }): DatabaseSync {
+  return new (sqliteModule().DatabaseSync)(path, { readOnly: options.readOnly, timeout: options.timeoutMs ?? 1000 });
+}
+
+function describe(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  if (/locked|busy/i.test(message)) return 'database is busy (another process holds a write transaction)';
+  return message.split('\n')[0]!;
+}
+
+function credentialsOf(document: StoreDocument): Credential[] {
+  return Object.entries(document.profiles).flatMap(([id, value]) => normalizeCredential(id, value) ?? []);
+}
+
+function versionOf(path: string): string {
+  // The WAL changes while the main file may not: both make the version.
+  const parts = [path, `${path}-wal`].map((p) => {
+    try {
+      const s = statSync(p);
+      return `${s.ino}:${s.size}:${s.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  });
+  return parts.join('|');
+}
+
+/** One store's JSON, read in a short read transaction on the live database. */
+export function readSqliteStore(location: SqliteLocation): StoreRead {
+  if (!existsSync(location.path)) return { state: 'absent', path: location.path };
+  let db: DatabaseSync | undefined;
+  try {
+    db = openDatabase(location.path, { readOnly: true });
+    db.exec('BEGIN');
+    const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+    db.exec('COMMIT');
+    if (!row?.value) return { state: 'ok', path: location.path, kind: 'sqlite', credentials: [], skipped: [], version: versionOf(location.path) };
+    const parsed = StoreDocumentSchema.safeParse(JSON.parse(row.value));
+    if (!parsed.success) return { state: 'unreadable', path: location.path, kind: 'sqlite', error: `the ${location.key} row is not an auth store` };
+    return { state: 'ok', path: location.path, kind: 'sqlite', credentials: credentialsOf(parsed.data), skipped: [], version: versionOf(location.path) };
+  } catch (error) {
+    return { state: 'unreadable', path: location.path, kind: 'sqlite', error: describe(error) };
+  } finally {
+    db?.close();
+  }
+}
+
+/** Where the shared store (the one every agent inherits) lives: the state DB, or main's agent DB. */
+export function sharedStoreLocation(stateDir: string, env: Env): SqliteLocation {
+  const stateDb = STATE_DB(stateDir);
+  let location: string | null = null;
+  if (existsSync(stateDb)) {
+    let db: DatabaseSync | undefined;
+    try {
+      db = openDatabase(stateDb, { readOnly: true });
+      const row = db.prepare("SELECT value_json AS value FROM config_machine_state WHERE state_key = 'auth.sharedStore'").get() as { value?: string } | undefined;
+      location = row?.value ? (JSON.parse(row.value) as { location?: string }).location ?? null : null;
+    } catch {
+      location = null;
+    } finally {
+      db?.close();
+    }
+  }
+  if (location === 'state-db') return sharedStateDbLocation(stateDb);
+  // Row absent ("legacy-main"): main's own agent DB. 2026.9 honours OPENCLAW_AGENT_DIR only, not PI_CODING_AGENT_DIR.
+  const mainDir = env.OPENCLAW_AGENT_DIR?.trim() ? expandPath(env.OPENCLAW_AGENT_DIR.trim(), env) : join(stateDir, 'agents', 'main', 'agent');
+  return agentDbLocation(AGENT_DB(mainDir));
+}
+
+export interface SchemaInfo {
+  version: number | null;
+  known: boolean;
+}
+
+/** A database's schema version, and whether AuthBar's writes are tested against it. */
+export function schemaInfo(location: SqliteLocation): SchemaInfo {
+  let db: DatabaseSync | undefined;
+  try {
+    db = openDatabase(location.path, { readOnly: true });
+    const version = location.table === 'config_machine_state'
+      ? (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version
+      : ((db.prepare("SELECT schema_version AS v FROM schema_meta WHERE meta_key = 'primary'").get() as { v?: number } | undefined)?.v ?? null);
+    const known = location.table === 'config_machine_state' ? version === KNOWN_STATE_SCHEMA : version === KNOWN_AGENT_SCHEMA;
+    return { version, known };
+  } catch {
+    return { version: null, known: false };
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * OpenClaw's coordinator around shared-state writes: an empty SQLite file in
+ * `<tmp>/openclaw-state-locks-<uid>/`, named for the state DB, held with BEGIN EXCLUSIVE.
+ * AuthBar takes it too around its own shared-store write, as a polite peer.
+ */
+export function withStateLifecycleLock<T>(stateDb: string, busyTimeoutMs: number, work: () => T): T {
+  const uid = process.getuid?.();
+  if (uid === undefined) return work();
+  const dir = join(tmpdir(), `openclaw-state-locks-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let real = stateDb;
+  try {
+    real = realpathSync(stateDb);
+  } catch {
+    // not there: nothing to coordinate
+  }
+  const hash = crypto().createHash('sha256').update(real).digest('hex').slice(0, 8);
+  const db = openDatabase(join(dir, `state-lifecycle.${hash}.lock.sqlite`), { readOnly: false, timeoutMs: busyTimeoutMs });
+  try {
+    db.exec('PRAGMA journal_mode=MEMORY');
+    db.exec('BEGIN EXCLUSIVE');
+    try {
+      return work();
+    } finally {
+      db.exec('ROLLBACK');
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether a write transaction can start within `busyTimeoutMs` (begun and rolled back at once). */
+export function probeSqliteWrite(location: SqliteLocation, busyTimeoutMs: number): boolean {
+  let db: DatabaseSync | undefined;
+  try {
+    db = openDatabase(location.path, { readOnly: false, timeoutMs: busyTimeoutMs });
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
+
+export type SqliteChange = { kind: 'replace'; fields: CredentialFields } | { kind: 'delete' };
+
+/**
+ * Changes one profile of a SQLite store in a single short `BEGIN IMMEDIATE`: re-read inside the
+ * transaction, change only that profile (only if it still holds `expectRefresh`), write the
+ * whole store JSON back as OpenClaw does (compact), then commit. Anything else in the row, and
+ * every other profile, is kept as it is.
+ */
+export function changeSqliteCredential(location: SqliteLocation, profileId: string, expectRefresh: string, change: SqliteChange, busyTimeoutMs = WRITE_BUSY_TIMEOUT_MS): ReplaceResult {
+  let db: DatabaseSync | undefined;
+  try {
+    db = openDatabase(location.path, { readOnly: false, timeoutMs: busyTimeoutMs });
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+      const parsed = row?.value ? StoreDocumentSchema.safeParse(JSON.parse(row.value)) : null;
+      if (!parsed?.success) {
+        db.exec('ROLLBACK');
+        return { result: 'unreadable', error: `the ${location.key} row is not an auth store` };
+      }
+      const document = parsed.data;
+      const profile = document.profiles[profileId];
+      const current = normalizeCredential(profileId, profile);
+      if (!current || current.refresh !== expectRefresh || !profile || typeof profile !== 'object') {
+        db.exec('ROLLBACK');
+        return { result: 'changed', current };
+      }
+      if (change.kind === 'delete') delete document.profiles[profileId];
+      else {
+        const next: Record<string, unknown> = { ...(profile as Record<string, unknown>), access: change.fields.access, refresh: change.fields.refresh, expires: change.fields.expires };
+        if (change.fields.accountId) next.accountId = change.fields.accountId;
+        if (change.fields.email) next.email = change.fields.email;
+        document.profiles[profileId] = next;
+      }
+      db.prepare(`UPDATE ${location.table} SET ${location.valueColumn} = ?, ${location.updatedColumn} = ? WHERE ${location.keyColumn} = ?`).run(JSON.stringify(document), Date.now(), location.key);
+      db.exec('COMMIT');
+      return { result: 'written' };
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  } catch (error) {
+    if (/locked|busy/i.test((error as Error).message)) return { result: 'busy', error: describe(error) };
+    return { result: 'unreadable', error: describe(error) };
+  } finally {
+    db?.close();
+  }
+}

@@ -1,0 +1,95 @@
+// The tray's context menu as data (it works on Linux, where tray clicks are unreliable): a
+// row per agent with its status and countdown, each with Refresh now / Copy fix command /
+// Open auth folder; then Refresh all, Open panel, Start at login, Notifications, Quit.
+// Electron's Menu is built from this in main/app/tray.ts. Pure.
+import type { AgentReport } from '../api.ts';
+import { formatRemaining, STATUS_LABELS } from '../format.ts';
+import type { AgentRef, PanelState } from '../panel-api.ts';
+
+export type MenuAction =
+  | { kind: 'refresh'; ref: AgentRef }
+  | { kind: 'sync'; ref: AgentRef }
+  | { kind: 'copy-fix'; ref: AgentRef }
+  | { kind: 'open-folder'; ref: AgentRef }
+  | { kind: 'refresh-all' }
+  | { kind: 'open-panel'; ref?: AgentRef }
+  | { kind: 'set-start-at-login'; enabled: boolean }
+  | { kind: 'set-notifications'; enabled: boolean; leadTimesMinutes?: number[] }
+  | { kind: 'set-keep-fresh'; enabled: boolean }
+  | { kind: 'set-keep-copies-in-sync'; enabled: boolean }
+  | { kind: 'quit' };
+
+export type MenuItem =
+  | { type: 'separator' }
+  | { type: 'normal'; label: string; enabled: boolean; action?: MenuAction; submenu?: MenuItem[] }
+  | { type: 'checkbox'; label: string; checked: boolean; action: MenuAction }
+  | { type: 'radio'; label: string; checked: boolean; action: MenuAction };
+
+/** Lead-time choices offered in the menu (minutes before expiry; 0 = at expiry). */
+export const LEAD_TIME_PRESETS: Array<{ label: string; minutes: number[] }> = [
+  { label: '24 h, 1 h and at expiry', minutes: [1440, 60, 0] },
+  { label: '1 h and at expiry', minutes: [60, 0] },
+  { label: 'At expiry only', minutes: [0] },
+];
+
+const agentLabel = (agent: AgentReport, now: number): string => {
+  const name = agent.host === 'local' ? agent.id : `${agent.id} (${agent.host})`;
+  const profile = agent.profiles[0];
+  const status = profile?.stranded ? 'stranded' : STATUS_LABELS[agent.status];
+  const countdown = profile && profile.expiresAt !== null && agent.status !== 'unreadable' ? `, ${formatRemaining(profile.expiresAt - now)}` : '';
+  return `${name}: ${status}${countdown}`;
+};
+
+/** Whether the menu shows a countdown (then it is rebuilt once a minute, and only then). */
+export function hasCountdown(state: PanelState): boolean {
+  return state.report.agents.some((a) => a.profiles.some((p) => p.expiresAt !== null));
+}
+
+export function buildMenu(state: PanelState, now: number, startAtLogin: boolean): MenuItem[] {
+  const items: MenuItem[] = [];
+  const agents = state.report.agents.filter((a) => a.configured);
+  if (agents.length === 0) items.push({ type: 'normal', label: `No OpenClaw agents in ${state.report.stateDir || '~/.openclaw'}`, enabled: false });
+  for (const agent of agents) {
+    const ref = { host: agent.host, agentId: agent.id };
+    const busy = state.busy[`${agent.host}/${agent.id}`];
+    const stale = state.lastSeen[agent.host] !== undefined;
+    const stranded = agent.profiles.some((p) => p.stranded !== null);
+    const submenu: MenuItem[] = [
+      { type: 'normal', label: busy === 'refreshing' ? 'Refreshing…' : 'Refresh now', enabled: !busy && !stale && agent.status !== 'unreadable' && agent.profiles.length > 0, action: { kind: 'refresh', ref } },
+      ...(stranded ? [{ type: 'normal' as const, label: `Sync from ${agent.profiles.find((p) => p.newerCopyIn)?.newerCopyIn ?? 'newest copy'}`, enabled: !busy && !stale, action: { kind: 'sync' as const, ref } }] : []),
+      { type: 'normal', label: 'Copy fix command', enabled: agent.fix !== null || agent.profiles.some((p) => p.fix !== null), action: { kind: 'copy-fix', ref } },
+      { type: 'normal', label: 'Open auth folder', enabled: agent.host === 'local', action: { kind: 'open-folder', ref } },
+      { type: 'normal', label: 'Show in panel', enabled: true, action: { kind: 'open-panel', ref } },
+    ];
+    items.push({ type: 'normal', label: agentLabel(agent, now) + (stale ? ' (last seen earlier)' : ''), enabled: true, submenu });
+  }
+  const settings = state.settings;
+  const leads = settings.notifications.leadTimesMinutes.join(',');
+  items.push(
+    { type: 'separator' },
+    { type: 'normal', label: 'Refresh all', enabled: agents.length > 0 && Object.keys(state.busy).length === 0, action: { kind: 'refresh-all' } },
+    { type: 'normal', label: 'Open panel…', enabled: true, action: { kind: 'open-panel' } },
+    { type: 'separator' },
+    { type: 'checkbox', label: 'Start at login', checked: startAtLogin, action: { kind: 'set-start-at-login', enabled: !startAtLogin } },
+    {
+      type: 'normal',
+      label: 'Notifications',
+      enabled: true,
+      submenu: [
+        { type: 'checkbox', label: 'Notify before sign-ins expire', checked: settings.notifications.enabled, action: { kind: 'set-notifications', enabled: !settings.notifications.enabled } },
+        { type: 'separator' },
+        ...LEAD_TIME_PRESETS.map((preset): MenuItem => ({
+          type: 'radio',
+          label: preset.label,
+          checked: preset.minutes.join(',') === leads,
+          action: { kind: 'set-notifications', enabled: true, leadTimesMinutes: preset.minutes },
+        })),
+      ],
+    },
+    { type: 'checkbox', label: 'Keep tokens fresh', checked: settings.keepFresh.enabled, action: { kind: 'set-keep-fresh', enabled: !settings.keepFresh.enabled } },
+    { type: 'checkbox', label: 'Keep copies in sync', checked: settings.keepCopiesInSync, action: { kind: 'set-keep-copies-in-sync', enabled: !settings.keepCopiesInSync } },
+    { type: 'separator' },
+    { type: 'normal', label: 'Quit AuthBar', enabled: true, action: { kind: 'quit' } },
+  );
+  return items;
+}
