@@ -3,12 +3,11 @@
 // applied on every tick. Pure apart from `Clock`, which only reads Date.now().
 import type { AgentReport, AgentStatus, ProfileReport, ProfileStatus } from '../main/core/api.ts';
 import { PROFILE_STATUSES } from '../main/core/status-names.ts';
+import { expiryStatus } from '../main/core/verdict.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-/** As the core's status.ts: OpenClaw refreshes by itself inside the last 5 minutes. */
-const REFRESH_MARGIN_MS = 5 * MINUTE;
 
 export class Clock {
   private offset = 0;
@@ -30,10 +29,7 @@ export class Clock {
  */
 export function liveProfileStatus(profile: ProfileReport, now: number, warnAfterMs: number): ProfileStatus {
   if ((profile.status !== 'ok' && profile.status !== 'expiring') || profile.expiresAt === null) return profile.status;
-  const remaining = profile.expiresAt - now;
-  if (remaining <= 0) return 'expired';
-  if (remaining <= Math.max(warnAfterMs, REFRESH_MARGIN_MS)) return 'expiring';
-  return profile.status;
+  return expiryStatus(profile.expiresAt, now, warnAfterMs);
 }
 
 export function liveAgentStatus(agent: AgentReport, now: number, warnAfterMs: number): AgentStatus {

@@ -124,7 +124,7 @@ function announceNewResults(previous: PanelState | null, next: PanelState): void
 
 function apply(next: PanelState): void {
   // Pushes and the first getState can cross: never go back to an older state.
-  if (state && next.now < state.now) return;
+  if (state && next.seq <= state.seq) return; // an older state that crossed a newer one
   announceNewResults(state, next);
   state = next;
   clock.sync(next.now);

@@ -62,6 +62,7 @@ function notices(vm: ViewModel): HTMLElement | null {
     items.push(h('li', { class: 'notice' }, icon('warning'), h('span', {}, h('span', { class: 'mono' }, report.configPath), `: ${report.configError}; showing agents found on disk only.`)));
   }
   for (const warning of report.warnings) items.push(h('li', { class: 'notice' }, icon('warning'), h('span', {}, warning)));
+  for (const notice of vm.state.notices) items.push(h('li', { class: 'notice notice-bad' }, icon('error'), h('span', {}, notice)));
   if (items.length === 0) return null;
   return h('ul', { class: 'notices', attrs: { 'aria-label': 'Warnings' } }, ...items);
 }

@@ -32,7 +32,7 @@ export function start(): void {
   const dispatch = (action: MenuAction): void => {
     switch (action.kind) {
       case 'refresh': void controller.refresh(action.ref); break;
-      case 'sync': void controller.sync(action.ref.agentId); break;
+      case 'sync': void controller.sync(action.ref.host, action.ref.agentId); break;
       case 'copy-fix': {
         const fix = controller.fixCommand(action.ref, null);
         if (fix) clipboard.writeText(fix);

@@ -15,9 +15,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const HELP = `authbar: every OpenClaw agent's Codex sign-in at a glance
 
 Usage:
-  authbar status [--agent ID]... [--json] [--check] [--warn-after DURATION] [--watch]
-  authbar refresh (--agent ID... | --all) [--if-needed] [--json]
-  authbar sync [--agent ID]... [--dry-run] [--json]
+  authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch]
+  authbar refresh (--agent ID... | --all) [--host NAME]... [--local] [--if-needed] [--json] [--concurrency N]
+  authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]
+  authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD]
+  authbar hosts list | authbar hosts remove NAME
 
 Environment: OPENCLAW_STATE_DIR, OPENCLAW_CONFIG_PATH, OPENCLAW_AGENT_DIR pick the OpenClaw
 install to read; AUTHBAR_HOME holds AuthBar's own settings and memory.
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   status: async () => ({ run: (await import('./status.ts')).runStatus }),
   refresh: async () => ({ run: (await import('./refresh.ts')).runRefresh }),
   sync: async () => ({ run: (await import('./sync.ts')).runSync }),
+  hosts: async () => ({ run: (await import('./hosts.ts')).runHosts }),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@
 import type { ProfileOutcome, RefreshReport } from '../core/api.ts';
 import { formatRemaining } from '../core/format.ts';
 import { UsageError } from './args.ts';
+import type { Targets } from './targets.ts';
 
 /** One line per requested profile as it finishes: what happened, and where the credential went. */
 export function progressLine(result: ProfileOutcome, now: number): string {
@@ -28,6 +29,7 @@ export function progressLine(result: ProfileOutcome, now: number): string {
 }
 
 export function failureLine(result: ProfileOutcome): string {
+  if (result.agentId === '*' && result.host !== 'local') return `authbar: ${result.cause ?? `host ${result.host} failed`}`;
   const where = result.host === 'local' ? `agent ${result.agentId}` : `agent ${result.agentId} on ${result.host}`;
   const profile = result.profileId === '*' ? '' : `, profile ${result.profileId}`;
   const kind = result.failureKind ? `${result.failureKind}: ` : '';
@@ -39,14 +41,49 @@ export function exitCodeFor(report: RefreshReport): number {
   return report.results.every((r) => r.outcome !== 'failed' && r.outcome !== 'would-sync') ? 0 : 1;
 }
 
-export async function runWithAgents(work: () => Promise<RefreshReport>, json: boolean): Promise<number> {
-  let report: RefreshReport;
+/**
+ * Runs a refresh or sync on this machine (`local`, in-process) and on each host (its own
+ * AuthBar over ssh, `remoteArgs`), prints each host's outcomes as they arrive, and folds
+ * everything into one report and one exit code. An unreachable host is one failed line.
+ */
+export async function runOnTargets(
+  targets: Targets,
+  local: () => Promise<RefreshReport>,
+  remoteArgs: string[],
+  options: { json: boolean; onResult: (result: ProfileOutcome) => void },
+): Promise<number> {
+  const reports: RefreshReport[] = [];
   try {
-    report = await work();
+    if (targets.local) reports.push(await local());
   } catch (error) {
     if ((error as Error).name === 'UnknownAgentError') throw new UsageError((error as Error).message);
     throw error;
   }
-  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  return exitCodeFor(report);
+  if (targets.hosts.length > 0) {
+    const { remoteAction } = await import('../core/remote/remote-status.ts');
+    const { VERSION } = await import('../core/version.ts');
+    await Promise.all(targets.hosts.map(async (host) => {
+      let report: RefreshReport;
+      try {
+        report = await remoteAction(host, remoteArgs, process.env, VERSION);
+      } catch (error) {
+        const result: ProfileOutcome = {
+          agentId: '*', host: host.name, profileId: '*', outcome: 'failed', failureKind: 'transient', cause: (error as Error).message,
+          fix: null, expiresAt: null, syncedAgents: [], source: null,
+        };
+        report = { version: VERSION, generatedAt: new Date().toISOString(), requests: 0, results: [result] };
+      }
+      for (const result of report.results) options.onResult(result);
+      reports.push(report);
+    }));
+  }
+  const merged: RefreshReport = {
+    version: reports[0]?.version ?? '',
+    generatedAt: new Date().toISOString(),
+    requests: reports.reduce((n, r) => n + r.requests, 0),
+    results: reports.flatMap((r) => r.results),
+    ...(reports.some((r) => r.dryRun) ? { dryRun: true } : {}),
+  };
+  if (options.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+  return exitCodeFor(merged);
 }

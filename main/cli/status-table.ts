@@ -82,7 +82,7 @@ export function renderStatusTable(report: StatusReport, color: boolean): string 
   const configured = report.agents.filter((a) => a.configured);
   const unconfigured = report.agents.filter((a) => !a.configured);
   if (report.configError) out.push(`${report.configPath}: ${report.configError}; showing agents found on disk only.`);
-  if (report.agents.length === 0) {
+  if (report.agents.length === 0 && !report.hosts?.length) {
     out.push(`No OpenClaw agents found in ${report.stateDir}.`);
     out.push('Point AuthBar at another state dir with OPENCLAW_STATE_DIR=/path/to/.openclaw (or OPENCLAW_CONFIG_PATH).');
     return `${out.join('\n')}\n`;
@@ -92,8 +92,10 @@ export function renderStatusTable(report: StatusReport, color: boolean): string 
     out.push('', `Not in ${report.configPath} (directory only; OpenClaw does not run these, but their copies count):`);
     out.push(table(unconfigured, color));
   }
+  for (const host of report.hosts ?? []) if (!host.reachable) out.push('', paint('red', host.error ?? `host ${host.name} is unreachable`, color));
   const problems = problemLines(report);
   if (problems.length > 0) out.push('', ...problems.map((line) => paint('yellow', line, color)));
-  for (const warning of report.warnings) out.push(paint('gray', `note: ${warning}`, color));
+  const hostErrors = new Set((report.hosts ?? []).map((h) => h.error));
+  for (const warning of report.warnings) if (!hostErrors.has(warning)) out.push(paint('gray', `note: ${warning}`, color));
   return `${out.join('\n')}\n`;
 }

@@ -2,18 +2,38 @@
 import type { StatusReport } from '../core/api.ts';
 import { checkExitCode } from '../core/status.ts';
 import { parse, parseDuration, UsageError } from './args.ts';
+import { resolveTargets, TARGET_OPTIONS, type Targets } from './targets.ts';
 
-const USAGE = 'authbar status [--agent ID]... [--json] [--check] [--warn-after DURATION] [--watch]';
+const USAGE = 'authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch]';
 
 export function selectAgents(report: StatusReport, ids: string[]): StatusReport {
   if (ids.length === 0) return report;
   const wanted = new Set(ids.map((id) => id.toLowerCase()));
   const known = new Set(report.agents.map((agent) => agent.id));
   const unknown = [...wanted].filter((id) => !known.has(id));
-  if (unknown.length > 0) {
+  if (unknown.length > 0 && !report.hosts?.some((h) => !h.reachable)) {
     throw new UsageError(`no agent "${unknown[0]}" in ${report.stateDir} (agents: ${[...known].join(', ') || 'none'}); run authbar status to list them`);
   }
   return { ...report, agents: report.agents.filter((agent) => wanted.has(agent.id)) };
+}
+
+/** This machine's report and every asked-for host's, in one: agents tagged by host, plus `hosts`. */
+async function combinedReport(targets: Targets, warnAfterMs: number | undefined): Promise<StatusReport> {
+  const { readStatus } = await import('../core/read-status.ts');
+  if (targets.hosts.length === 0) return (await readStatus({ warnAfterMs })).report;
+  const { remoteStatus } = await import('../core/remote/remote-status.ts');
+  const { VERSION } = await import('../core/version.ts');
+  const [local, ...remotes] = await Promise.all([
+    targets.local ? readStatus({ warnAfterMs }).then((s) => s.report) : Promise.resolve(null),
+    ...targets.hosts.map((host) => remoteStatus(host, process.env, VERSION)),
+  ]);
+  const base: StatusReport = local ?? { version: VERSION, stateDir: '', configPath: '', generatedAt: new Date().toISOString(), warnAfterMs: warnAfterMs ?? 86_400_000, agents: [], warnings: [] };
+  return {
+    ...base,
+    agents: [...base.agents, ...remotes.flatMap((r) => r.agents)],
+    warnings: [...base.warnings, ...remotes.flatMap((r) => (r.host.error ? [r.host.error] : []))],
+    hosts: remotes.map((r) => r.host),
+  };
 }
 
 export async function runStatus(args: string[]): Promise<number> {
@@ -23,13 +43,17 @@ export async function runStatus(args: string[]): Promise<number> {
     check: { type: 'boolean', default: false },
     watch: { type: 'boolean', default: false },
     'warn-after': { type: 'string' },
+    ...TARGET_OPTIONS,
   }, USAGE);
   const warnAfterMs = values['warn-after'] === undefined ? undefined : await parseDuration('--warn-after', values['warn-after']);
-  const { readStatus } = await import('../core/read-status.ts');
+  const targets = resolveTargets(values, true);
+  if (values.watch && targets.hosts.length > 0) {
+    throw new UsageError('--watch follows this machine only (the app follows each host itself); add --local, or run it on the host: ssh HOST authbar status --watch');
+  }
   const render = async (): Promise<StatusReport> => {
     // The report is built field by field from redacted values (main/core/status.ts); the strict
     // schema in main/core/api.ts checks this very output in the tests, and guards IPC in the app.
-    const report = selectAgents((await readStatus({ warnAfterMs })).report, values.agent);
+    const report = selectAgents(await combinedReport(targets, warnAfterMs), values.agent);
     if (values.json) {
       process.stdout.write(values.watch ? `${JSON.stringify(report)}\n` : `${JSON.stringify(report, null, 2)}\n`);
     } else {

@@ -1,30 +1,35 @@
 // `authbar sync [--agent ID]... [--dry-run] [--json]`
-import type { RefreshEvent } from '../core/api.ts';
+import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
 import { parse } from './args.ts';
-import { failureLine, progressLine, runWithAgents } from './outcomes.ts';
+import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
+import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
 
-const USAGE = 'authbar sync [--agent ID]... [--dry-run] [--json]';
+const USAGE = 'authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]';
 
 export async function runSync(args: string[]): Promise<number> {
   const { values } = parse('sync', args, {
     agent: { type: 'string', multiple: true, default: [] },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    ...TARGET_OPTIONS,
   }, USAGE);
   const { syncStranded } = await import('../core/sync.ts');
   let printed = 0;
-  const onEvent = (event: RefreshEvent) => {
-    if (event.type !== 'finished') return;
+  const onResult = (result: ProfileOutcome) => {
     printed++;
-    if (!values.json) process.stdout.write(`${progressLine(event.result, Date.now())}\n`);
-    if (event.result.outcome === 'failed') process.stderr.write(`${failureLine(event.result)}\n`);
+    if (!values.json) process.stdout.write(`${progressLine(result, Date.now())}\n`);
+    if (result.outcome === 'failed') process.stderr.write(`${failureLine(result)}\n`);
   };
-  const code = await runWithAgents(() => syncStranded({
+  const onEvent = (event: RefreshEvent) => {
+    if (event.type === 'finished') onResult(event.result);
+  };
+  const remoteArgs = ['sync', ...values.agent.flatMap((id) => ['--agent', id]), ...(values['dry-run'] ? ['--dry-run'] : [])];
+  const code = await runOnTargets(resolveTargets(values, false), () => syncStranded({
     env: process.env,
     agents: values.agent.length > 0 ? values.agent : 'all',
     dryRun: values['dry-run'],
     onEvent,
-  }), values.json);
+  }), remoteArgs, { json: values.json, onResult });
   if (!values.json && printed === 0) process.stdout.write('Nothing is stranded: every copy of every sign-in holds its newest credential.\n');
   return code;
 }

@@ -1,16 +1,21 @@
-// What the desktop app runs, without Electron: the current status (re-read whenever OpenClaw's
-// files change), the refresh and sync actions behind the tray and the panel, AuthBar's
-// settings, and "keep copies in sync". The tray, the panel, notifications and the Playwright
-// tests all drive this one object.
+// What the desktop app runs, without Electron: the current status of this machine (re-read
+// whenever OpenClaw's files change, and when a countdown crosses into "expiring" or
+// "expired") and of every remote host (one live SSH stream each), the refresh and sync
+// actions behind the tray and the panel, AuthBar's settings, and "keep copies in sync". The
+// tray, the panel, notifications and the Playwright tests all drive this one object.
 import { EventEmitter } from 'node:events';
-import type { ProfileOutcome, RefreshEvent, StatusReport } from './api.ts';
+import type { AgentReport, HostReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
 import { resolveAuthbarHome } from './authbar/home.ts';
 import type { Env } from './openclaw/paths.ts';
 import { type AgentRef, agentKey, type PanelState } from './panel-api.ts';
 import { readStatus } from './read-status.ts';
 import { refreshAgents } from './refresh/refresh-agents.ts';
-import { applyPatch, loadSettings, saveSettings, type Settings, type SettingsPatch } from './settings.ts';
+import { type HostStream, openHostStream } from './remote/host-stream.ts';
+import { remoteAction, tagAgents } from './remote/remote-status.ts';
+import { applyPatch, type Host, loadSettings, saveSettings, type Settings, type SettingsPatch } from './settings.ts';
 import { syncStranded } from './sync.ts';
+import { nextExpiryChange } from './verdict.ts';
+import { VERSION } from './version.ts';
 import { type OpenClawWatch, watchOpenClaw } from './watch.ts';
 
 export type ControllerEvent =
@@ -27,21 +32,41 @@ export interface ControllerOptions {
   debounceMs?: number;
 }
 
+interface RemoteState {
+  host: Host;
+  stream: HostStream;
+  report: StatusReport | null;
+  /** When its last report arrived. */
+  seenAt: number | null;
+  reachable: boolean;
+  checkedAt: number;
+  error: string | null;
+}
+
+/** The longest a boundary rescan waits: beyond it a timer could be thrown off by sleep. */
+const MAX_BOUNDARY_WAIT_MS = 30 * 60_000;
+const MAX_NOTICES = 5;
+
 export class Controller {
   readonly env: Env;
   readonly home: string;
+  readonly warnings: string[] = [];
+  private readonly options: ControllerOptions;
   private readonly now: () => number;
   private readonly events = new EventEmitter();
   private watch: OpenClawWatch | null = null;
   private report: StatusReport | null = null;
   private settings: Settings;
+  private readonly remotes = new Map<string, RemoteState>();
   private readonly busy = new Map<string, 'refreshing' | 'syncing'>();
   private readonly results = new Map<string, ProfileOutcome[]>();
+  private notices: string[] = [];
+  private seq = 0;
   private rescanning: Promise<void> | null = null;
   private rescanAgain = false;
   private autoSyncing = false;
-  readonly warnings: string[] = [];
-  private readonly options: ControllerOptions;
+  private boundaryTimer: NodeJS.Timeout | undefined;
+  private started = false;
 
   constructor(options: ControllerOptions) {
     this.options = options;
@@ -59,19 +84,35 @@ export class Controller {
   }
 
   private emit(event: ControllerEvent): void {
+    if (event.type === 'warning') this.notices = [...this.notices, event.message].slice(-MAX_NOTICES);
     this.events.emit('event', event);
   }
 
-  /** Reads once, then follows OpenClaw's files. */
+  private emitState(): void {
+    this.emit({ type: 'state', state: this.state() });
+  }
+
+  /** Reads once, then follows OpenClaw's files and every configured host. */
   async start(): Promise<void> {
+    this.started = true;
     await this.rescan();
     this.watch = watchOpenClaw({ env: this.env, debounceMs: this.options.debounceMs, onChange: () => void this.rescan() });
+    for (const host of this.settings.hosts) this.follow(host);
     await this.watch.ready;
   }
 
   async stop(): Promise<void> {
+    this.started = false;
+    if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
+    for (const remote of this.remotes.values()) remote.stream.stop();
+    this.remotes.clear();
     await this.watch?.close();
     this.watch = null;
+  }
+
+  /** Reconnect every host at once (resume from sleep, network back). */
+  reconnectHosts(): void {
+    for (const remote of this.remotes.values()) remote.stream.reconnect();
   }
 
   getSettings(): Settings {
@@ -82,19 +123,38 @@ export class Controller {
     return this.report;
   }
 
+  private hostReports(): HostReport[] {
+    return [...this.remotes.values()].map((r) => ({ name: r.host.name, reachable: r.reachable, checkedAt: new Date(r.checkedAt).toISOString(), error: r.error }));
+  }
+
   state(): PanelState {
-    const report = this.report ?? emptyReport(this.now());
+    const local = this.report ?? emptyReport(this.now());
+    const remoteAgents: AgentReport[] = [];
+    const lastSeen: Record<string, number> = {};
+    for (const remote of this.remotes.values()) {
+      if (remote.report) remoteAgents.push(...tagAgents(remote.report.agents, remote.host.name));
+      // A host that stopped answering keeps its rows, greyed, and is not notified about.
+      if (!remote.reachable) lastSeen[remote.host.name] = remote.seenAt ?? 0;
+    }
+    const report: StatusReport = {
+      ...local,
+      agents: [...local.agents, ...remoteAgents],
+      warnings: [...this.warnings, ...local.warnings, ...this.hostReports().flatMap((h) => (h.error ? [h.error] : []))],
+      ...(this.remotes.size > 0 ? { hosts: this.hostReports() } : {}),
+    };
     return {
-      report: { ...report, warnings: [...this.warnings, ...report.warnings] },
+      report,
       busy: Object.fromEntries(this.busy),
       results: Object.fromEntries(this.results),
       settings: this.settings,
-      lastSeen: {},
+      lastSeen,
+      notices: this.notices,
+      seq: ++this.seq,
       now: this.now(),
     };
   }
 
-  /** Re-reads everything; concurrent calls coalesce into one more read. */
+  /** Re-reads this machine; concurrent calls coalesce into one more read. */
   async rescan(): Promise<void> {
     if (this.rescanning) {
       this.rescanAgain = true;
@@ -108,7 +168,8 @@ export class Controller {
         } catch (error) {
           this.emit({ type: 'warning', message: `could not read OpenClaw's state: ${(error as Error).message}` });
         }
-        this.emit({ type: 'state', state: this.state() });
+        this.scheduleBoundaryRescan();
+        this.emitState();
         await this.keepCopiesInSync();
       } while (this.rescanAgain);
     })().finally(() => {
@@ -117,10 +178,26 @@ export class Controller {
     return this.rescanning;
   }
 
+  /** Statuses move with time alone: read again when the next one crosses "expiring" or "expired". */
+  private scheduleBoundaryRescan(): void {
+    if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
+    this.boundaryTimer = undefined;
+    if (!this.started || !this.report) return;
+    const now = this.now();
+    let next: number | null = null;
+    for (const agent of this.report.agents) {
+      for (const profile of agent.profiles) {
+        const at = nextExpiryChange(profile.expiresAt, now, this.report.warnAfterMs);
+        if (at !== null && (next === null || at < next)) next = at;
+      }
+    }
+    if (next !== null) this.boundaryTimer = setTimeout(() => void this.rescan(), Math.min(next - now + 50, MAX_BOUNDARY_WAIT_MS));
+  }
+
   /** After a rotation, copies certainly left behind are synced at once; likely ones are only offered. */
   private async keepCopiesInSync(): Promise<void> {
     if (!this.settings.keepCopiesInSync || this.autoSyncing || !this.report) return;
-    const certain = this.report.agents.filter((a) => a.host === 'local' && a.profiles.some((p) => p.stranded === 'certain'));
+    const certain = this.report.agents.filter((a) => a.writable && a.profiles.some((p) => p.stranded === 'certain'));
     if (certain.length === 0) return;
     this.autoSyncing = true;
     try {
@@ -128,13 +205,40 @@ export class Controller {
       const synced = report.results.filter((r) => r.outcome === 'synced');
       if (synced.length > 0) {
         this.emit({ type: 'auto-synced', agents: [...new Set(synced.map((r) => r.agentId))].sort(), source: synced[0]!.source ?? 'another agent' });
+        this.rescanAgain = true;
       }
-      this.rescanAgain = true;
     } catch (error) {
       this.emit({ type: 'warning', message: `keeping copies in sync failed: ${(error as Error).message}` });
     } finally {
       this.autoSyncing = false;
     }
+  }
+
+  private follow(host: Host): void {
+    const remote: RemoteState = {
+      host,
+      report: null,
+      seenAt: null,
+      reachable: true,
+      checkedAt: this.now(),
+      error: null,
+      stream: openHostStream({
+        host,
+        env: this.env as NodeJS.ProcessEnv,
+        version: VERSION,
+        now: this.now,
+        onEvent: (event) => {
+          remote.checkedAt = event.at;
+          if (event.type === 'report') {
+            Object.assign(remote, { report: event.report, seenAt: event.at, reachable: true, error: null });
+          } else {
+            Object.assign(remote, { reachable: false, error: event.error });
+          }
+          this.emitState();
+        },
+      }),
+    };
+    this.remotes.set(host.name, remote);
   }
 
   private track(kind: 'refreshing' | 'syncing') {
@@ -145,62 +249,110 @@ export class Controller {
         this.busy.delete(key);
         this.results.set(key, [...(this.results.get(key) ?? []).filter((r) => r.profileId !== event.result.profileId), event.result]);
         this.emit({ type: 'outcome', result: event.result });
+        // Each finished profile is re-read at once: the pill moves with its result line.
+        if (event.result.host === 'local') void this.rescan();
       }
-      this.emit({ type: 'state', state: this.state() });
+      this.emitState();
     };
   }
 
-  private async run(kind: 'refreshing' | 'syncing', agents: string[] | 'all', work: (onEvent: (e: RefreshEvent) => void) => Promise<unknown>): Promise<void> {
-    const ids = agents === 'all' ? (this.report?.agents.filter((a) => a.configured && a.host === 'local').map((a) => a.id) ?? []) : agents;
+  private async run(kind: 'refreshing' | 'syncing', host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
     for (const id of ids) {
-      this.results.delete(agentKey('local', id));
-      this.busy.set(agentKey('local', id), kind);
+      this.results.delete(agentKey(host, id));
+      this.busy.set(agentKey(host, id), kind);
     }
-    this.emit({ type: 'state', state: this.state() });
+    this.emitState();
+    const onEvent = this.track(kind);
     try {
-      await work(this.track(kind));
+      const report = await work(onEvent);
+      // Remote actions report at the end, in one piece.
+      if (host !== 'local') for (const result of (report as RefreshReport).results) onEvent({ type: 'finished', result });
     } catch (error) {
       this.emit({ type: 'warning', message: (error as Error).message });
     } finally {
-      for (const id of ids) this.busy.delete(agentKey('local', id));
-      await this.rescan();
+      for (const id of ids) this.busy.delete(agentKey(host, id));
+      if (host === 'local') await this.rescan();
+      else this.emitState();
     }
   }
 
+  private remoteHost(name: string): Host {
+    const remote = this.remotes.get(name);
+    if (!remote) throw new Error(`no host named ${name}; add it with: authbar hosts add ${name} USER@HOST`);
+    return remote.host;
+  }
+
   refresh(ref: AgentRef): Promise<void> {
-    return this.run('refreshing', [ref.agentId], (onEvent) => refreshAgents({ env: this.env, agents: [ref.agentId], onEvent, now: this.now }));
+    if (ref.host !== 'local') {
+      return this.run('refreshing', ref.host, [ref.agentId], () => remoteAction(this.remoteHost(ref.host), ['refresh', '--agent', ref.agentId], this.env as NodeJS.ProcessEnv, VERSION));
+    }
+    return this.run('refreshing', 'local', [ref.agentId], (onEvent) => refreshAgents({ env: this.env, agents: [ref.agentId], onEvent, now: this.now }));
   }
 
   refreshAll(options: { ifNeeded?: boolean } = {}): Promise<void> {
-    return this.run('refreshing', 'all', (onEvent) => refreshAgents({ env: this.env, agents: 'all', ifNeeded: options.ifNeeded, onEvent, now: this.now }));
+    const ids = this.report?.agents.filter((a) => a.configured).map((a) => a.id) ?? [];
+    return this.run('refreshing', 'local', ids, (onEvent) => refreshAgents({ env: this.env, agents: 'all', ifNeeded: options.ifNeeded, onEvent, now: this.now }));
   }
 
-  sync(agentId: string | null): Promise<void> {
-    return this.run('syncing', agentId === null ? 'all' : [agentId], (onEvent) => syncStranded({ env: this.env, agents: agentId === null ? 'all' : [agentId], onEvent, now: this.now }));
+  sync(host: string, agentId: string | null): Promise<void> {
+    if (host !== 'local') {
+      const args = agentId === null ? ['sync'] : ['sync', '--agent', agentId];
+      return this.run('syncing', host, agentId === null ? [] : [agentId], () => remoteAction(this.remoteHost(host), args, this.env as NodeJS.ProcessEnv, VERSION));
+    }
+    return this.run('syncing', 'local', agentId === null ? [] : [agentId], (onEvent) => syncStranded({ env: this.env, agents: agentId === null ? 'all' : [agentId], onEvent, now: this.now }));
   }
 
-  /** The command that fixes an agent (or one of its profiles), as the panel's copy button gives it. */
+  private agent(ref: AgentRef): AgentReport | undefined {
+    return this.state().report.agents.find((a) => a.host === ref.host && a.id === ref.agentId);
+  }
+
+  /**
+   * The command that fixes an agent (or one of its profiles): the last failed outcome's fix
+   * first, else the report's. For a remote host, the command to run there, through ssh.
+   */
   fixCommand(ref: AgentRef, profileId: string | null): string | null {
-    const agent = this.report?.agents.find((a) => a.host === ref.host && a.id === ref.agentId);
+    const failed = (this.results.get(agentKey(ref.host, ref.agentId)) ?? []).find((r) => r.outcome === 'failed' && r.fix && (profileId === null || r.profileId === profileId));
+    if (failed?.fix) return failed.fix;
+    const agent = this.agent(ref);
     if (!agent) return null;
     const profile = profileId === null ? undefined : agent.profiles.find((p) => p.profileId === profileId);
-    return profile?.fix ?? agent.fix;
+    const fix = profile?.fix ?? agent.fix ?? agent.profiles.find((p) => p.fix)?.fix ?? null;
+    if (fix === null || ref.host === 'local') return fix;
+    return `ssh ${this.remotes.get(ref.host)?.host.destination ?? ref.host} ${fix}`;
   }
 
+  /** An agent's auth folder, on this machine only. */
   agentDir(ref: AgentRef): string | null {
-    return this.report?.agents.find((a) => a.host === ref.host && a.id === ref.agentId)?.agentDir ?? null;
+    return ref.host === 'local' ? (this.agent(ref)?.agentDir ?? null) : null;
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
-    const next = applyPatch(this.settings, patch);
+    await this.saveSettings(applyPatch(this.settings, patch));
+    if (patch.keepCopiesInSync) await this.rescan();
+    return this.settings;
+  }
+
+  private async saveSettings(next: Settings): Promise<void> {
     await saveSettings(this.home, next);
     this.settings = next;
-    this.emit({ type: 'state', state: this.state() });
-    if (patch.keepCopiesInSync) await this.rescan();
-    return next;
+    this.emitState();
+  }
+
+  async addHost(host: Host): Promise<void> {
+    if (this.settings.hosts.some((h) => h.name === host.name)) throw new Error(`a host named ${host.name} exists already; remove it first`);
+    await this.saveSettings({ ...this.settings, hosts: [...this.settings.hosts, host] });
+    if (this.started) this.follow(host);
+    this.emitState();
+  }
+
+  async removeHost(name: string): Promise<void> {
+    if (!this.settings.hosts.some((h) => h.name === name)) throw new Error(`no host named ${name}`);
+    this.remotes.get(name)?.stream.stop();
+    this.remotes.delete(name);
+    await this.saveSettings({ ...this.settings, hosts: this.settings.hosts.filter((h) => h.name !== name) });
   }
 }
 
 function emptyReport(now: number): StatusReport {
-  return { version: '', stateDir: '', configPath: '', generatedAt: new Date(now).toISOString(), warnAfterMs: 0, agents: [], warnings: [] };
+  return { version: VERSION, stateDir: '', configPath: '', generatedAt: new Date(now).toISOString(), warnAfterMs: 0, agents: [], warnings: [] };
 }

@@ -42,8 +42,12 @@ export const PanelStateSchema = z.strictObject({
   /** `<host>/<agentId>` → the last refresh or sync outcome of its profiles. */
   results: z.record(z.string(), z.array(ProfileOutcomeSchema)),
   settings: SettingsSchema,
-  /** Hosts (besides local) whose last answer is older than now: greyed, not notified about. */
+  /** Hosts that stopped answering → when their rows were last current: greyed, not notified about. */
   lastSeen: z.record(z.string(), z.number()),
+  /** Recent problems the panel should show (a refresh that could not start, a host error...). */
+  notices: z.array(z.string()),
+  /** Increases with every state sent: the panel never goes back to an older one. */
+  seq: z.number(),
   now: z.number(),
 });
 export type PanelState = z.infer<typeof PanelStateSchema>;

@@ -33,7 +33,10 @@ export function createHandlers(controller: Controller, desktop: Desktop): Handle
       parse(CHANNELS.refreshAll, raw);
       return controller.refreshAll();
     },
-    [CHANNELS.sync]: async (raw) => controller.sync(parse(CHANNELS.sync, raw).agentId),
+    [CHANNELS.sync]: async (raw) => {
+      const { host, agentId } = parse(CHANNELS.sync, raw);
+      return controller.sync(host, agentId);
+    },
     [CHANNELS.copyFix]: async (raw) => {
       const { host, agentId, profileId } = parse(CHANNELS.copyFix, raw);
       const fix = controller.fixCommand({ host, agentId }, profileId);
@@ -48,13 +51,7 @@ export function createHandlers(controller: Controller, desktop: Desktop): Handle
     [CHANNELS.setSettings]: async (raw) => {
       await controller.updateSettings(parse(CHANNELS.setSettings, raw));
     },
-    [CHANNELS.addHost]: async (raw) => {
-      parse(CHANNELS.addHost, raw);
-      throw new RequestError('remote hosts are not available in this build');
-    },
-    [CHANNELS.removeHost]: async (raw) => {
-      parse(CHANNELS.removeHost, raw);
-      throw new RequestError('remote hosts are not available in this build');
-    },
+    [CHANNELS.addHost]: async (raw) => controller.addHost(parse(CHANNELS.addHost, raw)),
+    [CHANNELS.removeHost]: async (raw) => controller.removeHost(parse(CHANNELS.removeHost, raw).name),
   };
 }

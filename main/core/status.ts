@@ -2,6 +2,7 @@
 // clock: `now` is an argument, so every verdict is tested with explicit times.
 import type { AgentReport, AgentStatus, ProfileReport, ProfileStatus, StatusReport } from './api.ts';
 import { PROFILE_STATUSES } from './status-names.ts';
+import { expiryStatus } from './verdict.ts';
 import type { CredentialCopy, EffectiveProfile, Inventory } from './copies.ts';
 import { fixCommand, loginCommand } from './fixes.ts';
 import { imageGenerationFor } from './image-generation.ts';
@@ -25,15 +26,7 @@ export interface StatusInputs {
   warnings?: string[];
 }
 
-/** OpenClaw refreshes by itself inside the last 5 minutes, so it never calls less than that "ok". */
-const REFRESH_MARGIN_MS = 5 * 60_000;
-
-export function expiryStatus(expires: number | null, now: number, warnAfterMs: number): ProfileStatus {
-  if (expires === null) return 'missing';
-  const remaining = expires - now;
-  if (remaining <= 0) return 'expired';
-  return remaining <= Math.max(warnAfterMs, REFRESH_MARGIN_MS) ? 'expiring' : 'ok';
-}
+export { expiryStatus };
 
 export function profileStatus(copy: CredentialCopy, needsLoginCause: string | undefined, now: number, warnAfterMs: number): ProfileStatus {
   if (copy.fence === 'pending') return 'refreshing';

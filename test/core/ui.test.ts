@@ -62,7 +62,7 @@ describe('trayState', () => {
 
 describe('buildMenu', () => {
   const state = (agents: AgentReport[], extra: Partial<PanelState> = {}): PanelState => ({
-    report: report(agents), busy: {}, results: {}, settings: DEFAULT_SETTINGS, lastSeen: {}, now: NOW, ...extra,
+    report: report(agents), busy: {}, results: {}, settings: DEFAULT_SETTINGS, lastSeen: {}, notices: [], seq: 1, now: NOW, ...extra,
   });
   const labels = (items: MenuItem[]) => items.map((i) => (i.type === 'separator' ? '---' : i.label));
 
