@@ -63,7 +63,8 @@ export function copyKey(storePath: string, profileId: string): string {
 function copiesOf(read: StoreRead, holder: string, holderConfigured: boolean, writable: boolean): CredentialCopy[] {
   if (read.state !== 'ok') return [];
   return read.credentials.filter(isCodexOAuth).map((credential) => {
-    const claims = readAccessTokenClaims(credential.access);
+    // The token's own claims matter only when the store lacks an account or an expiry.
+    const claims = credential.accountId === null || credential.expires === null ? readAccessTokenClaims(credential.access) : { accountId: null, expiresAt: null };
     return {
       key: copyKey(read.path, credential.profileId),
       storePath: read.path,

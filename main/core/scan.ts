@@ -5,9 +5,8 @@ import { existsSync } from 'node:fs';
 import { type AgentLocation, listAgents } from './openclaw/agents.ts';
 import { type ConfigRead, emptyConfig, readConfig } from './openclaw/config.ts';
 import { readJsonStore, type StoreRead } from './openclaw/json-store.ts';
-import { agentSchemaKnown, detectEra, type Era, readSqliteEraAgentStore, sqliteLayout } from './openclaw/layout.ts';
+import { detectEra, type Era, readSqliteEraAgentStore, sqliteShared } from './openclaw/layout.ts';
 import { type Env, mainAgentDir, resolveConfigPath, resolveStateDir } from './openclaw/paths.ts';
-import { readSqliteStore } from './openclaw/sqlite-store.ts';
 
 export interface AgentScan extends AgentLocation {
   /** The agent's own store; `absent` when it has none (it then inherits the shared one). */
@@ -47,14 +46,13 @@ function scanJsonEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<
 }
 
 function scanSqliteEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<Scan, 'mainStore' | 'agents' | 'readOnlyReason'> {
-  const layout = sqliteLayout(stateDir, env);
-  const mainStore = readSqliteStore(layout.shared);
+  const shared = sqliteShared(stateDir, env);
   return {
-    mainStore,
-    readOnlyReason: layout.why,
+    mainStore: shared.read,
+    readOnlyReason: shared.why,
     agents: agents.map((agent) => {
-      const store = readSqliteEraAgentStore(agent.id, agent.agentDir, mainStore);
-      return { ...agent, store, writable: layout.writable && store.state !== 'unreadable' && agentSchemaKnown(agent.agentDir) };
+      const { store, known } = readSqliteEraAgentStore(agent.id, agent.agentDir, shared.read);
+      return { ...agent, store, writable: shared.writable && store.state !== 'unreadable' && known };
     }),
   };
 }

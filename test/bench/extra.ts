@@ -1,5 +1,12 @@
-// Benchmarks added by later capabilities (SQLite stores, remote hosts) plug in here.
+// Benchmarks of the later capabilities: 2026.9's SQLite stores beside the JSON scan, and a
+// remote host over loopback SSH beside the local status.
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { readStatus } from '../../main/core/read-status.ts';
+import { makeSqliteStateDir, openaiCredential } from '../helpers/sqlite-state.ts';
+import { sshdAvailable, startSshd } from '../helpers/sshd.ts';
 import type { StateDir } from '../helpers/state-dir.ts';
+import { accessToken, refreshToken } from '../helpers/tokens.ts';
 
 export interface BenchTools {
   quick: boolean;
@@ -10,6 +17,58 @@ export interface BenchTools {
   cli: string;
 }
 
-export async function extraBenchmarks(_tools: BenchTools): Promise<Array<[string, string]>> {
-  return [];
+async function sqliteScan(tools: BenchTools): Promise<Array<[string, string]>> {
+  const credential = (i: number) => openaiCredential({ access: accessToken(`acct-${i % 25}`, Date.now() + 3 * 86_400_000), refresh: refreshToken(), expires: Date.now() + 3 * 86_400_000, accountId: `acct-${i % 25}` });
+  const d = makeSqliteStateDir({
+    shared: { 'openai:default': credential(0) },
+    agents: [{ id: 'main' }, ...Array.from({ length: 99 }, (_, i) => ({ id: `agent-${String(i + 1).padStart(4, '0')}`, profiles: { 'openai:default': credential(i + 1) } }))],
+  });
+  const json = tools.fleet(100, 25);
+  try {
+    const runs = tools.quick ? 5 : 30;
+    const inProcess = async (env: Record<string, string>) => {
+      await readStatus({ env });
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        await readStatus({ env });
+        times.push(performance.now() - started);
+      }
+      return tools.median(times);
+    };
+    const sqlite = await inProcess(d.env);
+    const jsonMs = await inProcess(json.env);
+    const whole = tools.median(tools.timeProcess(process.execPath, [tools.cli, 'status', '--json'], d.env, tools.quick ? 5 : 20));
+    return [
+      [`in-process status, 100 agents, SQLite stores (2026.9) (median of ${runs})`, `${tools.ms(sqlite)}  (JSON stores: ${tools.ms(jsonMs)})`],
+      ['whole-process `authbar status --json`, 100 agents, SQLite stores', tools.ms(whole)],
+    ];
+  } finally {
+    d.cleanup();
+    json.cleanup();
+  }
+}
+
+async function remoteStatus(tools: BenchTools): Promise<Array<[string, string]>> {
+  if (!sshdAvailable()) return [['status of 100 agents on a remote host over SSH', 'skipped: no sshd (apt-get install openssh-server)']];
+  const sshd = await startSshd();
+  const remote = tools.fleet(100, 25);
+  const laptop = tools.fleet(1, 1);
+  try {
+    const remoteCommand = `env PATH=${dirname(process.execPath)}:/usr/bin:/bin AUTHBAR_HOME=${remote.authbarHome} ${process.execPath} ${tools.cli}`;
+    const added = spawnSync(process.execPath, [tools.cli, 'hosts', 'add', 'vps', sshd.destination, '--ssh-config', sshd.sshConfig, '--state-dir', remote.stateDir, '--remote-command', remoteCommand], { env: laptop.env });
+    if (added.status !== 0) throw new Error(`hosts add failed: ${added.stderr}`);
+    const runs = tools.quick ? 3 : 10;
+    const over = tools.median(tools.timeProcess(process.execPath, [tools.cli, 'status', '--json', '--host', 'vps'], laptop.env, runs));
+    const local = tools.median(tools.timeProcess(process.execPath, [tools.cli, 'status', '--json'], remote.env, runs));
+    return [[`status of 100 agents on a remote host over loopback SSH (median of ${runs})`, `${tools.ms(over)}  (the same 100 locally: ${tools.ms(local)})`]];
+  } finally {
+    await sshd.cleanup();
+    remote.cleanup();
+    laptop.cleanup();
+  }
+}
+
+export async function extraBenchmarks(tools: BenchTools): Promise<Array<[string, string]>> {
+  return [...(await sqliteScan(tools)), ...(await remoteStatus(tools))];
 }

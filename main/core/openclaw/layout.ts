@@ -3,8 +3,8 @@
 // some agents still have only JSON (2026.9.6 then refuses those agents: observed).
 import { existsSync } from 'node:fs';
 import type { StoreRead } from './json-store.ts';
-import { jsonStorePath, MAIN_AGENT_ID, type Env } from './paths.ts';
-import { AGENT_DB, agentDbLocation, readSqliteStore, schemaInfo, type SqliteLocation, sharedStoreLocation, STATE_DB } from './sqlite-store.ts';
+import { type Env, jsonStorePath, MAIN_AGENT_ID } from './paths.ts';
+import { AGENT_DB, agentDbLocation, isKnownSchema, readSharedStore, readSqliteStore, type SqliteLocation, type SqliteRead, STATE_DB } from './sqlite-store.ts';
 
 export type Era = 'json' | 'sqlite';
 
@@ -12,25 +12,24 @@ export function detectEra(stateDir: string): Era {
   return existsSync(STATE_DB(stateDir)) ? 'sqlite' : 'json';
 }
 
-export interface SqliteLayout {
-  shared: SqliteLocation;
+export interface SqliteShared {
+  location: SqliteLocation;
+  read: SqliteRead;
   /** AuthBar writes only databases whose schema its tests cover. */
   writable: boolean;
   why: string | null;
 }
 
-export function sqliteLayout(stateDir: string, env: Env): SqliteLayout {
-  const shared = sharedStoreLocation(stateDir, env);
-  const schema = existsSync(shared.path) ? schemaInfo(shared) : { version: null, known: true };
-  return schema.known
-    ? { shared, writable: true, why: null }
-    : { shared, writable: false, why: `schema version ${schema.version ?? 'unknown'} of ${shared.path} is newer than the one AuthBar was tested with` };
+export function sqliteShared(stateDir: string, env: Env): SqliteShared {
+  const { location, read } = readSharedStore(stateDir, env);
+  if (read.state !== 'ok' || isKnownSchema(location, read.schema ?? null)) return { location, read, writable: true, why: null };
+  return { location, read, writable: false, why: `schema version ${read.schema ?? 'unknown'} of ${location.path} is newer than the one AuthBar was tested with` };
 }
 
 const MIGRATE = 'openclaw doctor --fix';
 
-/** An agent's own store in a SQLite-era state dir (main's is the shared store). */
-export function readSqliteEraAgentStore(agentId: string, agentDir: string, shared: StoreRead): StoreRead {
+/** An agent's own store in a SQLite-era state dir (main's is the shared store), and whether AuthBar may write it. */
+export function readSqliteEraAgentStore(agentId: string, agentDir: string, shared: StoreRead): { store: StoreRead; known: boolean } {
   const json = jsonStorePath(agentDir);
   const migrationPending: StoreRead = {
     state: 'unreadable',
@@ -39,15 +38,10 @@ export function readSqliteEraAgentStore(agentId: string, agentDir: string, share
     error: 'OpenClaw 2026.9 refuses this agent until its auth-profiles.json is migrated (AUTH_PROFILE_MIGRATION_REQUIRED)',
     fix: MIGRATE,
   };
-  if (agentId === MAIN_AGENT_ID) return existsSync(json) && shared.path !== AGENT_DB(agentDir) ? migrationPending : shared;
-  const db = AGENT_DB(agentDir);
-  if (!existsSync(db)) return existsSync(json) ? migrationPending : { state: 'absent', path: db };
-  const read = readSqliteStore(agentDbLocation(db));
-  if (read.state === 'ok' && read.credentials.length === 0 && existsSync(json)) return migrationPending;
-  return read;
-}
-
-export function agentSchemaKnown(agentDir: string): boolean {
-  const db = AGENT_DB(agentDir);
-  return !existsSync(db) || schemaInfo(agentDbLocation(db)).known;
+  if (agentId === MAIN_AGENT_ID) return { store: existsSync(json) && shared.path !== AGENT_DB(agentDir) ? migrationPending : shared, known: true };
+  const location = agentDbLocation(AGENT_DB(agentDir));
+  if (!existsSync(location.path)) return { store: existsSync(json) ? migrationPending : { state: 'absent', path: location.path }, known: true };
+  const read = readSqliteStore(location);
+  if (read.state === 'ok' && read.credentials.length === 0 && existsSync(json)) return { store: migrationPending, known: true };
+  return { store: read, known: read.state !== 'ok' || isKnownSchema(location, read.schema ?? null) };
 }

@@ -81,19 +81,44 @@ function versionOf(path: string): string {
   return parts.join('|');
 }
 
-/** One store's JSON, read in a short read transaction on the live database. */
-export function readSqliteStore(location: SqliteLocation): StoreRead {
+function schemaVersionIn(db: DatabaseSync, location: SqliteLocation): number | null {
+  try {
+    return location.table === 'config_machine_state'
+      ? (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version
+      : ((db.prepare("SELECT schema_version AS v FROM schema_meta WHERE meta_key = 'primary'").get() as { v?: number } | undefined)?.v ?? null);
+  } catch {
+    return null;
+  }
+}
+
+export const isKnownSchema = (location: SqliteLocation, version: number | null): boolean =>
+  version === (location.table === 'config_machine_state' ? KNOWN_STATE_SCHEMA : KNOWN_AGENT_SCHEMA);
+
+export type SqliteRead = StoreRead & { schema?: number | null };
+
+function readOpen(db: DatabaseSync, location: SqliteLocation): SqliteRead {
+  db.exec('BEGIN');
+  let row: { value?: string } | undefined;
+  let schema: number | null;
+  try {
+    row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+    schema = schemaVersionIn(db, location);
+  } finally {
+    db.exec('COMMIT');
+  }
+  if (!row?.value) return { state: 'ok', path: location.path, kind: 'sqlite', credentials: [], skipped: [], version: versionOf(location.path), schema };
+  const parsed = StoreDocumentSchema.safeParse(JSON.parse(row.value));
+  if (!parsed.success) return { state: 'unreadable', path: location.path, kind: 'sqlite', error: `the ${location.key} row is not an auth store` };
+  return { state: 'ok', path: location.path, kind: 'sqlite', credentials: credentialsOf(parsed.data), skipped: [], version: versionOf(location.path), schema };
+}
+
+/** One store's JSON (and its schema version), read in one short read transaction on the live database. */
+export function readSqliteStore(location: SqliteLocation): SqliteRead {
   if (!existsSync(location.path)) return { state: 'absent', path: location.path };
   let db: DatabaseSync | undefined;
   try {
     db = openDatabase(location.path, { readOnly: true });
-    db.exec('BEGIN');
-    const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
-    db.exec('COMMIT');
-    if (!row?.value) return { state: 'ok', path: location.path, kind: 'sqlite', credentials: [], skipped: [], version: versionOf(location.path) };
-    const parsed = StoreDocumentSchema.safeParse(JSON.parse(row.value));
-    if (!parsed.success) return { state: 'unreadable', path: location.path, kind: 'sqlite', error: `the ${location.key} row is not an auth store` };
-    return { state: 'ok', path: location.path, kind: 'sqlite', credentials: credentialsOf(parsed.data), skipped: [], version: versionOf(location.path) };
+    return readOpen(db, location);
   } catch (error) {
     return { state: 'unreadable', path: location.path, kind: 'sqlite', error: describe(error) };
   } finally {
@@ -101,48 +126,28 @@ export function readSqliteStore(location: SqliteLocation): StoreRead {
   }
 }
 
-/** Where the shared store (the one every agent inherits) lives: the state DB, or main's agent DB. */
-export function sharedStoreLocation(stateDir: string, env: Env): SqliteLocation {
+/**
+ * The shared store every agent inherits from, with one open of the state DB in the usual case:
+ * `auth.sharedStore` = `{"location":"state-db"}` puts it in the state DB itself; without that
+ * row ("legacy-main") it is main's own agent DB (2026.9 honours OPENCLAW_AGENT_DIR only).
+ */
+export function readSharedStore(stateDir: string, env: Env): { location: SqliteLocation; read: SqliteRead } {
   const stateDb = STATE_DB(stateDir);
-  let location: string | null = null;
-  if (existsSync(stateDb)) {
-    let db: DatabaseSync | undefined;
-    try {
-      db = openDatabase(stateDb, { readOnly: true });
-      const row = db.prepare("SELECT value_json AS value FROM config_machine_state WHERE state_key = 'auth.sharedStore'").get() as { value?: string } | undefined;
-      location = row?.value ? (JSON.parse(row.value) as { location?: string }).location ?? null : null;
-    } catch {
-      location = null;
-    } finally {
-      db?.close();
-    }
-  }
-  if (location === 'state-db') return sharedStateDbLocation(stateDb);
-  // Row absent ("legacy-main"): main's own agent DB. 2026.9 honours OPENCLAW_AGENT_DIR only, not PI_CODING_AGENT_DIR.
-  const mainDir = env.OPENCLAW_AGENT_DIR?.trim() ? expandPath(env.OPENCLAW_AGENT_DIR.trim(), env) : join(stateDir, 'agents', 'main', 'agent');
-  return agentDbLocation(AGENT_DB(mainDir));
-}
-
-export interface SchemaInfo {
-  version: number | null;
-  known: boolean;
-}
-
-/** A database's schema version, and whether AuthBar's writes are tested against it. */
-export function schemaInfo(location: SqliteLocation): SchemaInfo {
+  const stateLocation = sharedStateDbLocation(stateDb);
   let db: DatabaseSync | undefined;
   try {
-    db = openDatabase(location.path, { readOnly: true });
-    const version = location.table === 'config_machine_state'
-      ? (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version
-      : ((db.prepare("SELECT schema_version AS v FROM schema_meta WHERE meta_key = 'primary'").get() as { v?: number } | undefined)?.v ?? null);
-    const known = location.table === 'config_machine_state' ? version === KNOWN_STATE_SCHEMA : version === KNOWN_AGENT_SCHEMA;
-    return { version, known };
-  } catch {
-    return { version: null, known: false };
+    db = openDatabase(stateDb, { readOnly: true });
+    const row = db.prepare("SELECT value_json AS value FROM config_machine_state WHERE state_key = 'auth.sharedStore'").get() as { value?: string } | undefined;
+    const where = row?.value ? (JSON.parse(row.value) as { location?: string }).location : undefined;
+    if (where === 'state-db') return { location: stateLocation, read: readOpen(db, stateLocation) };
+  } catch (error) {
+    return { location: stateLocation, read: { state: 'unreadable', path: stateDb, kind: 'sqlite', error: describe(error) } };
   } finally {
     db?.close();
   }
+  const mainDir = env.OPENCLAW_AGENT_DIR?.trim() ? expandPath(env.OPENCLAW_AGENT_DIR.trim(), env) : join(stateDir, 'agents', 'main', 'agent');
+  const location = agentDbLocation(AGENT_DB(mainDir));
+  return { location, read: readSqliteStore(location) };
 }
 
 /**
