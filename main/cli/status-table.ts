@@ -55,7 +55,7 @@ function table(agents: AgentReport[], color: boolean): string {
     style: { head: color ? ['bold'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
   });
   for (const agent of agents) t.push(...rows(agent, color));
-  return t.toString();
+  return t.toString().split('\n').map((line) => line.trimEnd()).join('\n');
 }
 
 export function problemLines(report: StatusReport): string[] {
