@@ -1,9 +1,10 @@
 // AuthBar's settings file (`<AUTHBAR_HOME>/settings.json`), validated with zod. A corrupt
 // file falls back to the defaults with a warning and is never silently overwritten: the
 // first save moves it aside as `settings.json.corrupt-<time>`.
-import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { settingsPath } from './authbar/home.ts';
+import { readOwnFile } from './authbar/own-file.ts';
 
 export const HostSchema = z.strictObject({
   /** A short name the user picks: shown on rows, used with `--host NAME`. */
@@ -55,26 +56,10 @@ export interface SettingsRead {
 }
 
 export function loadSettings(home: string): SettingsRead {
-  const path = settingsPath(home);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { settings: structuredClone(DEFAULT_SETTINGS), warning: code === 'ENOENT' ? null : `${path}: ${code}; using defaults`, corrupt: false };
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { settings: structuredClone(DEFAULT_SETTINGS), warning: `${path} is not valid JSON; using defaults (the file is kept until you change a setting, then moved aside)`, corrupt: true };
-  }
-  const parsed = SettingsSchema.safeParse(data);
-  if (!parsed.success) {
-    const where = parsed.error.issues[0]?.path.join('.') || 'the top level';
-    return { settings: structuredClone(DEFAULT_SETTINGS), warning: `${path} has an invalid value at ${where}; using defaults (the file is kept until you change a setting, then moved aside)`, corrupt: true };
-  }
-  return { settings: parsed.data, warning: null, corrupt: false };
+  const read = readOwnFile(settingsPath(home), SettingsSchema);
+  if (read.ok) return { settings: read.value, warning: null, corrupt: false };
+  const warning = read.missing ? null : `${read.problem}; using defaults${read.corrupt ? ' (the file is kept until you change a setting, then moved aside)' : ''}`;
+  return { settings: structuredClone(DEFAULT_SETTINGS), warning, corrupt: read.corrupt };
 }
 
 export function applyPatch(settings: Settings, patch: SettingsPatch): Settings {

@@ -175,7 +175,7 @@ describe('stranded copies, seen and fixed', () => {
     // Without history, copies that are still within their expiry are not judged stranded...
     const report = await statusJson(d.env);
     expect(profileOf(report, 'main').stranded).toBeNull();
-    expect(report.warnings.join(' ')).toMatch(/memory\.json is corrupt/);
+    expect(report.warnings.join(' ')).toMatch(/memory\.json is not valid JSON; starting without history \(the corrupt file is kept aside\)/);
     expect(readdirSync(d.authbarHome).some((f) => f.startsWith('memory.json.corrupt-'))).toBe(true);
     // ...and a refresh still never presents the rotated-away token: the newer copy is adopted.
     const refresh = await runCli(['refresh', '--agent', 'main', '--json'], d.env);

@@ -3,10 +3,11 @@
 // refresh tokens each copy held lately. Only salted hashes (HMAC-SHA256 with a random
 // per-install salt) are kept: never a token, never part of one, never a bare hash.
 import { crypto } from '../lazy-crypto.ts';
-import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { acquireLock, STORE_LOCK } from '../openclaw/lock.ts';
 import { memoryPath } from './home.ts';
+import { readOwnFile } from './own-file.ts';
 
 const NeedsLoginSchema = z.object({
   refreshHash: z.string(),
@@ -46,19 +47,10 @@ export interface MemoryRead {
 }
 
 export function loadMemory(home: string): MemoryRead {
-  const path = memoryPath(home);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { memory: emptyMemory(), warning: code === 'ENOENT' ? null : `${path}: ${code}; starting without history`, corrupt: false };
-  }
-  try {
-    return { memory: MemorySchema.parse(JSON.parse(text)), warning: null, corrupt: false };
-  } catch {
-    return { memory: emptyMemory(), warning: `${path} is corrupt; starting without history (the file is kept aside)`, corrupt: true };
-  }
+  const read = readOwnFile(memoryPath(home), MemorySchema);
+  if (read.ok) return { memory: read.value, warning: null, corrupt: false };
+  const warning = read.missing ? null : `${read.problem}; starting without history${read.corrupt ? " (the corrupt file is kept aside)" : ""}`;
+  return { memory: emptyMemory(), warning, corrupt: read.corrupt };
 }
 
 export function fingerprint(memory: Memory, token: string): string {
