@@ -28,7 +28,7 @@ export async function runRefresh(args: string[]): Promise<number> {
     if (event.type === 'finished') onResult(event.result);
   };
   const remoteArgs = ['refresh', ...(values.all ? ['--all'] : values.agent.flatMap((id) => ['--agent', id])), ...(values['if-needed'] ? ['--if-needed'] : [])];
-  return runOnTargets(resolveTargets(values, false), () => refreshAgents({
+  return runOnTargets(await resolveTargets(values, false), () => refreshAgents({
     env: process.env,
     agents: values.all ? 'all' : values.agent,
     ifNeeded: values['if-needed'],

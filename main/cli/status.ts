@@ -46,7 +46,7 @@ export async function runStatus(args: string[]): Promise<number> {
     ...TARGET_OPTIONS,
   }, USAGE);
   const warnAfterMs = values['warn-after'] === undefined ? undefined : await parseDuration('--warn-after', values['warn-after']);
-  const targets = resolveTargets(values, true);
+  const targets = await resolveTargets(values, true);
   if (values.watch && targets.hosts.length > 0) {
     throw new UsageError('--watch follows this machine only (the app follows each host itself); add --local, or run it on the host: ssh HOST authbar status --watch');
   }

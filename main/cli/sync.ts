@@ -24,7 +24,7 @@ export async function runSync(args: string[]): Promise<number> {
     if (event.type === 'finished') onResult(event.result);
   };
   const remoteArgs = ['sync', ...values.agent.flatMap((id) => ['--agent', id]), ...(values['dry-run'] ? ['--dry-run'] : [])];
-  const code = await runOnTargets(resolveTargets(values, false), () => syncStranded({
+  const code = await runOnTargets(await resolveTargets(values, false), () => syncStranded({
     env: process.env,
     agents: values.agent.length > 0 ? values.agent : 'all',
     dryRun: values['dry-run'],

@@ -1,8 +1,9 @@
 // `--host NAME` (repeatable) and `--local`: which machines a command covers. With hosts
 // configured and neither given, `status` covers this machine and every host; refresh and
 // sync act on this machine unless told otherwise.
-import { resolveAuthbarHome } from '../core/authbar/home.ts';
-import { type Host, loadSettings } from '../core/settings.ts';
+import { existsSync } from 'node:fs';
+import { resolveAuthbarHome, settingsPath } from '../core/authbar/home.ts';
+import type { Host } from '../core/settings.ts';
 import { UsageError } from './args.ts';
 
 export interface Targets {
@@ -15,10 +16,13 @@ export const TARGET_OPTIONS = {
   local: { type: 'boolean' as const, default: false as boolean },
 };
 
-export function resolveTargets(values: { host: string[]; local: boolean }, everyHostByDefault: boolean): Targets {
+export async function resolveTargets(values: { host: string[]; local: boolean }, everyHostByDefault: boolean): Promise<Targets> {
   if (values.host.length === 0 && !values.local && !everyHostByDefault) return { local: true, hosts: [] };
-  // Loaded only when hosts may matter: a plain local status reads no settings at all.
-  const settings = loadSettings(resolveAuthbarHome(process.env)).settings;
+  const home = resolveAuthbarHome(process.env);
+  // No settings file means no hosts: a plain status then loads no settings code at all.
+  if (values.host.length === 0 && !existsSync(settingsPath(home))) return { local: true, hosts: [] };
+  const { loadSettings } = await import('../core/settings.ts');
+  const settings = loadSettings(home).settings;
   if (values.host.length === 0) return { local: true, hosts: values.local ? [] : settings.hosts };
   const hosts = values.host.map((name) => {
     const host = settings.hosts.find((h) => h.name === name);
