@@ -152,3 +152,37 @@ describe('no token in any output', () => {
     }
   });
 });
+
+describe('authbar status --watch', () => {
+  it('with --json prints one JSON line now and one per change, until interrupted', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli.ts');
+    const d = state({ agents: [{ id: 'main', store: codex({ expiresInMs: 50 * HOUR }) }] });
+    const child = spawn(process.execPath, [CLI, 'status', '--watch', '--json'], { env: d.env });
+    const lines: any[] = [];
+    let buffer = '';
+    child.stdout.on('data', (c) => {
+      buffer += c;
+      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+        lines.push(JSON.parse(buffer.slice(0, i)));
+        buffer = buffer.slice(i + 1);
+      }
+    });
+    const waitFor = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (lines.length < n) {
+        if (Date.now() > deadline) throw new Error(`only ${lines.length} lines`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    await waitFor(1);
+    expect(lines[0].agents[0]).toMatchObject({ id: 'main', status: 'ok' });
+    await new Promise((r) => setTimeout(r, 500)); // the watcher is ready
+    d.writeStore('main', codex({ expiresInMs: -HOUR }));
+    await waitFor(2);
+    expect(lines[1].agents[0]).toMatchObject({ id: 'main', status: 'expired' });
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});

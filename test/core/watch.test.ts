@@ -121,6 +121,25 @@ describe('watchOpenClaw', () => {
     await changed;
   });
 
+  it('sees OpenClaw 2026.9 writing a SQLite store (the change lands in the WAL)', async () => {
+    const { makeSqliteStateDir, openaiCredential } = await import('../helpers/sqlite-state.ts');
+    const d = makeSqliteStateDir({ shared: { 'openai:default': openaiCredential({ access: 'a', refresh: 'r', expires: Date.now() + 86_400_000 }) }, agents: [{ id: 'main' }, { id: 'artist', profiles: {} }] });
+    cleanups.push(() => d.cleanup());
+    let changes = 0;
+    let resolveNext = () => {};
+    const watch = watchOpenClaw({ env: d.env, debounceMs: 100, onChange: () => { changes++; resolveNext(); } });
+    cleanups.push(() => watch.close());
+    await watch.ready;
+    let changed = new Promise<void>((resolve) => (resolveNext = resolve));
+    d.setProfile('shared', 'openai:default', openaiCredential({ access: 'b', refresh: 's', expires: Date.now() + 2 * 86_400_000 }));
+    await Promise.race([changed, quietFor(5000)]);
+    expect(changes).toBe(1);
+    changed = new Promise<void>((resolve) => (resolveNext = resolve));
+    d.setProfile('artist', 'openai:default', openaiCredential({ access: 'c', refresh: 't', expires: Date.now() + 86_400_000 }));
+    await Promise.race([changed, quietFor(5000)]);
+    expect(changes).toBe(2);
+  });
+
   it('ignores lock files, temp files and unrelated agent files', async () => {
     const w = await watched({ agents: [{ id: 'main', store: doc() }] });
     writeFileSync(`${w.d.storePath('main')}.lock`, '{}');

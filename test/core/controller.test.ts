@@ -1,0 +1,96 @@
+// The app's controller on real state dirs: "keep copies in sync" brings certainly stranded
+// copies along on its own within a second of a rotation, and only offers likely ones; the
+// status follows the clock across "expiring" without any file changing.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Controller, type ControllerEvent } from '../../main/core/controller.ts';
+import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+
+const HOUR = 3_600_000;
+const PEER = join(import.meta.dirname, '../helpers/openclaw-peer.mjs');
+let server: TokenServer;
+let controller: Controller | null = null;
+let dirs: StateDir[] = [];
+beforeEach(async () => {
+  server = await startTokenServer();
+});
+afterEach(async () => {
+  await controller?.stop();
+  controller = null;
+  await server.close();
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+
+const until = async (check: () => boolean, what: string, ms = 10_000) => {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe('Controller', () => {
+  it('keeps copies in sync: a rotation in one agent brings the certain copies along, with one notice and no request', async () => {
+    const issued = server.issue('acct-1');
+    const cred = codexCredential({ accountId: 'acct-1', access: issued.access, refresh: issued.refresh, expiresInMs: 3 * HOUR });
+    const d = makeStateDir({ agents: ['main', 'artist', 'coder'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
+    dirs.push(d);
+    controller = new Controller({ env: d.env, debounceMs: 50 });
+    const events: ControllerEvent[] = [];
+    controller.on((e) => events.push(e));
+    await controller.start();
+    // OpenClaw refreshes artist's copy (one request, that store only).
+    const rotatedAt = Date.now();
+    await new Promise((resolve, reject) => spawn(process.execPath, [PEER, 'refresh', d.stateDir, d.storePath('artist'), 'openai-codex:default', server.url]).on('exit', (c) => (c === 0 ? resolve(c) : reject(new Error(String(c))))));
+    await until(() => events.some((e) => e.type === 'auto-synced'), 'the auto-sync');
+    expect(Date.now() - rotatedAt).toBeLessThan(3000);
+    expect(events.find((e) => e.type === 'auto-synced')).toEqual({ type: 'auto-synced', agents: ['coder', 'main'], source: 'artist' });
+    const newest = d.readStore('artist').profiles['openai-codex:default'].refresh;
+    expect(['main', 'coder'].map((id) => d.readStore(id).profiles['openai-codex:default'].refresh)).toEqual([newest, newest]);
+    expect(server.requests).toHaveLength(1); // OpenClaw's own
+    await until(() => controller!.state().report.agents.every((a) => a.profiles.every((p) => p.stranded === null)), 'a clean state');
+  });
+
+  it('only offers likely-stranded copies', async () => {
+    const live = codexCredential({ accountId: 'acct-1', expiresInMs: 50 * HOUR });
+    const expired = codexCredential({ accountId: 'acct-1', expiresInMs: -HOUR });
+    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': live }) }, { id: 'old', store: storeDocument({ 'openai-codex:default': expired }) }] });
+    dirs.push(d);
+    controller = new Controller({ env: d.env, debounceMs: 50 });
+    await controller.start();
+    const old = () => controller!.state().report.agents.find((a) => a.id === 'old')!.profiles[0]!;
+    expect(old()).toMatchObject({ stranded: 'likely', newerCopyIn: 'main', fix: 'authbar sync --agent old' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(d.readStore('old').profiles['openai-codex:default'].refresh).toBe(expired.refresh);
+  });
+
+  it('with "keep copies in sync" off, leaves even certain copies for the user to sync', async () => {
+    const issued = server.issue('acct-1');
+    const cred = codexCredential({ accountId: 'acct-1', access: issued.access, refresh: issued.refresh, expiresInMs: 3 * HOUR });
+    const d = makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
+    dirs.push(d);
+    controller = new Controller({ env: d.env, debounceMs: 50 });
+    await controller.updateSettings({ keepCopiesInSync: false });
+    const events: ControllerEvent[] = [];
+    controller.on((e) => events.push(e));
+    await controller.start();
+    await new Promise((resolve, reject) => spawn(process.execPath, [PEER, 'refresh', d.stateDir, d.storePath('artist'), 'openai-codex:default', server.url]).on('exit', (c) => (c === 0 ? resolve(c) : reject(new Error(String(c))))));
+    await until(() => controller!.state().report.agents.find((a) => a.id === 'main')!.profiles[0]!.stranded === 'certain', 'main to be seen stranded');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.some((e) => e.type === 'auto-synced')).toBe(false);
+    expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(cred.refresh);
+  });
+
+  it('moves a status across "expiring" by the clock alone', async () => {
+    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 24 * HOUR + 800 }) }) }] });
+    dirs.push(d);
+    controller = new Controller({ env: d.env, debounceMs: 50 });
+    await controller.start();
+    expect(controller.state().report.agents[0]!.status).toBe('ok');
+    await until(() => controller!.state().report.agents[0]!.status === 'expiring', 'the clock to cross the warn window', 5000);
+  });
+});
