@@ -70,7 +70,8 @@ function profileReport(agentId: string, profile: EffectiveProfile, inputs: Statu
   for (const peer of inputs.lineages.byAccount.get(copy.key) ?? [copy]) {
     for (const user of users.get(peer.key) ?? []) if (user !== agentId) sharedWith.add(user);
   }
-  const expires = copy.credential.expires;
+  // A fence's `expires: 1` is a marker, not an expiry (OpenClaw 2026.9.6 shows none either).
+  const expires = copy.fence === null ? copy.credential.expires : null;
   return {
     profileId: copy.credential.profileId,
     provider: copy.credential.provider,
@@ -142,7 +143,8 @@ export function checkExitCode(report: StatusReport): 0 | 1 | 2 {
     if (agent.status === 'unreadable') return 1;
     for (const profile of agent.profiles) {
       if (['missing', 'expired', 'needs-login'].includes(profile.status)) return 1;
-      if (profile.status === 'expiring' || profile.stranded !== null) code = 2;
+      // A pending fence that never settles is OpenClaw's own stuck refresh: worth a look, not yet a failure.
+      if (profile.status === 'expiring' || profile.status === 'refreshing' || profile.stranded !== null) code = 2;
     }
   }
   for (const host of report.hosts ?? []) if (!host.reachable) return 1;

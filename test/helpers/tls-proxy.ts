@@ -6,15 +6,20 @@
 // Token requests go to a real token server (rotation and reuse rules stay in one place);
 // model, image and usage requests are recorded (proof of which Bearer OpenClaw used)
 // and answered with a plausible success. Nothing is ever forwarded to the internet.
+// openclaw@2026.9.6's live model call (`models status --probe`) first tries a WebSocket
+// upgrade of /backend-api/codex/responses (refused here with a plain HTTP answer, so it falls
+// back), then POSTs the request zstd-compressed and reads a Responses SSE stream: answered
+// with a one-word text reply. Bodies are recorded decoded.
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import { crc32, deflateSync } from 'node:zlib';
 import type { TokenServer } from './token-server.ts';
 
@@ -26,7 +31,12 @@ export interface UpstreamRequest {
   method: string;
   path: string;
   authorization: string | null;
+  /** The request body, decoded when it was sent compressed (2026.9.6 zstd-compresses model calls). */
   body: string;
+  /** All request headers (`openai-beta`, `content-encoding`, `upgrade`, ...). */
+  headers: IncomingHttpHeaders;
+  /** `websocket` for an upgrade attempt (refused with a plain HTTP answer), else null. */
+  upgrade: string | null;
 }
 
 export interface OpenAiProxy {
@@ -35,7 +45,7 @@ export interface OpenAiProxy {
   caPath: string;
   /** Merge into OpenClaw's environment. An empty NO_PROXY keeps the OpenAI hosts on the proxy. */
   env: { HTTPS_PROXY: string; NODE_EXTRA_CA_CERTS: string; NO_PROXY: string };
-  /** Every request to chatgpt.com and api.openai.com, in order. */
+  /** Every request to chatgpt.com and api.openai.com, in order (refused WebSocket upgrades included). */
   upstream: UpstreamRequest[];
   /** CONNECT targets that were refused (anything but the three OpenAI hosts). */
   refused: string[];
@@ -99,6 +109,58 @@ function codexImageStream(): string {
   return events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n';
 }
 
+/** Whether a Codex Responses request asks for an image (a tool of type `image_generation`). */
+function asksForImage(body: string): boolean {
+  try {
+    const tools = (JSON.parse(body) as { tools?: Array<{ type?: unknown }> }).tools;
+    return Array.isArray(tools) && tools.some((tool) => tool?.type === 'image_generation');
+  } catch {
+    return false;
+  }
+}
+
+export const PROBE_REPLY = 'OK';
+
+/**
+ * The smallest Codex Responses stream of a text answer, for a live model call such as
+ * 2026.9.6's `models status --probe`: one assistant message saying `OK`, then completion.
+ */
+function codexTextStream(): string {
+  const item = { id: 'msg_test', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: PROBE_REPLY, annotations: [] }] };
+  const at = { item_id: item.id, output_index: 0, content_index: 0 };
+  const events = [
+    { type: 'response.created', response: { id: 'resp_text', object: 'response', status: 'in_progress', output: [] } },
+    { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', content: [] } },
+    { type: 'response.content_part.added', ...at, part: { type: 'output_text', text: '', annotations: [] } },
+    { type: 'response.output_text.delta', ...at, delta: PROBE_REPLY },
+    { type: 'response.output_text.done', ...at, text: PROBE_REPLY },
+    { type: 'response.content_part.done', ...at, part: item.content[0] },
+    { type: 'response.output_item.done', output_index: 0, item },
+    { type: 'response.completed', response: { id: 'resp_text', object: 'response', status: 'completed', output: [item], usage: { input_tokens: 10, output_tokens: 1, total_tokens: 11 } } },
+  ];
+  return events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n';
+}
+
+/** A request body as text, decompressed when it says it is compressed (and this Node can). */
+function decodeBody(raw: Buffer, encoding: string | undefined): string {
+  try {
+    switch ((encoding ?? '').trim().toLowerCase()) {
+      case 'zstd':
+        return typeof zlib.zstdDecompressSync === 'function' ? zlib.zstdDecompressSync(raw).toString('utf8') : raw.toString('utf8');
+      case 'gzip':
+        return zlib.gunzipSync(raw).toString('utf8');
+      case 'br':
+        return zlib.brotliDecompressSync(raw).toString('utf8');
+      case 'deflate':
+        return zlib.inflateSync(raw).toString('utf8');
+      default:
+        return raw.toString('utf8');
+    }
+  } catch {
+    return raw.toString('utf8');
+  }
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -118,7 +180,7 @@ function forwardToTokenServer(tokenServer: TokenServer, req: IncomingMessage, bo
   upstream.end(body);
 }
 
-function answerUpstream(host: string, req: IncomingMessage, res: ServerResponse): void {
+function answerUpstream(host: string, req: IncomingMessage, body: string, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0];
   if (host === 'chatgpt.com' && req.method === 'GET' && path === '/backend-api/wham/usage') {
     const resetAt = Math.floor(Date.now() / 1000) + 3600;
@@ -126,7 +188,7 @@ function answerUpstream(host: string, req: IncomingMessage, res: ServerResponse)
   }
   if (host === 'chatgpt.com' && req.method === 'POST' && path === '/backend-api/codex/responses') {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    return void res.end(codexImageStream());
+    return void res.end(asksForImage(body) ? codexImageStream() : codexTextStream());
   }
   // The direct API-key route (config `models.providers.openai.apiKey`), for completeness.
   if (host === 'api.openai.com' && req.method === 'POST' && /^\/v1\/images\/(generations|edits)$/.test(path ?? '')) {
@@ -144,16 +206,35 @@ export async function startOpenAiProxy(tokenServer: TokenServer): Promise<OpenAi
   const sockets = new Set<Socket>();
 
   // Serves the decrypted requests of every tunnel; never listens itself.
+  const record = (req: IncomingMessage, body: string, upgrade: string | null) => upstream.push({
+    host: (req.headers.host ?? '').replace(/:\d+$/, ''),
+    method: req.method ?? '',
+    path: req.url ?? '',
+    authorization: req.headers.authorization ?? null,
+    body,
+    headers: req.headers,
+    upgrade,
+  });
   const inner = createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     if (host === 'auth.openai.com') {
-      if (req.method === 'POST' && req.url === '/oauth/token') return forwardToTokenServer(tokenServer, req, body, res);
+      if (req.method === 'POST' && req.url === '/oauth/token') return forwardToTokenServer(tokenServer, req, raw.toString('utf8'), res);
       return sendJson(res, 404, { error: 'not_found' });
     }
-    upstream.push({ host, method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization ?? null, body });
-    answerUpstream(host, req, res);
+    const body = decodeBody(raw, req.headers['content-encoding'] as string | undefined);
+    record(req, body, null);
+    answerUpstream(host, req, body, res);
+  });
+  // A WebSocket upgrade (2026.9.6's Codex transport tries one first): recorded, then refused
+  // with a plain HTTP answer, so the client falls back to its HTTP + SSE request.
+  inner.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    record(req, '', String(req.headers.upgrade ?? '').toLowerCase() || 'unknown');
+    socket.on('error', () => {});
+    const message = JSON.stringify({ error: { message: 'test proxy: WebSocket upgrades are refused; use HTTP', type: 'invalid_request_error' } });
+    socket.end(`HTTP/1.1 426 Upgrade Required\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`);
   });
 
   const outer = createServer((_req, res) => sendJson(res, 405, { error: 'test proxy only tunnels (CONNECT)' }));

@@ -13,7 +13,7 @@ export function watchedAgents(report: StatusReport, lastSeen: Readonly<Record<st
 export function agentIcon(agent: AgentReport): TrayIcon {
   if (agent.status === 'unreadable') return 'unreadable';
   if (['expired', 'missing', 'needs-login'].includes(agent.status)) return 'error';
-  if (agent.status === 'expiring' || agent.profiles.some((p) => p.stranded !== null)) return 'expiring';
+  if (agent.status === 'expiring' || agent.status === 'refreshing' || agent.profiles.some((p) => p.stranded !== null)) return 'expiring';
   return 'ok';
 }
 
