@@ -9,6 +9,8 @@ export interface Props {
   /** Plain attributes (aria-*, data-*, type, datetime...); undefined leaves one out. */
   attrs?: Record<string, string | undefined>;
   onClick?: (event: Event) => void;
+  /** Other listeners (input, change, submit, keydown...). */
+  on?: { [E in keyof HTMLElementEventMap]?: (event: HTMLElementEventMap[E]) => void };
 }
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
@@ -17,6 +19,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   if (props.id) element.id = props.id;
   for (const [name, value] of Object.entries(props.attrs ?? {})) if (value !== undefined) element.setAttribute(name, value);
   if (props.onClick) element.addEventListener('click', props.onClick);
+  for (const [type, listener] of Object.entries(props.on ?? {})) element.addEventListener(type, listener as EventListener);
   append(element, children);
   return element;
 }
@@ -61,4 +64,10 @@ const ICONS = {
   image: ['M2.5 3.5h11v9h-11z', 'M2.5 10.5l3-3 3 3 2-2 3 3', 'M10.5 6.2v.1'],
   link: ['M6.5 9.5l3-3', 'M7 4.5l1-1a2.5 2.5 0 0 1 3.5 3.5l-1 1', 'M9 11.5l-1 1a2.5 2.5 0 0 1-3.5-3.5l1-1'],
   error: ['M8 1.75a6.25 6.25 0 1 0 0 12.5 6.25 6.25 0 0 0 0-12.5z', 'M8 4.75v4', 'M8 10.75v.5'],
+  gear: [
+    'M6.9 1.8h2.2l.35 1.7 1.2.7 1.65-.55 1.1 1.9-1.3 1.15v1.4l1.3 1.15-1.1 1.9-1.65-.55-1.2.7-.35 1.7H6.9l-.35-1.7-1.2-.7-1.65.55-1.1-1.9 1.3-1.15v-1.4L2.6 5.55l1.1-1.9 1.65.55 1.2-.7z',
+    'M8 6.1a1.9 1.9 0 1 0 0 3.8 1.9 1.9 0 0 0 0-3.8z',
+  ],
+  plus: ['M8 3.5v9', 'M3.5 8h9'],
+  terminal: ['M2 3h12v10H2z', 'M4.5 6.5L6.5 8l-2 1.5', 'M8 10h3'],
 } as const;

@@ -1,9 +1,13 @@
 // The panel's entry: follows the PanelState the app sends, draws it, keeps countdowns
 // ticking, and turns clicks into calls on window.authbar (the only way out of this page).
-// It never sees a token: PanelState is built from redacted reports only.
+// It never sees a token: PanelState is built from redacted reports only. Settings are read
+// from each state as it comes; the panel keeps only what the app cannot know (which view is
+// open, the "Add host" form as typed, a removal waiting for its Yes).
 import type { AgentRef, AuthbarApi, PanelState } from '../main/core/panel-api.ts';
 import { Clock, liveAgentStatus, nextTickDelay } from './clock.ts';
+import { checkDraft, emptyDraft, fieldError, HOST_FIELDS } from './host-form.ts';
 import { rowKey } from './rows.ts';
+import type { SettingsUi } from './settings-view.ts';
 import { type PanelActions, renderPanel } from './view.ts';
 import { formatCountdown, lastSeenText, outcomeText } from './wording.ts';
 
@@ -29,6 +33,13 @@ let tickTimer: ReturnType<typeof setTimeout> | undefined;
 let highlighted: { key: string; timer: ReturnType<typeof setTimeout> } | null = null;
 /** The time-driven pills as last drawn; a tick that changes one redraws the rows. */
 let drawnStatuses = '';
+/** The markup last drawn: a state that draws the same is left on screen as it is. */
+let drawnMarkup = '';
+let settingsOpen = false;
+const settingsUi: SettingsUi = { draft: emptyDraft(), errors: {}, addError: null, adding: false, confirming: null, removing: null };
+/** Where the keyboard goes after the next draw (a control that replaced the focused one). */
+let focusNext: string | null = null;
+let scrollToTop = false;
 
 function announce(message: string): void {
   // A fresh node per message, so the same words twice are still read out.
@@ -38,20 +49,69 @@ function announce(message: string): void {
   while (announcer.childElementCount > 6) announcer.firstElementChild!.remove();
 }
 
-async function attempt(what: string, work: () => Promise<void>): Promise<void> {
+/** The words of a refused request. */
+function reason(cause: unknown): string {
+  // Electron prefixes IPC rejections with "Error invoking remote method '<channel>': ".
+  return String((cause as Error)?.message ?? cause).replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');
+}
+
+async function attempt(what: string, work: () => Promise<void>): Promise<boolean> {
   try {
     await work();
     if (error !== null) {
       error = null;
       render();
     }
+    return true;
   } catch (cause) {
-    // Electron prefixes IPC rejections with "Error invoking remote method '<channel>': ".
-    const message = String((cause as Error)?.message ?? cause).replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');
-    error = `Could not ${what}: ${message}`;
+    error = `Could not ${what}: ${reason(cause)}`;
     announce(error);
     render();
+    return false;
   }
+}
+
+async function submitHost(): Promise<void> {
+  const checked = checkDraft(settingsUi.draft);
+  settingsUi.addError = null;
+  if (checked.errors) {
+    settingsUi.errors = checked.errors;
+    focusNext = `host-${HOST_FIELDS.find((f) => checked.errors[f])}`;
+    render();
+    return;
+  }
+  const { host } = checked;
+  Object.assign(settingsUi, { errors: {}, adding: true });
+  render();
+  try {
+    await api.addHost(host);
+    settingsUi.draft = emptyDraft();
+    announce(`Added ${host.name}`);
+  } catch (cause) {
+    settingsUi.addError = `Could not add ${host.name}: ${reason(cause)}`;
+    announce(settingsUi.addError);
+  } finally {
+    settingsUi.adding = false;
+    render();
+  }
+}
+
+async function removeHost(name: string): Promise<void> {
+  settingsUi.removing = name;
+  render();
+  const removed = await attempt(`remove ${name}`, () => api.removeHost(name));
+  Object.assign(settingsUi, { removing: null, confirming: null });
+  focusNext = removed ? 'group:hosts' : `remove:${name}`;
+  if (removed) announce(`Removed ${name}`);
+  render();
+}
+
+function toggleSettings(): void {
+  settingsOpen = !settingsOpen;
+  settingsUi.confirming = null;
+  focusNext = 'settings-toggle';
+  scrollToTop = true;
+  render();
 }
 
 const actions: PanelActions = {
@@ -70,6 +130,28 @@ const actions: PanelActions = {
       announce(`Copied the fix command for ${ref.agentId}`);
       render();
     }),
+  toggleSettings,
+  changeSettings: (what, build) => {
+    if (state) void attempt(what, () => api.setSettings(build(state!.settings)));
+  },
+  editDraft: (field, value) => {
+    settingsUi.draft[field] = value;
+    // A field's error goes (or changes) as it is corrected; a refusal goes with any edit.
+    const stale = settingsUi.errors[field] !== undefined && fieldError(field, value) !== settingsUi.errors[field];
+    if (stale) settingsUi.errors[field] = fieldError(field, value);
+    if (stale || settingsUi.addError) {
+      settingsUi.addError = null;
+      render();
+    }
+  },
+  submitHost: () => void submitHost(),
+  confirmRemove: (name) => {
+    const asked = settingsUi.confirming;
+    settingsUi.confirming = name;
+    focusNext = name !== null ? `remove-no:${name}` : asked !== null ? `remove:${asked}` : null;
+    render();
+  },
+  removeHost: (name) => void removeHost(name),
 };
 
 function timeStatuses(now: number): string {
@@ -79,18 +161,37 @@ function timeStatuses(now: number): string {
 function render(): void {
   if (!state) return;
   const now = clock.now();
-  // Redrawing replaces the buttons; keep the keyboard where it was.
-  const active = document.activeElement as HTMLElement | null;
-  const focused = active?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
-  const focusedRow = active?.matches('[data-agent]') ? active.dataset.agent : undefined;
-  const scroll = document.scrollingElement?.scrollTop ?? 0;
-  root.replaceChildren(...renderPanel({ state, now, copied: new Set(copied.keys()), error, actions }));
-  if (focused) root.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
-  else if (focusedRow) rowElement(focusedRow)?.focus({ preventScroll: true });
-  if (highlighted) rowElement(highlighted.key)?.classList.add('is-highlighted');
-  if (document.scrollingElement) document.scrollingElement.scrollTop = scroll;
+  const next = renderPanel({ state, now, copied: new Set(copied.keys()), error, settingsOpen, settingsUi, actions });
+  const markup = next.map((e) => e.outerHTML).join('');
+  // Nothing to show differs: keep the page as it is, so a screen reader is not told again.
+  if (markup !== drawnMarkup) {
+    drawnMarkup = markup;
+    // Redrawing replaces the controls; keep the keyboard (and the caret) where it was.
+    const active = document.activeElement as HTMLElement | null;
+    const focused = active?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
+    const focusedRow = active?.matches('[data-agent]') ? active.dataset.agent : undefined;
+    const caret = active instanceof HTMLInputElement && active.type === 'text' ? [active.selectionStart, active.selectionEnd, active.selectionDirection] as const : null;
+    const scroll = scrollToTop ? 0 : (document.scrollingElement?.scrollTop ?? 0);
+    root.replaceChildren(...next);
+    if (focused) {
+      const again = focusable(focused);
+      again?.focus({ preventScroll: true });
+      if (caret && again instanceof HTMLInputElement) again.setSelectionRange(caret[0], caret[1], caret[2] ?? undefined);
+    } else if (focusedRow) rowElement(focusedRow)?.focus({ preventScroll: true });
+    if (highlighted) rowElement(highlighted.key)?.classList.add('is-highlighted');
+    if (document.scrollingElement) document.scrollingElement.scrollTop = scroll;
+  }
+  scrollToTop = false;
+  if (focusNext !== null) {
+    focusable(focusNext)?.focus();
+    focusNext = null;
+  }
   drawnStatuses = timeStatuses(now);
   schedule(now);
+}
+
+function focusable(id: string): HTMLElement | null {
+  return root.querySelector<HTMLElement>(`[data-focus="${CSS.escape(id)}"]`);
 }
 
 function tick(): void {
@@ -126,6 +227,8 @@ function apply(next: PanelState): void {
   // Pushes and the first getState can cross: never go back to an older state.
   if (state && next.seq <= state.seq) return; // an older state that crossed a newer one
   announceNewResults(state, next);
+  // A host removed elsewhere (the CLI, another window) takes its pending question with it.
+  if (settingsUi.confirming !== null && settingsUi.removing === null && !next.settings.hosts.some((x) => x.name === settingsUi.confirming)) settingsUi.confirming = null;
   state = next;
   clock.sync(next.now);
   render();
@@ -136,6 +239,8 @@ function rowElement(key: string): HTMLElement | null {
 }
 
 function focusAgent(ref: AgentRef): void {
+  // A notification asks for an agent: show the agents, even if Settings was open.
+  if (settingsOpen) toggleSettings();
   const key = rowKey({ host: ref.host, id: ref.agentId });
   const row = rowElement(key);
   if (!row) return;
@@ -150,6 +255,14 @@ function focusAgent(ref: AgentRef): void {
   highlighted = { key, timer };
   row.classList.add('is-highlighted');
 }
+
+// Escape leaves Settings (a pending "Remove …?" takes it first) and returns to the gear.
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && settingsOpen && !event.defaultPrevented) {
+    event.preventDefault();
+    toggleSettings();
+  }
+});
 
 api.onState(apply);
 api.onFocus(focusAgent);

@@ -22,6 +22,8 @@ export interface RowContext {
   /** Focus ids of copy buttons that just copied. */
   copied: ReadonlySet<string>;
   headingLevel: number;
+  /** Set while the row's host is not answering: Refresh and Sync are off, and say why. */
+  unavailable?: { reason: string; describedBy?: string } | null;
   actions: Actions;
 }
 
@@ -41,7 +43,19 @@ function pill(status: AgentStatus, extraClass = ''): HTMLSpanElement {
   );
 }
 
-function button(label: string, props: { icon?: Parameters<typeof icon>[0]; ariaLabel: string; focusId: string; disabled?: boolean; primary?: boolean; onClick: () => void }): HTMLButtonElement {
+interface ButtonProps {
+  icon?: Parameters<typeof icon>[0];
+  ariaLabel: string;
+  focusId: string;
+  disabled?: boolean;
+  /** Why it is off, when that is not obvious (a host that is not answering). */
+  why?: { reason: string; describedBy?: string } | null;
+  primary?: boolean;
+  onClick: () => void;
+}
+
+function button(label: string, props: ButtonProps): HTMLButtonElement {
+  const disabled = props.disabled || Boolean(props.why);
   return h(
     'button',
     {
@@ -51,10 +65,12 @@ function button(label: string, props: { icon?: Parameters<typeof icon>[0]; ariaL
         'aria-label': props.ariaLabel,
         'data-focus': props.focusId,
         // aria-disabled, not disabled: a disabled button drops keyboard focus mid-action.
-        'aria-disabled': props.disabled ? 'true' : undefined,
+        'aria-disabled': disabled ? 'true' : undefined,
+        'aria-describedby': props.why?.describedBy,
+        title: props.why?.reason,
       },
       onClick: () => {
-        if (!props.disabled) props.onClick();
+        if (!disabled) props.onClick();
       },
     },
     props.icon ? icon(props.icon) : null,
@@ -126,6 +142,7 @@ function profileBlock(agent: AgentReport, profile: ProfileReport, ctx: RowContex
           ariaLabel: `Sync ${agent.id} from ${profile.newerCopyIn}`,
           focusId: `sync:${rowKey(agent)}`,
           disabled: busy,
+          why: ctx.unavailable,
           onClick: () => ctx.actions.sync(ref),
         }),
       ),
@@ -192,6 +209,7 @@ export function renderAgent(agent: AgentReport, ctx: RowContext): HTMLLIElement 
           ariaLabel: `Refresh ${agent.id}`,
           focusId: `refresh:${key}`,
           disabled: ctx.busy !== undefined,
+          why: ctx.unavailable,
           onClick: () => ctx.actions.refresh(ref),
         })
       : null,

@@ -1,13 +1,16 @@
-// The whole panel from one PanelState: header with Refresh all, warnings, agents grouped
-// by host (when there is more than one) with directory-only agents apart, or the empty state.
-import type { AgentReport } from '../main/core/api.ts';
+// The whole panel from one PanelState: header with Refresh all and the Settings toggle,
+// warnings, then either the Settings view or the agents grouped by host (when there is more
+// than one, or remote hosts are set up) with directory-only agents apart, or the empty state.
+import type { AgentReport, HostReport } from '../main/core/api.ts';
 import type { PanelState } from '../main/core/panel-api.ts';
 import { h, heading, icon } from './dom.ts';
 import { type Actions, renderAgent, rowKey } from './rows.ts';
+import { domId, renderSettings, SETTINGS_ID, type SettingsActions, type SettingsUi } from './settings-view.ts';
 import { baseName, hostLabel, lastSeenText, localTime } from './wording.ts';
 
-export interface PanelActions extends Actions {
+export interface PanelActions extends Actions, SettingsActions {
   refreshAll(): void;
+  toggleSettings(): void;
 }
 
 export interface ViewModel {
@@ -16,15 +19,45 @@ export interface ViewModel {
   copied: ReadonlySet<string>;
   /** The last action that failed (the app refused or could not do it). */
   error: string | null;
+  /** Whether the Settings view is showing instead of the agents. */
+  settingsOpen: boolean;
+  settingsUi: SettingsUi;
   actions: PanelActions;
 }
 
 export function renderPanel(vm: ViewModel): HTMLElement[] {
-  return [header(vm), notices(vm), content(vm), footer(vm)].filter((e): e is HTMLElement => e !== null);
+  const body = vm.settingsOpen ? [settings(vm)] : [content(vm), footer(vm)];
+  return [header(vm), notices(vm), ...body].filter((e): e is HTMLElement => e !== null);
+}
+
+function settings(vm: ViewModel): HTMLElement {
+  const agentCounts = new Map<string, number>();
+  for (const agent of vm.state.report.agents) if (agent.host !== 'local') agentCounts.set(agent.host, (agentCounts.get(agent.host) ?? 0) + 1);
+  return renderSettings({ settings: vm.state.settings, hosts: vm.state.report.hosts ?? [], agentCounts, ui: vm.settingsUi, actions: vm.actions });
+}
+
+function settingsToggle(vm: ViewModel): HTMLElement {
+  return h(
+    'button',
+    {
+      class: vm.settingsOpen ? 'btn btn-icon is-active' : 'btn btn-icon',
+      attrs: { type: 'button', 'aria-expanded': String(vm.settingsOpen), 'aria-controls': SETTINGS_ID, 'aria-label': 'Settings', title: 'Settings', 'data-focus': 'settings-toggle' },
+      onClick: () => vm.actions.toggleSettings(),
+    },
+    icon('gear'),
+  );
 }
 
 function header(vm: ViewModel): HTMLElement {
   const { report, busy } = vm.state;
+  if (vm.settingsOpen) {
+    return h(
+      'header',
+      { class: 'topbar' },
+      h('div', { class: 'title' }, h('h1', {}, 'AuthBar'), h('p', { class: 'subtitle' }, 'Settings · changes are saved as you make them')),
+      settingsToggle(vm),
+    );
+  }
   const configured = report.agents.filter((a) => a.configured && a.host === 'local');
   const running = Object.keys(busy).length;
   const subtitle = running > 0
@@ -51,6 +84,7 @@ function header(vm: ViewModel): HTMLElement {
     { class: 'topbar' },
     h('div', { class: 'title' }, h('h1', {}, 'AuthBar'), h('p', { class: 'subtitle' }, subtitle)),
     refreshAll,
+    settingsToggle(vm),
   );
 }
 
@@ -61,7 +95,9 @@ function notices(vm: ViewModel): HTMLElement | null {
   if (report.configError) {
     items.push(h('li', { class: 'notice' }, icon('warning'), h('span', {}, h('span', { class: 'mono' }, report.configPath), `: ${report.configError}; showing agents found on disk only.`)));
   }
-  for (const warning of report.warnings) items.push(h('li', { class: 'notice' }, icon('warning'), h('span', {}, warning)));
+  // A host's error is shown with that host (its group, its Settings entry), not again up here.
+  const hostErrors = new Set((report.hosts ?? []).flatMap((x) => (x.error ? [x.error] : [])));
+  for (const warning of report.warnings.filter((w) => !hostErrors.has(w))) items.push(h('li', { class: 'notice' }, icon('warning'), h('span', {}, warning)));
   for (const notice of vm.state.notices) items.push(h('li', { class: 'notice notice-bad' }, icon('error'), h('span', {}, notice)));
   if (items.length === 0) return null;
   return h('ul', { class: 'notices', attrs: { 'aria-label': 'Warnings' } }, ...items);
@@ -69,43 +105,69 @@ function notices(vm: ViewModel): HTMLElement | null {
 
 function content(vm: ViewModel): HTMLElement {
   const { report } = vm.state;
-  if (report.agents.length === 0) return emptyState(vm);
-  const hosts = [...new Set(report.agents.map((a) => a.host))].sort((a, b) => (a === 'local' ? -1 : b === 'local' ? 1 : a.localeCompare(b)));
+  const remotes = report.hosts ?? [];
+  if (report.agents.length === 0 && remotes.length === 0) return emptyState(vm);
+  const names = new Set([...report.agents.map((a) => a.host), ...remotes.map((x) => x.name)]);
+  if (remotes.length > 0) names.add('local');
+  const hosts = [...names].sort((a, b) => (a === 'local' ? -1 : b === 'local' ? 1 : a.localeCompare(b)));
   const grouped = hosts.length > 1;
   const main = h('main', { class: 'agents-view' });
   for (const host of hosts) {
     const agents = report.agents.filter((a) => a.host === host);
     const level = grouped ? 3 : 2;
+    const info = remotes.find((x) => x.name === host);
+    const seen = vm.state.lastSeen[host];
+    const offline = host !== 'local' && (seen !== undefined || info?.reachable === false);
+    const statusId = `host-status-${domId(host)}`;
+    // The status line that says why is drawn with the group's header (so only when grouped).
+    const unavailable = offline ? { reason: `${hostLabel(host)} is not answering: Refresh and Sync wait until it does`, describedBy: grouped ? statusId : undefined } : null;
     const sections = [
-      section(vm, agents.filter((a) => a.configured), 'Agents', null, level),
+      section(vm, agents.filter((a) => a.configured), 'Agents', null, level, unavailable),
       section(vm, agents.filter((a) => !a.configured), `Not in ${baseName(report.configPath) || 'openclaw.json'}`,
-        'OpenClaw does not run these, but their copies of a sign-in still go stale.', level),
+        'OpenClaw does not run these, but their copies of a sign-in still go stale.', level, unavailable),
     ].filter((s): s is HTMLElement => s !== null);
     if (!grouped) {
       main.append(...sections);
       continue;
     }
-    const seen = vm.state.lastSeen[host];
-    const hostInfo = report.hosts?.find((x) => x.name === host);
     main.append(
       h(
         'section',
-        { class: seen === undefined ? 'host' : 'host is-stale', attrs: { 'data-host': host, 'aria-labelledby': `host-${host}` } },
+        { class: offline ? 'host is-stale' : 'host', attrs: { 'data-host': host, 'aria-labelledby': `host-${host}` } },
         h(
           'div',
           { class: 'host-head' },
           heading(2, { class: 'host-name', id: `host-${host}` }, hostLabel(host)),
-          seen === undefined ? null : h('span', { class: 'last-seen', attrs: { 'data-last-seen': String(seen) } }, lastSeenText(seen, vm.now)),
+          offline ? h('span', { class: 'pill pill-small pill-bad' }, 'unreachable') : null,
+          seen === undefined || seen === 0 ? null : h('span', { class: 'last-seen', attrs: { 'data-last-seen': String(seen) } }, lastSeenText(seen, vm.now)),
         ),
-        hostInfo?.error ? h('p', { class: 'note note-muted' }, icon('warning'), h('span', {}, hostInfo.error)) : null,
+        offline ? hostStatus(host, info, agents.length > 0, statusId) : null,
         ...sections,
+        sections.length === 0 && !offline ? h('p', { class: 'section-hint' }, noAgentsText(host, vm)) : null,
       ),
     );
   }
   return main;
 }
 
-function section(vm: ViewModel, agents: AgentReport[], title: string, hint: string | null, level: number): HTMLElement | null {
+/** Why a host's rows are grey and its buttons off: its error, and what happens meanwhile. */
+function hostStatus(host: string, info: HostReport | undefined, hasRows: boolean, id: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'host-status', id },
+    info?.error ? h('p', { class: 'note note-bad' }, icon('error'), h('span', { class: 'host-error' }, info.error)) : null,
+    h('p', { class: 'hint' }, hasRows
+      ? `Showing its last report. Refresh and Sync for ${host} are off until it answers again.`
+      : 'AuthBar keeps trying to reach it.'),
+  );
+}
+
+function noAgentsText(host: string, vm: ViewModel): string {
+  if (host === 'local') return vm.state.report.stateDir === '' ? 'Reading OpenClaw\'s state…' : 'No OpenClaw agents on this computer.';
+  return 'No agents reported yet.';
+}
+
+function section(vm: ViewModel, agents: AgentReport[], title: string, hint: string | null, level: number, unavailable: { reason: string; describedBy?: string } | null): HTMLElement | null {
   if (agents.length === 0) return null;
   const id = `section-${agents[0]!.host}-${hint ? 'directory' : 'configured'}`;
   return h(
@@ -125,6 +187,7 @@ function section(vm: ViewModel, agents: AgentReport[], title: string, hint: stri
           results: vm.state.results[key] ?? [],
           copied: vm.copied,
           headingLevel: level + 1,
+          unavailable,
           actions: vm.actions,
         });
       }),

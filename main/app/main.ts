@@ -45,9 +45,7 @@ export function start(): void {
       }
       case 'refresh-all': void controller.refreshAll(); break;
       case 'open-panel': openPanel(action.ref); break;
-      case 'set-start-at-login':
-        void controller.updateSettings({ startAtLogin: action.enabled }).then(() => applyStartAtLogin(action.enabled));
-        break;
+      case 'set-start-at-login': void controller.updateSettings({ startAtLogin: action.enabled }); break;
       case 'set-notifications':
         void controller.updateSettings({ notifications: { enabled: action.enabled, leadTimesMinutes: action.leadTimesMinutes ?? controller.getSettings().notifications.leadTimesMinutes } });
         break;
@@ -66,11 +64,18 @@ export function start(): void {
   void app.whenReady().then(async () => {
     setupIpc(controller, { copy: (text) => clipboard.writeText(text), openFolder: async (dir) => void (await shell.openPath(dir)) }, () => panel);
     const tray = setupTray({ getState: () => controller.state(), startAtLogin: () => controller.getSettings().startAtLogin, dispatch });
+    // The login item follows the setting, whether the menu or the panel changed it.
+    let startAtLogin = controller.getSettings().startAtLogin;
+    await applyStartAtLogin(startAtLogin);
     controller.on((event) => {
-      if (event.type === 'state') tray.update();
+      if (event.type !== 'state') return;
+      tray.update();
+      if (event.state.settings.startAtLogin !== startAtLogin) {
+        startAtLogin = event.state.settings.startAtLogin;
+        void applyStartAtLogin(startAtLogin);
+      }
     });
     setupNotifications({ controller, openPanel });
-    await applyStartAtLogin(controller.getSettings().startAtLogin);
     await controller.start();
     app.on('before-quit', () => {
       if (panel) allowClose(panel);

@@ -7,8 +7,8 @@ import { settingsPath } from './authbar/home.ts';
 import { readOwnFile } from './authbar/own-file.ts';
 
 export const HostSchema = z.strictObject({
-  /** A short name the user picks: shown on rows, used with `--host NAME`. */
-  name: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/)),
+  /** A short name the user picks: shown on rows, used with `--host NAME`. `local` means this machine. */
+  name: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/), z.refine((name) => name !== 'local', 'the name "local" means this machine')),
   /** What `ssh` connects to: `user@host`, or a Host alias from ~/.ssh/config. */
   destination: z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^[^\s-][^\s]*$/)),
   sshConfig: z.optional(z.string()),

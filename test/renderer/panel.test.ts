@@ -1,11 +1,15 @@
 // The real panel in a real Chromium, driven by a real Controller over temp OpenClaw state
 // dirs and a loopback token server: what a user sees, clicks and hears.
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PanelState } from '../../main/core/panel-api.ts';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
+import type { Settings } from '../../main/core/settings.ts';
+import { CLI } from '../helpers/cli.ts';
 import { CHROMIUM, openPanel, type PanelHost, type PanelOptions } from '../helpers/panel-host.ts';
+import { sshdAvailable, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, type StateDirOptions, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
@@ -67,6 +71,8 @@ const pillOf = (page: Page, agentId: string) => row(page, agentId).locator('.age
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const pillText = async (page: Page, agentId: string) => (await text(pillOf(page, agentId))).replace(/^Status: /, '');
 const eventually = (read: () => Promise<string>, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 });
+const focusedId = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-focus]')?.dataset.focus ?? null);
+const settingsButton = (page: Page) => page.getByRole('button', { name: 'Settings', exact: true });
 
 /** The panel of the screenshots: one of each thing the panel has to say. */
 async function realisticTeam(): Promise<StateDir> {
@@ -277,7 +283,7 @@ describe.skipIf(missing)('the panel', () => {
     expect(order).toEqual(['notices', 'agents-view']);
   });
 
-  it('is usable from the keyboard: Tab walks Refresh all then each row\'s Refresh, Enter activates, focus is visible', async () => {
+  it('is usable from the keyboard: Tab walks Refresh all, Settings, then each row\'s Refresh, Enter activates, focus is visible', async () => {
     const d = state({
       agents: [
         { id: 'alpha', store: storeDocument({ [PROFILE]: signIn('acct-a', 2 * HOUR) }) },
@@ -288,6 +294,8 @@ describe.skipIf(missing)('the panel', () => {
     const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.focus ?? document.activeElement?.tagName ?? null);
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('refresh-all');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('settings-toggle');
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('refresh:local/alpha');
     await page.keyboard.press('Tab');
@@ -355,13 +363,8 @@ describe.skipIf(missing)('the panel', () => {
     await collect();
 
     expect(secrets.size).toBeGreaterThan(10);
-    const everything = [...seen, ...panel.traffic, ...panel.copied].join('\n');
     expect(panel.traffic.some((t) => t.includes('"push":"authbar:state"'))).toBe(true);
-    for (const secret of secrets) {
-      for (const fragment of [secret, secret.slice(0, 16), secret.slice(-16), secret.slice(secret.length / 2 - 8, secret.length / 2 + 8)]) {
-        expect(everything.includes(fragment), `a fragment of a token reached the page: ${fragment.slice(0, 4)}…`).toBe(false);
-      }
-    }
+    expectNoToken([...seen, ...panel.traffic, ...panel.copied].join('\n'), secrets);
   });
 
   it('enforces its Content-Security-Policy: inline scripts and styles and network requests are refused', async () => {
@@ -402,7 +405,7 @@ describe.skipIf(missing)('the panel', () => {
     expect(await page.locator('[style]').count()).toBe(0);
   });
 
-  it('saves screenshots of a realistic panel in light and dark', async () => {
+  it('saves screenshots of a realistic panel and its Settings in light and dark', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const d = await realisticTeam();
     for (const colorScheme of ['light', 'dark'] as const) {
@@ -419,11 +422,391 @@ describe.skipIf(missing)('the panel', () => {
       expect(await text(row(page, 'stale').locator('.stranded .note'))).toBe('Probably stranded: newer sign-in in main');
       expect(await text(row(page, 'main').locator('.badge'))).toBe('image gen');
       await page.screenshot({ path: join(SCREENSHOTS, `panel-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
+
+      await settingsButton(page).click();
+      await page.locator('#settings').waitFor();
+      await panel.push(withHosts(panel.controller.state()));
+      await eventually(async () => String(await page.locator('[data-host-item]').count())).toBe('2');
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(SCREENSHOTS, `panel-settings-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
       await panel.close();
       panels = panels.filter((p) => p !== panel);
     }
   });
 });
+
+async function openSettings(page: Page): Promise<Locator> {
+  await settingsButton(page).click();
+  const view = page.locator('#settings');
+  await view.waitFor();
+  return view;
+}
+
+const settingsOnDisk = (d: StateDir): Settings => JSON.parse(readFileSync(join(d.authbarHome, 'settings.json'), 'utf8'));
+/** The requests the page sent on one channel. */
+const requests = (panel: PanelHost, channel: string) => panel.traffic.map((t) => JSON.parse(t)).filter((t) => t.invoke === channel);
+/** A host ssh gives up on at once: its config file does not exist. */
+const deadHost = (d: StateDir, name = 'vps') => ({ name, destination: 'nobody@127.0.0.1', sshConfig: join(d.root, 'no-such-ssh-config') });
+const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+
+describe.skipIf(missing)('the Settings view', () => {
+  const oneAgent = () => state({ agents: [{ id: 'main', store: storeDocument({ [PROFILE]: signIn('acct-1', 3 * DAY) }) }] });
+
+  it('opens from the gear in the header with the keyboard; Escape brings the agents back', async () => {
+    const panel = await open(oneAgent());
+    const { page, controller } = panel;
+    const gear = settingsButton(page);
+    expect(await gear.getAttribute('aria-expanded')).toBe('false');
+    expect(await gear.getAttribute('aria-controls')).toBe('settings');
+
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('settings-toggle');
+    await page.keyboard.press('Enter');
+    const view = page.locator('#settings');
+    await view.waitFor();
+    expect(await gear.getAttribute('aria-expanded')).toBe('true');
+    expect(await focusedId(page)).toBe('settings-toggle');
+    expect(await page.locator('.agents-view').count()).toBe(0);
+    expect(await view.getAttribute('aria-labelledby')).toBe('settings-title');
+    expect(await view.locator('h3').allTextContents()).toEqual(['Notifications', 'Refresh and start-up', 'Remote hosts']);
+    // Strict CSP holds here too: no inline style anywhere.
+    expect(await page.locator('[style]').count()).toBe(0);
+
+    // Into the view: the checkbox, then the lead times (one tab stop, arrows choose).
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('setting-notify');
+    await page.keyboard.press('Space');
+    await expect.poll(() => controller.getSettings().notifications.enabled).toBe(false);
+    await eventually(async () => String(await page.getByRole('checkbox', { name: 'Notify before sign-ins expire' }).isChecked())).toBe('false');
+    expect(await focusedId(page)).toBe('setting-notify');
+    await page.keyboard.press('Space');
+    await expect.poll(() => controller.getSettings().notifications.enabled).toBe(true);
+    await eventually(async () => String(await page.getByRole('radio', { name: 'At expiry only' }).isDisabled())).toBe('false');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('setting-lead-1440-60-0');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => controller.getSettings().notifications.leadTimesMinutes).toEqual([60, 0]);
+    await eventually(async () => String(await page.getByRole('radio', { name: '1 h and at expiry', exact: true }).isChecked())).toBe('true');
+    expect(await focusedId(page)).toBe('setting-lead-60-0');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+
+    await page.keyboard.press('Escape');
+    await page.locator('.agents-view').waitFor();
+    expect(await gear.getAttribute('aria-expanded')).toBe('false');
+    expect(await focusedId(page)).toBe('settings-toggle');
+    expect(await page.locator('#settings').count()).toBe(0);
+
+    // A clicked notification asks for an agent: it is shown even from Settings.
+    await gear.click();
+    await view.waitFor();
+    await panel.focus({ host: 'local', agentId: 'main' });
+    await eventually(async () => String(await row(page, 'main').evaluate((el) => document.activeElement === el))).toBe('true');
+    expect(await gear.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('each checkbox and lead time changes the settings, in the controller and in settings.json, and shows what was saved', async () => {
+    const d = oneAgent();
+    const panel = await open(d);
+    const { page, controller } = panel;
+    await openSettings(page);
+    const box = (name: string) => page.getByRole('checkbox', { name, exact: true });
+    const radio = (name: string) => page.getByRole('radio', { name, exact: true });
+    const isChecked = (control: Locator) => async () => String(await control.isChecked());
+
+    // The defaults, drawn from the state.
+    expect(await box('Notify before sign-ins expire').isChecked()).toBe(true);
+    expect(await radio('24 h, 1 h and at expiry').isChecked()).toBe(true);
+    expect(await box('Keep tokens fresh (refresh 30 min before expiry)').isChecked()).toBe(false);
+    expect(await box('Keep copies in sync').isChecked()).toBe(true);
+    expect(await box('Start at login').isChecked()).toBe(true);
+
+    const steps: Array<{ control: Locator; read: (s: Settings) => unknown; want: unknown; checked: boolean }> = [
+      { control: radio('1 h and at expiry'), read: (s) => s.notifications, want: { enabled: true, leadTimesMinutes: [60, 0] }, checked: true },
+      { control: radio('At expiry only'), read: (s) => s.notifications, want: { enabled: true, leadTimesMinutes: [0] }, checked: true },
+      { control: radio('24 h, 1 h and at expiry'), read: (s) => s.notifications, want: { enabled: true, leadTimesMinutes: [1440, 60, 0] }, checked: true },
+      { control: box('Notify before sign-ins expire'), read: (s) => s.notifications, want: { enabled: false, leadTimesMinutes: [1440, 60, 0] }, checked: false },
+      { control: box('Keep tokens fresh (refresh 30 min before expiry)'), read: (s) => s.keepFresh, want: { enabled: true, minutesBefore: 30 }, checked: true },
+      { control: box('Keep copies in sync'), read: (s) => s.keepCopiesInSync, want: false, checked: false },
+      { control: box('Start at login'), read: (s) => s.startAtLogin, want: false, checked: false },
+    ];
+    for (const step of steps) {
+      await step.control.click();
+      await expect.poll(() => step.read(controller.getSettings())).toEqual(step.want);
+      expect(step.read(settingsOnDisk(d))).toEqual(step.want);
+      await eventually(isChecked(step.control)).toBe(String(step.checked));
+    }
+    expect(requests(panel, 'authbar:set-settings').map((r) => r.payload)).toEqual([
+      { notifications: { enabled: true, leadTimesMinutes: [60, 0] } },
+      { notifications: { enabled: true, leadTimesMinutes: [0] } },
+      { notifications: { enabled: true, leadTimesMinutes: [1440, 60, 0] } },
+      { notifications: { enabled: false, leadTimesMinutes: [1440, 60, 0] } },
+      { keepFresh: { enabled: true, minutesBefore: 30 } },
+      { keepCopiesInSync: false },
+      { startAtLogin: false },
+    ]);
+    // With notifications off, when to notify is moot.
+    expect(await radio('At expiry only').isDisabled()).toBe(true);
+
+    // The state is the truth: a change made elsewhere (the tray, the CLI) shows at once.
+    await controller.updateSettings({ startAtLogin: true, keepFresh: { enabled: true, minutesBefore: 45 }, notifications: { enabled: true, leadTimesMinutes: [120, 0] } });
+    await eventually(isChecked(box('Start at login'))).toBe('true');
+    expect(await box('Keep tokens fresh (refresh 45 min before expiry)').isChecked()).toBe(true);
+    expect(await radio('2 h, at expiry (from settings.json)').isChecked()).toBe(true);
+    expect(await page.getByRole('radio').evaluateAll((radios) => radios.filter((r) => (r as HTMLInputElement).checked).length)).toBe(1);
+  });
+
+  it('adds a host through the form: it lands in the settings and the list, and its group says why it cannot be reached', async () => {
+    const d = oneAgent();
+    const panel = await open(d);
+    const { page, controller } = panel;
+    const view = await openSettings(page);
+    expect(await text(view.locator('.settings-empty'))).toContain('No remote hosts yet');
+    expect(await text(view.locator('.settings-note'))).toContain('npm install -g authbar');
+    expect(await field(page, 'Remote command (optional)').getAttribute('placeholder')).toBe('authbar');
+
+    const host = deadHost(d);
+    await field(page, 'Name').fill(host.name);
+    await field(page, 'Destination').fill(host.destination);
+    await field(page, 'SSH config file (optional)').fill(host.sshConfig);
+    await field(page, 'SSH config file (optional)').press('Enter');
+
+    await expect.poll(() => controller.getSettings().hosts).toEqual([host]);
+    expect(settingsOnDisk(d).hosts).toEqual([host]);
+    expect(requests(panel, 'authbar:add-host').map((r) => r.payload)).toEqual([host]);
+    const item = view.locator('[data-host-item="vps"]');
+    await item.waitFor();
+    expect(await text(item.locator('h4'))).toBe('vps');
+    expect(await item.locator('dt, dd').allTextContents()).toEqual(['Destination', 'nobody@127.0.0.1', 'SSH config', host.sshConfig]);
+    // Ready for the next one.
+    await eventually(() => field(page, 'Name').inputValue()).toBe('');
+    expect(await text(page.locator('#announcer'))).toContain('Added vps');
+
+    // ssh cannot start without its config file: the host is unreachable, in ssh's own words.
+    await eventually(() => text(item.locator('.note-bad'))).toMatch(/^host vps \(nobody@127\.0\.0\.1\) is unreachable: .*no-such-ssh-config/);
+    expect(await text(item.locator('.pill'))).toBe('unreachable');
+    await settingsButton(page).click();
+    const group = page.locator('.host[data-host="vps"]');
+    await group.waitFor();
+    expect(await page.locator('.host-name').allTextContents()).toEqual(['This computer', 'vps']);
+    expect(await text(group.locator('.host-error'))).toMatch(/^host vps \(nobody@127\.0\.0\.1\) is unreachable: .*no-such-ssh-config/);
+    expect(await group.getAttribute('class')).toContain('is-stale');
+    // Said with its host, not again among the warnings at the top.
+    expect(await page.locator('.notices').count()).toBe(0);
+  });
+
+  it('an invalid host shows each field\'s error, tied to the field, and sends nothing', async () => {
+    const panel = await open(oneAgent());
+    const { page } = panel;
+    await openSettings(page);
+    const name = field(page, 'Name');
+    const destination = field(page, 'Destination');
+    await name.fill('my vps!');
+    await destination.fill('-oProxyCommand=evil');
+    await page.getByRole('button', { name: 'Add host' }).click();
+
+    await eventually(async () => String(await name.getAttribute('aria-invalid'))).toBe('true');
+    expect(await destination.getAttribute('aria-invalid')).toBe('true');
+    expect(await name.getAttribute('aria-describedby')).toBe('host-name-hint host-name-error');
+    expect(await destination.getAttribute('aria-describedby')).toBe('host-destination-hint host-destination-error');
+    expect(await text(page.locator('#host-name-error'))).toBe('Use letters, digits and . _ - only, starting with a letter or digit.');
+    expect(await text(page.locator('#host-destination-error'))).toBe('It cannot start with “-” (ssh would read it as an option).');
+    // The keyboard is taken to the first field to fix.
+    expect(await focusedId(page)).toBe('host-name');
+    expect(requests(panel, 'authbar:add-host')).toHaveLength(0);
+    expect(panel.controller.getSettings().hosts).toEqual([]);
+
+    // Put right as it is typed: that error goes, the other field keeps its text and its error.
+    await name.fill('vps');
+    await eventually(async () => String(await page.locator('#host-name-error').count())).toBe('0');
+    expect(await name.getAttribute('aria-invalid')).toBeNull();
+    expect(await name.getAttribute('aria-describedby')).toBe('host-name-hint');
+    expect(await focusedId(page)).toBe('host-name');
+    expect(await destination.inputValue()).toBe('-oProxyCommand=evil');
+    expect(await page.locator('#host-destination-error').count()).toBe(1);
+    expect(requests(panel, 'authbar:add-host')).toHaveLength(0);
+  });
+
+  it('a name in use shows the app\'s refusal and keeps what was typed', async () => {
+    const d = oneAgent();
+    const panel = await open(d);
+    await panel.controller.addHost(deadHost(d));
+    const { page } = panel;
+    const view = await openSettings(page);
+    await field(page, 'Name').fill('vps');
+    await field(page, 'Destination').fill('me@other.example');
+    await page.getByRole('button', { name: 'Add host' }).click();
+
+    const refusal = view.locator('#add-host-error');
+    await eventually(() => text(refusal)).toBe('Could not add vps: a host named vps exists already; remove it first');
+    expect(await view.locator('form').getAttribute('aria-describedby')).toBe('add-host-error');
+    expect(await text(page.locator('#announcer'))).toContain('Could not add vps: a host named vps exists already');
+    expect(requests(panel, 'authbar:add-host')).toHaveLength(1);
+    expect(panel.controller.getSettings().hosts.map((h) => h.destination)).toEqual(['nobody@127.0.0.1']);
+    expect(await field(page, 'Destination').inputValue()).toBe('me@other.example');
+    expect(await page.getByRole('button', { name: 'Add host' }).getAttribute('aria-disabled')).toBeNull();
+    // Editing answers it.
+    await field(page, 'Name').fill('vps-2');
+    await eventually(async () => String(await refusal.count())).toBe('0');
+  });
+
+  it('removes a host after an inline "Remove vps?", never a dialog', async () => {
+    const d = oneAgent();
+    const panel = await open(d);
+    const { page, controller } = panel;
+    await controller.addHost(deadHost(d));
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.dismiss();
+    });
+    const view = await openSettings(page);
+    const item = view.locator('[data-host-item="vps"]');
+    const question = item.getByRole('group', { name: 'Remove vps?' });
+
+    await item.getByRole('button', { name: 'Remove vps' }).click();
+    await question.waitFor();
+    expect(await question.getByRole('button').allTextContents()).toEqual(['Yes', 'No']);
+    // The safe answer has the keyboard; Escape answers No (and leaves Settings open).
+    expect(await focusedId(page)).toBe('remove-no:vps');
+    await page.keyboard.press('Escape');
+    await eventually(async () => String(await question.count())).toBe('0');
+    expect(await focusedId(page)).toBe('remove:vps');
+    expect(await page.locator('#settings').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await question.getByRole('button', { name: 'No' }).click();
+    await eventually(async () => String(await question.count())).toBe('0');
+    expect(controller.getSettings().hosts).toHaveLength(1);
+    expect(requests(panel, 'authbar:remove-host')).toHaveLength(0);
+
+    await item.getByRole('button', { name: 'Remove vps' }).click();
+    await question.getByRole('button', { name: 'Yes' }).click();
+    await expect.poll(() => controller.getSettings().hosts).toEqual([]);
+    expect(settingsOnDisk(d).hosts).toEqual([]);
+    await eventually(async () => String(await view.locator('[data-host-item]').count())).toBe('0');
+    expect(await text(view.locator('.settings-empty'))).toContain('No remote hosts yet');
+    expect(await text(page.locator('#announcer'))).toContain('Removed vps');
+    expect(await focusedId(page)).toBe('group:hosts');
+    expect(requests(panel, 'authbar:remove-host').map((r) => r.payload)).toEqual([{ name: 'vps' }]);
+    expect(dialogs).toEqual([]);
+  });
+
+  it.skipIf(!sshdAvailable())('a host that stops answering keeps its rows, greyed under its error, with Refresh and Sync off until it is back', async () => {
+    const sshd = await startSshd();
+    try {
+      const shared = signIn('acct-vps', 2 * DAY);
+      const vps = state({
+        agents: [
+          { id: 'main', store: storeDocument({ [PROFILE]: shared }) },
+          { id: 'stale', store: storeDocument({ [PROFILE]: codexCredential({ accountId: 'acct-vps', expiresInMs: -2 * HOUR }) }) },
+        ],
+      });
+      // The "server" is this machine through sshd, running AuthBar's own bundled CLI.
+      const remoteCommand = `env PATH=${dirname(process.execPath)}:/usr/bin:/bin AUTHBAR_HOME=${vps.authbarHome} AUTHBAR_TOKEN_URL=${server.url} ${process.execPath} ${CLI}`;
+      const panel = await open(oneAgent());
+      const { page, controller } = panel;
+      await controller.addHost({ name: 'studio', destination: sshd.destination, sshConfig: sshd.sshConfig, stateDir: vps.stateDir, remoteCommand });
+
+      const refresh = row(page, 'main', 'studio').getByRole('button', { name: 'Refresh main' });
+      const sync = row(page, 'stale', 'studio').getByRole('button', { name: 'Sync stale from main' });
+      await eventually(async () => String(await refresh.count() + await sync.count()), 20_000).toBe('2');
+      expect(await refresh.getAttribute('aria-disabled')).toBeNull();
+      const group = page.locator('.host[data-host="studio"]');
+      expect(await group.getAttribute('class')).not.toContain('is-stale');
+
+      await sshd.stop();
+      await eventually(async () => String(await group.getAttribute('class')), 20_000).toContain('is-stale');
+      expect(await text(group.locator('.host-error'))).toMatch(/^host studio \(authbar-test\) is unreachable/);
+      expect(await text(group.locator('.host-head .pill'))).toBe('unreachable');
+      expect(await text(group.locator('.last-seen'))).toMatch(/^last seen (just now|1 min ago)$/);
+      for (const button of [refresh, sync]) {
+        expect(await button.getAttribute('aria-disabled')).toBe('true');
+        expect(await button.getAttribute('title')).toBe('studio is not answering: Refresh and Sync wait until it does');
+        // A screen reader hears why: the button is described by the host's status.
+        const status = page.locator(`#${await button.getAttribute('aria-describedby')}`);
+        expect(await text(status)).toMatch(/is unreachable.*Refresh and Sync for studio are off until it answers again/);
+        // (Playwright waits for aria-disabled buttons to be enabled; a user's click just lands.)
+        await button.click({ force: true });
+      }
+      expect(requests(panel, 'authbar:refresh')).toHaveLength(0);
+      expect(requests(panel, 'authbar:sync')).toHaveLength(0);
+
+      // Back again: current rows, buttons on.
+      await sshd.start();
+      await eventually(async () => String(await refresh.getAttribute('aria-disabled')), 25_000).toBe('null');
+      expect(await group.getAttribute('class')).not.toContain('is-stale');
+      expect(await sync.getAttribute('aria-disabled')).toBeNull();
+    } finally {
+      await sshd.cleanup();
+    }
+  }, 90_000);
+
+  it('never lets a token reach the page with Settings in use', async () => {
+    const d = await realisticTeam();
+    const panel = await open(d);
+    const { page, controller } = panel;
+    const view = await openSettings(page);
+    const host = deadHost(d);
+    await field(page, 'Name').fill(host.name);
+    await field(page, 'Destination').fill(host.destination);
+    await field(page, 'SSH config file (optional)').fill(host.sshConfig);
+    await page.getByRole('button', { name: 'Add host' }).click();
+    await eventually(() => text(view.locator('[data-host-item="vps"] .note-bad'))).toContain('is unreachable');
+    await page.getByRole('checkbox', { name: 'Keep tokens fresh (refresh 30 min before expiry)' }).click();
+    await expect.poll(() => controller.getSettings().keepFresh.enabled).toBe(true);
+    const seen = [await page.content()];
+    await settingsButton(page).click();
+    await page.locator('.agents-view').waitFor();
+    seen.push(await page.content());
+
+    const secrets = new Set<string>();
+    for (const id of ['main', 'artist', 'coder', 'ops', 'research', 'stale', 'old-bot']) for (const s of secretsIn(d.readStore(id))) secrets.add(s);
+    for (const s of [...server.used, ...server.live.keys()]) secrets.add(s);
+    expect(secrets.size).toBeGreaterThan(10);
+    expect(panel.traffic.some((t) => t.includes('"push":"authbar:state"') && t.includes('"keepFresh":{"enabled":true'))).toBe(true);
+    expectNoToken([...seen, ...panel.traffic].join('\n'), secrets);
+  });
+});
+
+/**
+ * What the app sends once two hosts are set up, one answering and one not. The controller
+ * here cannot reach two machines, so the screenshot's state is built from its own and pushed.
+ */
+function withHosts(base: PanelState): PanelState {
+  const now = Date.now();
+  const studio = base.report.agents.filter((a) => a.configured).slice(0, 3).map((a) => ({ ...a, host: 'studio', profiles: a.profiles.map((p) => ({ ...p })) }));
+  const error = 'host vps (deploy@vps.example.com) is unreachable: ssh: connect to host vps.example.com port 22: Operation timed out';
+  return {
+    ...base,
+    seq: base.seq + 1000,
+    now,
+    settings: {
+      ...base.settings,
+      hosts: [
+        { name: 'studio', destination: 'studio' },
+        { name: 'vps', destination: 'deploy@vps.example.com', stateDir: '/srv/openclaw', remoteCommand: '~/.npm-global/bin/authbar' },
+      ],
+    },
+    report: {
+      ...base.report,
+      agents: [...base.report.agents, ...studio],
+      hosts: [
+        { name: 'studio', reachable: true, checkedAt: new Date(now).toISOString(), error: null },
+        { name: 'vps', reachable: false, checkedAt: new Date(now).toISOString(), error },
+      ],
+    },
+    lastSeen: { vps: now - 12 * MINUTE },
+  };
+}
+
+/** Neither a token nor a telling piece of one (its start, end or middle) is in `everything`. */
+function expectNoToken(everything: string, secrets: ReadonlySet<string>): void {
+  for (const secret of secrets) {
+    for (const fragment of [secret, secret.slice(0, 16), secret.slice(-16), secret.slice(secret.length / 2 - 8, secret.length / 2 + 8)]) {
+      expect(everything.includes(fragment), `a fragment of a token reached the page: ${fragment.slice(0, 4)}…`).toBe(false);
+    }
+  }
+}
 
 function stateWith(agents: StateDirOptions['agents']): StateDir {
   return state({ agents });
