@@ -1,7 +1,7 @@
 // Which refresh token each copy held lately, as salted hashes in AuthBar's memory. This is
 // what turns "looks stranded" into "certainly stranded": a copy still holding a token that
 // another store has since moved on from was left behind by a rotation. Pure.
-import type { Memory, SeenHash } from './authbar/memory.ts';
+import { type Memory, seenOf } from './authbar/memory.ts';
 import type { CredentialCopy } from './copies.ts';
 
 export const HISTORY_LENGTH = 8;
@@ -28,7 +28,7 @@ export function recordSightings(
   for (const copy of copies) {
     if (!changed.has(copy.storePath)) continue;
     const current = copy.credential.refresh ? hash(copy.credential.refresh) : null;
-    const seen: SeenHash[] = memory.seen[copy.key] ?? [];
+    const seen = seenOf(memory, copy.key);
     if (seen[0]?.hash !== current) {
       memory.seen[copy.key] = [{ hash: current, firstSeen: now }, ...seen].slice(0, HISTORY_LENGTH);
     }
@@ -40,11 +40,11 @@ export function recordSightings(
 /** The hash of the token a copy holds now, if its store is recorded at its current version. */
 export function currentHash(memory: Memory, copy: CredentialCopy, versions: ReadonlyMap<string, string>): string | null {
   if (memory.versions[copy.storePath] !== versions.get(copy.storePath)) return null;
-  return memory.seen[copy.key]?.[0]?.hash ?? null;
+  return seenOf(memory, copy.key)[0]?.hash ?? null;
 }
 
 /** Whether `hash` is a token `copy` held before and has since moved on from. */
 export function movedOnFrom(memory: Memory, copy: CredentialCopy, hash: string): boolean {
-  const seen = memory.seen[copy.key] ?? [];
+  const seen = seenOf(memory, copy.key);
   return seen.slice(1).some((entry) => entry.hash === hash) && seen[0]?.hash !== hash;
 }

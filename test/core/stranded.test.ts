@@ -1,6 +1,6 @@
 // The stranding rules as pure functions, with explicit times and hand-made copies.
 import { describe, expect, it } from 'vitest';
-import { emptyMemory, type Memory } from '../../main/core/authbar/memory.ts';
+import { emptyMemory, type Memory, seenOf } from '../../main/core/authbar/memory.ts';
 import type { CredentialCopy } from '../../main/core/copies.ts';
 import { recordSightings } from '../../main/core/history.ts';
 import { groupLineages } from '../../main/core/lineage.ts';
@@ -85,7 +85,7 @@ describe('recordSightings', () => {
       recordSightings(memory, [copy('a', `T${i}`, 'x', HOUR), copy('b', 'U1', 'x', HOUR)], new Map([['/s/a/auth-profiles.json', String(i)], ['/s/b/auth-profiles.json', '1']]), NOW + i, counting);
     }
     expect(hashed).toBe(13);
-    const history = memory.seen['/s/a/auth-profiles.json\0openai-codex:default']!;
+    const history = seenOf(memory, '/s/a/auth-profiles.json\0openai-codex:default');
     expect(history.map((h) => h.hash)).toEqual(['h(T12)', 'h(T11)', 'h(T10)', 'h(T9)', 'h(T8)', 'h(T7)', 'h(T6)', 'h(T5)']);
   });
 });

@@ -23,8 +23,11 @@ const MemorySchema = z.object({
   /** Empty until the first write: a status that writes nothing needs no salt (nor node:crypto). */
   salt: z.string().check(z.regex(/^(?:[0-9a-f]{64})?$/)),
   needsLogin: z.record(z.string(), NeedsLoginSchema),
-  /** Newest first; a short tail is enough to recognise a copy left behind. */
-  seen: z.record(z.string(), z.array(SeenHashSchema)),
+  /**
+   * Newest first; a short tail is enough to recognise a copy left behind. Entries are checked
+   * when read (seenOf), not all at load: a status reads few of them, and loads this every run.
+   */
+  seen: z.record(z.string(), z.unknown()),
   /** Store path → its file version when last recorded: an unchanged store needs no hashing. */
   versions: z.record(z.string(), z.string()),
 });
@@ -34,6 +37,16 @@ export type NeedsLoginRecord = z.infer<typeof NeedsLoginSchema>;
 export type SeenHash = z.infer<typeof SeenHashSchema>;
 
 export const SEEN_HISTORY_LENGTH = 8;
+
+const SeenListSchema = z.array(SeenHashSchema);
+
+/** A copy's history of refresh-token hashes, newest first; a damaged entry counts as none. */
+export function seenOf(memory: Memory, key: string): SeenHash[] {
+  const entry = memory.seen[key];
+  if (entry === undefined) return [];
+  const parsed = SeenListSchema.safeParse(entry);
+  return parsed.success ? parsed.data : [];
+}
 
 export function emptyMemory(): Memory {
   return { version: 1, salt: '', needsLogin: {}, seen: {}, versions: {} };

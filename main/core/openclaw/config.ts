@@ -11,12 +11,34 @@ const ModelRefSchema = z.union([
   z.looseObject({ primary: z.optional(z.string()), fallbacks: z.optional(z.array(z.string())) }),
 ]);
 
-const AgentEntrySchema = z.looseObject({
-  id: z.optional(z.string()),
-  default: z.optional(z.boolean()),
-  agentDir: z.optional(z.string()),
-  imageGenerationModel: z.optional(ModelRefSchema),
-});
+type ModelRef = z.infer<typeof ModelRefSchema>;
+
+interface AgentEntry {
+  id?: string;
+  default?: boolean;
+  agentDir?: string;
+  imageGenerationModel?: ModelRef;
+}
+
+const isModelRef = (value: unknown): value is ModelRef =>
+  typeof value === 'string' ||
+  (value !== null && typeof value === 'object' && !Array.isArray(value) &&
+    ((value as { primary?: unknown }).primary === undefined || typeof (value as { primary?: unknown }).primary === 'string') &&
+    ((value as { fallbacks?: unknown }).fallbacks === undefined || (Array.isArray((value as { fallbacks?: unknown }).fallbacks) && ((value as { fallbacks: unknown[] }).fallbacks).every((f) => typeof f === 'string'))));
+
+/**
+ * One entry of `agents.list` / `agents.entries`, narrowed from `unknown` (a config can list
+ * hundreds of agents; one zod parse each cost a status several milliseconds: measured).
+ */
+function asAgentEntry(value: unknown): AgentEntry | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const e = value as Record<string, unknown>;
+  if (e.id !== undefined && typeof e.id !== 'string') return null;
+  if (e.default !== undefined && typeof e.default !== 'boolean') return null;
+  if (e.agentDir !== undefined && typeof e.agentDir !== 'string') return null;
+  if (e.imageGenerationModel !== undefined && !isModelRef(e.imageGenerationModel)) return null;
+  return e as AgentEntry;
+}
 
 const ConfigSchema = z.looseObject({
   agents: z.optional(
@@ -75,7 +97,7 @@ export type ConfigRead =
   | { ok: true; path: string; exists: boolean; config: OpenClawConfig }
   | { ok: false; path: string; error: string };
 
-function toImageModel(ref: z.infer<typeof ModelRefSchema> | undefined): ImageModel | null {
+function toImageModel(ref: ModelRef | undefined): ImageModel | null {
   if (ref === undefined) return null;
   if (typeof ref === 'string') return { primary: ref.trim() || null, fallbacks: [] };
   return { primary: ref.primary?.trim() || null, fallbacks: ref.fallbacks ?? [] };
@@ -123,12 +145,12 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
 
   const agents: ConfiguredAgent[] = [];
   for (const { key, value, idFromKey } of raw) {
-    const entry = AgentEntrySchema.safeParse(value);
-    if (!entry.success) {
+    const entry = asAgentEntry(value);
+    if (!entry) {
       warnings.push(`${key} is not an agent entry; skipped`);
       continue;
     }
-    const rawId = entry.data.id ?? idFromKey;
+    const rawId = entry.id ?? idFromKey;
     if (rawId === undefined || rawId.trim() === '') {
       warnings.push(`${key} has no agent id; skipped`);
       continue;
@@ -137,9 +159,9 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
     if (agents.some((agent) => agent.id === id)) continue;
     agents.push({
       id,
-      isDefault: entry.data.default === true,
-      agentDir: entry.data.agentDir?.trim() ? expandPath(entry.data.agentDir.trim(), env) : null,
-      imageGenerationModel: toImageModel(entry.data.imageGenerationModel),
+      isDefault: entry.default === true,
+      agentDir: entry.agentDir?.trim() ? expandPath(entry.agentDir.trim(), env) : null,
+      imageGenerationModel: toImageModel(entry.imageGenerationModel),
     });
   }
   // 2026.9's keyed entries retire `default: true`; its default agent is main.
