@@ -4,7 +4,7 @@
 // API key in the store or in OPENAI_API_KEY does not change that (observed). On that path
 // an expired Codex token whose refresh fails is exactly what surfaces as
 // `No API key found for provider "openai-codex"`.
-import type { OpenClawConfig } from './openclaw/config.ts';
+import type { ConfiguredAgent, OpenClawConfig } from './openclaw/config.ts';
 
 export interface ImageGeneration {
   model: string | null;
@@ -14,12 +14,12 @@ export interface ImageGeneration {
 const OPENAI_IMAGE_MODEL = /^openai\/gpt-image-/;
 
 export function imageGenerationFor(
-  agentId: string,
+  agent: Pick<ConfiguredAgent, 'imageGenerationModel'> | undefined,
   config: OpenClawConfig | null,
   hasCodexOAuth: boolean,
   hasAnyCodexProfile: boolean,
 ): ImageGeneration {
-  const own = config?.agents.find((agent) => agent.id === agentId)?.imageGenerationModel ?? null;
+  const own = agent?.imageGenerationModel ?? null;
   const primary = (own ?? config?.imageGenerationModel ?? null)?.primary ?? null;
   const codexPath = hasAnyCodexProfile && !(config?.directOpenAi ?? false);
   return { model: primary, dependsOnCodex: primary !== null && OPENAI_IMAGE_MODEL.test(primary) && codexPath && hasCodexOAuth };

@@ -61,7 +61,7 @@ function causeOf(copy: CredentialCopy, status: ProfileStatus, needsLoginCause: s
   return null;
 }
 
-function profileReport(agentId: string, profile: EffectiveProfile, inputs: StatusInputs, users: Map<string, Set<string>>): ProfileReport {
+function profileReport(agentId: string, writable: boolean, profile: EffectiveProfile, inputs: StatusInputs, users: Map<string, Set<string>>): ProfileReport {
   const { copy, source } = profile;
   const needsLoginCause = inputs.needsLogin.get(copy.key);
   const status = profileStatus(copy, needsLoginCause, inputs.now, inputs.warnAfterMs);
@@ -87,7 +87,7 @@ function profileReport(agentId: string, profile: EffectiveProfile, inputs: Statu
     stranded: stranding?.kind ?? null,
     storePath: copy.storePath,
     cause: causeOf(copy, status, needsLoginCause),
-    fix: fixCommand({ agentId, holder: copy.holder, provider: copy.credential.provider, status, stranded: stranding !== null, writable: inputs.scan.agents.find((a) => a.id === agentId)?.writable ?? true }),
+    fix: fixCommand({ agentId, holder: copy.holder, provider: copy.credential.provider, status, stranded: stranding !== null, writable }),
   };
 }
 
@@ -95,8 +95,9 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
   const { scan, inventory, now } = inputs;
   const users = usersByCopy(inventory);
   const config = scan.config.ok ? scan.config.config : null;
+  const configured = new Map((config?.agents ?? []).map((a) => [a.id, a]));
   const agents: AgentReport[] = scan.agents.map((agent) => {
-    const profiles = (inventory.effective.get(agent.id) ?? []).map((p) => profileReport(agent.id, p, inputs, users));
+    const profiles = (inventory.effective.get(agent.id) ?? []).map((p) => profileReport(agent.id, agent.writable, p, inputs, users));
     const unreadable = agent.store.state === 'unreadable' ? agent.store : null;
     const worst = worstStatus(profiles.map((p) => p.status));
     const status: AgentStatus = unreadable ? 'unreadable' : (worst ?? 'no-codex-profile');
@@ -111,7 +112,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       storeKind: agent.store.state === 'absent' ? 'json' : agent.store.kind,
       status,
       writable: agent.writable,
-      imageGeneration: imageGenerationFor(agent.id, config, profiles.length > 0, inventory.hasAnyCodexProfile.get(agent.id) ?? false),
+      imageGeneration: imageGenerationFor(configured.get(agent.id), config, profiles.length > 0, inventory.hasAnyCodexProfile.get(agent.id) ?? false),
       profiles,
       fix: unreadable
         ? (unreadable.fix ?? `repair or remove ${unreadable.path}, then run ${loginCommand(agent.id, provider)}`)

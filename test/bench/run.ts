@@ -95,10 +95,15 @@ for (const agents of [10, 100, 1000]) {
 // 2. Whole process: `authbar status --json` on 100 agents, as a shell or a script runs it.
 const hundred = fleet(100, 25);
 const baseline = median(timeProcess(process.execPath, ['-e', '0'], hundred.env, QUICK ? 5 : 20));
+// What any Node program pays to read the same 100 stores and print them: the practical floor.
+const BARE_READER = "const fs=require('fs'),p=require('path');const r=p.join(process.env.OPENCLAW_STATE_DIR,'agents');const o=[];for(const id of fs.readdirSync(r)){try{o.push(JSON.parse(fs.readFileSync(p.join(r,id,'agent','auth-profiles.json'),'utf8')))}catch{}}process.stdout.write(JSON.stringify(o.map(s=>Object.keys(s.profiles)),null,2))";
+const bare = median(timeProcess(process.execPath, ['-e', BARE_READER], hundred.env, QUICK ? 5 : 20));
 const status = timeProcess(process.execPath, [CLI, 'status', '--json'], hundred.env, QUICK ? 5 : 30);
 const statusMs = median(status);
+const statusMin = Math.min(...status);
 row('bare `node -e 0` (the floor any Node CLI pays)', ms(baseline));
-row(`whole-process \`authbar status --json\`, 100 agents (median of ${status.length})`, `${ms(statusMs)}  (min ${ms(Math.min(...status))})`);
+row('a bare Node process that reads the 100 stores and prints them', ms(bare));
+row(`whole-process \`authbar status --json\`, 100 agents (median of ${status.length})`, `${ms(statusMs)}  (min ${ms(statusMin)})`);
 
 // 3. OpenClaw's own status of one agent: the bar.
 if (!args.has('--skip-openclaw')) {
@@ -106,8 +111,9 @@ if (!args.has('--skip-openclaw')) {
   const env = { ...hundred.env, OPENCLAW_AUTH_STORE_READONLY: '1' };
   const theirs = timeProcess(process.execPath, [openclaw, 'models', 'status', '--json', '--agent', 'main'], env, QUICK ? 1 : 5);
   const theirsMs = median(theirs);
-  row(`openclaw@2026.5.7 \`models status --json\`, ONE agent (median of ${theirs.length})`, ms(theirsMs));
-  row('  ratio: OpenClaw for one agent / AuthBar for 100 agents', `${(theirsMs / statusMs).toFixed(1)}x  (bar: 50x: ${theirsMs / statusMs >= 50 ? 'met' : 'MISSED'})`);
+  row(`openclaw@2026.5.7 \`models status --json\`, ONE agent (median of ${theirs.length})`, `${ms(theirsMs)}  (min ${ms(Math.min(...theirs))})`);
+  row('  ratio: OpenClaw for one agent / AuthBar for 100 agents (medians)', `${(theirsMs / statusMs).toFixed(1)}x  (bar: 50x: ${theirsMs / statusMs >= 50 ? 'met' : 'MISSED'})`);
+  row('  ratio of the best runs (min / min; less noise on a shared VM)', `${(Math.min(...theirs) / statusMin).toFixed(1)}x`);
   row('  OpenClaw for all 100 agents (one process each, estimated)', `${(theirsMs * 100 / 1000).toFixed(1)} s`);
 }
 hundred.cleanup();

@@ -144,6 +144,7 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
   }
 
   const agents: ConfiguredAgent[] = [];
+  const seen = new Set<string>();
   for (const { key, value, idFromKey } of raw) {
     const entry = asAgentEntry(value);
     if (!entry) {
@@ -156,7 +157,8 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
       continue;
     }
     const id = normalizeAgentId(rawId);
-    if (agents.some((agent) => agent.id === id)) continue;
+    if (seen.has(id)) continue;
+    seen.add(id);
     agents.push({
       id,
       isDefault: entry.default === true,

@@ -99,8 +99,9 @@ function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
 function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): { targets: Target[]; decided: ProfileOutcome[] } {
   const targets: Target[] = [];
   const decided: ProfileOutcome[] = [];
+  const reports = new Map(snapshot.report.agents.map((a) => [a.id, a]));
   for (const agentId of agentIds) {
-    const agent = snapshot.report.agents.find((a) => a.id === agentId)!;
+    const agent = reports.get(agentId)!;
     const effective = snapshot.inventory.effective.get(agentId) ?? [];
     if (agent.status === 'unreadable') {
       decided.push(outcome({ agentId, profileId: '*' }, { outcome: 'failed', failureKind: 'unreadable', cause: `${agent.storePath}: ${agent.error}`, fix: agent.fix }));
