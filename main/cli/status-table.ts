@@ -66,6 +66,10 @@ export function problemLines(report: StatusReport): string[] {
       lines.push(`${where}: ${agent.storePath}: ${agent.error ?? 'unreadable'}. Fix: ${agent.fix}`);
       continue;
     }
+    if (agent.status === 'no-codex-profile' && agent.configured && agent.fix) {
+      lines.push(`${where}: no Codex sign-in. Sign in with: ${agent.fix}`);
+      continue;
+    }
     for (const profile of agent.profiles) {
       if (profile.fix === null) continue;
       const what = profile.stranded
