@@ -33,10 +33,7 @@ const MemorySchema = z.object({
 });
 
 export type Memory = z.infer<typeof MemorySchema>;
-export type NeedsLoginRecord = z.infer<typeof NeedsLoginSchema>;
 export type SeenHash = z.infer<typeof SeenHashSchema>;
-
-export const SEEN_HISTORY_LENGTH = 8;
 
 const SeenListSchema = z.array(SeenHashSchema);
 
