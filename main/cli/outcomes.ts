@@ -1,6 +1,6 @@
 // What refresh and sync share on the terminal: the one-line failure, the JSON report, and
 // the exit code (0 only when every requested profile ended well).
-import type { ProfileOutcome, RefreshReport } from '../core/api.ts';
+import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../core/api.ts';
 import { formatRemaining } from '../core/format.ts';
 import { UsageError } from './args.ts';
 import type { Targets } from './targets.ts';
@@ -67,10 +67,7 @@ export async function runOnTargets(
       try {
         report = await remoteAction(host, remoteArgs, process.env, VERSION);
       } catch (error) {
-        const result: ProfileOutcome = {
-          agentId: '*', host: host.name, profileId: '*', outcome: 'failed', failureKind: 'transient', cause: (error as Error).message,
-          fix: null, expiresAt: null, syncedAgents: [], source: null,
-        };
+        const result = profileOutcome({ agentId: '*', profileId: '*', host: host.name }, { outcome: 'failed', failureKind: 'transient', cause: (error as Error).message });
         report = { version: VERSION, generatedAt: new Date().toISOString(), requests: 0, results: [result] };
       }
       for (const result of report.results) options.onResult(result);

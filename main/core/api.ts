@@ -102,6 +102,17 @@ export const ProfileOutcomeSchema = z.strictObject({
 });
 export type ProfileOutcome = z.infer<typeof ProfileOutcomeSchema>;
 
+/** One outcome, with everything not given empty: the one place that builds them. */
+export function profileOutcome(
+  target: { agentId: string; profileId: string; host?: string },
+  fields: Partial<ProfileOutcome> & Pick<ProfileOutcome, 'outcome'>,
+): ProfileOutcome {
+  return {
+    agentId: target.agentId, host: target.host ?? 'local', profileId: target.profileId,
+    failureKind: null, cause: null, fix: null, expiresAt: null, syncedAgents: [], source: null, ...fields,
+  };
+}
+
 export const RefreshEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('started'), agentId: z.string(), host: z.string(), profileId: z.string() }),
   z.strictObject({ type: z.literal('finished'), result: ProfileOutcomeSchema }),

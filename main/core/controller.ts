@@ -303,7 +303,8 @@ export class Controller {
   }
 
   private agent(ref: AgentRef): AgentReport | undefined {
-    return this.state().report.agents.find((a) => a.host === ref.host && a.id === ref.agentId);
+    if (ref.host === 'local') return this.report?.agents.find((a) => a.id === ref.agentId);
+    return this.remotes.get(ref.host)?.report?.agents.find((a) => a.id === ref.agentId);
   }
 
   /**

@@ -3,7 +3,7 @@
 // refresh locks, each store's lock, a re-read under it, a store that moved on meanwhile is
 // left alone, atomic writes. Never the Codex CLI's own profile (OpenClaw never writes it).
 import pLimit from 'p-limit';
-import type { ProfileOutcome, RefreshEvent, RefreshReport } from './api.ts';
+import { type ProfileOutcome, profileOutcome, type RefreshEvent, type RefreshReport } from './api.ts';
 import { type CredentialCopy, fenceOf } from './copies.ts';
 import type { Credential } from './openclaw/credentials.ts';
 import { LockTimeoutError } from './openclaw/lock.ts';
@@ -44,12 +44,8 @@ function targetsOf(snapshot: StatusSnapshot, agents: string[] | 'all'): Target[]
   return targets;
 }
 
-function result(target: Target, fields: Partial<ProfileOutcome> & Pick<ProfileOutcome, 'outcome'>): ProfileOutcome {
-  return {
-    agentId: target.agentId, host: 'local', profileId: target.copy.credential.profileId,
-    failureKind: null, cause: null, fix: null, expiresAt: null, syncedAgents: [], source: null, ...fields,
-  };
-}
+const result = (target: Target, fields: Partial<ProfileOutcome> & Pick<ProfileOutcome, 'outcome'>): ProfileOutcome =>
+  profileOutcome({ agentId: target.agentId, profileId: target.copy.credential.profileId }, fields);
 
 /** Syncs one account's stranded copies from its newest credential, under the account's locks. */
 async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: number): Promise<ProfileOutcome[]> {

@@ -4,8 +4,9 @@
 import { basename, dirname, relative, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import { realTarget } from './openclaw/json-store.ts';
-import type { Env } from './openclaw/paths.ts';
-import { scanOpenClaw } from './scan.ts';
+import { listAgents } from './openclaw/agents.ts';
+import { emptyConfig, readConfig } from './openclaw/config.ts';
+import { type Env, jsonStorePath, mainAgentDir, resolveConfigPath, resolveStateDir } from './openclaw/paths.ts';
 
 const STORE_FILES = new Set([
   'auth-profiles.json',
@@ -36,21 +37,23 @@ interface Targets {
   stateDir: string;
 }
 
+/** What to watch: from the config and the agent dirs only (no store is read or parsed here). */
 function targetsFor(env: Env): Targets {
-  const scan = scanOpenClaw({ env });
-  const dirs = new Set<string>([dirname(scan.config.path), scan.mainAgentDir]);
-  const names = new Set<string>([basename(scan.config.path)]);
-  for (const agent of scan.agents) {
+  const stateDir = resolveStateDir(env);
+  const configPath = resolveConfigPath(stateDir, env);
+  const config = readConfig(configPath, env, stateDir);
+  const dirs = new Set<string>([dirname(configPath), mainAgentDir(stateDir, env)]);
+  const names = new Set<string>([basename(configPath)]);
+  for (const agent of listAgents(stateDir, config.ok ? config.config : emptyConfig())) {
     dirs.add(agent.agentDir);
-    for (const store of [agent.store.path]) {
-      const target = realTarget(store);
-      if (target !== store) {
-        dirs.add(dirname(target));
-        names.add(basename(target));
-      }
+    const store = jsonStorePath(agent.agentDir);
+    const target = realTarget(store);
+    if (target !== store) {
+      dirs.add(dirname(target));
+      names.add(basename(target));
     }
   }
-  return { dirs, names, stateDir: scan.stateDir };
+  return { dirs, names, stateDir };
 }
 
 /** Within the state dir, only `agents/<id>/agent/...` and `state/` lead anywhere we care about. */

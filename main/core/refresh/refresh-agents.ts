@@ -2,7 +2,7 @@
 // profiles, group them into token lineages (one request per lineage, never per copy), run
 // the lineages in parallel within a bound, and report one outcome per requested profile.
 import pLimit from 'p-limit';
-import type { ProfileOutcome, ProfileReport, RefreshEvent, RefreshReport } from '../api.ts';
+import { type ProfileOutcome, profileOutcome as outcome, type ProfileReport, type RefreshEvent, type RefreshReport } from '../api.ts';
 import { resolveAuthbarHome } from '../authbar/home.ts';
 import { fingerprint, updateMemory } from '../authbar/memory.ts';
 import type { CredentialCopy } from '../copies.ts';
@@ -57,21 +57,6 @@ export function selectAgentIds(snapshot: StatusSnapshot, agents: string[] | 'all
     }
   }
   return ids;
-}
-
-function outcome(target: { agentId: string; profileId: string }, fields: Partial<ProfileOutcome> & Pick<ProfileOutcome, 'outcome'>): ProfileOutcome {
-  return {
-    agentId: target.agentId,
-    host: 'local',
-    profileId: target.profileId,
-    failureKind: null,
-    cause: null,
-    fix: null,
-    expiresAt: null,
-    syncedAgents: [],
-    source: null,
-    ...fields,
-  };
 }
 
 export function failureFix(kind: string, agentId: string, holder: string, provider: string): string {
