@@ -2,11 +2,11 @@
 // for compatibility tests that compare AuthBar with OpenClaw's own verdicts.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { acquireLock } from '../../main/core/openclaw/lock.ts';
+import { makeTempDir } from './temp-dirs.ts';
 
 const run = promisify(execFile);
 const CACHE = process.env.AUTHBAR_COMPAT_CACHE ?? join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'authbar-compat');
@@ -57,7 +57,7 @@ export interface OpenClawResult {
  */
 export function runOpenClaw(entry: string, args: string[], env: Record<string, string>, timeoutMs = 120_000, { signal }: { signal?: AbortSignal } = {}): Promise<OpenClawResult> {
   return new Promise((resolve, reject) => {
-    const home = env.HOME ?? mkdtempSync(join(tmpdir(), 'openclaw-home-'));
+    const home = env.HOME ?? makeTempDir('authbar-openclaw-home-');
     const started = Date.now();
     const child = spawn(process.execPath, [entry, ...args], {
       env: { PATH: `${join(process.execPath, '..')}:${process.env.PATH}`, HOME: home, NO_COLOR: '1', ...env },

@@ -2,10 +2,11 @@
 // a host key and a user key made for the run, and a client config that trusts exactly that
 // host key. The "remote" machine is this one: its state dir is a fixture beside the test's.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 export const sshdAvailable = (): boolean => existsSync(SSHD) && existsSync('/usr/bin/ssh') && existsSync('/usr/bin/ssh-keygen');
@@ -72,7 +73,7 @@ function descendants(root: number): number[] {
 const keygen = (path: string) => execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'authbar-test', '-f', path]);
 
 export async function startSshd(): Promise<Sshd> {
-  const dir = mkdtempSync(join(tmpdir(), 'authbar-sshd-'));
+  const dir = makeTempDir('authbar-sshd-');
   chmodSync(dir, 0o700);
   const port = await freePort();
   const hostKey = join(dir, 'host_ed25519');
@@ -157,7 +158,7 @@ export async function startSshd(): Promise<Sshd> {
     },
     async cleanup() {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     },
   };
 }
