@@ -1,6 +1,6 @@
 // The real panel in a real Chromium, driven by a real Controller over temp OpenClaw state
 // dirs and a loopback token server: what a user sees, clicks and hears.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import type { Settings } from '../../main/core/settings.ts';
 import { CLI } from '../helpers/cli.ts';
 import { CHROMIUM, openPanel, type PanelHost, type PanelOptions } from '../helpers/panel-host.ts';
-import { sshdAvailable, startSshd } from '../helpers/sshd.ts';
+import { requireChromium, requireSshd } from '../helpers/requirements.ts';
+import { startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, type StateDirOptions, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
@@ -20,9 +21,7 @@ const DAY = 24 * HOUR;
 const PROFILE = 'openai-codex:default';
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'build', 'screenshots');
 
-const missing = !existsSync(CHROMIUM);
-const why = `${CHROMIUM} is missing: the panel tests run the real panel in Debian's chromium package (apt-get install chromium)`;
-if (missing && process.env.CI) throw new Error(why);
+const { missing, why } = requireChromium(CHROMIUM);
 
 let server: TokenServer;
 let dirs: StateDir[] = [];
@@ -691,7 +690,7 @@ describe.skipIf(missing)('the Settings view', () => {
     expect(dialogs).toEqual([]);
   });
 
-  it.skipIf(!sshdAvailable())('a host that stops answering keeps its rows, greyed under its error, with Refresh and Sync off until it is back', async () => {
+  it.skipIf(requireSshd().missing)('a host that stops answering keeps its rows, greyed under its error, with Refresh and Sync off until it is back', async () => {
     const sshd = await startSshd();
     try {
       const shared = signIn('acct-vps', 2 * DAY);
