@@ -69,12 +69,15 @@ function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
   const base = { agentId: target.agentId, profileId: target.profile.profileId };
   const syncedAgents = [...new Set(result.written.filter((c) => c.key !== target.copy.key).map((c) => c.holder))].sort();
   if (result.outcome === 'failed') {
+    // Every action taken is reported, failed or not: a sync before a failed request stays done.
+    const synced = result.synced && result.written.includes(target.copy) ? result.synced : undefined;
     return outcome(base, {
       outcome: 'failed',
       failureKind: result.kind,
-      cause: result.cause,
+      cause: synced ? `${result.cause}; its copy was synced from ${synced.source.holder} first` : result.cause,
       fix: failureFix(result.kind, target.agentId, target.copy.holder, target.copy.credential.provider),
       syncedAgents,
+      ...(synced ? { source: synced.source.holder, expiresAt: synced.credential.expires } : {}),
     });
   }
   return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents, source: result.source?.holder ?? null });
@@ -139,6 +142,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
     (snapshot.lineages.byAccount.get(lineage[0]!.key) ?? []).filter((c) => !lineage.includes(c) && c.credential.profileId !== CODEX_CLI_PROFILE_ID);
 
   let requests = 0;
+  const mintedThisRun = new Set<string>();
   const dead: Array<{ lineage: CredentialCopy[]; cause: string }> = [];
   const settled: CredentialCopy[] = [];
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
@@ -159,6 +163,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             isKnownDead,
             signal: options.signal,
             onRequest: () => requests++,
+            mintedThisRun,
           },
         );
         if (result.outcome === 'failed' && result.kind === 'needs-login') dead.push({ lineage, cause: result.cause });

@@ -128,6 +128,11 @@ export interface LineageContext {
   onRequest?: () => void;
   /** How long to wait for OpenClaw's own pending refresh (its own bound: 120 s). */
   fenceWaitMs: number;
+  /**
+   * Refresh tokens this run received from the endpoint. A copy synced from one of them is
+   * adopted, never rotated again: one rotation per account per run.
+   */
+  mintedThisRun?: Set<string>;
 }
 
 export const FENCE_WAIT_MS = 120_000;
@@ -156,7 +161,15 @@ export type LineageResult =
       written: CredentialCopy[];
       notWritten: WriteNote[];
     }
-  | { outcome: 'failed'; kind: FailureKindName; cause: string; written: CredentialCopy[]; notWritten: WriteNote[] };
+  | {
+      outcome: 'failed';
+      kind: FailureKindName;
+      cause: string;
+      written: CredentialCopy[];
+      notWritten: WriteNote[];
+      /** What was done before the failure: copies synced from `source` to `credential` (still reported). */
+      synced?: { source: CredentialCopy; credential: CredentialFields };
+    };
 
 interface Current {
   copy: CredentialCopy;
@@ -235,6 +248,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     let holders = stillOld;
     let source: CredentialCopy | null = null;
     let done: { written: CredentialCopy[]; notWritten: WriteNote[] } = { written: [], notWritten: [] };
+    let synced: { source: CredentialCopy; credential: CredentialFields } | undefined;
     // Someone refreshed since (a newer credential of the account), or ours is known to be left
     // behind by a rotation: take theirs, and never present ours.
     const newer = newestOther(current, oldRefresh, account, context, job.stranded ? 0 : ourExpires);
@@ -242,8 +256,10 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       const fields = fieldsOf(newer.credential)!;
       done = await writeToCopies(stillOld, oldRefresh, fields, { source: newer.copy });
       source = newer.copy;
+      if (done.written.length > 0) synced = { source, credential: fields };
       const fresh = fields.expires - context.now() >= context.warnAfterMs;
-      if (fresh && (!job.stranded || context.ifNeeded)) return { outcome: 'adopted', credential: fields, source, ...done };
+      const mintedNow = context.mintedThisRun?.has(fields.refresh) ?? false;
+      if (mintedNow || (fresh && (!job.stranded || context.ifNeeded))) return { outcome: 'adopted', credential: fields, source, ...done };
       // Synced a stranded copy, or adopted something about to expire: refresh it, once, for every holder.
       present = fields.refresh;
       holders = [...new Set([...holdersOf(present), ...done.written])];
@@ -256,19 +272,20 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       return { outcome: 'failed', kind: 'unwritable', cause: `only stores AuthBar does not write hold it (${holders[0]!.storePath})`, written: [], notWritten: [] };
     }
 
-    if (!holders.every(writableNow)) return { outcome: 'failed', kind: 'transient', cause: 'a store that must take the new token is busy (a long write transaction holds it); nothing was requested or written', ...done };
+    if (!holders.every(writableNow)) return { outcome: 'failed', kind: 'transient', cause: 'a store that must take the new token is busy (a long write transaction holds it); nothing was requested', ...done, synced };
     context.onRequest?.();
     const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, now: context.now });
     if (!answer.ok) {
-      if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done };
+      if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };
       // The token was dead after all. A usable copy of the same account elsewhere heals it.
       const healer = newestOther(current, present, account, context, 0);
-      if (!healer || healer.credential.expires! <= context.now()) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done };
+      if (!healer || healer.credential.expires! <= context.now()) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced };
       const fields = fieldsOf(healer.credential)!;
       const healed = await writeToCopies(holders, present, fields, { source: healer.copy });
       return { outcome: 'healed', credential: fields, source: healer.copy, ...merge(done, healed) };
     }
     const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
+    context.mintedThisRun?.add(fresh.refresh);
     // The old token is dead now: wait as long as it takes for each store, never give up early.
     const wrote = await writeToCopies(holders, present, fresh, { afterRotation: true });
     if (wrote.written.length === 0) {
