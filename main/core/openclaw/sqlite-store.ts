@@ -2,7 +2,7 @@
 // does when run). Read on the live files (WAL included) in short read transactions; written in
 // one short `BEGIN IMMEDIATE` with a busy timeout well under OpenClaw's own 5 s, never across a
 // network call, so OpenClaw never sees "database is locked" because of AuthBar.
-import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
@@ -10,6 +10,7 @@ import { crypto } from '../lazy-crypto.ts';
 import { type Credential, normalizeCredential, type StoreDocument, StoreDocumentSchema } from './credentials.ts';
 import type { CredentialFields, ReplaceResult, StoreRead } from './json-store.ts';
 import { type Env, expandPath } from './paths.ts';
+import { ensurePrivateDirectory } from './private-write.ts';
 
 export const STATE_DB = (stateDir: string) => join(stateDir, 'state', 'openclaw.sqlite');
 export const AGENT_DB = (agentDir: string) => join(agentDir, 'openclaw-agent.sqlite');
@@ -151,6 +152,15 @@ export function readSharedStore(stateDir: string, env: Env): { location: SqliteL
 }
 
 /**
+ * OpenClaw 2026.9.6 puts its coordinator files under the literal `/tmp` (not $TMPDIR), in a
+ * directory it requires to be a real one, owned by the user, mode 0700: the same here, so both
+ * meet at one file and a directory another user planted is refused, not used.
+ */
+export function stateLifecycleLockDir(uid: number): string {
+  return join(process.platform === 'win32' ? tmpdir() : '/tmp', `openclaw-state-locks-${uid}`);
+}
+
+/**
  * OpenClaw's coordinator around shared-state writes: an empty SQLite file in
  * `<tmp>/openclaw-state-locks-<uid>/`, named for the state DB, held with BEGIN EXCLUSIVE.
  * AuthBar takes it too around its own shared-store write, as a polite peer.
@@ -158,8 +168,8 @@ export function readSharedStore(stateDir: string, env: Env): { location: SqliteL
 export function withStateLifecycleLock<T>(stateDb: string, busyTimeoutMs: number, work: () => T): T {
   const uid = process.getuid?.();
   if (uid === undefined) return work();
-  const dir = join(tmpdir(), `openclaw-state-locks-${uid}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = stateLifecycleLockDir(uid);
+  ensurePrivateDirectory(dir);
   let real = stateDb;
   try {
     real = realpathSync(stateDb);

@@ -7,7 +7,7 @@ import { type CredentialCopy, fenceOf } from '../copies.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readAccessTokenClaims } from '../jwt.ts';
 import { CODEX_CLI_PROFILE_ID, type Credential } from '../openclaw/credentials.ts';
-import type { CredentialFields } from '../openclaw/json-store.ts';
+import { type CredentialFields, UnsafeStoreError } from '../openclaw/json-store.ts';
 import { acquireLock, type Lock, LockTimeoutError, REFRESH_LOCK } from '../openclaw/lock.ts';
 import { changeCopy, type CopyChange, isSharedStateDb, readCopyNow, refreshLockOf, writableNow } from '../openclaw/stores.ts';
 import { exchangeRefreshToken, type TokenEndpoint } from './token-client.ts';
@@ -98,6 +98,7 @@ export async function writeToCopies(
       else notWritten.push({ copy, reason: 'unreadable', why: `${copy.storePath} is unreadable now (${result.error}); not written` });
     } catch (error) {
       if (error instanceof LockTimeoutError) notWritten.push({ copy, reason: 'locked', why: 'its store stayed locked by another process' });
+      else if (error instanceof UnsafeStoreError) notWritten.push({ copy, reason: 'error', why: `${copy.storePath}: ${error.message}` });
       else notWritten.push({ copy, reason: 'error', why: `write failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }
