@@ -15,7 +15,8 @@ export function progressLine(result: ProfileOutcome, now: number): string {
     case 'refreshed':
     case 'adopted':
     case 'healed':
-    case 'synced': {
+    case 'synced':
+    case 'recovered': {
       const also = result.syncedAgents.length > 0 ? `; also wrote ${result.syncedAgents.join(', ')}` : '';
       return `${who} ${what} ${result.outcome}${from}${expiry}${also}`;
     }

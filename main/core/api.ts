@@ -80,7 +80,7 @@ export const StatusReportSchema = z.strictObject({
 });
 export type StatusReport = z.infer<typeof StatusReportSchema>;
 
-export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'would-sync', 'skipped', 'failed'] as const;
+export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'recovered', 'would-sync', 'skipped', 'failed'] as const;
 export const FailureKindSchema = z.enum(['transient', 'needs-login', 'bad-response', 'unreadable', 'unwritable', 'busy']);
 export type FailureKindName = z.infer<typeof FailureKindSchema>;
 

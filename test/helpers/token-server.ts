@@ -17,7 +17,9 @@ export type Behaviour =
   | 'close'
   | 'garbage'
   | 'missing-fields'
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Answer normally once this settles: the test decides when the rotation happens. */
+  | { gate: Promise<unknown> };
 
 export interface Issued {
   access: string;
@@ -30,7 +32,7 @@ export interface TokenRequest {
   grantType: string | null;
   clientId: string | null;
   refreshToken: string | null;
-  outcome: 'rotated' | 'reused' | 'unknown' | Exclude<Behaviour, 'ok' | { delayMs: number }>;
+  outcome: 'rotated' | 'reused' | 'unknown' | Exclude<Behaviour, 'ok' | object>;
 }
 
 export interface TokenServer {
@@ -82,7 +84,8 @@ export async function startTokenServer(): Promise<TokenServer> {
     if (req.method !== 'POST' || req.url !== '/oauth/token') return json(res, 404, { error: 'not_found' });
 
     const behaviour = behaviours.shift() ?? 'ok';
-    if (typeof behaviour === 'object') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    if (typeof behaviour === 'object' && 'gate' in behaviour) await behaviour.gate;
+    else if (typeof behaviour === 'object') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     else if (behaviour !== 'ok') {
       record.outcome = behaviour;
       switch (behaviour) {

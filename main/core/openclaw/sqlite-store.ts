@@ -4,7 +4,7 @@
 // network call, so OpenClaw never sees "database is locked" because of AuthBar.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { crypto } from '../lazy-crypto.ts';
 import { type Credential, normalizeCredential, type StoreDocument, StoreDocumentSchema } from './credentials.ts';
@@ -166,20 +166,18 @@ export function stateLifecycleLockDir(uid: number): string {
  * AuthBar takes it too around its own shared-store write, as a polite peer.
  */
 export function withStateLifecycleLock<T>(stateDb: string, busyTimeoutMs: number, work: () => T): T {
-  const uid = process.getuid?.();
-  if (uid === undefined) return work();
-  const dir = stateLifecycleLockDir(uid);
-  ensurePrivateDirectory(dir);
-  let real = stateDb;
+  const file = stateLifecycleLockFile(stateDb);
+  if (file === null) return work();
+  ensurePrivateDirectory(dirname(file));
+  let db: DatabaseSync;
   try {
-    real = realpathSync(stateDb);
-  } catch {
-    // not there: nothing to coordinate
-  }
-  const hash = crypto().createHash('sha256').update(real).digest('hex').slice(0, 8);
-  const db = openDatabase(join(dir, `state-lifecycle.${hash}.lock.sqlite`), { readOnly: false, timeoutMs: busyTimeoutMs });
-  try {
+    db = openDatabase(file, { readOnly: false, timeoutMs: busyTimeoutMs });
     db.exec('PRAGMA journal_mode=MEMORY');
+  } catch (error) {
+    // A file planted there that is not a database (or not ours) must be named, not hidden.
+    throw new Error(`OpenClaw's state lifecycle lock ${file} is not usable (${describe(error)})`);
+  }
+  try {
     db.exec('BEGIN EXCLUSIVE');
     try {
       return work();
@@ -189,6 +187,20 @@ export function withStateLifecycleLock<T>(stateDb: string, busyTimeoutMs: number
   } finally {
     db.close();
   }
+}
+
+/** `<tmp>/openclaw-state-locks-<uid>/state-lifecycle.<sha256(realpath(db))[:8]>.lock.sqlite`, or null off POSIX. */
+export function stateLifecycleLockFile(stateDb: string): string | null {
+  const uid = process.getuid?.();
+  if (uid === undefined) return null;
+  let real = stateDb;
+  try {
+    real = realpathSync(stateDb);
+  } catch {
+    // not there: nothing to coordinate
+  }
+  const hash = crypto().createHash('sha256').update(real).digest('hex').slice(0, 8);
+  return join(stateLifecycleLockDir(uid), `state-lifecycle.${hash}.lock.sqlite`);
 }
 
 /** Whether a write transaction can start within `busyTimeoutMs` (begun and rolled back at once). */
