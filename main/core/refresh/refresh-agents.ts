@@ -63,8 +63,10 @@ export function selectAgentIds(snapshot: StatusSnapshot, agents: string[] | 'all
   return ids;
 }
 
-export function failureFix(kind: string, agentId: string, holder: string, provider: string, held = false): string {
-  if (held) return 'authbar recover';
+export function failureFix(kind: string, agentId: string, holder: string, provider: string, result: { held?: boolean; unproven?: boolean } = {}): string {
+  if (result.held) return 'authbar recover';
+  // OpenClaw would hit the same store: fix what the cause names, then refresh again.
+  if (result.unproven) return `authbar refresh --agent ${agentId}`;
   if (kind === 'needs-login' || kind === 'bad-response') return loginCommand(holder, provider);
   if (kind === 'unwritable') return openclawRefreshCommand(agentId);
   return `authbar refresh --agent ${agentId}`;
@@ -80,7 +82,7 @@ function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
       outcome: 'failed',
       failureKind: result.kind,
       cause: synced ? `${result.cause}; its copy was synced from ${synced.source.holder} first` : result.cause,
-      fix: failureFix(result.kind, target.agentId, target.copy.holder, target.copy.credential.provider, result.held),
+      fix: failureFix(result.kind, target.agentId, target.copy.holder, target.copy.credential.provider, result),
       syncedAgents,
       ...(synced ? { source: synced.source.holder, expiresAt: synced.credential.expires } : {}),
     });

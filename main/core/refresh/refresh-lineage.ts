@@ -133,6 +133,8 @@ export type LineageResult =
       synced?: { source: CredentialCopy; credential: CredentialFields };
       /** The rotated answer waits in AuthBar's recovery file (`authbar recover`). */
       held?: boolean;
+      /** The pre-flight found a store that could not take the answer: nothing was requested. */
+      unproven?: boolean;
     };
 
 interface Current {
@@ -239,7 +241,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     if (!holders.every(writableNow)) return { outcome: 'failed', kind: 'transient', cause: 'a store that must take the new token is busy (a long write transaction holds it); nothing was requested', ...done, synced };
     const targets = writableCopies(holders);
     const unproven = proveAnswerCanBeKept(targets, { stateDir: context.stateDir, authbarHome: context.authbarHome, oldRefresh: present });
-    if (unproven) return { outcome: 'failed', kind: 'unwritable', cause: `${unproven}; nothing was requested`, ...done, synced };
+    if (unproven) return { outcome: 'failed', kind: 'unwritable', cause: `${unproven}; nothing was requested`, ...done, synced, unproven: true };
     const agents = [...new Set(targets.map((c) => c.holder))].sort().join(', ');
     const release = context.guard ? context.guard.enter(`the rotated sign-in of ${agents} to reach ${targets.map((c) => c.storePath).join(', ')}`) : () => {};
     if (release === null) return { outcome: 'failed', kind: 'transient', cause: 'stopping (a signal arrived); nothing was requested', ...done, synced };
