@@ -31,7 +31,10 @@ async function combinedReport(targets: Targets, warnAfterMs: number | undefined)
   return {
     ...base,
     agents: [...base.agents, ...remotes.flatMap((r) => r.agents)],
-    warnings: [...base.warnings, ...remotes.flatMap((r) => (r.host.error ? [r.host.error] : []))],
+    warnings: [
+      ...base.warnings,
+      ...remotes.flatMap((r) => (r.host.error ? [r.host.error] : (r.report?.warnings ?? []).map((w) => `host ${r.host.name}: ${w}`))),
+    ],
     hosts: remotes.map((r) => r.host),
   };
 }
