@@ -76,8 +76,8 @@ describe('SIGKILL between the answer and the write', () => {
       if (held) heldOnly += inStores === 0 ? 1 : 0;
       if (held && inStores > 0 && inStores < ids.length) partly++;
       for (const id of ids) {
-        expect(() => JSON.parse(readFileSync(d.storePath(id), 'utf8'))).not.toThrow();
-        expect(statSync(d.storePath(id)).mode & 0o777).toBe(0o600);
+        expect(() => JSON.parse(readFileSync(d!.storePath(id), 'utf8'))).not.toThrow();
+        expect(statSync(d!.storePath(id)).mode & 0o777).toBe(0o600);
       }
     }
     // The kills really landed in the window in most rounds (the rest finished first).

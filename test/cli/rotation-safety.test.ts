@@ -119,6 +119,29 @@ describe('before any token request, everything that can be proven is proven', ()
     expect(outcome.cause).toContain(lockFile);
     expect(outcome.cause).toMatch(/nothing was requested/);
   });
+
+  it('SQLite era: a shared row with a 20,000-deep unknown field: no request, the reason named', async () => {
+    const issued = server.issue('acct-1');
+    const d: SqliteState = makeSqliteStateDir({
+      agents: [{ id: 'main' }],
+      shared: { 'openai:default': openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + HOUR, accountId: 'acct-1' }) },
+    });
+    cleanups.push(() => d.cleanup());
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(d.stateDb);
+    const row = (db.prepare("SELECT value_json AS v FROM config_machine_state WHERE state_key = 'authProfiles.store'").get() as { v: string }).v;
+    db.prepare("UPDATE config_machine_state SET value_json = ? WHERE state_key = 'authProfiles.store'").run(`${row.slice(0, -1)},"deep":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    db.close();
+
+    const result = await runCli(['refresh', '--agent', 'main', '--json'], d.env);
+    expect(result.code).toBe(1);
+    expect(server.requests).toHaveLength(0);
+    expect(server.live.has(issued.refresh)).toBe(true);
+    const [outcome] = JSON.parse(result.stdout).results;
+    expect(outcome).toMatchObject({ outcome: 'failed', failureKind: 'unwritable' });
+    expect(outcome.cause).toMatch(/authProfiles\.store row .* cannot be written back \(it nests too deeply to serialize\); nothing was requested/);
+  });
 });
 
 describe('after a rotation', () => {
