@@ -183,5 +183,8 @@ describe('after a rotation', () => {
     expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(head);
     expect(recoveryTexts(d.authbarHome)).toEqual([]);
     expect(stderr).not.toContain(head);
+    // It let go of OpenClaw's locks before exiting.
+    expect(existsSync(`${d.storePath('main')}.lock`)).toBe(false);
+    expect(readdirSync(join(d.stateDir, 'locks', 'oauth-refresh')).filter((f) => f.endsWith('.lock'))).toEqual([]);
   }, 60_000);
 });
