@@ -41,7 +41,7 @@ describe('a rotated sign-in no store could take', () => {
 
     // The pre-flight passes; while the answer is on its way the target directory turns immutable.
     let open!: () => void;
-    server.queue({ gate: new Promise<void>((resolve) => (open = resolve)) });
+    server.queue({ until: new Promise<void>((resolve) => (open = resolve)) });
     const child = spawn(process.execPath, [CLI, 'refresh', '--agent', 'main', '--json'], { env: d.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -149,7 +149,7 @@ describe('after a rotation', () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
     let open!: () => void;
-    server.queue({ gate: new Promise<void>((resolve) => (open = resolve)) });
+    server.queue({ until: new Promise<void>((resolve) => (open = resolve)) });
     const child = spawn(process.execPath, [CLI, 'refresh', '--agent', 'main'], { env: d.env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stderr = '';
