@@ -145,7 +145,7 @@ describe('before any token request, everything that can be proven is proven', ()
 });
 
 describe('after a rotation', () => {
-  it('Ctrl-C while waiting for a store lock does not end the process before the write (a second Ctrl-C says what it waits for); exit 130 with the new token in the store', async () => {
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) it(`${signal === 'SIGINT' ? 'Ctrl-C' : signal} while waiting for a store lock does not end the process before the write (a second one says what it waits for); exit ${exitCode} with the new token in the store`, async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
     let open!: () => void;
@@ -165,19 +165,19 @@ describe('after a rotation', () => {
     open();
     await until(() => server.requests[0]!.outcome === 'rotated');
 
-    child.kill('SIGINT');
+    child.kill(signal);
     let exitedEarly = false;
     void exited.then(() => (exitedEarly = true));
     await until(() => exitedEarly || stderr.includes('finishing'));
     if (!exitedEarly) {
-      child.kill('SIGINT');
+      child.kill(signal);
       await until(() => exitedEarly || stderr.includes('waiting for'));
       expect(exitedEarly).toBe(false);
       expect(stderr).toMatch(/waiting for .*main/);
       peer.kill('SIGKILL'); // OpenClaw goes away; its lock is now stale
     }
     const code = await exited;
-    expect(code).toBe(130);
+    expect(code).toBe(exitCode);
     expect(liveTokenKept('acct-1', [readFileSync(d.storePath('main'), 'utf8')], d.authbarHome)).toBe(true);
     const head = [...server.live].find(([, a]) => a === 'acct-1')![0];
     expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(head);
