@@ -1,6 +1,6 @@
 // JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
 // older flat `auth.json` (read, never written). ../shared/openclaw-auth.md §2.
-import { closeSync, fsyncSync, openSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type Credential,
@@ -11,6 +11,7 @@ import {
 } from './credentials.ts';
 import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
 import { jsonStorePath, legacyStorePath } from './paths.ts';
+import { foreignWriteReason, writePrivateFile } from './private-write.ts';
 import { readRegularFile } from './read-file.ts';
 import { jsonErrorPosition } from '../parse-error.ts';
 
@@ -100,27 +101,21 @@ export function serializeStore(document: StoreDocument): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-function fsyncDirectory(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+/** A store AuthBar will not write, with the one-line reason (another user could redirect the write). */
+export class UnsafeStoreError extends Error {
+  override name = 'UnsafeStoreError';
 }
 
 /**
- * Atomic replace: temp file + rename, mode 0600 from creation, the symlink followed to its
- * target (as OpenClaw does), then the directory fsynced so the rename survives a crash.
+ * Atomic replace with a random exclusive temp name, mode 0600, fsync, rename, directory fsync
+ * (private-write.ts), the symlink followed to its target as OpenClaw does; refused when another
+ * local user could redirect the write (issue 13 §3).
  */
-export async function writeStoreFile(path: string, document: StoreDocument): Promise<void> {
+export function writeStoreFile(path: string, document: StoreDocument): void {
   const target = realTarget(path);
-  const { default: writeFileAtomic } = await import('write-file-atomic'); // write paths only: keeps `status` lean
-  await writeFileAtomic(target, serializeStore(document), { mode: 0o600, fsync: true });
-  fsyncDirectory(dirname(target));
+  const reason = foreignWriteReason(target);
+  if (reason) throw new UnsafeStoreError(`not written: ${reason}`);
+  writePrivateFile(target, serializeStore(document));
 }
 
 export function realTarget(path: string): string {
@@ -177,7 +172,7 @@ export async function replaceCredential(
     if (next.accountId) updated.accountId = next.accountId;
     if (next.email) updated.email = next.email;
     document.profiles[profileId] = updated;
-    await writeStoreFile(storePath, document);
+    writeStoreFile(storePath, document);
     return { result: 'written' };
   } finally {
     lock.release();

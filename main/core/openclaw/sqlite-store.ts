@@ -2,14 +2,15 @@
 // does when run). Read on the live files (WAL included) in short read transactions; written in
 // one short `BEGIN IMMEDIATE` with a busy timeout well under OpenClaw's own 5 s, never across a
 // network call, so OpenClaw never sees "database is locked" because of AuthBar.
-import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { crypto } from '../lazy-crypto.ts';
 import { type Credential, normalizeCredential, type StoreDocument, StoreDocumentSchema } from './credentials.ts';
 import type { CredentialFields, ReplaceResult, StoreRead } from './json-store.ts';
 import { type Env, expandPath } from './paths.ts';
+import { ensurePrivateDirectory } from './private-write.ts';
 import { regularFileProblem } from './read-file.ts';
 import { jsonErrorPosition } from '../parse-error.ts';
 
@@ -171,25 +172,32 @@ export function readSharedStore(stateDir: string, env: Env): { location: SqliteL
 }
 
 /**
+ * OpenClaw 2026.9.6 puts its coordinator files under the literal `/tmp` (not $TMPDIR), in a
+ * directory it requires to be a real one, owned by the user, mode 0700: the same here, so both
+ * meet at one file and a directory another user planted is refused, not used.
+ */
+export function stateLifecycleLockDir(uid: number): string {
+  return join(process.platform === 'win32' ? tmpdir() : '/tmp', `openclaw-state-locks-${uid}`);
+}
+
+/**
  * OpenClaw's coordinator around shared-state writes: an empty SQLite file in
  * `<tmp>/openclaw-state-locks-<uid>/`, named for the state DB, held with BEGIN EXCLUSIVE.
  * AuthBar takes it too around its own shared-store write, as a polite peer.
  */
 export function withStateLifecycleLock<T>(stateDb: string, busyTimeoutMs: number, work: () => T): T {
-  const uid = process.getuid?.();
-  if (uid === undefined) return work();
-  const dir = join(tmpdir(), `openclaw-state-locks-${uid}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  let real = stateDb;
+  const file = stateLifecycleLockFile(stateDb);
+  if (file === null) return work();
+  ensurePrivateDirectory(dirname(file));
+  let db: DatabaseSync;
   try {
-    real = realpathSync(stateDb);
-  } catch {
-    // not there: nothing to coordinate
-  }
-  const hash = crypto().createHash('sha256').update(real).digest('hex').slice(0, 8);
-  const db = openDatabase(join(dir, `state-lifecycle.${hash}.lock.sqlite`), { readOnly: false, timeoutMs: busyTimeoutMs });
-  try {
+    db = openDatabase(file, { readOnly: false, timeoutMs: busyTimeoutMs });
     db.exec('PRAGMA journal_mode=MEMORY');
+  } catch (error) {
+    // A file planted there that is not a database (or not ours) must be named, not hidden.
+    throw new Error(`OpenClaw's state lifecycle lock ${file} is not usable (${describe(error)})`);
+  }
+  try {
     db.exec('BEGIN EXCLUSIVE');
     try {
       return work();
@@ -199,6 +207,20 @@ export function withStateLifecycleLock<T>(stateDb: string, busyTimeoutMs: number
   } finally {
     db.close();
   }
+}
+
+/** `<tmp>/openclaw-state-locks-<uid>/state-lifecycle.<sha256(realpath(db))[:8]>.lock.sqlite`, or null off POSIX. */
+export function stateLifecycleLockFile(stateDb: string): string | null {
+  const uid = process.getuid?.();
+  if (uid === undefined) return null;
+  let real = stateDb;
+  try {
+    real = realpathSync(stateDb);
+  } catch {
+    // not there: nothing to coordinate
+  }
+  const hash = crypto().createHash('sha256').update(real).digest('hex').slice(0, 8);
+  return join(stateLifecycleLockDir(uid), `state-lifecycle.${hash}.lock.sqlite`);
 }
 
 /** Whether a write transaction can start within `busyTimeoutMs` (begun and rolled back at once). */
