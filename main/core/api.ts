@@ -138,5 +138,7 @@ export const RefreshReportSchema = z.strictObject({
   /** Token endpoint requests this run made. */
   requests: z.number(),
   results: z.array(ProfileOutcomeSchema),
+  /** What the user should know beside the outcomes (a token endpoint other than OpenAI's). */
+  warnings: z.optional(z.array(z.string())),
 });
 export type RefreshReport = z.infer<typeof RefreshReportSchema>;

@@ -51,7 +51,8 @@ describe('authbar refresh', () => {
   it('prints a progress line per agent, exits 0, and with --json the report', async () => {
     const d = copiedSetup(2, 2);
     const result = await runCli(['refresh', '--all'], d.env);
-    expect(result.stderr).toBe('');
+    // Only the note that refresh tokens go to the test's endpoint, not OpenAI's.
+    expect(result.stderr).toMatch(/^authbar: note: refresh tokens go to http:\/\/127\.0\.0\.1:\d+\/oauth\/token, not to OpenAI's [^\n]*\n$/);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
@@ -69,7 +70,9 @@ describe('authbar refresh', () => {
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-ok') }) }, { id: 'artist', store: storeDocument({ 'openai-codex:default': dead }) }] });
     const result = await runCli(['refresh', '--all'], d.env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('authbar: agent artist, profile openai-codex:default: needs-login: refresh_token_reused. Fix: openclaw models auth --agent artist login --provider openai-codex\n');
+    const [failure, note] = result.stderr.split('\n');
+    expect(failure).toBe('authbar: agent artist, profile openai-codex:default: needs-login: refresh_token_reused. Fix: openclaw models auth --agent artist login --provider openai-codex');
+    expect(note).toMatch(/^authbar: note: refresh tokens go to http:\/\/127\.0\.0\.1:\d+\/oauth\/token, not to OpenAI's /);
     expect(result.stdout).toMatch(/^main\s+openai-codex:default\s+refreshed/m);
     expect(result.stdout).toMatch(/^artist\s+openai-codex:default\s+failed$/m);
     const status = await runCli(['status', '--check', '--agent', 'artist'], d.env);

@@ -2,11 +2,12 @@
 // One call rotates the refresh token: the old one is dead the moment the server answers,
 // so callers must write the answer to every copy that held the old one.
 import pRetry, { AbortError } from 'p-retry';
-import { EnvHttpProxyAgent, errors, request } from 'undici';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, errors, request } from 'undici';
 import { readAccessTokenClaims } from '../jwt.ts';
 import type { Env } from '../openclaw/paths.ts';
+import { CODEX_TOKEN_URL } from './endpoint.ts';
 
-export const CODEX_TOKEN_URL = 'https://auth.openai.com/oauth/token';
+export { CODEX_TOKEN_URL };
 export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 /** Well under OpenClaw's own 120 s per refresh call, and under its 180 s refresh-lock staleness. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -101,7 +102,7 @@ function networkCause(error: unknown, timeoutMs: number): string {
   return `network error (${code ?? (error as Error).message})`;
 }
 
-async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: EnvHttpProxyAgent, now: () => number): Promise<TokenResult> {
+async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: Dispatcher, now: () => number): Promise<TokenResult> {
   let response;
   try {
     response = await request(endpoint.url, {
@@ -161,11 +162,10 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
  * on 4xx: presenting a rejected refresh token again only risks the whole token family).
  */
 export async function exchangeRefreshToken(refreshToken: string, endpoint: TokenEndpoint, options: { signal?: AbortSignal; now?: () => number } = {}): Promise<TokenResult> {
-  const dispatcher = new EnvHttpProxyAgent({
-    connect: { timeout: endpoint.timeoutMs },
-    headersTimeout: endpoint.timeoutMs,
-    bodyTimeout: endpoint.timeoutMs,
-  });
+  const timeouts = { connect: { timeout: endpoint.timeoutMs }, headersTimeout: endpoint.timeoutMs, bodyTimeout: endpoint.timeoutMs };
+  // A loopback endpoint is on this machine: never through HTTP(S)_PROXY, which would receive the
+  // refresh token in the clear (a plain-http request body), whatever NO_PROXY says.
+  const dispatcher: Dispatcher = LOOPBACK.test(new URL(endpoint.url).hostname) ? new Agent(timeouts) : new EnvHttpProxyAgent(timeouts);
   try {
     return await pRetry(() => attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now), {
       retries: endpoint.tries - 1,

@@ -100,7 +100,8 @@ export function openHostStream(options: HostStreamOptions): HostStream {
     });
   };
 
-  connect();
+  // After the caller has the stream in hand: a first failure may be reported synchronously.
+  queueMicrotask(connect);
   return {
     stop() {
       stopped = true;
