@@ -9,7 +9,12 @@ import { setupNotifications } from './notifications.ts';
 import { allowClose, createPanelWindow } from './panel-window.ts';
 import { setupTray } from './tray.ts';
 
-export function start(): void {
+export interface StartDeps {
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+}
+
+export function start(deps: StartDeps): void {
   // One AuthBar per user: a second launch just opens the panel of the first.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -20,7 +25,7 @@ export function start(): void {
   // Closing the panel must not quit the app.
   app.on('window-all-closed', () => {});
 
-  const controller = new Controller({ env: process.env });
+  const controller = new Controller({ env: deps.env });
   let panel: BrowserWindow | null = null;
   const openPanel = (focus?: AgentRef) => {
     if (!panel || panel.isDestroyed()) panel = createPanelWindow();
@@ -63,7 +68,7 @@ export function start(): void {
   app.on('second-instance', () => openPanel());
   void app.whenReady().then(async () => {
     setupIpc(controller, { copy: (text) => clipboard.writeText(text), openFolder: async (dir) => void (await shell.openPath(dir)) }, () => panel);
-    const tray = setupTray({ getState: () => controller.state(), startAtLogin: () => controller.getSettings().startAtLogin, dispatch });
+    const tray = setupTray({ getState: () => controller.state(), startAtLogin: () => controller.getSettings().startAtLogin, dispatch, platform: deps.platform });
     // The login item follows the setting, whether the menu or the panel changed it.
     let startAtLogin = controller.getSettings().startAtLogin;
     await applyStartAtLogin(startAtLogin);
@@ -75,7 +80,7 @@ export function start(): void {
         void applyStartAtLogin(startAtLogin);
       }
     });
-    setupNotifications({ controller, openPanel });
+    setupNotifications({ controller, openPanel, platform: deps.platform });
     await controller.start();
     app.on('before-quit', () => {
       if (panel) allowClose(panel);
@@ -85,4 +90,3 @@ export function start(): void {
   });
 }
 
-start();

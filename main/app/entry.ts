@@ -1,0 +1,2 @@
+import { start } from './main.ts';
+start({ env: process.env, platform: process.platform });
