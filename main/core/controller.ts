@@ -4,8 +4,9 @@
 // actions behind the tray and the panel, AuthBar's settings, and "keep copies in sync". The
 // tray, the panel, notifications and the Playwright tests all drive this one object.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { AgentReport, HostReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
-import { resolveAuthbarHome } from './authbar/home.ts';
+import { resolveAuthbarHome, settingsPath } from './authbar/home.ts';
 import type { Env } from './openclaw/paths.ts';
 import { type AgentRef, agentKey, type PanelState } from './panel-api.ts';
 import { readStatus } from './read-status.ts';
@@ -30,6 +31,15 @@ export interface ControllerOptions {
   now?: () => number;
   /** Debounce for file changes (ms). */
   debounceMs?: number;
+  /** How refreshes reach the token endpoint (the app passes Electron's net.fetch); undici when absent. */
+  fetch?: typeof fetch;
+  /** Timers for the boundary rescan (the bench counts wake-ups through these). */
+  timers?: Timers;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 interface RemoteState {
@@ -65,7 +75,12 @@ export class Controller {
   private rescanning: Promise<void> | null = null;
   private rescanAgain = false;
   private autoSyncing = false;
-  private boundaryTimer: NodeJS.Timeout | undefined;
+  private boundaryTimer: unknown;
+  private readonly timers: Timers;
+  /** What the panel must say above everything (start-up failure, notices the OS could not show). */
+  private banner: string | null = null;
+  /** No settings file yet: the panel welcomes and asks before anything changes the OS. */
+  private firstLaunch: boolean;
   private started = false;
 
   constructor(options: ControllerOptions) {
@@ -73,6 +88,8 @@ export class Controller {
     this.env = options.env;
     this.home = resolveAuthbarHome(options.env);
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
+    this.firstLaunch = !existsSync(settingsPath(this.home));
     const read = loadSettings(this.home);
     this.settings = read.settings;
     if (read.warning) this.warnings.push(read.warning);
@@ -88,8 +105,23 @@ export class Controller {
     this.events.emit('event', event);
   }
 
+  /** Sequence numbers are assigned here, where states are sent: state() itself changes nothing. */
   private emitState(): void {
+    this.seq++;
     this.emit({ type: 'state', state: this.state() });
+  }
+
+  /** A problem the user must see that is not about one agent; null clears it. */
+  setBanner(text: string | null): void {
+    if (text === this.banner) return;
+    this.banner = text;
+    this.emitState();
+  }
+
+  /** A command that failed where nobody awaits it (the tray menu): shown in the panel's notices. */
+  warn(message: string): void {
+    this.emit({ type: 'warning', message });
+    this.emitState();
   }
 
   /** Reads once, then follows OpenClaw's files and every configured host. */
@@ -103,7 +135,8 @@ export class Controller {
 
   async stop(): Promise<void> {
     this.started = false;
-    if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
+    if (this.boundaryTimer) this.timers.clearTimeout(this.boundaryTimer);
+    this.boundaryTimer = undefined;
     for (const remote of this.remotes.values()) remote.stream.stop();
     this.remotes.clear();
     await this.watch?.close();
@@ -149,7 +182,9 @@ export class Controller {
       settings: this.settings,
       lastSeen,
       notices: this.notices,
-      seq: ++this.seq,
+      banner: this.banner,
+      firstLaunch: this.firstLaunch,
+      seq: this.seq,
       now: this.now(),
     };
   }
@@ -180,7 +215,7 @@ export class Controller {
 
   /** Statuses move with time alone: read again when the next one crosses "expiring" or "expired". */
   private scheduleBoundaryRescan(): void {
-    if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
+    if (this.boundaryTimer) this.timers.clearTimeout(this.boundaryTimer);
     this.boundaryTimer = undefined;
     if (!this.started || !this.report) return;
     const now = this.now();
@@ -191,7 +226,7 @@ export class Controller {
         if (at !== null && (next === null || at < next)) next = at;
       }
     }
-    if (next !== null) this.boundaryTimer = setTimeout(() => void this.rescan(), Math.min(next - now + 50, MAX_BOUNDARY_WAIT_MS));
+    if (next !== null) this.boundaryTimer = this.timers.setTimeout(() => void this.rescan(), Math.min(next - now + 50, MAX_BOUNDARY_WAIT_MS));
   }
 
   /** After a rotation, copies certainly left behind are synced at once; likely ones are only offered. */
@@ -286,12 +321,12 @@ export class Controller {
     if (ref.host !== 'local') {
       return this.run('refreshing', ref.host, [ref.agentId], () => remoteAction(this.remoteHost(ref.host), ['refresh', '--agent', ref.agentId], this.env as NodeJS.ProcessEnv, VERSION));
     }
-    return this.run('refreshing', 'local', [ref.agentId], (onEvent) => refreshAgents({ env: this.env, agents: [ref.agentId], onEvent, now: this.now }));
+    return this.run('refreshing', 'local', [ref.agentId], (onEvent) => refreshAgents({ env: this.env, agents: [ref.agentId], onEvent, now: this.now, fetch: this.options.fetch }));
   }
 
   refreshAll(options: { ifNeeded?: boolean } = {}): Promise<void> {
     const ids = this.report?.agents.filter((a) => a.configured).map((a) => a.id) ?? [];
-    return this.run('refreshing', 'local', ids, (onEvent) => refreshAgents({ env: this.env, agents: 'all', ifNeeded: options.ifNeeded, onEvent, now: this.now }));
+    return this.run('refreshing', 'local', ids, (onEvent) => refreshAgents({ env: this.env, agents: 'all', ifNeeded: options.ifNeeded, onEvent, now: this.now, fetch: this.options.fetch }));
   }
 
   sync(host: string, agentId: string | null): Promise<void> {
@@ -336,6 +371,7 @@ export class Controller {
   private async saveSettings(next: Settings): Promise<void> {
     await saveSettings(this.home, next);
     this.settings = next;
+    this.firstLaunch = false;
     this.emitState();
   }
 

@@ -37,6 +37,8 @@ export interface RefreshOptions {
   signal?: AbortSignal;
   onEvent?: (event: RefreshEvent) => void;
   now?: () => number;
+  /** The caller's fetch (the app: Electron's net.fetch); undici with the environment's proxy when absent. */
+  fetch?: typeof fetch;
 }
 
 interface Target {
@@ -121,7 +123,7 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): 
 
 export async function refreshAgents(options: RefreshOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
-  const endpoint = tokenEndpointFrom(options.env);
+  const endpoint = { ...tokenEndpointFrom(options.env), ...(options.fetch ? { fetch: options.fetch } : {}) };
   const snapshot = await readStatus({ env: options.env, now: now() });
   const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false);
   for (const result of decided) options.onEvent?.({ type: 'finished', result });
