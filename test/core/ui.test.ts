@@ -9,7 +9,8 @@ import type { AgentReport, ProfileReport, StatusReport } from '../../main/core/a
 import type { PanelState } from '../../main/core/panel-api.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../main/core/settings.ts';
 import { autostartEntry, autostartPath, setAutostart } from '../../main/core/ui/autostart.ts';
-import { buildMenu, hasCountdown, type MenuItem } from '../../main/core/ui/menu-model.ts';
+import { planKeepFresh } from '../../main/core/ui/keep-fresh-plan.ts';
+import { buildMenu, type MenuItem, nextMenuChange } from '../../main/core/ui/menu-model.ts';
 import { planNotifications } from '../../main/core/ui/notify-plan.ts';
 import { trayState } from '../../main/core/ui/tray-state.ts';
 
@@ -62,7 +63,7 @@ describe('trayState', () => {
 
 describe('buildMenu', () => {
   const state = (agents: AgentReport[], extra: Partial<PanelState> = {}): PanelState => ({
-    report: report(agents), busy: {}, results: {}, settings: DEFAULT_SETTINGS, lastSeen: {}, notices: [], seq: 1, now: NOW, ...extra,
+    report: report(agents), busy: {}, results: {}, settings: DEFAULT_SETTINGS, lastSeen: {}, notices: [], banner: null, firstLaunch: false, seq: 1, now: NOW, ...extra,
   });
   const labels = (items: MenuItem[]) => items.map((i) => (i.type === 'separator' ? '---' : i.label));
 
@@ -73,7 +74,7 @@ describe('buildMenu', () => {
       agent('writer', 'ok', [profile(30 * HOUR, { stranded: 'certain', newerCopyIn: 'main' })]),
       agent('ghost', 'ok', [profile(HOUR)], { configured: false }),
     ]);
-    const menu = buildMenu(s, NOW, true);
+    const menu = buildMenu({ ...s, settings: { ...s.settings, startAtLogin: true } }, NOW);
     expect(labels(menu)).toEqual([
       'main: ok, in 2d 2h', 'artist: sign in again, 1h ago', 'writer: stranded, in 1d 6h',
       '---', 'Refresh all', 'Open panel…', '---', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', '---', 'Quit AuthBar',
@@ -82,21 +83,25 @@ describe('buildMenu', () => {
     expect(labels(artist.submenu!)).toEqual(['Refresh now', 'Copy fix command', 'Open auth folder', 'Show in panel']);
     const writer = menu[2] as Extract<MenuItem, { type: 'normal' }>;
     expect(labels(writer.submenu!)).toEqual(['Refresh now', 'Sync from main', 'Copy fix command', 'Open auth folder', 'Show in panel']);
-    expect(writer.submenu![1]).toMatchObject({ action: { kind: 'sync', ref: { host: 'local', agentId: 'writer' } } });
-    expect(menu[7]).toMatchObject({ type: 'checkbox', checked: true, action: { kind: 'set-start-at-login', enabled: false } });
+    expect(writer.submenu![1]).toMatchObject({ action: { kind: 'sync', host: 'local', agentId: 'writer' } });
+    expect(menu[7]).toMatchObject({ type: 'checkbox', checked: true, action: { kind: 'set-settings', patch: { startAtLogin: false } } });
     const notifications = (menu[8] as Extract<MenuItem, { type: 'normal' }>).submenu!;
     expect(notifications.filter((i) => i.type === 'radio' && i.checked).map((i) => (i as { label: string }).label)).toEqual(['24 h, 1 h and at expiry']);
-    expect(hasCountdown(s)).toBe(true);
-    expect(hasCountdown(state([agent('main', 'no-codex-profile', [])]))).toBe(false);
+    // The menu is rebuilt when a countdown next reads differently, not once a minute.
+    expect(nextMenuChange(s, NOW)).toBe(NOW + 1); // main's "in 2d 2h" reads "in 2d 1h" a moment later
+    expect(nextMenuChange(state([agent('main', 'ok', [profile(50 * HOUR + 20 * MIN)])]), NOW)).toBe(NOW + 20 * MIN + 1);
+    expect(nextMenuChange(state([agent('main', 'ok', [profile(3 * HOUR + 90_000)])]), NOW)).toBe(NOW + 30_001);
+    expect(nextMenuChange(state([agent('main', 'expired', [profile(-HOUR - 20_000)])]), NOW)).toBe(NOW + 40_000);
+    expect(nextMenuChange(state([agent('main', 'no-codex-profile', [])]), NOW)).toBeNull();
   });
 
   it('shows progress and disables what cannot run now', () => {
     const s = state([agent('main', 'ok', [profile(50 * HOUR)])], { busy: { 'local/main': 'refreshing' } });
-    const menu = buildMenu(s, NOW, false);
+    const menu = buildMenu(s, NOW);
     const row = menu[0] as Extract<MenuItem, { type: 'normal' }>;
     expect(row.submenu![0]).toMatchObject({ label: 'Refreshing…', enabled: false });
     expect(menu.find((i) => i.type === 'normal' && i.label === 'Refresh all')).toMatchObject({ enabled: false });
-    expect(labels(buildMenu(state([]), NOW, false))[0]).toBe('No OpenClaw agents in /s');
+    expect(labels(buildMenu(state([]), NOW))[0]).toBe('No OpenClaw agents in /s');
   });
 });
 
@@ -113,7 +118,8 @@ describe('planNotifications', () => {
     expect(p.nextWakeAt).toBe(NOW + HOUR); // 24 h before expiry
     p = plan([a], NOW + HOUR);
     expect(p.notification).toMatchObject({ title: 'Image generation for artist will fail in 1d', focus: { host: 'local', agentId: 'artist' }, refreshable: [{ host: 'local', agentId: 'artist' }] });
-    expect(p.notification!.body).toBe('Click Refresh, or run: authbar refresh --agent artist');
+    expect(p.notification!.body).toBe("Click to open AuthBar's panel and refresh it there.");
+    expect(planNotifications({ report: report([a]), settings: settings(), now: NOW + HOUR, sent: new Set(), refreshButton: true }).notification!.body).toBe("Click Refresh, or click to open AuthBar's panel.");
     const sent = new Set(p.markSent);
     const again = plan([a], NOW + HOUR + MIN, sent);
     expect(again.notification).toBeNull();
@@ -136,7 +142,7 @@ describe('planNotifications', () => {
     ];
     const p = plan(agents, NOW);
     expect(p.notification!.title).toBe('Image generation for artist will fail in 55m');
-    expect(p.notification!.body).toBe('Also: coder needs a new Codex sign-in; Codex sign-in for main expires in 50m. Click Refresh, or run: authbar refresh --agent artist');
+    expect(p.notification!.body).toBe('Also: coder needs a new Codex sign-in; Codex sign-in for main expires in 50m. Click to open AuthBar\'s panel and refresh it there.');
     expect(p.notification!.refreshable.map((r) => r.agentId)).toEqual(['artist', 'main']);
     expect(plan(agents, NOW, new Set(p.markSent)).notification).toBeNull();
   });
@@ -154,13 +160,23 @@ describe('planNotifications', () => {
     expect(plan([artist(10 * MIN)], NOW, new Set(), off).notification).toBeNull();
     const remote = agent('vps', 'expiring', [profile(10 * MIN)], { host: 'box' });
     expect(planNotifications({ report: report([remote]), settings: settings(), now: NOW, sent: new Set(), lastSeen: { box: NOW - HOUR } }).notification).toBeNull();
+  });
+});
+
+describe('planKeepFresh', () => {
+  const settings = (patch: Partial<Settings> = {}): Settings => ({ ...DEFAULT_SETTINGS, ...patch });
+  const artist = (expiresIn: number) => agent('artist', 'ok', [profile(expiresIn)], imageGen);
+
+  it('refreshes a local agent once when its credential comes within the lead, and wakes for the next', () => {
     const fresh = settings({ keepFresh: { enabled: true, minutesBefore: 30 } });
-    const early = plan([artist(2 * HOUR)], NOW, new Set(), fresh);
-    expect(early.refreshDue).toEqual([]);
-    expect(early.nextWakeAt).toBe(NOW + HOUR); // the 1 h notice comes first
-    const due = plan([artist(20 * MIN)], NOW, new Set(), fresh);
-    expect(due.refreshDue).toEqual([{ host: 'local', agentId: 'artist' }]);
-    expect(plan([artist(20 * MIN)], NOW, new Set(due.markSent), fresh).refreshDue).toEqual([]);
+    const early = planKeepFresh(report([artist(2 * HOUR)]), fresh, NOW, new Set());
+    expect(early.due).toEqual([]);
+    expect(early.nextWakeAt).toBe(NOW + 90 * MIN);
+    const due = planKeepFresh(report([artist(20 * MIN)]), fresh, NOW, new Set());
+    expect(due.due).toEqual([{ host: 'local', agentId: 'artist' }]);
+    expect(planKeepFresh(report([artist(20 * MIN)]), fresh, NOW, new Set(due.markStarted)).due).toEqual([]);
+    expect(planKeepFresh(report([artist(20 * MIN)]), settings(), NOW, new Set())).toEqual({ due: [], markStarted: [], nextWakeAt: null });
+    expect(planKeepFresh(report([agent('vps', 'ok', [profile(20 * MIN)], { host: 'box' })]), fresh, NOW, new Set()).due).toEqual([]);
   });
 });
 

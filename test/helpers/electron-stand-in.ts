@@ -248,19 +248,19 @@ export const app = Object.assign(new EventEmitter(), {
   readyPromise: null as Promise<void> | null,
   /** Becomes ready on a later turn, never during the call that asked. */
   whenReady(): Promise<void> {
-    this.readyPromise ??= new Promise<void>((resolve) => setImmediate(() => {
-      this.ready = true;
-      this.emit('ready');
+    app.readyPromise ??= new Promise<void>((resolve) => setImmediate(() => {
+      app.ready = true;
+      app.emit('ready');
       resolve();
     }));
-    return this.readyPromise;
+    return app.readyPromise;
   },
-  isReady() { return this.ready; },
+  isReady() { return app.ready; },
   requestSingleInstanceLock: () => true,
   quit() {
     record('app.quit');
-    this.emit('before-quit', { preventDefault() {} });
-    this.emit('will-quit', { preventDefault() {} });
+    app.emit('before-quit', { preventDefault() {} });
+    app.emit('will-quit', { preventDefault() {} });
   },
   exit: (code: number) => record('app.exit', code),
   focus: (options?: unknown) => record('app.focus', options),

@@ -15,6 +15,7 @@ import { CHANNELS } from '../../main/core/channels.ts';
 import { Controller } from '../../main/core/controller.ts';
 import type { Env } from '../../main/core/openclaw/paths.ts';
 import type { AgentRef, PanelState } from '../../main/core/panel-api.ts';
+import { createCommands } from '../../main/core/commands.ts';
 import { createHandlers } from '../../main/core/panel-handlers.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -102,10 +103,12 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
   const traffic: string[] = [];
   const controller = new Controller({ env: options.env, debounceMs: 50 });
   await controller.start();
-  const handlers = createHandlers(controller, {
+  const handlers = createHandlers(controller, createCommands(controller, {
     copy: (text) => void copied.push(text),
     openFolder: async (path) => void opened.push(path),
-  });
+    openPanel: () => {},
+    quit: () => {},
+  }));
   const { server, url } = await serveRenderer();
   let browser: Browser | null = null;
   let unsubscribe = () => {};

@@ -1,23 +1,15 @@
 // The tray's context menu as data (it works on Linux, where tray clicks are unreliable): a
 // row per agent with its status and countdown, each with Refresh now / Copy fix command /
 // Open auth folder; then Refresh all, Open panel, Start at login, Notifications, Quit.
-// Electron's Menu is built from this in main/app/tray.ts. Pure.
+// Electron's Menu is built from this in main/app/tray.ts; its actions are commands
+// (main/core/commands.ts). Pure.
 import type { AgentReport } from '../api.ts';
 import { formatRemaining, STATUS_LABELS } from '../format.ts';
-import type { AgentRef, PanelState } from '../panel-api.ts';
+import type { Command } from '../commands.ts';
+import type { PanelState } from '../panel-api.ts';
 
-export type MenuAction =
-  | { kind: 'refresh'; ref: AgentRef }
-  | { kind: 'sync'; ref: AgentRef }
-  | { kind: 'copy-fix'; ref: AgentRef }
-  | { kind: 'open-folder'; ref: AgentRef }
-  | { kind: 'refresh-all' }
-  | { kind: 'open-panel'; ref?: AgentRef }
-  | { kind: 'set-start-at-login'; enabled: boolean }
-  | { kind: 'set-notifications'; enabled: boolean; leadTimesMinutes?: number[] }
-  | { kind: 'set-keep-fresh'; enabled: boolean }
-  | { kind: 'set-keep-copies-in-sync'; enabled: boolean }
-  | { kind: 'quit' };
+/** What a menu item does: a command of the one command layer the panel uses too. */
+export type MenuAction = Command;
 
 export type MenuItem =
   | { type: 'separator' }
@@ -40,12 +32,31 @@ const agentLabel = (agent: AgentReport, now: number): string => {
   return `${name}: ${status}${countdown}`;
 };
 
-/** Whether the menu shows a countdown (then it is rebuilt once a minute, and only then). */
-export function hasCountdown(state: PanelState): boolean {
-  return state.report.agents.some((a) => a.profiles.some((p) => p.expiresAt !== null));
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * When a countdown in the menu next reads differently ("in 2d 4h" moves hourly, "in 3h 12m"
+ * each minute), or null when none shows. The tray sleeps until then: no minute ticker.
+ */
+export function nextMenuChange(state: PanelState, now: number): number | null {
+  let next: number | null = null;
+  for (const agent of state.report.agents) {
+    if (!agent.configured || agent.status === 'unreadable') continue;
+    const expiresAt = agent.profiles[0]?.expiresAt;
+    if (expiresAt === null || expiresAt === undefined) continue;
+    const left = Math.abs(expiresAt - now);
+    const unit = left >= DAY ? HOUR : left >= MINUTE ? MINUTE : 1000;
+    // Before expiry the label floors the time left, after it the time since.
+    const at = expiresAt >= now ? now + (left % unit) + 1 : now + unit - (left % unit);
+    if (next === null || at < next) next = at;
+  }
+  return next;
 }
 
-export function buildMenu(state: PanelState, now: number, startAtLogin: boolean): MenuItem[] {
+export function buildMenu(state: PanelState, now: number): MenuItem[] {
+  const startAtLogin = state.settings.startAtLogin;
   const items: MenuItem[] = [];
   const agents = state.report.agents.filter((a) => a.configured);
   if (agents.length === 0) items.push({ type: 'normal', label: `No OpenClaw agents in ${state.report.stateDir || '~/.openclaw'}`, enabled: false });
@@ -56,7 +67,7 @@ export function buildMenu(state: PanelState, now: number, startAtLogin: boolean)
     const stranded = agent.profiles.some((p) => p.stranded !== null);
     const submenu: MenuItem[] = [
       { type: 'normal', label: busy === 'refreshing' ? 'Refreshing…' : 'Refresh now', enabled: !busy && !stale && agent.status !== 'unreadable' && agent.profiles.length > 0, action: { kind: 'refresh', ref } },
-      ...(stranded ? [{ type: 'normal' as const, label: `Sync from ${agent.profiles.find((p) => p.newerCopyIn)?.newerCopyIn ?? 'newest copy'}`, enabled: !busy && !stale, action: { kind: 'sync' as const, ref } }] : []),
+      ...(stranded ? [{ type: 'normal' as const, label: `Sync from ${agent.profiles.find((p) => p.newerCopyIn)?.newerCopyIn ?? 'newest copy'}`, enabled: !busy && !stale, action: { kind: 'sync' as const, host: ref.host, agentId: ref.agentId } }] : []),
       { type: 'normal', label: 'Copy fix command', enabled: agent.fix !== null || agent.profiles.some((p) => p.fix !== null), action: { kind: 'copy-fix', ref } },
       { type: 'normal', label: 'Open auth folder', enabled: agent.host === 'local', action: { kind: 'open-folder', ref } },
       { type: 'normal', label: 'Show in panel', enabled: true, action: { kind: 'open-panel', ref } },
@@ -70,24 +81,24 @@ export function buildMenu(state: PanelState, now: number, startAtLogin: boolean)
     { type: 'normal', label: 'Refresh all', enabled: agents.length > 0 && Object.keys(state.busy).length === 0, action: { kind: 'refresh-all' } },
     { type: 'normal', label: 'Open panel…', enabled: true, action: { kind: 'open-panel' } },
     { type: 'separator' },
-    { type: 'checkbox', label: 'Start at login', checked: startAtLogin, action: { kind: 'set-start-at-login', enabled: !startAtLogin } },
+    { type: 'checkbox', label: 'Start at login', checked: startAtLogin, action: { kind: 'set-settings', patch: { startAtLogin: !startAtLogin } } },
     {
       type: 'normal',
       label: 'Notifications',
       enabled: true,
       submenu: [
-        { type: 'checkbox', label: 'Notify before sign-ins expire', checked: settings.notifications.enabled, action: { kind: 'set-notifications', enabled: !settings.notifications.enabled } },
+        { type: 'checkbox', label: 'Notify before sign-ins expire', checked: settings.notifications.enabled, action: { kind: 'set-settings', patch: { notifications: { ...settings.notifications, enabled: !settings.notifications.enabled } } } },
         { type: 'separator' },
         ...LEAD_TIME_PRESETS.map((preset): MenuItem => ({
           type: 'radio',
           label: preset.label,
           checked: preset.minutes.join(',') === leads,
-          action: { kind: 'set-notifications', enabled: true, leadTimesMinutes: preset.minutes },
+          action: { kind: 'set-settings', patch: { notifications: { enabled: true, leadTimesMinutes: preset.minutes } } },
         })),
       ],
     },
-    { type: 'checkbox', label: 'Keep tokens fresh', checked: settings.keepFresh.enabled, action: { kind: 'set-keep-fresh', enabled: !settings.keepFresh.enabled } },
-    { type: 'checkbox', label: 'Keep copies in sync', checked: settings.keepCopiesInSync, action: { kind: 'set-keep-copies-in-sync', enabled: !settings.keepCopiesInSync } },
+    { type: 'checkbox', label: 'Keep tokens fresh', checked: settings.keepFresh.enabled, action: { kind: 'set-settings', patch: { keepFresh: { ...settings.keepFresh, enabled: !settings.keepFresh.enabled } } } },
+    { type: 'checkbox', label: 'Keep copies in sync', checked: settings.keepCopiesInSync, action: { kind: 'set-settings', patch: { keepCopiesInSync: !settings.keepCopiesInSync } } },
     { type: 'separator' },
     { type: 'normal', label: 'Quit AuthBar', enabled: true, action: { kind: 'quit' } },
   );
