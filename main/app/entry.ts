@@ -1,2 +1,2 @@
 import { start } from './main.ts';
-start({ env: process.env, platform: process.platform });
+void start({ env: process.env, platform: process.platform, trayHostAvailable: () => import('../core/ui/tray-host.ts').then((m) => m.hasStatusNotifierHost(process.env)) });

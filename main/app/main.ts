@@ -105,6 +105,8 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
     stops.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller }));
     tray = setupTray({ getState: () => controller.state(), run: runFromTray, paths, platform, now: deps.now });
     stops.push(() => tray?.destroy());
+    // What the Electron smoke test (test/app/electron-smoke.test.ts) reads: development runs only.
+    if (!app.isPackaged && env.AUTHBAR_SMOKE_TEST === '1') Object.assign(globalThis, { authbarSmoke: { trayShown: () => tray !== null, agents: () => controller.state().report.agents.length } });
     await controller.start();
     followStartAtLogin(controller, platform, env);
     controller.on((event) => {
