@@ -5,12 +5,14 @@
 // is never running unseen.
 import { execFile } from 'node:child_process';
 
-export function hasStatusNotifierHost(env: NodeJS.ProcessEnv = process.env, timeoutMs = 2000): Promise<boolean> {
+export const STATUS_NOTIFIER_WATCHER = 'org.kde.StatusNotifierWatcher';
+
+export function hasStatusNotifierHost(env: NodeJS.ProcessEnv = process.env, timeoutMs = 2000, watcher = STATUS_NOTIFIER_WATCHER): Promise<boolean> {
   if (!env.DBUS_SESSION_BUS_ADDRESS) return Promise.resolve(false);
   return new Promise((resolve) => {
     execFile(
       'dbus-send',
-      ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.kde.StatusNotifierWatcher'],
+      ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${watcher}`],
       { env, timeout: timeoutMs, maxBuffer: 4096 },
       (error, stdout) => resolve(!error && /boolean true/.test(String(stdout))),
     );
