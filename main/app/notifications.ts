@@ -1,5 +1,6 @@
 // Desktop notifications before image generation would fail: this file only shows what the pure
-// plan (main/core/ui/notify-plan.ts) says, with one timer set to the next lead time.
+// plan (main/core/ui/notify-plan.ts) says, with one timer set to the next lead time (sleep
+// and unlock re-plan at once: main/app/main.ts).
 // - Every shown Notification is kept referenced until it is closed or clicked: Electron does
 //   not, and once V8 collects one its click and action events are gone (electron#16922).
 // - On Windows, Notification.handleActivation hears clicks on toasts whose object is gone
@@ -8,11 +9,10 @@
 // - A notice counts as sent only when it was shown; where the OS cannot show notifications the
 //   panel's banner says it (and the tray icon shows the status, as always).
 import { Notification } from 'electron';
-import type { Controller } from '../core/controller.ts';
+import { type Controller, MAX_TIMER_MS } from '../core/controller.ts';
 import type { AgentRef } from '../core/panel-api.ts';
 import { planNotifications, type PlannedNotification } from '../core/ui/notify-plan.ts';
 
-const MAX_SLEEP_MS = 30 * 60_000;
 
 export interface NotifierOptions {
   controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner'>;
@@ -78,7 +78,7 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
       for (const key of plan.markSent) sent.add(key);
     } else if (due) controller.setBanner(`${due.title} (this system shows no notifications)`);
     else if (!Notification.isSupported()) controller.setBanner(null);
-    if (plan.nextWakeAt !== null) timer = setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_SLEEP_MS));
+    if (plan.nextWakeAt !== null) timer = setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_TIMER_MS));
   };
 
   const unsubscribe = controller.on((event) => {

@@ -1,6 +1,7 @@
 // The tray icon, its tooltip and its context menu, rebuilt from the pure models in
-// main/core/ui whenever the state changes, and when a countdown in the menu next reads
-// differently (no ticker). Clicks follow each platform's convention:
+// main/core/ui whenever the state changes, and only then: the menu shows clock times, not
+// countdowns, so an idle app wakes for nothing (statuses move at deadlines, which the
+// controller's own rescan turns into a state change). Clicks follow each platform's convention:
 // - macOS: the set context menu opens by itself on click; calling popUpContextMenu as well
 //   re-opens it after a choice, so a click does nothing more;
 // - Windows: a left click opens the panel, a right click the menu (Electron shows it);
@@ -8,7 +9,7 @@
 import { Menu, type MenuItemConstructorOptions, nativeImage, type Rectangle, Tray } from 'electron';
 import type { Command } from '../core/commands.ts';
 import type { PanelState } from '../core/panel-api.ts';
-import { buildMenu, type MenuItem, nextMenuChange } from '../core/ui/menu-model.ts';
+import { buildMenu, type MenuItem } from '../core/ui/menu-model.ts';
 import { type TrayIcon, trayState } from '../core/ui/tray-state.ts';
 import type { AppPaths } from './paths.ts';
 
@@ -49,11 +50,8 @@ export interface AppTray {
 export function setupTray({ getState, run, paths, platform, now = Date.now }: TrayOptions): AppTray {
   let icon: TrayIcon = 'ok';
   const tray = new Tray(nativeImage.createFromPath(trayImagePath(icon, platform, paths)));
-  let timer: NodeJS.Timeout | undefined;
 
   const update = () => {
-    clearTimeout(timer);
-    timer = undefined;
     const state = getState();
     const at = now();
     const glance = trayState(state.report, at, state.lastSeen);
@@ -63,8 +61,6 @@ export function setupTray({ getState, run, paths, platform, now = Date.now }: Tr
     }
     tray.setToolTip(glance.tooltip);
     tray.setContextMenu(Menu.buildFromTemplate(toElectronMenu(buildMenu(state, at), run)));
-    const next = nextMenuChange(state, at);
-    if (next !== null) timer = setTimeout(update, Math.min(next - at, 2 ** 31 - 1));
   };
   if (platform === 'win32') tray.on('click', () => run({ kind: 'open-panel' }));
   update();
@@ -72,7 +68,6 @@ export function setupTray({ getState, run, paths, platform, now = Date.now }: Tr
     update,
     bounds: () => tray.getBounds(),
     destroy() {
-      clearTimeout(timer);
       tray.destroy();
     },
   };

@@ -53,8 +53,12 @@ interface RemoteState {
   error: string | null;
 }
 
-/** The longest a boundary rescan waits: beyond it a timer could be thrown off by sleep. */
-const MAX_BOUNDARY_WAIT_MS = 30 * 60_000;
+/**
+ * The longest a timer can wait (Node fires a longer one at once). No shorter cap: an idle app
+ * wakes only at its next deadline; sleep and unlock, which timers do not see, make the app
+ * rescan at once (main/app/main.ts).
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_NOTICES = 5;
 
 export class Controller {
@@ -226,7 +230,7 @@ export class Controller {
         if (at !== null && (next === null || at < next)) next = at;
       }
     }
-    if (next !== null) this.boundaryTimer = this.timers.setTimeout(() => void this.rescan(), Math.min(next - now + 50, MAX_BOUNDARY_WAIT_MS));
+    if (next !== null) this.boundaryTimer = this.timers.setTimeout(() => void this.rescan(), Math.min(next - now + 50, MAX_TIMER_MS));
   }
 
   /** After a rotation, copies certainly left behind are synced at once; likely ones are only offered. */

@@ -1,12 +1,9 @@
 // The scheduler behind "keep tokens fresh": one timer, set to the next refresh the plan
-// (main/core/ui/keep-fresh-plan.ts) asks for, re-planned on every new state. The timer is
-// capped so that a wall-clock change or a sleep (which monotonic timers do not see) is caught
-// within ten minutes; resume from sleep also re-plans at once (the app calls replan()).
-import type { Controller, Timers } from './controller.ts';
+// (main/core/ui/keep-fresh-plan.ts) asks for, re-planned on every new state and when the app
+// wakes from sleep or unlock (main/app/main.ts calls replan()), which timers do not see.
+import { type Controller, MAX_TIMER_MS, type Timers } from './controller.ts';
 import { planKeepFresh } from './ui/keep-fresh-plan.ts';
 
-// Long enough to cost ~2 wake-ups an idle hour; resume from sleep re-plans at once anyway.
-const MAX_SLEEP_MS = 30 * 60_000;
 
 export interface KeepFreshOptions {
   controller: Pick<Controller, 'on' | 'state' | 'refresh'>;
@@ -24,7 +21,7 @@ export function keepTokensFresh({ controller, now = Date.now, timers = { setTime
     const plan = planKeepFresh(state.report, state.settings, now(), started);
     for (const key of plan.markStarted) started.add(key);
     for (const ref of plan.due) void controller.refresh(ref);
-    if (plan.nextWakeAt !== null) timer = timers.setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_SLEEP_MS));
+    if (plan.nextWakeAt !== null) timer = timers.setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_TIMER_MS));
   };
   const unsubscribe = controller.on((event) => {
     if (event.type === 'state') replan();

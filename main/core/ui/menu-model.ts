@@ -1,12 +1,13 @@
 // The tray's context menu as data (it works on Linux, where tray clicks are unreliable): a
-// row per agent with its status and countdown, each with Refresh now / Copy fix command /
+// row per agent with its status and expiry time, each with Refresh now / Copy fix command /
 // Open auth folder; then Refresh all, Open panel, Start at login, Notifications, Quit.
 // Electron's Menu is built from this in main/app/tray.ts; its actions are commands
 // (main/core/commands.ts). Pure.
 import type { AgentReport } from '../api.ts';
-import { formatRemaining, STATUS_LABELS } from '../format.ts';
+import { STATUS_LABELS } from '../format.ts';
 import type { Command } from '../commands.ts';
 import type { PanelState } from '../panel-api.ts';
+import { clockTime } from './clock-time.ts';
 
 /** What a menu item does: a command of the one command layer the panel uses too. */
 export type MenuAction = Command;
@@ -28,32 +29,12 @@ const agentLabel = (agent: AgentReport, now: number): string => {
   const name = agent.host === 'local' ? agent.id : `${agent.id} (${agent.host})`;
   const profile = agent.profiles[0];
   const status = profile?.stranded ? 'stranded' : STATUS_LABELS[agent.status];
-  const countdown = profile && profile.expiresAt !== null && agent.status !== 'unreadable' ? `, ${formatRemaining(profile.expiresAt - now)}` : '';
-  return `${name}: ${status}${countdown}`;
+  // A clock time, not a countdown: the label stays true without a timer rebuilding the menu.
+  const when = profile && profile.expiresAt !== null && agent.status !== 'unreadable'
+    ? `, ${profile.expiresAt > now ? 'until' : 'since'} ${clockTime(profile.expiresAt, now)}`
+    : '';
+  return `${name}: ${status}${when}`;
 };
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/**
- * When a countdown in the menu next reads differently ("in 2d 4h" moves hourly, "in 3h 12m"
- * each minute), or null when none shows. The tray sleeps until then: no minute ticker.
- */
-export function nextMenuChange(state: PanelState, now: number): number | null {
-  let next: number | null = null;
-  for (const agent of state.report.agents) {
-    if (!agent.configured || agent.status === 'unreadable') continue;
-    const expiresAt = agent.profiles[0]?.expiresAt;
-    if (expiresAt === null || expiresAt === undefined) continue;
-    const left = Math.abs(expiresAt - now);
-    const unit = left >= DAY ? HOUR : left >= MINUTE ? MINUTE : 1000;
-    // Before expiry the label floors the time left, after it the time since.
-    const at = expiresAt >= now ? now + (left % unit) + 1 : now + unit - (left % unit);
-    if (next === null || at < next) next = at;
-  }
-  return next;
-}
 
 export function buildMenu(state: PanelState, now: number): MenuItem[] {
   const startAtLogin = state.settings.startAtLogin;
