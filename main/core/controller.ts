@@ -254,30 +254,24 @@ export class Controller {
   }
 
   private follow(host: Host): void {
-    const remote: RemoteState = {
-      host,
-      report: null,
-      seenAt: null,
-      reachable: true,
-      checkedAt: this.now(),
-      error: null,
-      stream: openHostStream({
-        host,
-        env: this.env as NodeJS.ProcessEnv,
-        version: VERSION,
-        now: this.now,
-        onEvent: (event) => {
-          remote.checkedAt = event.at;
-          if (event.type === 'report') {
-            Object.assign(remote, { report: event.report, seenAt: event.at, reachable: true, error: null });
-          } else {
-            Object.assign(remote, { reachable: false, error: event.error });
-          }
-          this.emitState();
-        },
-      }),
-    };
+    const remote = { host, report: null, seenAt: null, reachable: true, checkedAt: this.now(), error: null } as Omit<RemoteState, 'stream'> as RemoteState;
     this.remotes.set(host.name, remote);
+    // The stream may answer before openHostStream returns (a host it refuses at once).
+    remote.stream = openHostStream({
+      host,
+      env: this.env as NodeJS.ProcessEnv,
+      version: VERSION,
+      now: this.now,
+      onEvent: (event) => {
+        remote.checkedAt = event.at;
+        if (event.type === 'report') {
+          Object.assign(remote, { report: event.report, seenAt: event.at, reachable: true, error: null });
+        } else {
+          Object.assign(remote, { reachable: false, error: event.error });
+        }
+        this.emitState();
+      },
+    });
   }
 
   private track(kind: 'refreshing' | 'syncing') {
