@@ -41,6 +41,8 @@ export interface RefreshOptions {
   now?: () => number;
   /** Holds off signals while a rotated token is on its way to the stores (the CLI's). */
   guard?: RotationGuard;
+  /** The caller's fetch (the app: Electron's net.fetch); undici with the environment's proxy when absent. */
+  fetch?: typeof fetch;
 }
 
 interface Target {
@@ -134,7 +136,7 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean, h
 
 export async function refreshAgents(options: RefreshOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
-  const endpoint = tokenEndpointFrom(options.env);
+  const endpoint = { ...tokenEndpointFrom(options.env), ...(options.fetch ? { fetch: options.fetch } : {}) };
   // A rotated sign-in AuthBar holds goes back into its stores first: the same path as `authbar recover`.
   const recovered = await recoverHeld({ env: options.env, now, guard: options.guard, onResult: (result) => options.onEvent?.({ type: 'finished', result }) });
   const snapshot = await readStatus({ env: options.env, now: now() });

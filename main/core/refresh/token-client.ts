@@ -36,6 +36,12 @@ export interface TokenEndpoint {
   tries: number;
   /** Backoff before the first retry; doubled each time, with jitter. */
   minRetryDelayMs: number;
+  /**
+   * The caller's fetch. The app passes Electron's net.fetch (the system proxy and the OS
+   * certificate store, which apps started from the Finder or at login lack otherwise); the
+   * CLI leaves it out and gets undici with the environment's proxy settings.
+   */
+  fetch?: typeof fetch;
 }
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
@@ -102,21 +108,44 @@ function networkCause(error: unknown, timeoutMs: number): string {
   return `network error (${code ?? (error as Error).message})`;
 }
 
-async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: Dispatcher, now: () => number): Promise<TokenResult> {
-  let response;
+/** One POST through the caller's fetch: the same status and body as undici's request gives. */
+async function postWithFetch(fetchFn: typeof fetch, endpoint: TokenEndpoint, body: string): Promise<{ statusCode: number; text: () => Promise<string> }> {
+  let response: Response;
   try {
-    response = await request(endpoint.url, {
+    response = await fetchFn(endpoint.url, {
       method: 'POST',
-      dispatcher,
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CODEX_CLIENT_ID }).toString(),
+      body,
+      redirect: 'error',
+      signal: AbortSignal.timeout(endpoint.timeoutMs),
     });
   } catch (error) {
-    throw new Transient(networkCause(error, endpoint.timeoutMs));
+    // Only the error's name reaches the cause: a fetch error never carries the request body.
+    throw new Transient((error as Error).name === 'TimeoutError' ? `no answer within ${seconds(endpoint.timeoutMs)}` : `network error (${(error as Error).message.split('\n')[0]!.slice(0, 120)})`);
+  }
+  return { statusCode: response.status, text: () => response.text() };
+}
+
+async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: Dispatcher, now: () => number): Promise<TokenResult> {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CODEX_CLIENT_ID }).toString();
+  let response: { statusCode: number; text: () => Promise<string> };
+  if (endpoint.fetch) response = await postWithFetch(endpoint.fetch, endpoint, form);
+  else {
+    try {
+      const answer = await request(endpoint.url, {
+        method: 'POST',
+        dispatcher,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form,
+      });
+      response = { statusCode: answer.statusCode, text: () => answer.body.text() };
+    } catch (error) {
+      throw new Transient(networkCause(error, endpoint.timeoutMs));
+    }
   }
   let text: string;
   try {
-    text = await response.body.text();
+    text = await response.text();
   } catch (error) {
     throw new Transient(networkCause(error, endpoint.timeoutMs));
   }
