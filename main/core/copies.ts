@@ -137,10 +137,18 @@ function buildJsonEraInventory(scan: Scan, now: number): Inventory {
   return { copies: [...copies.values()], effective, hasAnyCodexProfile };
 }
 
+/** A store read as a loaded store (SQLite era: the state rows play no part in what is listed). */
+function loadedOf(read: StoreRead): LoadedStore {
+  const entries = new Map<string, LoadedEntry>();
+  if (read.state === 'ok') for (const credential of read.credentials) entries.set(credential.profileId, { credential, path: read.path, kind: read.kind });
+  return { entries, state: {} };
+}
+
 export function buildInventory(scan: Scan, now: number): Inventory {
   if (scan.era === 'json') return buildJsonEraInventory(scan, now);
   const mainHolder = scan.agents.find((agent) => agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir);
   const mainCopies = copiesOf(scan.mainStore, mainHolder?.id ?? MAIN_AGENT_ID, mainHolder?.configured ?? true, scan.readOnlyReason === null);
+  const mainLoaded = loadedOf(scan.mainStore);
   const copies: CredentialCopy[] = [...mainCopies];
   const effective = new Map<string, EffectiveProfile[]>();
   const hasAnyCodexProfile = new Map<string, boolean>();
@@ -149,13 +157,17 @@ export function buildInventory(scan: Scan, now: number): Inventory {
     const usesMainStore = agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir;
     const own = usesMainStore ? mainCopies : copiesOf(agent.store, agent.id, agent.configured, agent.writable);
     if (!usesMainStore) copies.push(...own);
-    // 2026.9 shows an agent's own profile even when older or fenced (observed).
-    const ownIds = new Set(own.map((copy) => copy.credential.profileId));
-    const profiles: EffectiveProfile[] = own.map((copy) => ({ copy, source: 'own' }));
+    let profiles: EffectiveProfile[] = own.map((copy) => ({ copy, source: 'own' }));
     if (!usesMainStore && agent.configured) {
-      for (const copy of mainCopies) {
-        if (!ownIds.has(copy.credential.profileId)) profiles.push({ copy, source: 'main' });
-      }
+      // 2026.9.6 merges as 2026.5.7 did, keeping only the drift rule: an own profile (even an
+      // older or fenced one) shadows main's of the same id.
+      const byKey = new Map([...mainCopies, ...own].map((copy) => [copy.key, copy]));
+      profiles = [...mergeStores(mainLoaded, loadedOf(agent.store), now, '2026.9').values()]
+        .flatMap(({ entry, from }) => {
+          const copy = byKey.get(copyKey(entry.path, entry.credential.profileId));
+          return copy ? [{ copy, source: from }] : [];
+        })
+        .sort(byProviderThenId);
     }
     effective.set(agent.id, profiles);
     hasAnyCodexProfile.set(agent.id, hasCodexProfile(agent.store) || (agent.configured && hasCodexProfile(scan.mainStore)));

@@ -169,3 +169,27 @@ describe('inheritance as OpenClaw merges it', () => {
     expect(listed(r, 'ratelimited').map((p) => p[0])).toEqual(['openai-codex:main@example.com', 'openai-codex:own@example.com']);
   });
 });
+
+describe('SQLite era (2026.9.6 merges as 2026.5.7 did, drift rule only)', () => {
+  it('shows main\'s newer profile of the same account instead of an agent\'s own openai:default, and keeps an own profile of another id', async () => {
+    const { makeSqliteStateDir } = await import('../helpers/sqlite-state.ts');
+    const sign = (accountId: string, expiresInMs: number) => ({ ...codexCredential({ accountId, expiresInMs }, NOW), provider: 'openai' });
+    const d = makeSqliteStateDir({
+      shared: { 'openai:me@example.com': sign('acct-1', 48 * HOUR) },
+      agents: [
+        { id: 'main' },
+        { id: 'stale', profiles: { 'openai:default': sign('acct-1', 30 * HOUR) } },
+        { id: 'other', profiles: { 'openai:default': sign('acct-2', 30 * HOUR) } },
+        { id: 'tokened', profiles: { 'openai:me@example.com': { type: 'token', provider: 'openai', token: 'tok' } } },
+      ],
+    });
+    try {
+      const r = await report(d as unknown as StateDir);
+      expect(listed(r, 'stale')).toEqual([['openai:me@example.com', 'main', 'ok', NOW + 48 * HOUR]]);
+      expect(listed(r, 'other')).toEqual([['openai:default', 'own', 'ok', NOW + 30 * HOUR], ['openai:me@example.com', 'main', 'ok', NOW + 48 * HOUR]]);
+      expect(listed(r, 'tokened')).toEqual([]);
+    } finally {
+      d.cleanup();
+    }
+  });
+});

@@ -6,6 +6,8 @@
 // - an own OAuth profile that auth-state marks as failing on auth (cooldown/disabled reason or
 //   failure counts of `auth`, `auth_permanent`, `session_expired`) and references by order or
 //   lastGood gives way to main's usable one (openai-codex only).
+// OpenClaw 2026.9.6 keeps the first rule (main's candidates exclude `setup.replacement` entries
+// and refresh fences; providers arrive normalised) and drops the second.
 // Pure, and deliberately literal: the rules compare raw stored values the way OpenClaw does.
 import { type Credential, normalizeProviderId } from './credentials.ts';
 import type { StoreKind } from './json-store.ts';
@@ -68,10 +70,12 @@ const isOAuth = (entry: LoadedEntry | undefined) => entry?.credential.raw.type =
 const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const expiresOrZero = (entry: LoadedEntry) => (finite(rawOf(entry).expires) ? (rawOf(entry).expires as number) : 0);
 
-/** `hasUsableOAuthCredential`: OAuth, a non-blank string access token, and more than 5 minutes left. */
+const FENCE_PREFIX = 'openclaw-oauth-refresh-fence:';
+
+/** `hasUsableOAuthCredential`: OAuth, a non-blank string access token (not a 2026.9 fence), and more than 5 minutes left. */
 function isUsable(entry: LoadedEntry, now: number): boolean {
   const { type, access, expires } = rawOf(entry);
-  return type === 'oauth' && typeof access === 'string' && access.trim() !== '' && finite(expires) && expires > 0 && expires - now > USABLE_MARGIN_MS;
+  return type === 'oauth' && typeof access === 'string' && access.trim() !== '' && !access.startsWith(FENCE_PREFIX) && finite(expires) && expires > 0 && expires - now > USABLE_MARGIN_MS;
 }
 
 function isNewerUsable(existing: LoadedEntry, candidate: LoadedEntry, now: number): boolean {
@@ -104,11 +108,15 @@ function identityConflict(a: Readonly<Record<string, unknown>>, b: Readonly<Reco
 
 const EQUIVALENCE_FIELDS = ['provider', 'access', 'refresh', 'expires', 'email', 'enterpriseUrl', 'projectId', 'accountId', 'idToken'];
 
-/** `isSafeToAdoptMainStoreOAuthIdentity` (the provider compared as stored, not normalised). */
-function safeToAdopt(existing: LoadedEntry, incoming: LoadedEntry): boolean {
+/** Which OpenClaw's rules: 2026.5.7 (JSON era) or 2026.9.6 (SQLite era). */
+export type MergeRules = '2026.5' | '2026.9';
+
+/** `isSafeToAdoptMainStoreOAuthIdentity` (2026.5.7 compares the provider as stored; 2026.9.6 stores it normalised). */
+function safeToAdopt(existing: LoadedEntry, incoming: LoadedEntry, rules: MergeRules): boolean {
   const a = rawOf(existing);
   const b = rawOf(incoming);
-  if (a.type !== 'oauth' || a.provider !== b.provider) return false;
+  const sameProvider = rules === '2026.5' ? a.provider === b.provider : existing.credential.provider === incoming.credential.provider;
+  if (a.type !== 'oauth' || !sameProvider) return false;
   if (EQUIVALENCE_FIELDS.every((field) => a[field] === b[field])) return true;
   return !hasIdentity(a) || sameIdentity(a, b);
 }
@@ -118,13 +126,15 @@ function byExpiryThenId([leftId, left]: [string, LoadedEntry], [rightId, right]:
   return diff !== 0 ? diff : leftId.localeCompare(rightId);
 }
 
-function replacementForDrift(base: LoadedStore, profileId: string, own: LoadedEntry, now: number): string | undefined {
+const isSetupReplacement = (entry: LoadedEntry) => Boolean((rawOf(entry).setup as { replacement?: unknown } | undefined)?.replacement);
+
+function replacementForDrift(base: LoadedStore, profileId: string, own: LoadedEntry, now: number, rules: MergeRules): string | undefined {
   const provider = own.credential.provider;
   const candidates = [...base.entries]
-    .filter(([id, entry]) => id !== profileId && isOAuth(entry) && entry.credential.provider === provider)
+    .filter(([id, entry]) => id !== profileId && isOAuth(entry) && entry.credential.provider === provider && !(rules === '2026.9' && isSetupReplacement(entry)))
     .filter(([, entry]) => isNewerUsable(own, entry, now))
     .sort(byExpiryThenId);
-  const exact = candidates.filter(([, entry]) => safeToAdopt(own, entry));
+  const exact = candidates.filter(([, entry]) => safeToAdopt(own, entry, rules));
   if (exact.length > 0) return !hasIdentity(rawOf(own)) && exact.length > 1 ? undefined : exact[0]![0];
   if (isUsable(own, now)) return undefined;
   const fallback = candidates.filter(([, entry]) => !identityConflict(rawOf(own), rawOf(entry)));
@@ -170,8 +180,8 @@ export interface MergedEntry {
   from: 'own' | 'main';
 }
 
-/** The profiles OpenClaw 2026.5.7 uses for an agent whose own store is `override`. */
-export function mergeStores(base: LoadedStore, override: LoadedStore, now: number): Map<string, MergedEntry> {
+/** The profiles OpenClaw uses for an agent whose own store is `override`. */
+export function mergeStores(base: LoadedStore, override: LoadedStore, now: number, rules: MergeRules = '2026.5'): Map<string, MergedEntry> {
   const fromBase = (entry: LoadedEntry): MergedEntry => ({ entry, from: 'main' });
   const merged = new Map<string, MergedEntry>([...base.entries].map(([id, entry]) => [id, fromBase(entry)]));
   const { order, lastGood, usageStats } = override.state;
@@ -182,7 +192,9 @@ export function mergeStores(base: LoadedStore, override: LoadedStore, now: numbe
   for (const [profileId, own] of override.entries) {
     if (!isOAuth(own)) continue;
     const isLegacyDefault = profileId === `${own.credential.provider}:default`;
-    const replacement = isLegacyDefault ? replacementForDrift(base, profileId, own, now) : replacementForInvalidated(base, override, profileId, own, now);
+    const replacement = isLegacyDefault
+      ? replacementForDrift(base, profileId, own, now, rules)
+      : rules === '2026.5' ? replacementForInvalidated(base, override, profileId, own, now) : undefined;
     if (replacement) replacements.set(profileId, replacement);
   }
   for (const [legacyId, replacementId] of replacements) {
