@@ -38,6 +38,11 @@ export const ProfileReportSchema = z.strictObject({
   cause: z.nullable(z.string()),
   /** The command that fixes this profile, when it needs fixing. */
   fix: z.nullable(z.string()),
+  /**
+   * A field OpenClaw keeps but cannot use ("access is not a string: ..."): the entry is listed
+   * with OpenClaw's verdict from `expires`, and AuthBar never writes it.
+   */
+  error: z.optional(z.string()),
 });
 export type ProfileReport = z.infer<typeof ProfileReportSchema>;
 
@@ -50,6 +55,11 @@ export const AgentReportSchema = z.strictObject({
   storePath: z.string(),
   storeKind: z.enum(['json', 'legacy-json', 'sqlite']),
   status: AgentStatusSchema,
+  /**
+   * OpenClaw's own verdict for the agent, from the same profiles. It differs from `status` only
+   * where AuthBar deliberately says more: `unreadable` for a store OpenClaw silently passes over.
+   */
+  openclawStatus: z.optional(z.enum([...PROFILE_STATUSES, 'no-codex-profile'])),
   error: z.optional(z.string()),
   /** Whether AuthBar may write this agent's store (false for layouts it does not know). */
   writable: z.boolean(),
