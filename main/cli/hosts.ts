@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { resolveAuthbarHome } from '../core/authbar/home.ts';
 import { HostSchema, loadSettings, saveSettings } from '../core/settings.ts';
 import { UsageError } from './args.ts';
+import { USAGE as USAGES } from './usage.ts';
 
-const USAGE = 'authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD] | hosts list [--json] | hosts remove NAME';
+const USAGE = USAGES.hosts;
 
 export async function runHosts(args: string[]): Promise<number> {
   let parsed;

@@ -13,7 +13,7 @@ import { readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
 import { VERSION } from '../version.ts';
 import { FENCE_WAIT_MS, type LineageResult, refreshLineage } from './refresh-lineage.ts';
-import { tokenEndpointFrom } from './token-client.ts';
+import { abortCause, tokenEndpointFrom } from './token-client.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -147,6 +147,12 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
       limit(async () => {
         for (const t of members) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.profile.profileId });
         const stranded = lineage.some((copy) => snapshot.strandings.has(copy.key));
+        // Stopped (a --timeout) while waiting for a lock or OpenClaw's fence: a failure of this
+        // lineage, reported like any other; nothing was requested then.
+        const stopped = (error: unknown): LineageResult => {
+          if (!options.signal?.aborted) throw error;
+          return { outcome: 'failed', kind: 'transient', cause: abortCause(options.signal), written: [], notWritten: [] };
+        };
         const result = await refreshLineage(
           { copies: lineage, peers: peersOf(lineage), stranded },
           {
@@ -160,7 +166,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             signal: options.signal,
             onRequest: () => requests++,
           },
-        );
+        ).catch(stopped);
         if (result.outcome === 'failed' && result.kind === 'needs-login') dead.push({ lineage, cause: result.cause });
         else settled.push(...result.written);
         return members.map((t) => {

@@ -101,12 +101,13 @@ function networkCause(error: unknown, timeoutMs: number): string {
   return `network error (${code ?? (error as Error).message})`;
 }
 
-async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: EnvHttpProxyAgent, now: () => number): Promise<TokenResult> {
+async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: EnvHttpProxyAgent, now: () => number, signal?: AbortSignal): Promise<TokenResult> {
   let response;
   try {
     response = await request(endpoint.url, {
       method: 'POST',
       dispatcher,
+      signal,
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CODEX_CLIENT_ID }).toString(),
     });
@@ -156,6 +157,12 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
   };
 }
 
+/** Why a run was stopped: the reason its caller gave (`--timeout`'s own words), else "cancelled". */
+export function abortCause(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name === 'TimeoutError' && reason.message ? reason.message : 'cancelled';
+}
+
 /**
  * One refresh, retried with backoff and jitter on network errors, timeouts and 5xx (never
  * on 4xx: presenting a rejected refresh token again only risks the whole token family).
@@ -166,18 +173,24 @@ export async function exchangeRefreshToken(refreshToken: string, endpoint: Token
     headersTimeout: endpoint.timeoutMs,
     bodyTimeout: endpoint.timeoutMs,
   });
+  const { signal } = options;
   try {
-    return await pRetry(() => attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now), {
+    // The signal is checked before each attempt, never handed to p-retry: p-retry also checks
+    // it after a successful attempt and would throw a rotated credential away.
+    return await pRetry(() => {
+      if (signal?.aborted) throw new AbortError('cancelled');
+      return attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now, signal);
+    }, {
       retries: endpoint.tries - 1,
       minTimeout: endpoint.minRetryDelayMs,
       factor: 2,
       randomize: true,
-      signal: options.signal,
-      shouldRetry: ({ error }) => error instanceof Transient,
+      shouldRetry: ({ error }) => error instanceof Transient && !signal?.aborted,
     });
   } catch (error) {
+    if (signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: abortCause(signal) } };
     if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${endpoint.tries} tries)` } };
-    if (error instanceof AbortError || options.signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
+    if (error instanceof AbortError) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
     throw error;
   } finally {
     await dispatcher.close().catch(() => undefined);
