@@ -52,7 +52,16 @@ export async function runHosts(args: string[]): Promise<number> {
       }
       if (settings.hosts.some((h) => h.name === name)) throw new UsageError(`a host named ${name} exists already; remove it first: authbar hosts remove ${name}`);
       await saveSettings(home, { ...settings, hosts: [...settings.hosts, host.data] });
-      process.stdout.write(`Added ${name} (${destination}). Check it with: authbar status --host ${name}\n`);
+      process.stdout.write(`Added ${name} (${destination}).\n`);
+      // Nothing to install on the host: AuthBar copies its own CLI there now (and again after an update).
+      const { deployTo } = await import('../core/remote/ssh.ts');
+      try {
+        const where = await deployTo(host.data, process.env);
+        if (where) process.stdout.write(`Copied AuthBar there (${where}; every file's sha256 checked there); it runs with that host's Node.\n`);
+      } catch (error) {
+        process.stderr.write(`authbar: ${(error as Error).message}; AuthBar copies itself there on first use once this works.\n`);
+      }
+      process.stdout.write(`Check it with: authbar status --host ${name}\n`);
       return 0;
     }
     case 'remove': {

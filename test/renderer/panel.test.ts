@@ -562,7 +562,7 @@ describe.skipIf(missing)('the Settings view', () => {
     const { page, controller } = panel;
     const view = await openSettings(page);
     expect(await text(view.locator('.settings-empty'))).toContain('No remote hosts yet');
-    expect(await text(view.locator('.settings-note'))).toContain('npm install -g authbar');
+    expect(await text(view.locator('.settings-note'))).toContain('Nothing to install there: AuthBar copies itself into ~/.cache/authbar');
     expect(await field(page, 'Remote command (optional)').getAttribute('placeholder')).toBe('authbar');
 
     const host = deadHost(d);

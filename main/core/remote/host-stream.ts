@@ -6,7 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { StatusReportSchema, type StatusReport } from '../api.ts';
 import type { Host } from '../settings.ts';
 import { parseRemote } from './remote-status.ts';
-import { classifySshFailure, RemoteError, remoteCommandLine, sshArgs, sshBinary } from './ssh.ts';
+import { deployNeeded } from './deploy.ts';
+import { classifySshFailure, deployTo, RemoteError, remoteCommandLine, sshArgs, sshBinary } from './ssh.ts';
 
 export type HostEvent =
   | { type: 'report'; host: string; report: StatusReport; at: number }
@@ -38,6 +39,8 @@ export function openHostStream(options: HostStreamOptions): HostStream {
   let stopped = false;
   let failures = 0;
   let restarting = false;
+  /** A deploy was just made: a second "not deployed" is a failure, not a reason to copy again. */
+  let deployed = false;
   let timer: NodeJS.Timeout | undefined;
 
   const connect = () => {
@@ -46,7 +49,7 @@ export function openHostStream(options: HostStreamOptions): HostStream {
     let buffer = '';
     let stderr = '';
     let gotReport = false;
-    const proc = spawn(sshBinary(env), [...sshArgs(host, { keepAlive: true }), remoteCommandLine(host, ['status', '--watch', '--json', '--local'])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(sshBinary(env), [...sshArgs(host, { keepAlive: true }), remoteCommandLine(host, ['status', '--watch', '--json', '--local'], env)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     proc.stdout!.setEncoding('utf8');
     proc.stdout!.on('data', (chunk: string) => {
@@ -58,6 +61,7 @@ export function openHostStream(options: HostStreamOptions): HostStream {
         try {
           const report = parseRemote(host, line, StatusReportSchema, version);
           gotReport = true;
+          deployed = false;
           failures = 0;
           onEvent({ type: 'report', host: host.name, report, at: now() });
         } catch (error) {
@@ -76,11 +80,19 @@ export function openHostStream(options: HostStreamOptions): HostStream {
         connect();
         return;
       }
-      const error = classifySshFailure(host, code, stderr, version);
-      onEvent({ type: 'unreachable', host: host.name, error: error instanceof RemoteError ? error.message : String(error), at: now() });
-      if (!gotReport) failures++;
-      const base = Math.min(maxBackoff, minBackoff * 2 ** Math.min(failures, 16));
-      timer = setTimeout(connect, Math.round(base * (0.5 + Math.random() / 2)));
+      const retry = (error: unknown) => {
+        onEvent({ type: 'unreachable', host: host.name, error: error instanceof RemoteError ? error.message : String(error), at: now() });
+        if (!gotReport) failures++;
+        const base = Math.min(maxBackoff, minBackoff * 2 ** Math.min(failures, 16));
+        timer = setTimeout(connect, Math.round(base * (0.5 + Math.random() / 2)));
+      };
+      // First contact, or AuthBar was updated: copy it there (deploy.ts), then connect again.
+      if (deployNeeded({ code, stderr }) && !deployed) {
+        deployed = true;
+        deployTo(host, env).then(() => stopped || connect(), (error: unknown) => stopped || retry(error));
+        return;
+      }
+      retry(classifySshFailure(host, code, stderr, version));
     });
   };
 
