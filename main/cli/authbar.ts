@@ -19,6 +19,7 @@ Usage:
   ${USAGE.status}
   ${USAGE.refresh}
   ${USAGE.sync}
+  ${USAGE.recover}
   ${USAGE.hosts}
 
 authbar COMMAND --help says more about one command.
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   status: async () => ({ run: (await import('./status.ts')).runStatus }),
   refresh: async () => ({ run: (await import('./refresh.ts')).runRefresh }),
   sync: async () => ({ run: (await import('./sync.ts')).runSync }),
+  recover: async () => ({ run: (await import('./recover.ts')).runRecover }),
   hosts: async () => ({ run: (await import('./hosts.ts')).runHosts }),
 };
 

@@ -1,6 +1,7 @@
 // `authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N] [--timeout DURATION]`
 import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
 import { parse, parseDuration, UsageError } from './args.ts';
+import { deferSignalsDuringRotation } from './defer-signals.ts';
 import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
 import { DEFAULT_TIMEOUT, USAGE as USAGES } from './usage.ts';
@@ -44,9 +45,12 @@ export async function runRefresh(args: string[]): Promise<number> {
     if (event.type === 'finished') onResult(event.result);
   };
   const remoteArgs = ['refresh', ...(values.all ? ['--all'] : values.agent.flatMap((id) => ['--agent', id])), ...(values['if-needed'] ? ['--if-needed'] : [])];
+  const targets = await resolveTargets(values, false);
+  const guard = targets.local ? deferSignalsDuringRotation() : undefined;
   try {
-    return await runOnTargets(await resolveTargets(values, false), () => refreshAgents({
+    return await runOnTargets(targets, () => refreshAgents({
       env: process.env,
+      guard,
       agents: values.all ? 'all' : values.agent,
       ifNeeded: values['if-needed'],
       concurrency,

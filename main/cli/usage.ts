@@ -8,6 +8,7 @@ export const USAGE = {
   status: 'authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch]',
   refresh: 'authbar refresh (--agent ID... | --all) [--host NAME]... [--local] [--if-needed] [--json] [--concurrency N] [--timeout DURATION]',
   sync: 'authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]',
+  recover: 'authbar recover [--json]',
   hosts: 'authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD] | hosts list [--json] | hosts remove NAME',
 } as const;
 
@@ -49,6 +50,12 @@ ${TARGETS}
   --json              one JSON report
 
 Exit 0 when every copy ended well, 1 otherwise, 64 for usage mistakes.`,
+  recover: `Writes every rotated sign-in AuthBar holds in its recovery file (a refresh whose answer
+no store could take) back into its stores, under OpenClaw's locks; every refresh runs this first.
+
+  --json              one JSON report
+
+Exit 0 when every held sign-in was written back (or none was held), 1 otherwise.`,
   hosts: `Remote machines running OpenClaw, reached with your own ssh.
 
   add NAME DESTINATION   DESTINATION is USER@HOST or an ~/.ssh/config alias
@@ -76,6 +83,7 @@ const FLAGS: Record<Command, string[]> = {
   status: ['agent', 'host', 'local', 'json', 'check', 'warn-after', 'watch'],
   refresh: ['agent', 'all', 'host', 'local', 'if-needed', 'json', 'concurrency', 'timeout'],
   sync: ['agent', 'host', 'local', 'dry-run', 'json'],
+  recover: ['json'],
   hosts: ['ssh-config', 'state-dir', 'remote-command', 'json'],
 };
 
