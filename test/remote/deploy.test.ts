@@ -90,6 +90,8 @@ maybe('AuthBar brings itself to a host', () => {
     const report = JSON.parse(status.stdout);
     expect(report.hosts).toEqual([{ name: 'vps', reachable: true, checkedAt: expect.any(String), error: null }]);
     expect(report.agents.map((a: { host: string; id: string }) => `${a.host}/${a.id}`)).toEqual(['vps/main']);
+    // No `authbar` on that host's PATH: the fix is a command for this machine, through the copy.
+    expect(report.agents[0].profiles[0]).toMatchObject({ status: 'expiring', fix: 'authbar refresh --agent main --host vps' });
 
     // Refresh over the deployed CLI: the remote stores take the new token; none crosses back.
     const capture = channelRecorder(mkdtempSync(join(tmpdir(), 'authbar-test-channel-')));
