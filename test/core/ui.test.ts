@@ -75,7 +75,7 @@ describe('buildMenu', () => {
     ]);
     const menu = buildMenu(s, NOW, true);
     expect(labels(menu)).toEqual([
-      'main: ok, in 2d 2h', 'artist: sign in again, 1h ago', 'writer: stranded, in 1d 6h',
+      'main: ok, in 2d 2h', 'artist: needs-login, 1h ago', 'writer: stranded, in 1d 6h',
       '---', 'Refresh all', 'Open panel…', '---', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', '---', 'Quit AuthBar',
     ]);
     const artist = menu[1] as Extract<MenuItem, { type: 'normal' }>;

@@ -114,7 +114,8 @@ export function openHostStream(options: HostStreamOptions): HostStream {
     });
   };
 
-  connect();
+  // Never call back before the caller has the stream in hand (a config problem is known at once).
+  queueMicrotask(connect);
   return {
     stop() {
       stopped = true;
