@@ -77,7 +77,7 @@ describe('authbar refresh', () => {
     expect(result.stdout).toMatch(/^artist\s+openai-codex:default\s+failed$/m);
     const status = await runCli(['status', '--check', '--agent', 'artist'], d.env);
     expect(status.code).toBe(1);
-    expect(status.stdout).toContain('sign in again');
+    expect(status.stdout).toContain('needs-login');
   });
 
   it('explains usage mistakes and an endpoint it refuses in one line', async () => {

@@ -207,7 +207,7 @@ describe.skipIf(missing)('the panel', () => {
     await page.getByRole('button', { name: 'Refresh writer' }).click();
 
     const command = 'openclaw models auth --agent writer login --provider openai-codex';
-    await eventually(() => pillText(page, 'writer')).toBe('sign in again');
+    await eventually(() => pillText(page, 'writer')).toBe('needs-login');
     await eventually(() => text(row(page, 'writer').locator('.fix-command code'))).toBe(command);
     expect(await text(row(page, 'writer').locator('.note-bad'))).toMatch(/refresh_token_reused/);
     expect(await text(row(page, 'writer').locator('.result-bad'))).toMatch(/^Failed: .*refresh_token_reused/);
@@ -415,7 +415,7 @@ describe.skipIf(missing)('the panel', () => {
       await eventually(() => text(row(page, 'main').locator('.result'))).toBe('Refreshed, expires in 9d 23h; also updated coder');
       await eventually(() => text(row(page, 'coder').locator('.expiry .countdown'))).toBe('in 9d 23h');
       await page.mouse.move(0, 0);
-      expect(await pillText(page, 'research')).toBe('sign in again');
+      expect(await pillText(page, 'research')).toBe('needs-login');
       expect(await pillText(page, 'artist')).toBe('expiring');
       expect(await pillText(page, 'ops')).toBe('expired');
       expect(await text(row(page, 'stale').locator('.stranded .note'))).toBe('Probably stranded: newer sign-in in main');
@@ -561,7 +561,7 @@ describe.skipIf(missing)('the Settings view', () => {
     const { page, controller } = panel;
     const view = await openSettings(page);
     expect(await text(view.locator('.settings-empty'))).toContain('No remote hosts yet');
-    expect(await text(view.locator('.settings-note'))).toContain('npm install -g authbar');
+    expect(await text(view.locator('.settings-note'))).toContain('Nothing to install there: AuthBar copies itself into ~/.cache/authbar');
     expect(await field(page, 'Remote command (optional)').getAttribute('placeholder')).toBe('authbar');
 
     const host = deadHost(d);
