@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 
 import { PROFILE_STATUSES } from './status-names.ts';
+import { ReadinessSchema, UsageSchema } from './usage/schema.ts';
 
 export { PROFILE_STATUSES };
 export const ProfileStatusSchema = z.enum(PROFILE_STATUSES);
@@ -38,6 +39,8 @@ export const ProfileReportSchema = z.strictObject({
   cause: z.nullable(z.string()),
   /** The command that fixes this profile, when it needs fixing. */
   fix: z.nullable(z.string()),
+  /** The plan's usage windows of this sign-in's account, when known (see main/core/usage). */
+  usage: z.optional(UsageSchema),
 });
 export type ProfileReport = z.infer<typeof ProfileReportSchema>;
 
@@ -56,6 +59,8 @@ export const AgentReportSchema = z.strictObject({
   imageGeneration: z.strictObject({ model: z.nullable(z.string()), dependsOnCodex: z.boolean() }),
   profiles: z.array(ProfileReportSchema),
   fix: z.nullable(z.string()),
+  /** Whether the agent's next Codex call would work, and if not the first reason why. */
+  readiness: z.optional(ReadinessSchema),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 

@@ -37,7 +37,7 @@ export interface TokenEndpoint {
   minRetryDelayMs: number;
 }
 
-const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
+export const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
 
 /**
  * `AUTHBAR_TOKEN_URL` points AuthBar at another endpoint (tests, proxies): only https, or
