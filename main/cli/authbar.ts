@@ -15,7 +15,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const HELP = `authbar: every OpenClaw agent's Codex sign-in at a glance
 
 Usage:
-  authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch]
+  authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch] [--usage]
+  authbar usage [--agent ID]... [--host NAME]... [--local] [--json]
   authbar refresh (--agent ID... | --all) [--host NAME]... [--local] [--if-needed] [--json] [--concurrency N]
   authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]
   authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD]
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   refresh: async () => ({ run: (await import('./refresh.ts')).runRefresh }),
   sync: async () => ({ run: (await import('./sync.ts')).runSync }),
   hosts: async () => ({ run: (await import('./hosts.ts')).runHosts }),
+  usage: async () => ({ run: (await import('./usage.ts')).runUsage }),
 };
 
 async function main(argv: string[]): Promise<number> {

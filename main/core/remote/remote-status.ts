@@ -45,10 +45,10 @@ export interface HostStatus {
 
 export const tagAgents = (agents: AgentReport[], host: string): AgentReport[] => agents.map((a) => ({ ...a, host }));
 
-export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersion: string, now: () => number = Date.now): Promise<HostStatus> {
+export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersion: string, now: () => number = Date.now, extraArgs: string[] = []): Promise<HostStatus> {
   const checkedAt = () => new Date(now()).toISOString();
   try {
-    const run = await runRemote(host, ['status', '--json', '--local'], env);
+    const run = await runRemote(host, ['status', '--json', '--local', ...extraArgs], env);
     if (run.code !== 0) throw classifySshFailure(host, run.code, run.stderr, ourVersion);
     const report = parseRemote(host, run.stdout, StatusReportSchema, ourVersion);
     return { host: { name: host.name, reachable: true, checkedAt: checkedAt(), error: null }, agents: tagAgents(report.agents, host.name), report };

@@ -72,3 +72,28 @@ export const ReadinessSchema = z.strictObject({
   fix: z.nullable(z.string()),
 });
 export type Readiness = z.infer<typeof ReadinessSchema>;
+
+/** One account in `authbar usage --json`: its plan's usage and the agents that share it. */
+export const AccountUsageReportSchema = z.strictObject({
+  host: z.string(),
+  accountId: z.nullable(z.string()),
+  email: z.nullable(z.string()),
+  /** Agents whose sign-in is this account, sorted. */
+  agents: z.array(z.string()),
+  /** Of those, the ones whose image generation rides on this sign-in. */
+  imageAgents: z.array(z.string()),
+  usage: UsageSchema,
+});
+export type AccountUsageReport = z.infer<typeof AccountUsageReportSchema>;
+
+export const UsageReportSchema = z.strictObject({
+  version: z.string(),
+  generatedAt: z.string(),
+  /** Usage requests this run made (0: every answer came from the cache or OpenClaw's record). */
+  requests: z.number(),
+  accounts: z.array(AccountUsageReportSchema),
+  agents: z.array(z.strictObject({ id: z.string(), host: z.string(), readiness: ReadinessSchema })),
+  warnings: z.array(z.string()),
+  hosts: z.optional(z.array(z.strictObject({ name: z.string(), reachable: z.boolean(), checkedAt: z.string(), error: z.nullable(z.string()) }))),
+});
+export type UsageReport = z.infer<typeof UsageReportSchema>;
