@@ -12,6 +12,8 @@ export const SHAPES = ['both', 'week-by-gap', 'day', 'missing-windows', 'null-se
 export type Shape = (typeof SHAPES)[number];
 
 export interface UsageRequest {
+  /** The server's clock (the injected one in schedule tests) when the request arrived. */
+  at: number;
   method: string;
   path: string;
   authorization: string | null;
@@ -76,6 +78,7 @@ export async function startUsageServer(options: { clock?: () => number } = {}): 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     requests.push({
+      at: clock(),
       method: req.method ?? '',
       path,
       authorization: req.headers.authorization ?? null,

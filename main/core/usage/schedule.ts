@@ -45,7 +45,8 @@ export function isHot(usage: ParsedUsage | null, thresholds: readonly number[], 
 export function nextBackgroundAsk(entry: AccountUsage | undefined, thresholds: readonly number[], now: number): number {
   if (!entry) return now;
   const floor = earliestAsk(entry);
-  if (entry.error && entry.error.kind !== 'transient' && entry.error.kind !== 'rate-limited') return floor;
+  // After a failure the back-off decides (12 h / 24 h for 401 / 403, jittered minutes otherwise).
+  if (entry.error) return floor;
   return isHot(entry.usage, thresholds, now) ? floor : Math.max(floor, entry.askedAt + IDLE_INTERVAL_MS);
 }
 
