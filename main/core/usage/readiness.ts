@@ -47,7 +47,8 @@ export function profileReadiness(profile: ProfileReport & { usage?: Usage }, now
   return verdict('ready', null);
 }
 
-const rank = (r: Readiness): number => (r.state === 'ready' ? -1 : READINESS_REASONS.indexOf(r.state));
+/** Higher is better: the order lists the worst reasons first. */
+const rank = (r: Readiness): number => (r.state === 'ready' ? READINESS_REASONS.length : READINESS_REASONS.indexOf(r.state));
 
 /**
  * The agent's verdict: with several Codex sign-ins OpenClaw moves on to a usable one, so the
@@ -59,7 +60,7 @@ export function agentReadiness(agent: AgentReport & { profiles: Array<ProfileRep
   let best: Readiness | null = null;
   for (const profile of agent.profiles) {
     const r = profileReadiness(profile, now, thresholds);
-    if (best === null || rank(r) < rank(best)) best = r;
+    if (best === null || rank(r) > rank(best)) best = r;
   }
   return best!;
 }
