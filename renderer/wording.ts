@@ -60,6 +60,8 @@ export function outcomeHead(result: ProfileOutcome): string {
       return `Healed${from}`;
     case 'synced':
       return `Synced${from}`;
+    case 'recovered':
+      return 'Recovered the rotated sign-in AuthBar held';
     case 'would-sync':
       return `Would sync${from}`;
     case 'skipped':

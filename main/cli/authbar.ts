@@ -19,6 +19,7 @@ Usage:
   authbar usage [--agent ID]... [--host NAME]... [--local] [--json]
   authbar refresh (--agent ID... | --all) [--host NAME]... [--local] [--if-needed] [--json] [--concurrency N]
   authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]
+  authbar recover [--json]     write a rotated sign-in AuthBar holds back into its stores
   authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD]
   authbar hosts list | authbar hosts remove NAME
 
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   status: async () => ({ run: (await import('./status.ts')).runStatus }),
   refresh: async () => ({ run: (await import('./refresh.ts')).runRefresh }),
   sync: async () => ({ run: (await import('./sync.ts')).runSync }),
+  recover: async () => ({ run: (await import('./recover.ts')).runRecover }),
   hosts: async () => ({ run: (await import('./hosts.ts')).runHosts }),
   usage: async () => ({ run: (await import('./usage.ts')).runUsage }),
 };

@@ -15,7 +15,8 @@ export function progressLine(result: ProfileOutcome, now: number): string {
     case 'refreshed':
     case 'adopted':
     case 'healed':
-    case 'synced': {
+    case 'synced':
+    case 'recovered': {
       const also = result.syncedAgents.length > 0 ? `; also wrote ${result.syncedAgents.join(', ')}` : '';
       return `${who} ${what} ${result.outcome}${from}${expiry}${also}`;
     }
@@ -23,8 +24,11 @@ export function progressLine(result: ProfileOutcome, now: number): string {
       return `${who} ${what} would sync${from} (${result.cause})`;
     case 'skipped':
       return `${who} ${what} skipped: ${result.cause}`;
-    case 'failed':
-      return `${who} ${what} failed`;
+    case 'failed': {
+      // What was done before the failure stays done: say so (a sync from a newer copy).
+      const also = result.syncedAgents.length > 0 ? `; also wrote ${result.syncedAgents.join(', ')}` : '';
+      return result.source ? `${who} ${what} failed after syncing from ${result.source}${expiry}${also}` : `${who} ${what} failed${also}`;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // `authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N]`
 import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
 import { parse, UsageError } from './args.ts';
+import { deferSignalsDuringRotation } from './defer-signals.ts';
 import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
 
@@ -28,8 +29,11 @@ export async function runRefresh(args: string[]): Promise<number> {
     if (event.type === 'finished') onResult(event.result);
   };
   const remoteArgs = ['refresh', ...(values.all ? ['--all'] : values.agent.flatMap((id) => ['--agent', id])), ...(values['if-needed'] ? ['--if-needed'] : [])];
-  return runOnTargets(await resolveTargets(values, false), () => refreshAgents({
+  const targets = await resolveTargets(values, false);
+  const guard = targets.local ? deferSignalsDuringRotation() : undefined;
+  return runOnTargets(targets, () => refreshAgents({
     env: process.env,
+    guard,
     agents: values.all ? 'all' : values.agent,
     ifNeeded: values['if-needed'],
     concurrency,

@@ -99,9 +99,10 @@ export function renderStatusTable(report: StatusReport, color: boolean): string 
     out.push(table(unconfigured, color));
   }
   for (const host of report.hosts ?? []) if (!host.reachable) out.push('', paint('red', host.error ?? `host ${host.name} is unreachable`, color));
+  for (const held of report.held ?? []) out.push('', paint('red', held.message, color));
   const problems = problemLines(report);
   if (problems.length > 0) out.push('', ...problems.map((line) => paint('yellow', line, color)));
-  const hostErrors = new Set((report.hosts ?? []).map((h) => h.error));
+  const hostErrors = new Set([...(report.hosts ?? []).map((h) => h.error), ...(report.held ?? []).map((h) => h.message)]);
   for (const warning of report.warnings) if (!hostErrors.has(warning)) out.push(paint('gray', `note: ${warning}`, color));
   return `${out.join('\n')}\n`;
 }

@@ -40,7 +40,10 @@ async function combinedReport(targets: Targets, warnAfterMs: number | undefined,
   return {
     ...base,
     agents: [...base.agents, ...remotes.flatMap((r) => r.agents)],
-    warnings: [...base.warnings, ...remotes.flatMap((r) => (r.host.error ? [r.host.error] : []))],
+    warnings: [
+      ...base.warnings,
+      ...remotes.flatMap((r) => (r.host.error ? [r.host.error] : (r.report?.warnings ?? []).map((w) => `host ${r.host.name}: ${w}`))),
+    ],
     hosts: remotes.map((r) => r.host),
   };
 }
@@ -74,12 +77,18 @@ export async function runStatus(args: string[]): Promise<number> {
     return report;
   };
 
-  const report = await render();
-  if (!values.watch) return values.check ? checkExitCode(report) : 0;
+  if (!values.watch) {
+    const report = await render();
+    return values.check ? checkExitCode(report) : 0;
+  }
 
+  // The first report goes out only once the watcher sees changes: whoever reads it (the app,
+  // through ssh) may change a store at once and must get the next report. Printed before
+  // chokidar's `ready`, such a change fell in the gap and never came (seen on a loaded machine).
   const { watchOpenClaw } = await import('../core/watch.ts');
   const watcher = watchOpenClaw({ env: process.env, onChange: () => void render().catch(reportError) });
   await watcher.ready;
+  await render();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

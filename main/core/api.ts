@@ -72,6 +72,15 @@ export const HostReportSchema = z.strictObject({
 });
 export type HostReport = z.infer<typeof HostReportSchema>;
 
+export const HeldSignInSchema = z.strictObject({
+  agents: z.array(z.string()),
+  profileId: z.string(),
+  heldSince: z.string(),
+  /** "a rotated sign-in for AGENT is held by AuthBar: run `authbar recover`" */
+  message: z.string(),
+});
+export type HeldSignIn = z.infer<typeof HeldSignInSchema>;
+
 export const StatusReportSchema = z.strictObject({
   version: z.string(),
   stateDir: z.string(),
@@ -82,10 +91,12 @@ export const StatusReportSchema = z.strictObject({
   agents: z.array(AgentReportSchema),
   warnings: z.array(z.string()),
   hosts: z.optional(z.array(HostReportSchema)),
+  /** Rotated sign-ins AuthBar holds because no store could take them (`authbar recover`); absent when none. */
+  held: z.optional(z.array(HeldSignInSchema)),
 });
 export type StatusReport = z.infer<typeof StatusReportSchema>;
 
-export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'would-sync', 'skipped', 'failed'] as const;
+export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'recovered', 'would-sync', 'skipped', 'failed'] as const;
 export const FailureKindSchema = z.enum(['transient', 'needs-login', 'bad-response', 'unreadable', 'unwritable', 'busy']);
 export type FailureKindName = z.infer<typeof FailureKindSchema>;
 

@@ -317,9 +317,8 @@ export class Controller {
     const agent = this.agent(ref);
     if (!agent) return null;
     const profile = profileId === null ? undefined : agent.profiles.find((p) => p.profileId === profileId);
-    const fix = profile?.fix ?? agent.fix ?? agent.profiles.find((p) => p.fix)?.fix ?? null;
-    if (fix === null || ref.host === 'local') return fix;
-    return `ssh ${this.remotes.get(ref.host)?.host.destination ?? ref.host} ${fix}`;
+    // A remote agent's fixes were rebuilt on arrival with the ssh command in front (remote-report.ts).
+    return profile?.fix ?? agent.fix ?? agent.profiles.find((p) => p.fix)?.fix ?? null;
   }
 
   /** An agent's auth folder, on this machine only. */

@@ -3,6 +3,7 @@
 import type { StatusReport } from './api.ts';
 import { resolveAuthbarHome } from './authbar/home.ts';
 import { fingerprint, loadMemory, type Memory, updateMemory } from './authbar/memory.ts';
+import { heldMessage, listRecoveries, recoveryAgents } from './authbar/recovery.ts';
 import { buildInventory, type Inventory } from './copies.ts';
 import { changedStores, recordSightings } from './history.ts';
 import { groupLineages, type Lineages } from './lineage.ts';
@@ -88,5 +89,22 @@ export async function readStatus(options: ReadStatusOptions = {}): Promise<Statu
     version: VERSION,
     warnings,
   });
+  addHeldSignIns(report, home);
   return { scan, inventory, lineages, memory, versions, needsLogin, strandings, report };
+}
+
+/** Rotated sign-ins waiting in AuthBar's recovery files: a field, and a warning the table and panel show. */
+function addHeldSignIns(report: StatusReport, home: string): void {
+  const held = listRecoveries(home);
+  if (held.length === 0) return;
+  report.held = held.map((h) => {
+    const agents = 'recovery' in h ? recoveryAgents(h.recovery) : [];
+    return {
+      agents,
+      profileId: 'recovery' in h ? h.recovery.profileId : '*',
+      heldSince: new Date('recovery' in h ? h.recovery.createdAt : 0).toISOString(),
+      message: 'recovery' in h ? heldMessage(agents) : `${h.path}: ${h.error}`,
+    };
+  });
+  report.warnings.push(...report.held.map((h) => h.message));
 }

@@ -152,5 +152,7 @@ export function checkExitCode(report: StatusReport): 0 | 1 | 2 {
     }
   }
   for (const host of report.hosts ?? []) if (!host.reachable) return 1;
+  // A sign-in only AuthBar holds: the stores hold a dead token until `authbar recover`.
+  if ((report.held?.length ?? 0) > 0) return 1;
   return code;
 }

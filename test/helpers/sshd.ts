@@ -184,3 +184,22 @@ for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => child.kill(s));
   writeFileSync(capture, '');
   return { ssh, capture };
 }
+
+const shQuote = (word: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * A remote command as settings take it (a path, no spaces): a script in `dir` that runs
+ * `command` with `env` set and the arguments AuthBar passes. Tests point a host at it.
+ */
+export function remoteScript(dir: string, name: string, env: Record<string, string>, command: string[]): string {
+  const path = join(dir, name);
+  mkdirSync(dir, { recursive: true });
+  const vars = Object.entries(env).map(([k, v]) => shQuote(`${k}=${v}`));
+  writeFileSync(path, `#!/bin/sh\nexec env ${vars.join(' ')} ${command.map(shQuote).join(' ')} "$@"\n`, { mode: 0o755 });
+  return path;
+}
+
+/** The remote side of a test host: AuthBar's bundled CLI under this Node, with its own AuthBar home. */
+export function remoteAuthbar(dir: string, cli: string, env: Record<string, string>): string {
+  return remoteScript(dir, 'remote-authbar', { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, ...env }, [process.execPath, cli]);
+}

@@ -1,7 +1,7 @@
 // The real panel in a real Chromium, driven by a real Controller over temp OpenClaw state
 // dirs and a loopback token server: what a user sees, clicks and hears.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PanelState } from '../../main/core/panel-api.ts';
@@ -9,7 +9,7 @@ import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import type { Settings } from '../../main/core/settings.ts';
 import { CLI } from '../helpers/cli.ts';
 import { CHROMIUM, openPanel, type PanelHost, type PanelOptions } from '../helpers/panel-host.ts';
-import { sshdAvailable, startSshd } from '../helpers/sshd.ts';
+import { remoteAuthbar, sshdAvailable, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, type StateDirOptions, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
@@ -702,7 +702,7 @@ describe.skipIf(missing)('the Settings view', () => {
         ],
       });
       // The "server" is this machine through sshd, running AuthBar's own bundled CLI.
-      const remoteCommand = `env PATH=${dirname(process.execPath)}:/usr/bin:/bin AUTHBAR_HOME=${vps.authbarHome} AUTHBAR_TOKEN_URL=${server.url} ${process.execPath} ${CLI}`;
+      const remoteCommand = remoteAuthbar(vps.root, CLI, { AUTHBAR_HOME: vps.authbarHome, AUTHBAR_TOKEN_URL: server.url });
       const panel = await open(oneAgent());
       const { page, controller } = panel;
       await controller.addHost({ name: 'studio', destination: sshd.destination, sshConfig: sshd.sshConfig, stateDir: vps.stateDir, remoteCommand });

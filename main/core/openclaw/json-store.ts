@@ -1,6 +1,6 @@
 // JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
 // older flat `auth.json` (read, never written). ../shared/openclaw-auth.md §2.
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type Credential,
@@ -11,6 +11,9 @@ import {
 } from './credentials.ts';
 import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
 import { jsonStorePath, legacyStorePath } from './paths.ts';
+import { foreignWriteReason, writePrivateFile } from './private-write.ts';
+import { readRegularFile } from './read-file.ts';
+import { jsonErrorPosition } from '../parse-error.ts';
 
 export type StoreKind = 'json' | 'legacy-json' | 'sqlite';
 
@@ -27,15 +30,6 @@ export type StoreRead =
       /** Identifies this version of the file (inode, size, mtime): unchanged means not rewritten. */
       version: string;
     };
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory, not a file';
-  if (code === 'ELOOP') return 'symlink loop';
-  if (error instanceof SyntaxError) return `not valid JSON (${error.message.replace(/\s+/g, ' ')})`;
-  return code ?? (error instanceof Error ? error.message : String(error));
-}
 
 function credentialsOf(profiles: Record<string, unknown>): { credentials: Credential[]; skipped: string[] } {
   const credentials: Credential[] = [];
@@ -55,27 +49,14 @@ export function parseStoreText(text: string): { ok: true; document: StoreDocumen
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: describe(error) };
+    return { ok: false, error: `not valid JSON (${jsonErrorPosition(error, text)})` };
   }
   const parsed = StoreDocumentSchema.safeParse(data);
   if (!parsed.success) return { ok: false, error: 'not an auth store (no "profiles" object)' };
   return { ok: true, document: parsed.data };
 }
 
-function readText(path: string): { ok: true; text: string; version: string } | { ok: false; absent: boolean; error: string } {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) return { ok: false, absent: false, error: describe({ code: 'EISDIR' }) };
-    return { ok: true, text: readFileSync(fd, 'utf8'), version: `${stat.ino}:${stat.size}:${stat.mtimeMs}` };
-  } catch (error) {
-    const absent = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { ok: false, absent, error: describe(error) };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
+const readText = (path: string) => readRegularFile(path);
 
 function readLegacy(agentDir: string): StoreRead {
   const path = legacyStorePath(agentDir);
@@ -85,7 +66,7 @@ function readLegacy(agentDir: string): StoreRead {
   try {
     data = JSON.parse(read.text);
   } catch (error) {
-    return { state: 'unreadable', path, kind: 'legacy-json', error: describe(error) };
+    return { state: 'unreadable', path, kind: 'legacy-json', error: `not valid JSON (${jsonErrorPosition(error, read.text)})` };
   }
   const parsed = LegacyDocumentSchema.safeParse(data);
   if (!parsed.success) return { state: 'unreadable', path, kind: 'legacy-json', error: 'not an auth store (expected an object of providers)' };
@@ -120,27 +101,21 @@ export function serializeStore(document: StoreDocument): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-function fsyncDirectory(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+/** A store AuthBar will not write, with the one-line reason (another user could redirect the write). */
+export class UnsafeStoreError extends Error {
+  override name = 'UnsafeStoreError';
 }
 
 /**
- * Atomic replace: temp file + rename, mode 0600 from creation, the symlink followed to its
- * target (as OpenClaw does), then the directory fsynced so the rename survives a crash.
+ * Atomic replace with a random exclusive temp name, mode 0600, fsync, rename, directory fsync
+ * (private-write.ts), the symlink followed to its target as OpenClaw does; refused when another
+ * local user could redirect the write (issue 13 §3).
  */
-export async function writeStoreFile(path: string, document: StoreDocument): Promise<void> {
+export function writeStoreFile(path: string, document: StoreDocument): void {
   const target = realTarget(path);
-  const { default: writeFileAtomic } = await import('write-file-atomic'); // write paths only: keeps `status` lean
-  await writeFileAtomic(target, serializeStore(document), { mode: 0o600, fsync: true });
-  fsyncDirectory(dirname(target));
+  const reason = foreignWriteReason(target);
+  if (reason) throw new UnsafeStoreError(`not written: ${reason}`);
+  writePrivateFile(target, serializeStore(document));
 }
 
 export function realTarget(path: string): string {
@@ -197,7 +172,7 @@ export async function replaceCredential(
     if (next.accountId) updated.accountId = next.accountId;
     if (next.email) updated.email = next.email;
     document.profiles[profileId] = updated;
-    await writeStoreFile(storePath, document);
+    writeStoreFile(storePath, document);
     return { result: 'written' };
   } finally {
     lock.release();

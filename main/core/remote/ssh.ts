@@ -3,12 +3,16 @@
 // password prompt), a connect timeout, and strict host key checking: an unknown or changed
 // host key is refused, never accepted on AuthBar's own. Only redacted JSON comes back.
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Host } from '../settings.ts';
+import { BoundedCollector, lastLineOf, MAX_REMOTE_BYTES } from './untrusted.ts';
 
 export const CONNECT_TIMEOUT_S = 10;
 export const DEFAULT_REMOTE_COMMAND = 'authbar';
 
-export type RemoteErrorKind = 'host-key' | 'unreachable' | 'auth' | 'missing' | 'too-old' | 'failed';
+export type RemoteErrorKind = 'host-key' | 'unreachable' | 'auth' | 'missing' | 'too-old' | 'invalid' | 'failed';
 
 export class RemoteError extends Error {
   readonly kind: RemoteErrorKind;
@@ -33,17 +37,57 @@ export function remoteCommandLine(host: Host, args: string[]): string {
   return `${env}${command} ${args.map(shellQuote).join(' ')}`;
 }
 
-export function sshArgs(host: Host, options: { keepAlive?: boolean } = {}): string[] {
+/** `~/` expanded against the user's home (ssh's own `-F` does not expand it). */
+export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+  return path === '~' || path.startsWith('~/') ? join(env.HOME?.trim() || homedir(), path.slice(1)) : path;
+}
+
+/**
+ * An ssh_config can run any local command (ProxyCommand, LocalCommand, Match exec), so the one
+ * given for a host must be a regular file this user owns: null when it is, else why not.
+ */
+export function sshConfigProblem(host: Host, env: NodeJS.ProcessEnv): RemoteError | null {
+  if (!host.sshConfig) return null;
+  const path = expandHome(host.sshConfig, env);
+  let why: string | null = null;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) why = 'is not a regular file';
+    else if (process.getuid && stat.uid !== process.getuid()) why = 'belongs to another user';
+  } catch (error) {
+    why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  return why ? new RemoteError(host.name, 'unreachable', `host ${host.name} (${host.destination}) is unreachable: its ssh config ${path} ${why}`) : null;
+}
+
+export function sshArgs(host: Host, options: { keepAlive?: boolean; env?: NodeJS.ProcessEnv } = {}): string[] {
   return [
     '-o', 'BatchMode=yes',
     '-o', `ConnectTimeout=${CONNECT_TIMEOUT_S}`,
     '-o', 'StrictHostKeyChecking=yes',
     ...(options.keepAlive ? ['-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=2'] : []),
-    ...(host.sshConfig ? ['-F', host.sshConfig] : []),
+    ...(host.sshConfig ? ['-F', expandHome(host.sshConfig, options.env ?? process.env)] : []),
     '-T',
     '--',
     host.destination,
   ];
+}
+
+/**
+ * A command for the user to run on the host, from this machine's shell: `ssh [-F CONFIG] DEST
+ * WORD...`. Built here from validated values only (never a string a host sent): each word is
+ * quoted once for the remote shell and once for the local one, so what runs there is exactly
+ * these words. The remote command (a validated path, maybe `~/...`) is left for the remote
+ * shell to expand. `program` is `authbar` (the host's remote command) or `openclaw`.
+ */
+export function sshCommand(host: Host, program: 'authbar' | 'openclaw', args: string[]): string {
+  const remote = [
+    ...(host.stateDir ? ['env', shellQuote(`OPENCLAW_STATE_DIR=${host.stateDir}`)] : []),
+    program === 'authbar' ? host.remoteCommand?.trim() || DEFAULT_REMOTE_COMMAND : 'openclaw',
+    ...args.map(shellQuote),
+  ];
+  const local = ['ssh', ...(host.sshConfig ? ['-F', host.sshConfig] : []), host.destination, ...remote];
+  return local.map(shellQuote).join(' ');
 }
 
 /** The ssh client to run: AUTHBAR_SSH overrides it (tests capture the channel with a wrapper). */
@@ -54,7 +98,8 @@ export const installCommand = (version: string): string => `npm install -g authb
 /** Turns ssh's exit and stderr into one line a user can act on. */
 export function classifySshFailure(host: Host, code: number | null, stderr: string, version: string): RemoteError {
   const name = host.name;
-  const lastLine = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+  // ssh's stderr carries the remote shell's and the remote command's too: cleaned, one line.
+  const lastLine = lastLineOf(stderr);
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No .* host key is known/i.test(stderr)) {
     return new RemoteError(name, 'host-key', `host ${name} (${host.destination}): its SSH host key is unknown or changed, so AuthBar refused to connect; check it, then run: ssh ${host.destination}`);
   }
@@ -75,21 +120,34 @@ export interface RemoteRun {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The answer passed MAX_REMOTE_BYTES: ssh was stopped and `stdout` is empty. */
+  tooLarge: boolean;
 }
 
-/** Runs `authbar <args>` on the host and collects its output; rejects only if ssh cannot start. */
-export function runRemote(host: Host, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<RemoteRun> {
+/**
+ * Runs `authbar <args>` on the host and collects its output, at most `maxBytes` of it (past
+ * that ssh is stopped: a host cannot fill this process's memory). Rejects only if ssh cannot start.
+ */
+export function runRemote(host: Host, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000, maxBytes = MAX_REMOTE_BYTES): Promise<RemoteRun> {
+  const configProblem = sshConfigProblem(host, env);
+  if (configProblem) return Promise.reject(configProblem);
   return new Promise((resolve, reject) => {
-    const child = spawn(sshBinary(env), [...sshArgs(host), remoteCommandLine(host, args)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
+    const child = spawn(sshBinary(env), [...sshArgs(host, { env }), remoteCommandLine(host, args)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = new BoundedCollector(maxBytes);
+    const stderr = new BoundedCollector(64 * 1024, 'tail');
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      if (stdout.overflowed) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: stdout.overflowed ? '' : stdout.text(), stderr: stderr.text(), tooLarge: stdout.overflowed });
     });
   });
 }
+
+export const tooLargeError = (host: Host, maxBytes = MAX_REMOTE_BYTES): RemoteError =>
+  new RemoteError(host.name, 'unreachable', `host ${host.name} (${host.destination}) is unreachable: answer too large (over ${maxBytes / 1024 / 1024} MiB)`);
