@@ -1,10 +1,8 @@
 // The readable `authbar usage`: one row per account, then one line per agent that is not ready.
 import Table from 'cli-table3';
 import { usageLine } from '../core/usage/format.ts';
+import { cleanText as clean } from '../core/remote/untrusted.ts';
 import type { UsageReport } from '../core/usage/schema.ts';
-
-/** Text that came from another machine is shown, never obeyed: no control characters reach the terminal. */
-const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 const BORDERLESS = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
   'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' };
