@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 
 import { PROFILE_STATUSES } from './status-names.ts';
+import { ReadinessSchema, UsageSchema } from './usage/schema.ts';
 
 export { PROFILE_STATUSES };
 export const ProfileStatusSchema = z.enum(PROFILE_STATUSES);
@@ -43,6 +44,8 @@ export const ProfileReportSchema = z.strictObject({
    * with OpenClaw's verdict from `expires`, and AuthBar never writes it.
    */
   error: z.optional(z.string()),
+  /** The plan's usage windows of this sign-in's account, when known (see main/core/usage). */
+  usage: z.optional(UsageSchema),
 });
 export type ProfileReport = z.infer<typeof ProfileReportSchema>;
 
@@ -66,6 +69,8 @@ export const AgentReportSchema = z.strictObject({
   imageGeneration: z.strictObject({ model: z.nullable(z.string()), dependsOnCodex: z.boolean() }),
   profiles: z.array(ProfileReportSchema),
   fix: z.nullable(z.string()),
+  /** Whether the agent's next Codex call would work, and if not the first reason why. */
+  readiness: z.optional(ReadinessSchema),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 

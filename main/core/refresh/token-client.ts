@@ -44,7 +44,7 @@ export interface TokenEndpoint {
   fetch?: typeof fetch;
 }
 
-const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
+export const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
 
 /**
  * `AUTHBAR_TOKEN_URL` points AuthBar at another endpoint (tests, proxies): only https, or
