@@ -76,14 +76,14 @@ export async function recoverHeld(options: RecoverOptions): Promise<RefreshRepor
   if (held.length > 0) {
     const snapshot = await readStatus({ env: options.env, now: now() });
     for (const entry of held) {
-      const release = options.guard ? options.guard.enter(`the held sign-in in ${entry.path} to reach its stores`) : () => {};
-      if (release === null) break;
+      const hold = options.guard?.enter(`the held sign-in in ${entry.path} to reach its stores`);
+      if (hold === null) break;
       try {
         const outcomes = 'error' in entry ? [unreadable(entry)] : await recoverOne(entry, snapshot.inventory.copies, snapshot.scan.stateDir);
         for (const r of outcomes) options.onResult?.(r);
         results.push(...outcomes);
       } finally {
-        release();
+        hold?.release();
       }
     }
   }
