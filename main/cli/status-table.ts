@@ -4,6 +4,7 @@ import { styleText } from 'node:util';
 import type { AgentReport, ProfileReport, StatusReport } from '../core/api.ts';
 import { formatRemaining, STATUS_LABELS } from '../core/format.ts';
 import { type Cell, layoutColumns } from './columns.ts';
+import { usageCell } from '../core/usage/format.ts';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -25,7 +26,8 @@ function paint(style: Style, text: string, color: boolean): string {
 function sharedNote(profile: ProfileReport): string {
   const shared = profile.sharedWith.join(', ');
   if (profile.newerCopyIn === null) return shared || '-';
-  return `${shared} (stranded: newer sign-in in ${profile.newerCopyIn})`;
+  // Certain: AuthBar's history saw the token rotated away. Likely: an expired copy beside a live one.
+  return `${shared} (${profile.stranded === 'likely' ? 'probably stranded' : 'stranded'}: newer sign-in in ${profile.newerCopyIn})`;
 }
 
 function rows(agent: AgentReport, color: boolean): Cell[][] {
@@ -36,7 +38,7 @@ function rows(agent: AgentReport, color: boolean): Cell[][] {
     agent.imageGeneration.dependsOnCodex ? (profile && profile.status !== 'ok' ? { text: 'at risk', paint: painter('red') } : { text: 'uses token' }) : { text: '-' };
   if (agent.profiles.length === 0) {
     const why = agent.status === 'unreadable' ? 'store unreadable' : '-';
-    return [[{ text: `${host}${agent.id}` }, { text: why }, label(agent.status), { text: '-' }, imageRisk(undefined), { text: '-' }]];
+    return [[{ text: `${host}${agent.id}` }, { text: why }, label(agent.status), { text: '-' }, imageRisk(undefined), { text: '-' }, { text: '-' }]];
   }
   return agent.profiles.map((profile, index) => [
     { text: index === 0 ? `${host}${agent.id}` : '' },
@@ -44,11 +46,12 @@ function rows(agent: AgentReport, color: boolean): Cell[][] {
     label(agent.status === 'unreadable' && index === 0 ? 'unreadable' : profile.status),
     { text: formatRemaining(profile.remainingMs) },
     imageRisk(profile),
+    { text: usageCell(profile.usage) },
     { text: sharedNote(profile) },
   ]);
 }
 
-const HEAD = ['AGENT', 'PROFILE', 'STATUS', 'EXPIRES', 'IMAGE GEN', 'SHARED WITH'];
+const HEAD = ['AGENT', 'PROFILE', 'STATUS', 'EXPIRES', 'IMAGE GEN', 'USAGE', 'SHARED WITH'];
 
 function table(agents: AgentReport[], color: boolean): string {
   const head: Cell[] = HEAD.map((text) => ({ text, paint: color ? (t: string) => paint('bold', t, true) : undefined }));
@@ -71,7 +74,9 @@ export function problemLines(report: StatusReport): string[] {
     }
     for (const profile of agent.profiles) {
       if (profile.fix === null) continue;
-      const what = profile.stranded
+      const what = profile.stranded === 'likely'
+        ? `probably holds a stranded copy (it expired beside a live copy of this account in ${profile.newerCopyIn})`
+        : profile.stranded
         ? `holds a stranded copy (a newer sign-in of this account is in ${profile.newerCopyIn})`
         : profile.cause ?? `${STATUS_LABELS[profile.status]} (${formatRemaining(profile.remainingMs)})`;
       lines.push(`${where}, profile ${profile.profileId}: ${what}. Fix: ${profile.fix}`);
