@@ -165,6 +165,8 @@ describe('usage in authbar status', () => {
     const coder = JSON.parse(exhausted.stdout).agents.find((a: any) => a.id === 'coder');
     expect(coder.readiness).toMatchObject({ state: 'plan-limit' });
     expect(coder.readiness.until).toBe(coder.profiles[0].usage.limitReachedUntil);
+    const table = await cli(['status'], env2);
+    expect(table.stdout).toMatch(/^agent coder: the plan's usage limit is reached, until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in 3h 1[12]m\)$/m);
   });
 });
 
