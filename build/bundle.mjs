@@ -41,11 +41,11 @@ const jobs = [
   build({ ...cliOptions, entryPoints: Object.fromEntries(SUBCOMMANDS.map((n) => [n, at(`main/cli/${n}.ts`)])), outdir: join(out, 'cli') }),
 ];
 
-if (existsSync(at('main/app/main.ts'))) {
+if (existsSync(at('main/app/entry.ts'))) {
   cpSync(at('build/icons'), join(out, 'icons'), { recursive: true });
   jobs.push(
     build({
-      entryPoints: { main: at('main/app/main.ts'), preload: at('main/preload.ts') },
+      entryPoints: { main: at('main/app/entry.ts'), preload: at('main/preload.ts') },
       outdir: join(out, 'app'),
       outExtension: { '.js': '.cjs' },
       bundle: true,

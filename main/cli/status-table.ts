@@ -26,7 +26,8 @@ function paint(style: Style, text: string, color: boolean): string {
 function sharedNote(profile: ProfileReport): string {
   const shared = profile.sharedWith.join(', ');
   if (profile.newerCopyIn === null) return shared || '-';
-  return `${shared} (stranded: newer sign-in in ${profile.newerCopyIn})`;
+  // Certain: AuthBar's history saw the token rotated away. Likely: an expired copy beside a live one.
+  return `${shared} (${profile.stranded === 'likely' ? 'probably stranded' : 'stranded'}: newer sign-in in ${profile.newerCopyIn})`;
 }
 
 function rows(agent: AgentReport, color: boolean): string[][] {
@@ -74,7 +75,9 @@ export function problemLines(report: StatusReport): string[] {
     }
     for (const profile of agent.profiles) {
       if (profile.fix === null) continue;
-      const what = profile.stranded
+      const what = profile.stranded === 'likely'
+        ? `probably holds a stranded copy (it expired beside a live copy of this account in ${profile.newerCopyIn})`
+        : profile.stranded
         ? `holds a stranded copy (a newer sign-in of this account is in ${profile.newerCopyIn})`
         : profile.cause ?? `${STATUS_LABELS[profile.status]} (${formatRemaining(profile.remainingMs)})`;
       lines.push(`${where}, profile ${profile.profileId}: ${what}. Fix: ${profile.fix}`);

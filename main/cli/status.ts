@@ -2,12 +2,14 @@
 // Usage windows and readiness come from AuthBar's cached answers and OpenClaw's own record: a
 // plain status makes no network request. `--usage` asks the usage endpoint first, for the
 // accounts that are due (at most once per 5 minutes per account).
+import { existsSync } from 'node:fs';
 import type { StatusReport } from '../core/api.ts';
 import { checkExitCode } from '../core/status.ts';
 import { parse, parseDuration, UsageError } from './args.ts';
 import { resolveTargets, TARGET_OPTIONS, type Targets } from './targets.ts';
+import { USAGE as USAGES } from './help.ts';
 
-const USAGE = 'authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch] [--usage]';
+const USAGE = USAGES.status;
 
 export function selectAgents(report: StatusReport, ids: string[]): StatusReport {
   if (ids.length === 0) return report;
@@ -79,7 +81,7 @@ export async function runStatus(args: string[]): Promise<number> {
 
   if (!values.watch) {
     const report = await render();
-    return values.check ? checkExitCode(report) : 0;
+    return values.check ? checkExitCode(report) || nothingFound(report, targets) : 0;
   }
 
   // The first report goes out only once the watcher sees changes: whoever reads it (the app,
@@ -95,6 +97,18 @@ export async function runStatus(args: string[]): Promise<number> {
   });
   await watcher.close();
   return 0;
+}
+
+/**
+ * A cron job's `status --check` pointed at the wrong place must not pass: no state dir, or
+ * no agent in it, is a failure that names the path searched (1), not a clean bill (0).
+ */
+function nothingFound(report: StatusReport, targets: Targets): 0 | 1 {
+  if (!targets.local || report.agents.some((a) => a.host === 'local')) return 0;
+  const why = existsSync(report.stateDir) ? `no OpenClaw agents in ${report.stateDir}` : `no OpenClaw state dir at ${report.stateDir}`;
+  const from = process.env.OPENCLAW_STATE_DIR?.trim() ? 'from OPENCLAW_STATE_DIR' : 'the default: ~/.openclaw, else ~/.clawdbot';
+  process.stderr.write(`authbar: status --check: ${why} (${from}); point AuthBar at OpenClaw with OPENCLAW_STATE_DIR=/path/to/.openclaw\n`);
+  return 1;
 }
 
 function reportError(error: unknown): void {

@@ -4,9 +4,10 @@
 // never with an expired access token (main/core/usage/schedule.ts); remote hosts ask themselves.
 import type { UsageReport } from '../core/usage/schema.ts';
 import { parse } from './args.ts';
+import { USAGE as USAGES } from './help.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
 
-const USAGE = 'authbar usage [--agent ID]... [--host NAME]... [--local] [--json]';
+const USAGE = USAGES.usage;
 
 async function localUsage(agents: string[]): Promise<UsageReport> {
   const { readStatus } = await import('../core/read-status.ts');

@@ -12,15 +12,15 @@
 // with a one-word text reply. Bodies are recorded decoded.
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { crc32, deflateSync } from 'node:zlib';
+import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 import type { TokenServer } from './token-server.ts';
 
 const run = promisify(execFile);
@@ -224,7 +224,7 @@ function answerUpstream(host: string, req: IncomingMessage, body: string, res: S
 }
 
 export async function startOpenAiProxy(tokenServer: TokenServer, options: ProxyOptions = {}): Promise<OpenAiProxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'authbar-proxy-'));
+  const dir = makeTempDir('authbar-proxy-');
   const { caPath, key, cert } = await makeCertificates(dir);
   const secureContext = createSecureContext({ key, cert });
   const upstream: UpstreamRequest[] = [];
@@ -298,7 +298,7 @@ export async function startOpenAiProxy(tokenServer: TokenServer, options: ProxyO
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => outer.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     },
   };
 }

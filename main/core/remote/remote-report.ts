@@ -48,6 +48,7 @@ function guard<T>(host: Host, build: () => T): T {
 const FIX_TEMPLATES: Array<{ program: 'authbar' | 'openclaw'; words: string[] }> = [
   { program: 'authbar', words: ['sync', '--agent', '<id>'] },
   { program: 'authbar', words: ['refresh', '--agent', '<id>'] },
+  { program: 'authbar', words: ['recover'] },
   { program: 'openclaw', words: ['models', 'auth', 'login', '--provider', 'openai', '--agent', '<id>'] },
   { program: 'openclaw', words: ['models', 'auth', '--agent', '<id>', 'login', '--provider', '<provider>'] },
   { program: 'openclaw', words: ['models', 'status', '--probe', '--agent', '<id>'] },
