@@ -51,6 +51,11 @@ describe('readiness', () => {
     expect(states).toEqual(['needs-login', 'stranded', 'expired', 'refresh-cooldown', 'plan-limit', 'auth-cooldown', 'expiring', 'usage-high']);
   });
 
+  it('does not count a high window whose reset has passed', () => {
+    expect(profileReadiness(profile({}, usage({ windows: [{ label: 'Week', usedPercent: 97, resetsAt: NOW - 1 }] })), NOW).state).toBe('ready');
+    expect(profileReadiness(profile({}, usage({ windows: [{ label: 'Week', usedPercent: 97, resetsAt: null }] })), NOW).state).toBe('usage-high');
+  });
+
   it('says until when the plan limit holds, from the answer or from OpenClaw\'s subscription_limit block', () => {
     const fromAnswer = profileReadiness(profile({}, usage({ limitReachedUntil: NOW + 3 * HOUR })), NOW);
     expect(fromAnswer).toMatchObject({ state: 'plan-limit', until: NOW + 3 * HOUR });
