@@ -1,7 +1,7 @@
 // `authbar usage` and usage in `authbar status`, as a user's shell runs them (the bundled CLI as
 // a child process) against the loopback stand-in usage endpoint: one request per account,
 // none from a plain status, none with an expired token, and never a token in any output.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StatusReportSchema } from '../../main/core/api.ts';
@@ -77,6 +77,7 @@ describe('authbar usage', () => {
     expect(server.requests).toHaveLength(2);
     expect(again.accounts).toEqual(report.accounts);
     const cache = readFileSync(join(env.AUTHBAR_HOME!, 'usage.json'), 'utf8');
+    expect(statSync(join(env.AUTHBAR_HOME!, 'usage.json')).mode & 0o777).toBe(0o600);
     for (const secret of secrets) expect(cache).not.toContain(secret);
   });
 
