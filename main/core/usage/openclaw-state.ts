@@ -10,10 +10,11 @@
 // - 2026.5.7: `<agentDir>/auth-state.json`, same `usageStats`, but only `cooldownUntil` and
 //   `disabledUntil` (its WHAM probe turns a reached limit into a cooldown, never a block).
 // Read with the stores (one open per database); a missing table, row or file is nothing recorded.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoreRead } from '../openclaw/json-store.ts';
 import { MAIN_AGENT_ID } from '../openclaw/paths.ts';
+import { readRegularFile } from '../openclaw/read-file.ts';
 import type { SqliteRead } from '../openclaw/sqlite-store.ts';
 import type { Scan } from '../scan.ts';
 import type { RecordedState } from './schema.ts';
@@ -57,10 +58,12 @@ function sqliteState(read: StoreRead): unknown {
 
 function readJsonState(agentDir: string): unknown {
   const path = join(agentDir, 'auth-state.json');
-  // Most agents have none: a stat is far cheaper than a failed open that throws.
+  // Most agents have none: a stat is far cheaper than a failed open. Read bounded, never a FIFO.
   if (!existsSync(path)) return null;
+  const read = readRegularFile(path);
+  if (!read.ok) return null;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(read.text);
   } catch {
     return null;
   }
