@@ -81,6 +81,9 @@ export function problemLines(report: StatusReport): string[] {
         : profile.cause ?? `${STATUS_LABELS[profile.status]} (${formatRemaining(profile.remainingMs)})`;
       lines.push(`${where}, profile ${profile.profileId}: ${what}. Fix: ${profile.fix}`);
     }
+    // What only usage and OpenClaw's own record say (main/core/usage/readiness.ts); the rest has its line above.
+    const r = agent.readiness;
+    if (r && r.cause && ['refresh-cooldown', 'plan-limit', 'auth-cooldown', 'usage-high'].includes(r.state)) lines.push(`${where}: ${r.cause}`);
   }
   return lines;
 }
