@@ -56,8 +56,11 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   let markStopped = () => {};
   running.stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let quitting = false;
+  let allowClose = () => {};
   // First, before anything can fail: quitting always stops what was started.
   app.on('before-quit', () => {
+    // Now, not after an await: Electron closes the windows next, and the panel's close only hides.
+    allowClose();
     if (quitting) return;
     quitting = true;
     void (async () => {
@@ -76,14 +79,17 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
 
   let tray: AppTray | null = null;
   const panel = createPanel({ paths, platform, trayBounds: () => tray?.bounds() ?? null });
+  allowClose = () => panel.allowClose();
   stops.push(() => panel.destroy());
   app.on('second-instance', () => panel.open());
   // macOS: reopening the app from the Finder or Spotlight.
   app.on('activate', () => panel.open());
 
   await app.whenReady();
-  // No application menu: Reload and DevTools must not be reachable (Alt shows it on Windows and Linux).
-  Menu.setApplicationMenu(null);
+  // No default application menu: Reload and DevTools must not be reachable (Alt shows it on
+  // Windows and Linux). macOS keeps an Edit menu, without which Cmd+C/V/X/A do nothing in the
+  // panel's text fields (the host form).
+  Menu.setApplicationMenu(platform === 'darwin' ? Menu.buildFromTemplate([{ label: 'AuthBar', submenu: [{ role: 'quit' }] }, { role: 'editMenu' }]) : null);
   // A menu-bar app: no Dock icon (LSUIElement in the packaged Info.plist does the same at launch).
   app.dock?.hide();
 

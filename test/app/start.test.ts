@@ -120,7 +120,11 @@ describe('the panel', () => {
   it('shows at ready-to-show on the system theme\'s background, placed by the tray, with no application menu', async () => {
     const { tray } = await launch({ platform: 'darwin' });
     electron.nativeTheme.shouldUseDarkColors = true;
-    expect(electron.called('Menu.setApplicationMenu').map((c) => c.args[0])).toEqual([null]);
+    // macOS: only Quit and Edit (copy and paste in the host form), no Reload, no DevTools.
+    const [appMenu] = electron.called('Menu.setApplicationMenu').map((c) => c.args[0] as { template: any[] });
+    const roles = JSON.stringify(appMenu!.template);
+    expect(roles).toContain('"editMenu"');
+    expect(roles).not.toMatch(/reload|toggleDevTools|viewMenu|windowMenu|forceReload/i);
     tray.userClick('left');
     menuItem(tray, 'Open panel…').click();
     const win = panelWindow()!;
@@ -160,8 +164,9 @@ describe('tray clicks, per platform', () => {
     expect(electron.called('tray.popUpContextMenu')).toEqual([]);
   });
 
-  it('Windows: a left click opens the panel, a right click the menu', async () => {
+  it('Windows: a left click opens the panel, a right click the menu; no application menu behind Alt', async () => {
     const { tray } = await launch({ platform: 'win32' });
+    expect(electron.called('Menu.setApplicationMenu').map((c) => c.args[0])).toEqual([null]);
     tray.userClick('left');
     expect(tray.menuOpened).toBe(0);
     await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
@@ -191,6 +196,16 @@ describe('lifecycle', () => {
     electron.app.quit();
     await app!.stopped;
     expect(electron.Tray.instances[0]!.destroyed).toBe(true);
+  });
+
+  it('quits with the panel open: the window that only hides on close lets the quit through', async () => {
+    const { running, tray } = await launch({ platform: 'win32' });
+    tray.userClick('left');
+    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    electron.app.quit();
+    await running!.stopped;
+    expect(electron.called('app.quit.cancelled')).toEqual([]);
+    expect(panelWindow()!.isDestroyed()).toBe(true);
   });
 
   it('macOS: reopening the app (activate) opens the panel', async () => {

@@ -8,7 +8,8 @@
 // - `whenReady` resolves on a later turn, and Tray/BrowserWindow refuse to exist before it;
 // - `app.dock` exists on macOS only, `Notification.handleActivation` on Windows only;
 // - each platform's tray click rules (see `Tray.userClick`);
-// - `Notification.isSupported()` is whatever the test says.
+// - `Notification.isSupported()` is whatever the test says;
+// - `app.quit()` asks every window to close, and a window that refuses cancels the quit.
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 
@@ -257,9 +258,19 @@ export const app = Object.assign(new EventEmitter(), {
   },
   isReady() { return app.ready; },
   requestSingleInstanceLock: () => true,
+  /** As Electron: before-quit, then every window is asked to close; one that refuses cancels the quit. */
   quit() {
     record('app.quit');
     app.emit('before-quit', { preventDefault() {} });
+    for (const win of BrowserWindow.getAllWindows()) {
+      let refused = false;
+      win.emit('close', { preventDefault: () => (refused = true) });
+      if (refused) {
+        record('app.quit.cancelled');
+        return;
+      }
+      win.destroyed = true;
+    }
     app.emit('will-quit', { preventDefault() {} });
   },
   exit: (code: number) => record('app.exit', code),
