@@ -112,10 +112,13 @@ describe('panel window', () => {
 describe('ipc', () => {
   it('answers only its own panel\'s page once loaded, validates every payload, and pushes state to the panel', async () => {
     const { controller } = await controllerWith([{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential() }) }]);
-    const panel = createPanel({ paths, platform: 'linux', trayBounds: () => null });
+    // This machine's own paths, so the platform is this machine's too (the CI matrix runs it on each).
+    electron.reset({ platform: process.platform });
+    await electron.app.whenReady();
+    const panel = createPanel({ paths, platform: process.platform, trayBounds: () => null });
     cleanups.push(() => panel.destroy());
     const run = createCommands(controller, { copy: () => {}, openFolder: async () => {}, openPanel: () => {}, quit: () => {} });
-    cleanups.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform: 'linux', controller }));
+    cleanups.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform: process.platform, controller }));
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(Object.values(CHANNELS).filter((c) => c !== CHANNELS.state && c !== CHANNELS.focus).sort());
     panel.open();
     const win = electron.BrowserWindow.instances[0]!;
