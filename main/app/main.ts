@@ -93,6 +93,8 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   // A menu-bar app: no Dock icon (LSUIElement in the packaged Info.plist does the same at launch).
   app.dock?.hide();
 
+  let stopIpc: (() => void) | null = null;
+  stops.push(() => stopIpc?.());
   try {
     const controller = (deps.createController ?? ((options) => new Controller(options)))({ env, now: deps.now, fetch: net.fetch.bind(net) as typeof fetch });
     running.controller = controller;
@@ -108,7 +110,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
       const done = command.kind === 'open-panel' ? Promise.resolve(panel.open(command.ref, { fromTray: true })) : run(command);
       done.catch((error: unknown) => controller.warn((error as Error).message));
     };
-    stops.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller }));
+    stopIpc = setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller });
     tray = setupTray({ getState: () => controller.state(), run: runFromTray, paths, platform, now: deps.now });
     stops.push(() => tray?.destroy());
     // What the Electron smoke test (test/app/electron-smoke.test.ts) reads: development runs only.
@@ -142,8 +144,12 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   } catch (error) {
     const banner = logStartupError(resolveHome(running.controller, env), error);
     const state = failedState(banner, deps.now?.() ?? Date.now());
-    stops.push(setupIpc({ handlers: { [CHANNELS.getState]: async () => state }, panel: () => panel.window(), panelHtml: paths.panelHtml, platform }));
+    // Whatever was set up stays for quit to stop; the panel's requests get the error alone.
+    stopIpc?.();
+    stopIpc = setupIpc({ handlers: { [CHANNELS.getState]: async () => state }, panel: () => panel.window(), panelHtml: paths.panelHtml, platform });
     panel.onLoad((win) => win.webContents.send(CHANNELS.state, state));
+    const open = panel.window();
+    if (open && !open.webContents.isLoading()) open.webContents.send(CHANNELS.state, state);
     panel.open();
   }
   return running;

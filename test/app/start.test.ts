@@ -214,6 +214,26 @@ describe('lifecycle', () => {
     await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
   });
 
+  it('a failure after IPC was set up (the first read) is shown in the panel too', async () => {
+    electron.reset({ platform: 'linux' });
+    const d = makeStateDir({ agents: expiringArtist });
+    cleanups.push(() => d.cleanup());
+    writeJson(join(d.authbarHome, 'settings.json'), SETTINGS);
+    const { Controller } = await import('../../main/core/controller.ts');
+    const running = await start({
+      env: d.env,
+      platform: 'linux',
+      trayHostAvailable: async () => true,
+      createController: (options) => Object.assign(new Controller(options), { start: async () => { throw new Error('the state dir vanished'); } }),
+    });
+    cleanups.push(async () => { electron.app.quit(); await running?.stopped; });
+    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    const win = panelWindow()!;
+    await vi.waitFor(() => expect(win.webContents.loaded).toBe(true));
+    const state: any = await electron.ipcMain.handlers.get(CHANNELS.getState)!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {});
+    expect(state.banner).toBe('AuthBar could not start: the state dir vanished');
+  });
+
   it('a start-up error is shown in the panel and logged in AuthBar\'s home, without tokens', async () => {
     electron.reset({ platform: 'linux' });
     const cred = codexCredential();

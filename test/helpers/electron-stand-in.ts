@@ -187,7 +187,11 @@ export const session = {
 
 export const ipcMain = {
   handlers: new Map<string, (event: any, payload: unknown) => Promise<unknown>>(),
-  handle(channel: string, handler: (event: any, payload: unknown) => Promise<unknown>) { this.handlers.set(channel, handler); },
+  handle(channel: string, handler: (event: any, payload: unknown) => Promise<unknown>) {
+    // As Electron: one handler per channel.
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, handler);
+  },
   removeHandler(channel: string) { this.handlers.delete(channel); },
 };
 
