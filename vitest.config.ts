@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    // Removes the temp dirs a failed or timed-out test left, after each file.
+    setupFiles: ['test/helpers/cleanup.ts'],
     testTimeout: 30_000,
     hookTimeout: 300_000,
     // Child-process and lock-contention tests measure real concurrency: keep files apart.

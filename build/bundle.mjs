@@ -15,7 +15,7 @@ rmSync(out, { recursive: true, force: true });
 // The CLI: a small dispatcher plus one self-contained CommonJS bundle per subcommand, so a
 // command parses and initialises only its own code. (CommonJS, because Node's ESM loader
 // costs several milliseconds more per start-up in module facades and linking.)
-const SUBCOMMANDS = ['status', 'refresh', 'sync', 'recover', 'hosts'].filter((name) => existsSync(at(`main/cli/${name}.ts`)));
+const SUBCOMMANDS = ['status', 'refresh', 'sync', 'recover', 'hosts', 'usage'].filter((name) => existsSync(at(`main/cli/${name}.ts`)));
 const cliOptions = {
   bundle: true,
   format: 'cjs',

@@ -251,6 +251,26 @@ export function probeSqliteWrite(location: SqliteLocation, busyTimeoutMs: number
   }
 }
 
+/**
+ * Why this store's JSON could not be written back after a change, or null: the row must parse
+ * and serialize again (a deeply nested unknown field parses, then overflows JSON.stringify).
+ */
+export function sqliteRowProblem(location: SqliteLocation): string | null {
+  let db: DatabaseSync | undefined;
+  try {
+    db = openDatabase(location.path, { readOnly: true });
+    const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+    if (!row?.value) return `the ${location.key} row of ${location.path} is missing`;
+    JSON.stringify(JSON.parse(row.value));
+    return null;
+  } catch (error) {
+    const why = error instanceof RangeError ? 'it nests too deeply to serialize' : describe(error);
+    return `the ${location.key} row of ${location.path} cannot be written back (${why})`;
+  } finally {
+    db?.close();
+  }
+}
+
 export type SqliteChange = { kind: 'replace'; fields: CredentialFields } | { kind: 'delete' };
 
 /**
