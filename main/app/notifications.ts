@@ -38,12 +38,15 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     for (const ref of refs) void controller.refresh(ref);
   };
 
-  const show = (options: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }> }, onClick: () => void, onAction?: () => void) => {
+  const show = (options: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }> }, onClick: () => void, onAction?: () => void, onFailed?: () => void) => {
     const notification = new Notification({ ...options, silent: false });
     const release = () => live.delete(notification);
     live.add(notification);
     notification.on('close', release);
-    notification.on('failed', release);
+    notification.on('failed', () => {
+      release();
+      onFailed?.();
+    });
     if (platform !== 'win32') {
       notification.on('click', () => {
         release();
@@ -65,19 +68,35 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     });
   }
 
+  // Notices the OS refused to show (Windows: 'failed'): not sent, and not tried again until
+  // their credential changes; the banner carries them meanwhile.
+  const refused = new Set<string>();
+  let banner: string | null = null;
+  const setBanner = (text: string | null) => {
+    banner = text;
+    controller.setBanner(text);
+  };
+
   const replan = () => {
     clearTimeout(timer);
     timer = undefined;
     const state = controller.state();
     const plan = planNotifications({ report: state.report, settings: state.settings, now: now(), sent, lastSeen: state.lastSeen, refreshButton });
     const due = plan.notification;
-    if (due && Notification.isSupported()) {
+    const supported = Notification.isSupported();
+    if (due && supported && !plan.markSent.every((key) => refused.has(key))) {
       latest = due;
       const actions = refreshButton && due.refreshable.length > 0 ? [{ type: 'button' as const, text: 'Refresh' }] : [];
-      show({ title: due.title, body: due.body, actions }, () => openPanel(due.focus), () => refresh(due.refreshable));
       for (const key of plan.markSent) sent.add(key);
-    } else if (due) controller.setBanner(`${due.title} (this system shows no notifications)`);
-    else if (!Notification.isSupported()) controller.setBanner(null);
+      show({ title: due.title, body: due.body, actions }, () => openPanel(due.focus), () => refresh(due.refreshable), () => {
+        for (const key of plan.markSent) {
+          sent.delete(key);
+          refused.add(key);
+        }
+        setBanner(`${due.title} (the system did not show the notification)`);
+      });
+    } else if (due) setBanner(`${due.title} (${supported ? 'the system did not show the notification' : 'this system shows no notifications'})`);
+    else if (banner !== null) setBanner(null);
     if (plan.nextWakeAt !== null) timer = setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_TIMER_MS));
   };
 

@@ -107,6 +107,24 @@ describe('notifications', () => {
     expect(electron.Notification.shown).toHaveLength(0);
     expect(tray.image.path).toMatch(/tray-expiring/);
   });
+  it('a notification the system refuses to show (Windows: \'failed\') is not counted as sent: the banner carries it', async () => {
+    electron.reset({ platform: 'win32' });
+    electron.Notification.failing = true;
+    const d = makeStateDir({ agents: expiringArtist, imageGenerationModel: 'openai/gpt-image-2' });
+    writeJson(join(d.authbarHome, 'settings.json'), SETTINGS);
+    const running = await start({ env: d.env, platform: 'win32', trayHostAvailable: async () => true });
+    cleanups.push(async () => {
+      electron.app.quit();
+      await running?.stopped;
+      d.cleanup();
+    });
+    await vi.waitFor(() => expect(running!.controller!.state().banner).toMatch(/^Image generation for artist will fail in (39|40)m \(the system did not show/), { timeout: 10_000 });
+    expect(electron.Notification.shown).toHaveLength(0);
+    // Not tried again and again: once, until the credential changes.
+    electron.powerMonitor.emit('resume');
+    await running!.controller!.rescan();
+    expect(electron.called('notification.failed')).toHaveLength(1);
+  });
 });
 
 describe('the panel', () => {

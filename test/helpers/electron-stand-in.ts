@@ -27,6 +27,7 @@ export function reset(options: { platform?: NodeJS.Platform; notificationsSuppor
   BrowserWindow.instances.length = 0;
   Notification.shown.length = 0;
   Notification.supported = options.notificationsSupported ?? true;
+  Notification.failing = false;
   Notification.activation = null;
   ipcMain.handlers.clear();
   powerMonitor.removeAllListeners();
@@ -205,6 +206,8 @@ export interface ShownNotification {
 
 export class Notification extends EventEmitter {
   static supported = true;
+  /** The OS refuses to show them (Windows: notifications off for the app, Focus Assist): 'failed'. */
+  static failing = false;
   static shown: ShownNotification[] = [];
   static activation: ((details: { type: string; actionIndex?: number; arguments: string }) => void) | null = null;
   static isSupported() { return Notification.supported; }
@@ -215,6 +218,11 @@ export class Notification extends EventEmitter {
   }
   show() {
     if (!Notification.supported) return;
+    if (Notification.failing) {
+      record('notification.failed', this.options.title);
+      setImmediate(() => this.emit('failed', {}, 'the notification could not be shown'));
+      return;
+    }
     Notification.shown.push({ title: this.options.title, body: this.options.body, actions: this.options.actions ?? [], ref: new WeakRef(this) });
     record('notification.show', this.options.title);
   }
