@@ -6,13 +6,12 @@
 // - On Windows, Notification.handleActivation hears clicks on toasts whose object is gone
 //   (and cold starts from the Action Center); the instance events are then not used, since
 //   both would fire for a live one.
-// - A notice counts as sent only when it was shown; where the OS cannot show notifications the
-//   panel's banner says it (and the tray icon shows the status, as always).
+// - A notice counts as sent only when it was shown; where the OS cannot or will not show it
+//   ('failed') the panel's banner says it (and the tray icon shows the status, as always).
 import { Notification } from 'electron';
 import { type Controller, MAX_TIMER_MS } from '../core/controller.ts';
 import type { AgentRef } from '../core/panel-api.ts';
 import { planNotifications, type PlannedNotification } from '../core/ui/notify-plan.ts';
-
 
 export interface NotifierOptions {
   controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner'>;
