@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import type { AgentReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
 import { resolveAuthbarHome, settingsPath } from './authbar/home.ts';
 import type { Env } from './openclaw/paths.ts';
-import { type AgentRef, agentKey, type PanelState } from './panel-api.ts';
+import { Activity, type Busy } from './activity.ts';
+import { type AgentRef, type PanelState } from './panel-api.ts';
 import { readStatus } from './read-status.ts';
 import { refreshAgents } from './refresh/refresh-agents.ts';
 import { RemoteHosts } from './remote-hosts.ts';
@@ -63,8 +64,7 @@ export class Controller {
   private report: StatusReport | null = null;
   private settings: Settings;
   private readonly remotes: RemoteHosts;
-  private readonly busy = new Map<string, 'refreshing' | 'syncing'>();
-  private readonly results = new Map<string, ProfileOutcome[]>();
+  private readonly activity = new Activity();
   private notices: string[] = [];
   private seq = 0;
   private rescanning: Promise<void> | null = null;
@@ -162,8 +162,7 @@ export class Controller {
     };
     return {
       report,
-      busy: Object.fromEntries(this.busy),
-      results: Object.fromEntries(this.results),
+      ...this.activity.snapshot(),
       settings: this.settings,
       lastSeen: remote.lastSeen,
       notices: this.notices,
@@ -234,13 +233,11 @@ export class Controller {
     }
   }
 
-  private track(kind: 'refreshing' | 'syncing') {
+  private track(kind: Busy) {
     return (event: RefreshEvent) => {
-      if (event.type === 'started') this.busy.set(agentKey(event.host, event.agentId), kind);
+      if (event.type === 'started') this.activity.started(event.host, event.agentId, kind);
       else {
-        const key = agentKey(event.result.host, event.result.agentId);
-        this.busy.delete(key);
-        this.results.set(key, [...(this.results.get(key) ?? []).filter((r) => r.profileId !== event.result.profileId), event.result]);
+        this.activity.finished(event.result);
         this.emit({ type: 'outcome', result: event.result });
         // Each finished profile is re-read at once: the pill moves with its result line.
         if (event.result.host === 'local') void this.rescan();
@@ -249,11 +246,8 @@ export class Controller {
     };
   }
 
-  private async run(kind: 'refreshing' | 'syncing', host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
-    for (const id of ids) {
-      this.results.delete(agentKey(host, id));
-      this.busy.set(agentKey(host, id), kind);
-    }
+  private async run(kind: Busy, host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
+    this.activity.begin(host, ids, kind);
     this.emitState();
     const onEvent = this.track(kind);
     try {
@@ -263,7 +257,7 @@ export class Controller {
     } catch (error) {
       this.emit({ type: 'warning', message: (error as Error).message });
     } finally {
-      for (const id of ids) this.busy.delete(agentKey(host, id));
+      this.activity.end(host, ids);
       if (host === 'local') await this.rescan();
       else this.emitState();
     }
@@ -305,8 +299,8 @@ export class Controller {
    * first, else the report's. For a remote host, the command to run there, through ssh.
    */
   fixCommand(ref: AgentRef, profileId: string | null): string | null {
-    const failed = (this.results.get(agentKey(ref.host, ref.agentId)) ?? []).find((r) => r.outcome === 'failed' && r.fix && (profileId === null || r.profileId === profileId));
-    if (failed?.fix) return failed.fix;
+    const failed = this.activity.lastFix(ref.host, ref.agentId, profileId);
+    if (failed) return failed;
     const agent = this.agent(ref);
     if (!agent) return null;
     const profile = profileId === null ? undefined : agent.profiles.find((p) => p.profileId === profileId);
