@@ -276,13 +276,25 @@ describe('lifecycle', () => {
 });
 
 describe('start at login', () => {
-  it('is off on a first launch, which opens the panel with a welcome instead', async () => {
-    const { d, running } = await launch({ platform: 'linux', settings: null });
+  it('is off on a first launch of the installed app, which opens the panel with a welcome; the answer is applied', async () => {
+    const { d, running } = await launch({ platform: 'linux', settings: null, packaged: true });
     await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
-    expect(running!.controller!.state().firstLaunch).toBe(true);
-    expect(running!.controller!.getSettings().startAtLogin).toBe(false);
-    expect(existsSync(join(d.env.HOME!, '.config', 'autostart', 'authbar.desktop'))).toBe(false);
+    const controller = running!.controller!;
+    expect(controller.state().firstLaunch).toBe(true);
+    expect(controller.getSettings().startAtLogin).toBe(false);
+    const entry = join(d.env.HOME!, '.config', 'autostart', 'authbar.desktop');
+    expect(existsSync(entry)).toBe(false);
+    // The welcome's "Start AuthBar at login", answered yes.
+    await controller.updateSettings({ startAtLogin: true });
+    await vi.waitFor(() => expect(existsSync(entry)).toBe(true));
+    expect(controller.state().firstLaunch).toBe(false);
+  });
+
+  it('macOS, installed: off on a first launch, Electron\'s login item only once chosen', async () => {
+    const { running } = await launch({ platform: 'darwin', settings: null, packaged: true });
     expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+    await running!.controller!.updateSettings({ startAtLogin: true });
+    await vi.waitFor(() => expect(electron.called('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true }]));
   });
 
   it('in development never registers the bare Electron binary as a login item', async () => {
