@@ -9,6 +9,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../helpers/electron-stand-in.ts'));
 
+/** Waits on a condition, generously: the machine may be loaded; nothing here is timed. */
+const until = <T>(check: () => T) => vi.waitFor(check, { timeout: 20_000, interval: 20 });
+
 const electron = await import('../helpers/electron-stand-in.ts');
 const { setupTray, trayImagePath } = await import('../../main/app/tray.ts');
 const { createPanel } = await import('../../main/app/panel-window.ts');
@@ -91,7 +94,7 @@ describe('panel window', () => {
     let granted: boolean | null = null;
     electron.session.defaultSession.permissionRequest!({}, 'notifications', (ok) => (granted = ok));
     expect(granted).toBe(false);
-    await vi.waitFor(() => expect(win.visible).toBe(true));
+    await until(() => expect(win.visible).toBe(true));
     const close = { prevented: false, preventDefault() { this.prevented = true; } };
     win.emit('close', close);
     expect(close.prevented).toBe(true);
@@ -125,7 +128,7 @@ describe('ipc', () => {
     const getState = electron.ipcMain.handlers.get(CHANNELS.getState)!;
     // Before the load commits the frame has no URL: nothing is trusted yet.
     await expect(getState({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})).rejects.toThrow(/unknown sender/);
-    await vi.waitFor(() => expect(win.webContents.loaded).toBe(true));
+    await until(() => expect(win.webContents.loaded).toBe(true));
     const fromPanel = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
     const state: any = await getState(fromPanel, {});
     expect(state.report.agents.map((a: any) => a.id)).toEqual(['main']);

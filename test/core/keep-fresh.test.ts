@@ -57,7 +57,10 @@ describe('keepTokensFresh', () => {
   it('refreshes a sign-in inside its lead once, and sleeps until the next one is due', async () => {
     const controller = await setUp([20 * MINUTE, 3 * 60 * MINUTE], true);
     const timers = recordingTimers();
-    const fresh = keepTokensFresh({ controller, timers });
+    // The real controller, with the refreshes it is asked for counted as they are asked.
+    const asked: string[] = [];
+    const counted = { on: controller.on.bind(controller), state: () => controller.state(), refresh: (ref: { host: string; agentId: string }) => (asked.push(ref.agentId), controller.refresh(ref)) };
+    const fresh = keepTokensFresh({ controller: counted, timers });
     stops.push(() => fresh.stop());
     await until(() => server.requests.length === 1);
     expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
@@ -68,17 +71,19 @@ describe('keepTokensFresh', () => {
     // New states (the refresh's own) re-plan without asking again for the same credential.
     await controller.rescan();
     fresh.replan();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(asked).toEqual(['main']);
     expect(server.requests).toHaveLength(1);
   });
 
   it('off means off: no refresh and no timer', async () => {
     const controller = await setUp([20 * MINUTE], false);
     const timers = recordingTimers();
-    const fresh = keepTokensFresh({ controller, timers });
+    const asked: string[] = [];
+    const fresh = keepTokensFresh({ controller: { on: controller.on.bind(controller), state: () => controller.state(), refresh: async (ref) => void asked.push(ref.agentId) }, timers });
     stops.push(() => fresh.stop());
     await controller.rescan();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    fresh.replan();
+    expect(asked).toEqual([]);
     expect(server.requests).toHaveLength(0);
     expect(timers.waits).toEqual([]);
   });
