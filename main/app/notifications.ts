@@ -13,6 +13,8 @@ import { type Controller, MAX_TIMER_MS } from '../core/controller.ts';
 import type { AgentRef } from '../core/panel-api.ts';
 import { planNotifications, type PlannedNotification } from '../core/ui/notify-plan.ts';
 
+const MAX_LIVE = 20;
+
 export interface NotifierOptions {
   controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner'>;
   openPanel(focus?: AgentRef): void;
@@ -41,6 +43,8 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     const notification = new Notification({ ...options, silent: false });
     const release = () => live.delete(notification);
     live.add(notification);
+    // A toast left in Windows' Action Center may never close: keep the newest few, not all.
+    if (live.size > MAX_LIVE) live.delete(live.values().next().value!);
     notification.on('close', release);
     notification.on('failed', () => {
       release();
