@@ -39,8 +39,8 @@ function signIn(accountId: string, expiresInMs: number) {
 }
 
 function state(options: StateDirOptions): StateDir {
+  // No AUTHBAR_TOKEN_URL: nothing here refreshes, and the screenshots show the panel as users see it.
   const d = makeStateDir(options);
-  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '3000' });
   dirs.push(d);
   return d;
 }
