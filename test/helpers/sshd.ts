@@ -35,7 +35,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, up: boolean, timeoutMs = 10_000): Promise<void> {
+async function waitForPort(port: number, up: boolean, timeoutMs = 60_000): Promise<void> {
   const { connect } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
