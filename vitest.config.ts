@@ -13,5 +13,7 @@ export default defineConfig({
     // Child-process and lock-contention tests measure real concurrency: keep files apart.
     fileParallelism: true,
     maxWorkers: 2,
+    // The Electron wiring tests collect garbage to prove a notification click survives V8 (electron#16922).
+    execArgv: ['--expose-gc'],
   },
 });

@@ -4,8 +4,9 @@ import type { ProfileOutcome } from '../core/api.ts';
 import { parse } from './args.ts';
 import { deferSignalsDuringRotation } from './defer-signals.ts';
 import { exitCodeFor, failureLine, progressLine } from './outcomes.ts';
+import { USAGE as USAGES } from './help.ts';
 
-const USAGE = 'authbar recover [--json]';
+const USAGE = USAGES.recover;
 
 export async function runRecover(args: string[]): Promise<number> {
   const { values } = parse('recover', args, { json: { type: 'boolean', default: false } }, USAGE);

@@ -72,7 +72,11 @@ function descendants(root: number): number[] {
 
 const keygen = (path: string) => execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'authbar-test', '-f', path]);
 
-export async function startSshd(): Promise<Sshd> {
+/**
+ * `env`: variables sshd sets in every session (its SetEnv, applied after HOME and PATH), so a
+ * test can give the "remote" user a clean home of its own, and the Node it should find.
+ */
+export async function startSshd(options: { env?: Record<string, string> } = {}): Promise<Sshd> {
   const dir = makeTempDir('authbar-sshd-');
   chmodSync(dir, 0o700);
   const port = await freePort();
@@ -94,6 +98,7 @@ export async function startSshd(): Promise<Sshd> {
     'StrictModes no',
     'PermitRootLogin prohibit-password',
     'LogLevel ERROR',
+    ...(options.env ? [`SetEnv ${Object.entries(options.env).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
     '',
   ].join('\n'));
   const knownHosts = join(dir, 'known_hosts');

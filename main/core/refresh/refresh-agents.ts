@@ -7,7 +7,7 @@ import { resolveAuthbarHome } from '../authbar/home.ts';
 import { fingerprint, updateMemory } from '../authbar/memory.ts';
 import type { CredentialCopy } from '../copies.ts';
 import { fixCommand, loginCommand, openclawRefreshCommand } from '../fixes.ts';
-import { CODEX_CLI_PROFILE_ID } from '../openclaw/credentials.ts';
+import { CODEX_CLI_PROFILE_ID, entryNotWritable } from '../openclaw/credentials.ts';
 import type { Env } from '../openclaw/paths.ts';
 import { readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
@@ -15,7 +15,7 @@ import { VERSION } from '../version.ts';
 import { heldMessage } from '../authbar/recovery.ts';
 import { heldOldTokens, recoverHeld } from './recover.ts';
 import { FENCE_WAIT_MS, type LineageResult, refreshLineage, type RotationGuard } from './refresh-lineage.ts';
-import { tokenEndpointFrom } from './token-client.ts';
+import { abortCause, tokenEndpointFrom } from './token-client.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -41,6 +41,8 @@ export interface RefreshOptions {
   now?: () => number;
   /** Holds off signals while a rotated token is on its way to the stores (the CLI's). */
   guard?: RotationGuard;
+  /** The caller's fetch (the app: Electron's net.fetch); undici with the environment's proxy when absent. */
+  fetch?: typeof fetch;
 }
 
 interface Target {
@@ -114,8 +116,8 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean, h
       } else if (!copy.writable && profile.stranded === null) {
         decided.push(outcome(base, {
           outcome: 'failed', failureKind: 'unwritable',
-          cause: `AuthBar only reads this state dir${snapshot.scan.readOnlyReason ? ` (${snapshot.scan.readOnlyReason})` : ''}`,
-          fix: openclawRefreshCommand(agentId),
+          cause: entryNotWritable(copy.credential) ?? `AuthBar only reads this state dir${snapshot.scan.readOnlyReason ? ` (${snapshot.scan.readOnlyReason})` : ''}`,
+          fix: copy.credential.malformed.length > 0 ? loginCommand(copy.holder, profile.provider) : openclawRefreshCommand(agentId),
         }));
       } else if (copy.credential.refresh !== null && held.has(copy.credential.refresh)) {
         // Its successor waits in AuthBar's recovery file: this token is dead, never presented.
@@ -134,7 +136,7 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean, h
 
 export async function refreshAgents(options: RefreshOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
-  const endpoint = tokenEndpointFrom(options.env);
+  const endpoint = { ...tokenEndpointFrom(options.env), ...(options.fetch ? { fetch: options.fetch } : {}) };
   // A rotated sign-in AuthBar holds goes back into its stores first: the same path as `authbar recover`.
   const recovered = await recoverHeld({ env: options.env, now, guard: options.guard, onResult: (result) => options.onEvent?.({ type: 'finished', result }) });
   const snapshot = await readStatus({ env: options.env, now: now() });
@@ -163,6 +165,13 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
       limit(async () => {
         for (const t of members) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.profile.profileId });
         const stranded = lineage.some((copy) => snapshot.strandings.has(copy.key));
+        // Stopped (a --timeout) while waiting for a lock or OpenClaw's fence: a failure of this
+        // lineage, reported like any other; nothing was requested then.
+        const stopped = (error: unknown): LineageResult => {
+          const aborted = error === options.signal?.reason || (error as Error | null)?.name === 'AbortError';
+          if (!options.signal?.aborted || !aborted) throw error;
+          return { outcome: 'failed', kind: 'transient', cause: abortCause(options.signal), written: [], notWritten: [] };
+        };
         const result = await refreshLineage(
           { copies: lineage, peers: peersOf(lineage), stranded },
           {
@@ -179,7 +188,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             authbarHome: resolveAuthbarHome(options.env),
             guard: options.guard,
           },
-        );
+        ).catch(stopped);
         if (result.outcome === 'failed' && result.kind === 'needs-login') dead.push({ lineage, cause: result.cause });
         else settled.push(...result.written);
         return members.map((t) => {

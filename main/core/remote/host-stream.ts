@@ -7,7 +7,8 @@ import { StatusReportSchema, type StatusReport } from '../api.ts';
 import type { Host } from '../settings.ts';
 import { parseRemote } from './remote-status.ts';
 import { acceptStatusReport } from './remote-report.ts';
-import { classifySshFailure, RemoteError, remoteCommandLine, sshArgs, sshBinary, sshConfigProblem, tooLargeError } from './ssh.ts';
+import { deployNeeded } from './deploy.ts';
+import { classifySshFailure, deployTo, RemoteError, remoteCommandLine, sshArgs, sshBinary, sshConfigProblem, tooLargeError } from './ssh.ts';
 import { BoundedCollector, cleanText, LineSplitter, MAX_REMOTE_BYTES } from './untrusted.ts';
 
 export type HostEvent =
@@ -40,6 +41,8 @@ export function openHostStream(options: HostStreamOptions): HostStream {
   let stopped = false;
   let failures = 0;
   let restarting = false;
+  /** A deploy was just made: a second "not deployed" is a failure, not a reason to copy again. */
+  let deployed = false;
   let timer: NodeJS.Timeout | undefined;
 
   const retryLater = (failed: boolean) => {
@@ -60,7 +63,7 @@ export function openHostStream(options: HostStreamOptions): HostStream {
     const stderr = new BoundedCollector(4000, 'tail');
     let gotReport = false;
     let failed: string | null = null;
-    const proc = spawn(sshBinary(env), [...sshArgs(host, { keepAlive: true, env }), remoteCommandLine(host, ['status', '--watch', '--json', '--local'])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(sshBinary(env), [...sshArgs(host, { keepAlive: true, env }), remoteCommandLine(host, ['status', '--watch', '--json', '--local'], env)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     const fail = (error: string) => {
       if (failed !== null) return;
@@ -75,6 +78,7 @@ export function openHostStream(options: HostStreamOptions): HostStream {
       try {
         const report = acceptStatusReport(host, parseRemote(host, line, StatusReportSchema, version));
         gotReport = true;
+        deployed = false;
         failures = 0;
         onEvent({ type: 'report', host: host.name, report, at: now() });
       } catch (error) {
@@ -92,6 +96,16 @@ export function openHostStream(options: HostStreamOptions): HostStream {
         connect();
         return;
       }
+      // First contact, or AuthBar was updated: copy it there (deploy.ts), then connect again.
+      if (failed === null && !deployed && deployNeeded({ code, stderr: stderr.text() })) {
+        deployed = true;
+        deployTo(host, env).then(() => stopped || connect(), (error: unknown) => {
+          if (stopped) return;
+          onEvent({ type: 'unreachable', host: host.name, error: error instanceof RemoteError ? error.message : `host ${host.name}: ${cleanText((error as Error).message)}`, at: now() });
+          retryLater(true);
+        });
+        return;
+      }
       if (failed === null) {
         const error = classifySshFailure(host, code, stderr.text(), version);
         onEvent({ type: 'unreachable', host: host.name, error: error.message, at: now() });
@@ -100,7 +114,8 @@ export function openHostStream(options: HostStreamOptions): HostStream {
     });
   };
 
-  connect();
+  // After the caller has the stream in hand: a first failure may be reported synchronously.
+  queueMicrotask(connect);
   return {
     stop() {
       stopped = true;

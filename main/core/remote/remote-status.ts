@@ -6,7 +6,7 @@ import { RefreshReportSchema, StatusReportSchema } from '../api.ts';
 import type { Host } from '../settings.ts';
 import { cleanText } from './untrusted.ts';
 import { acceptRefreshReport, acceptStatusReport, invalidData, REMOTE_VERSION } from './remote-report.ts';
-import { classifySshFailure, installCommand, RemoteError, runRemote, tooLargeError } from './ssh.ts';
+import { classifySshFailure, RemoteError, runRemote, tooLargeError, updateHint } from './ssh.ts';
 
 /** The oldest remote AuthBar whose JSON this one understands. */
 export const MIN_REMOTE_VERSION = '0.1.0';
@@ -26,17 +26,17 @@ export function parseRemote<T>(host: Host, text: string, schema: { safeParse(v: 
   try {
     data = JSON.parse(text);
   } catch {
-    throw new RemoteError(host.name, 'too-old', `host ${host.name}: what answered is not AuthBar's JSON; install AuthBar there with: ssh ${host.destination} ${installCommand(ourVersion)}`);
+    throw new RemoteError(host.name, 'too-old', `host ${host.name}: what answered is not AuthBar's JSON; ${updateHint(host, ourVersion)}`);
   }
   const version = (data as { version?: unknown } | null)?.version;
   // The version is quoted in the message below: only once it is a version, not any text.
   if (typeof version === 'string' && !REMOTE_VERSION.test(version)) throw invalidData(host, 'version');
   if (typeof version !== 'string' || olderThan(version, MIN_REMOTE_VERSION)) {
-    throw new RemoteError(host.name, 'too-old', `host ${host.name}: its AuthBar (${typeof version === 'string' ? version : 'unknown version'}) is older than ${MIN_REMOTE_VERSION}; update it with: ssh ${host.destination} ${installCommand(ourVersion)}`);
+    throw new RemoteError(host.name, 'too-old', `host ${host.name}: its AuthBar (${typeof version === 'string' ? version : 'unknown version'}) is older than ${MIN_REMOTE_VERSION}; ${updateHint(host, ourVersion)}`);
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    throw new RemoteError(host.name, 'too-old', `host ${host.name}: its AuthBar ${version} speaks a different JSON; install the same version there: ssh ${host.destination} ${installCommand(ourVersion)}`);
+    throw new RemoteError(host.name, 'too-old', `host ${host.name}: its AuthBar ${version} speaks a different JSON; ${updateHint(host, ourVersion)}`);
   }
   return parsed.data as T;
 }
@@ -49,10 +49,10 @@ export interface HostStatus {
 
 export const tagAgents = (agents: AgentReport[], host: string): AgentReport[] => agents.map((a) => ({ ...a, host }));
 
-export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersion: string, now: () => number = Date.now): Promise<HostStatus> {
+export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersion: string, now: () => number = Date.now, extraArgs: string[] = []): Promise<HostStatus> {
   const checkedAt = () => new Date(now()).toISOString();
   try {
-    const run = await runRemote(host, ['status', '--json', '--local'], env);
+    const run = await runRemote(host, ['status', '--json', '--local', ...extraArgs], env);
     if (run.tooLarge) throw tooLargeError(host);
     if (run.code !== 0) throw classifySshFailure(host, run.code, run.stderr, ourVersion);
     const report = acceptStatusReport(host, parseRemote(host, run.stdout, StatusReportSchema, ourVersion));
