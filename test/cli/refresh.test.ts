@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { observeLock } from '../helpers/lock-observer.ts';
 import { holdLock } from '../helpers/peer.ts';
@@ -122,14 +123,27 @@ describe('authbar refresh beside other processes', () => {
     // OpenClaw holds one agent's store lock as it does while writing, until a refresh waits on it.
     const holder = await holdLock(d.storePath('a2-1'), (child) => children.push(child));
     const storeLock = observeLock(`${d.storePath('a2-1')}.lock`);
-    server.queue({ delayMs: 150 }, { delayMs: 150 });
+    // "At once" for real, however slow the machine: every token answer is held until the other
+    // run is seen waiting on the refresh lock (one file: every lineage has the same profile id),
+    // so both runs planned from the stores as they were before any rotation. One lineage at a
+    // time in each run, so a reader of that lock is always the other run.
+    const refreshLock = observeLock(`${jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', 'openai-codex:default')}.lock`);
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    server.queue(...Array.from({ length: 4 }, () => ({ until: answered })));
 
-    const both = Promise.all([runCli(['refresh', '--all', '--json'], d.env, { timeoutMs: 120_000 }), runCli(['refresh', '--all', '--json'], d.env, { timeoutMs: 120_000 })]);
+    const refreshAll = () => runCli(['refresh', '--all', '--json', '--concurrency', '1'], d.env, { timeoutMs: 120_000 });
+    const both = Promise.all([refreshAll(), refreshAll()]);
     try {
-      await storeLock.readByAnother();
+      await Promise.all([
+        refreshLock.readByAnother().then(answer),
+        storeLock.readByAnother().then(() => holder.release()),
+      ]);
     } finally {
       storeLock.stop();
+      refreshLock.stop();
       holder.release();
+      answer();
     }
     const [first, second] = await both;
     expect(first.stderr + second.stderr).toBe('');
