@@ -3,7 +3,7 @@
 // Subcommands are imported lazily so `authbar status --json` loads nothing it does not use.
 import module from 'node:module';
 import { UsageError } from './args.ts';
-import { asksForHelp, type Command, helpFor, swallowedByNpm, USAGE } from './usage.ts';
+import { asksForHelp, type Command, helpFor, swallowedByNpm, USAGE } from './help.ts';
 
 // V8's code cache on disk: a terminal command that runs often should not re-compile every time.
 module.enableCompileCache?.();
@@ -17,6 +17,7 @@ const HELP = `authbar: every OpenClaw agent's Codex sign-in at a glance
 
 Usage:
   ${USAGE.status}
+  ${USAGE.usage}
   ${USAGE.refresh}
   ${USAGE.sync}
   ${USAGE.recover}
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   sync: async () => ({ run: (await import('./sync.ts')).runSync }),
   recover: async () => ({ run: (await import('./recover.ts')).runRecover }),
   hosts: async () => ({ run: (await import('./hosts.ts')).runHosts }),
+  usage: async () => ({ run: (await import('./usage.ts')).runUsage }),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -30,7 +30,9 @@ export function deferSignalsDuringRotation(write: (line: string) => void = (line
       waiting.set(id, what);
       return () => {
         if (!waiting.delete(id)) return;
-        if (exitCode !== null && waiting.size === 0) process.exit(exitCode);
+        // On the next turn: the caller's own `finally` (releasing OpenClaw's locks) runs first.
+        const code = exitCode;
+        if (code !== null && waiting.size === 0) setImmediate(() => process.exit(code));
       };
     },
   };

@@ -5,7 +5,7 @@ import { resolveAuthbarHome } from '../core/authbar/home.ts';
 import { sshConfigProblem } from '../core/remote/ssh.ts';
 import { HostSchema, loadSettings, saveSettings } from '../core/settings.ts';
 import { UsageError } from './args.ts';
-import { USAGE as USAGES } from './usage.ts';
+import { USAGE as USAGES } from './help.ts';
 
 const FIELD_RULES: Record<string, string> = {
   name: 'names are letters, digits, . _ -',

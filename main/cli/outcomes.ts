@@ -57,6 +57,8 @@ export async function runOnTargets(
   options: { json: boolean; onResult: (result: ProfileOutcome) => void },
 ): Promise<number> {
   const reports: RefreshReport[] = [];
+  const { tokenEndpointWarning } = await import('../core/refresh/endpoint.ts');
+  const endpoint = targets.local ? tokenEndpointWarning(process.env) : null;
   try {
     if (targets.local) reports.push(await local());
   } catch (error) {
@@ -84,7 +86,9 @@ export async function runOnTargets(
     requests: reports.reduce((n, r) => n + r.requests, 0),
     results: reports.flatMap((r) => r.results),
     ...(reports.some((r) => r.dryRun) ? { dryRun: true } : {}),
+    ...(endpoint ? { warnings: [endpoint] } : {}),
   };
   if (options.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+  else if (endpoint) process.stderr.write(`authbar: note: ${endpoint}\n`);
   return exitCodeFor(merged);
 }

@@ -4,7 +4,7 @@ import type { ProfileOutcome } from '../core/api.ts';
 import { parse } from './args.ts';
 import { deferSignalsDuringRotation } from './defer-signals.ts';
 import { exitCodeFor, failureLine, progressLine } from './outcomes.ts';
-import { USAGE as USAGES } from './usage.ts';
+import { USAGE as USAGES } from './help.ts';
 
 const USAGE = USAGES.recover;
 

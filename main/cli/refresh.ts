@@ -4,7 +4,7 @@ import { parse, parseDuration, UsageError } from './args.ts';
 import { deferSignalsDuringRotation } from './defer-signals.ts';
 import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
-import { DEFAULT_TIMEOUT, USAGE as USAGES } from './usage.ts';
+import { DEFAULT_TIMEOUT, USAGE as USAGES } from './help.ts';
 import { waitingLine } from './waiting.ts';
 
 const USAGE = USAGES.refresh;

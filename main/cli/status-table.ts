@@ -4,6 +4,7 @@ import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import type { AgentReport, ProfileReport, StatusReport } from '../core/api.ts';
 import { formatRemaining, STATUS_LABELS } from '../core/format.ts';
+import { usageCell } from '../core/usage/format.ts';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -36,7 +37,7 @@ function rows(agent: AgentReport, color: boolean): string[][] {
     agent.imageGeneration.dependsOnCodex ? (profile && profile.status !== 'ok' ? paint('red', 'at risk', color) : 'uses token') : '-';
   if (agent.profiles.length === 0) {
     const why = agent.status === 'unreadable' ? 'store unreadable' : '-';
-    return [[`${host}${agent.id}`, why, label(agent.status), '-', imageRisk(undefined), '-']];
+    return [[`${host}${agent.id}`, why, label(agent.status), '-', imageRisk(undefined), '-', '-']];
   }
   return agent.profiles.map((profile, index) => [
     index === 0 ? `${host}${agent.id}` : '',
@@ -44,13 +45,14 @@ function rows(agent: AgentReport, color: boolean): string[][] {
     label(agent.status === 'unreadable' && index === 0 ? 'unreadable' : profile.status),
     formatRemaining(profile.remainingMs),
     imageRisk(profile),
+    usageCell(profile.usage),
     sharedNote(profile),
   ]);
 }
 
 function table(agents: AgentReport[], color: boolean): string {
   const t = new Table({
-    head: ['AGENT', 'PROFILE', 'STATUS', 'EXPIRES', 'IMAGE GEN', 'SHARED WITH'],
+    head: ['AGENT', 'PROFILE', 'STATUS', 'EXPIRES', 'IMAGE GEN', 'USAGE', 'SHARED WITH'],
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
       'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
     style: { head: color ? ['bold'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },

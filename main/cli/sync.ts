@@ -3,7 +3,7 @@ import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
 import { parse } from './args.ts';
 import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
-import { USAGE as USAGES } from './usage.ts';
+import { USAGE as USAGES } from './help.ts';
 
 const USAGE = USAGES.sync;
 

@@ -1,100 +1,69 @@
-// Every subcommand's usage and help, in one small module: `authbar status --help` prints it
-// without loading the subcommand, the subcommands quote their own line in usage errors, and
-// the README repeats the same words.
+// `authbar usage [--agent ID]... [--host NAME]... [--local] [--json]`: the plan's usage windows
+// of every Codex sign-in, one row per ChatGPT account (copies share one plan), and each agent's
+// readiness. Asks the usage endpoint on demand, at most once per 5 minutes per account and
+// never with an expired access token (main/core/usage/schedule.ts); remote hosts ask themselves.
+import type { UsageReport } from '../core/usage/schema.ts';
+import { parse } from './args.ts';
+import { USAGE as USAGES } from './help.ts';
+import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
 
-export const DEFAULT_TIMEOUT = '40s';
+const USAGE = USAGES.usage;
 
-export const USAGE = {
-  status: 'authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch]',
-  refresh: 'authbar refresh (--agent ID... | --all) [--host NAME]... [--local] [--if-needed] [--json] [--concurrency N] [--timeout DURATION]',
-  sync: 'authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]',
-  recover: 'authbar recover [--json]',
-  hosts: 'authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD] | hosts list [--json] | hosts remove NAME',
-} as const;
-
-export type Command = keyof typeof USAGE;
-
-const TARGETS = `  --host NAME         a remote host from authbar hosts list (repeatable)
-  --local             this machine (with --host: this machine too)`;
-
-const DETAILS: Record<Command, string> = {
-  status: `Every OpenClaw agent's Codex sign-in: status, expiry, image generation, sharing.
-
-  --agent ID          only this agent (repeatable)
-${TARGETS}
-  --json              one JSON object (no token, nor any part of one, ever)
-  --check             exit 0 when all is well, 2 when something is expiring, stranded or
-                      being refreshed, 1 when a sign-in is missing, expired, needs a new
-                      sign-in, a store is unreadable, a host is unreachable, or no OpenClaw
-                      state dir or agent was found where AuthBar looked
-  --warn-after DUR    how early "expiring" starts (default 24h, as OpenClaw's)
-  --watch             print again on every change (with --json: one line each)`,
-  refresh: `One token request per sign-in; the new credential goes into every copy that held the old one.
-
-  --agent ID          refresh this agent's Codex sign-ins (repeatable)
-  --all               every configured agent
-${TARGETS}
-  --if-needed         only what is expiring, expired, without expiry or stranded
-  --json              one JSON report
-  --concurrency N     sign-ins refreshed at once (default 4)
-  --timeout DURATION  bound the whole command (default ${DEFAULT_TIMEOUT}): no token request starts
-                      after it, and one in flight is cut off at it; what was done is reported
-
-Exit 0 when every requested profile ended well, 1 otherwise, 64 for usage mistakes.`,
-  sync: `Writes the newest credential of an account into every stranded copy; no network at all.
-
-  --agent ID          only this agent's copies (repeatable)
-${TARGETS}
-  --dry-run           say what would be synced and write nothing; exits 1 when something
-                      would be synced (so a script can ask "is anything stranded?"), else 0
-  --json              one JSON report
-
-Exit 0 when every copy ended well, 1 otherwise, 64 for usage mistakes.`,
-  recover: `Writes every rotated sign-in AuthBar holds in its recovery file (a refresh whose answer
-no store could take) back into its stores, under OpenClaw's locks; every refresh runs this first.
-
-  --json              one JSON report
-
-Exit 0 when every held sign-in was written back (or none was held), 1 otherwise.`,
-  hosts: `Remote machines running OpenClaw, reached with your own ssh.
-
-  add NAME DESTINATION   DESTINATION is USER@HOST or an ~/.ssh/config alias
-    --ssh-config FILE    an ssh config file to use for this host
-    --state-dir DIR      OpenClaw's state dir there (default: its own default)
-    --remote-command CMD run this AuthBar there instead of the one AuthBar copies over
-  list [--json]
-  remove NAME`,
-};
-
-export function helpFor(command: Command): string {
-  return `Usage: ${USAGE[command]}\n\n${DETAILS[command]}\n`;
+async function localUsage(agents: string[]): Promise<UsageReport> {
+  const { readStatus } = await import('../core/read-status.ts');
+  const { withUsage } = await import('../core/usage/report.ts');
+  const { VERSION } = await import('../core/version.ts');
+  const now = Date.now();
+  const snapshot = await readStatus({ env: process.env, now });
+  const { selectAgents } = await import('./status.ts');
+  selectAgents(snapshot.report, agents); // an unknown agent id is a usage error, as in status
+  const { report, accounts, requests } = await withUsage(snapshot, { env: process.env, now, ask: 'demand', agents });
+  const wanted = new Set(agents);
+  const keep = <T extends { agents: string[] }>(a: T) => wanted.size === 0 || a.agents.some((id) => wanted.has(id));
+  return {
+    version: VERSION,
+    generatedAt: new Date(now).toISOString(),
+    requests,
+    accounts: accounts.filter(keep),
+    agents: report.agents.filter((a) => wanted.size === 0 || wanted.has(a.id)).map((a) => ({ id: a.id, host: a.host, readiness: a.readiness! })),
+    warnings: report.warnings,
+  };
 }
 
-/** `--help` or `-h` among a subcommand's arguments (before a `--`). */
-export function asksForHelp(args: string[]): boolean {
-  const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
-}
-
-// `npm run authbar status --json` (no `--`): npm keeps the flags for itself and exports them
-// as npm_config_<name> (npm 11 warns "Unknown cli config" only for names it does not know, and
-// not for --json, --all or --dry-run), so the CLI would silently run without them.
-const FLAGS: Record<Command, string[]> = {
-  status: ['agent', 'host', 'local', 'json', 'check', 'warn-after', 'watch'],
-  refresh: ['agent', 'all', 'host', 'local', 'if-needed', 'json', 'concurrency', 'timeout'],
-  sync: ['agent', 'host', 'local', 'dry-run', 'json'],
-  recover: ['json'],
-  hosts: ['ssh-config', 'state-dir', 'remote-command', 'json'],
-};
-
-/** The flags npm swallowed (as typed: `--agent main`), when AuthBar runs from an npm script without them in argv. */
-export function swallowedByNpm(command: Command, args: string[], env: NodeJS.ProcessEnv): string[] {
-  if (!env.npm_lifecycle_event) return [];
-  const swallowed: string[] = [];
-  for (const flag of FLAGS[command]) {
-    const value = env[`npm_config_${flag.replace(/-/g, '_')}`];
-    if (value === undefined || value === '' || args.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`))) continue;
-    swallowed.push(value === 'true' ? `--${flag}` : `--${flag} ${value}`);
+export async function runUsage(args: string[]): Promise<number> {
+  const { values } = parse('usage', args, {
+    agent: { type: 'string', multiple: true, default: [] },
+    json: { type: 'boolean', default: false },
+    ...TARGET_OPTIONS,
+  }, USAGE);
+  const agents = values.agent.map((id) => id.toLowerCase());
+  const targets = await resolveTargets(values, true);
+  const parts: UsageReport[] = [];
+  const hosts: NonNullable<UsageReport['hosts']> = [];
+  if (targets.local) parts.push(await localUsage(agents));
+  if (targets.hosts.length > 0) {
+    const { remoteUsage } = await import('../core/usage/remote.ts');
+    const { VERSION } = await import('../core/version.ts');
+    for (const answer of await Promise.all(targets.hosts.map((host) => remoteUsage(host, agents, process.env, VERSION)))) {
+      hosts.push(answer.host);
+      if (answer.report) parts.push(answer.report);
+    }
   }
-  return swallowed;
+  const { VERSION } = await import('../core/version.ts');
+  const report: UsageReport = {
+    version: VERSION,
+    generatedAt: new Date().toISOString(),
+    requests: parts.reduce((n, p) => n + p.requests, 0),
+    accounts: parts.flatMap((p) => p.accounts),
+    agents: parts.flatMap((p) => p.agents),
+    warnings: [...parts.flatMap((p) => p.warnings), ...hosts.flatMap((h) => (h.error ? [h.error] : []))],
+  };
+  if (targets.hosts.length > 0) report.hosts = hosts;
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const { renderUsage } = await import('./usage-table.ts');
+    process.stdout.write(renderUsage(report, Date.now()));
+  }
+  return 0;
 }

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 
 import { PROFILE_STATUSES } from './status-names.ts';
+import { ReadinessSchema, UsageSchema } from './usage/schema.ts';
 
 export { PROFILE_STATUSES };
 export const ProfileStatusSchema = z.enum(PROFILE_STATUSES);
@@ -38,6 +39,13 @@ export const ProfileReportSchema = z.strictObject({
   cause: z.nullable(z.string()),
   /** The command that fixes this profile, when it needs fixing. */
   fix: z.nullable(z.string()),
+  /**
+   * A field OpenClaw keeps but cannot use ("access is not a string: ..."): the entry is listed
+   * with OpenClaw's verdict from `expires`, and AuthBar never writes it.
+   */
+  error: z.optional(z.string()),
+  /** The plan's usage windows of this sign-in's account, when known (see main/core/usage). */
+  usage: z.optional(UsageSchema),
 });
 export type ProfileReport = z.infer<typeof ProfileReportSchema>;
 
@@ -50,12 +58,19 @@ export const AgentReportSchema = z.strictObject({
   storePath: z.string(),
   storeKind: z.enum(['json', 'legacy-json', 'sqlite']),
   status: AgentStatusSchema,
+  /**
+   * OpenClaw's own verdict for the agent, from the same profiles. It differs from `status` only
+   * where AuthBar deliberately says more: `unreadable` for a store OpenClaw silently passes over.
+   */
+  openclawStatus: z.optional(z.enum([...PROFILE_STATUSES, 'no-codex-profile'])),
   error: z.optional(z.string()),
   /** Whether AuthBar may write this agent's store (false for layouts it does not know). */
   writable: z.boolean(),
   imageGeneration: z.strictObject({ model: z.nullable(z.string()), dependsOnCodex: z.boolean() }),
   profiles: z.array(ProfileReportSchema),
   fix: z.nullable(z.string()),
+  /** Whether the agent's next Codex call would work, and if not the first reason why. */
+  readiness: z.optional(ReadinessSchema),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 
@@ -138,5 +153,7 @@ export const RefreshReportSchema = z.strictObject({
   /** Token endpoint requests this run made. */
   requests: z.number(),
   results: z.array(ProfileOutcomeSchema),
+  /** What the user should know beside the outcomes (a token endpoint other than OpenAI's). */
+  warnings: z.optional(z.array(z.string())),
 });
 export type RefreshReport = z.infer<typeof RefreshReportSchema>;

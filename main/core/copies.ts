@@ -2,8 +2,9 @@
 // agent actually uses: its own profiles overlaid on main's, profile id by profile id
 // (../shared/openclaw-auth.md §1). Pure: works on a Scan.
 import { readAccessTokenClaims } from './jwt.ts';
-import { type Credential, isCodexOAuth } from './openclaw/credentials.ts';
+import { type Credential, isCodexOAuth, isWritableEntry } from './openclaw/credentials.ts';
 import type { StoreKind, StoreRead } from './openclaw/json-store.ts';
+import { type LoadedEntry, type LoadedStore, mergeStores } from './openclaw/merge.ts';
 import { MAIN_AGENT_ID } from './openclaw/paths.ts';
 import type { Scan } from './scan.ts';
 
@@ -60,57 +61,94 @@ export function copyKey(storePath: string, profileId: string): string {
   return `${storePath}\0${profileId}`;
 }
 
+function copyOf(credential: Credential, storePath: string, storeKind: StoreKind, holder: string, holderConfigured: boolean, writable: boolean): CredentialCopy {
+  // The token's own claims matter only when the store lacks an account or an expiry.
+  const claims = credential.accountId === null || credential.expires === null ? readAccessTokenClaims(credential.access) : { accountId: null, expiresAt: null };
+  return {
+    key: copyKey(storePath, credential.profileId),
+    storePath,
+    storeKind,
+    holder,
+    holderConfigured,
+    credential,
+    accountId: credential.accountId ?? claims.accountId,
+    jwtExpiresAt: claims.expiresAt,
+    fence: fenceOf(credential),
+    // Never write an entry OpenClaw reads differently than a rewrite would leave it.
+    writable: writable && isWritableEntry(credential),
+  };
+}
+
 function copiesOf(read: StoreRead, holder: string, holderConfigured: boolean, writable: boolean): CredentialCopy[] {
   if (read.state !== 'ok') return [];
-  return read.credentials.filter(isCodexOAuth).map((credential) => {
-    // The token's own claims matter only when the store lacks an account or an expiry.
-    const claims = credential.accountId === null || credential.expires === null ? readAccessTokenClaims(credential.access) : { accountId: null, expiresAt: null };
-    return {
-      key: copyKey(read.path, credential.profileId),
-      storePath: read.path,
-      storeKind: read.kind,
-      holder,
-      holderConfigured,
-      credential,
-      accountId: credential.accountId ?? claims.accountId,
-      jwtExpiresAt: claims.expiresAt,
-      fence: fenceOf(credential),
-      writable,
-    };
-  });
+  return read.credentials.filter(isCodexOAuth).map((credential) => copyOf(credential, read.path, read.kind, holder, holderConfigured, writable));
 }
 
 /** Image generation's Codex path: any `openai-codex` profile (2026.5), an `openai` OAuth one (2026.9). */
+const isCodexProvided = (c: Credential) => c.provider === 'openai-codex' || (c.provider === 'openai' && c.type === 'oauth');
+
 function hasCodexProfile(read: StoreRead): boolean {
-  return read.state === 'ok' && read.credentials.some((c) => c.provider === 'openai-codex' || (c.provider === 'openai' && c.type === 'oauth'));
+  return read.state === 'ok' && read.credentials.some(isCodexProvided);
 }
 
-const USABLE_MARGIN_MS = 5 * 60_000;
-
-function identity(copy: CredentialCopy): string | null {
-  return copy.accountId ?? copy.credential.email;
+/** OpenClaw's own listing order (`buildAuthHealthSummary`): provider, then profile id. */
+function byProviderThenId(a: EffectiveProfile, b: EffectiveProfile): number {
+  const [x, y] = [a.copy.credential, b.copy.credential];
+  return x.provider !== y.provider ? x.provider.localeCompare(y.provider) : x.profileId.localeCompare(y.profileId);
 }
 
 /**
- * OpenClaw 2026.5.7 (`reconcileMainStoreOAuthProfileDrift`, observed): an agent's own
- * `<provider>:default` OAuth profile is hidden when main holds a usable, newer profile of the
- * same identity under another id; main's `:default` (if any) shows instead.
+ * JSON era: OpenClaw 2026.5.7's own merge (./openclaw/merge.ts) decides what each agent uses;
+ * every Codex OAuth entry of every loaded store is a copy, listed or not (stranding needs them).
  */
-function hiddenByMainDrift(own: CredentialCopy, mainCopies: CredentialCopy[], now: number): boolean {
-  const { provider, profileId, expires } = own.credential;
-  if (profileId !== `${provider}:default`) return false;
-  return mainCopies.some((m) =>
-    m.credential.provider === provider &&
-    m.credential.profileId !== profileId &&
-    m.credential.access !== null &&
-    (m.credential.expires ?? 0) > now + USABLE_MARGIN_MS &&
-    (identity(own) === null || identity(own) === identity(m)) &&
-    (m.credential.expires ?? 0) > (expires ?? 0));
+function buildJsonEraInventory(scan: Scan, now: number): Inventory {
+  const empty: LoadedStore = { entries: new Map(), state: {} };
+  const mainLoaded = scan.mainLoaded ?? empty;
+  const readOnlyPaths = new Set([scan.mainStore, ...scan.agents.map((a) => a.store)].flatMap((read) => (read.state === 'ok' && read.readOnly ? [read.path] : [])));
+  const copies = new Map<string, CredentialCopy>();
+  const copyFor = (entry: LoadedEntry, holder: string, holderConfigured: boolean): CredentialCopy => {
+    const key = copyKey(entry.path, entry.credential.profileId);
+    let copy = copies.get(key);
+    if (!copy) copies.set(key, (copy = copyOf(entry.credential, entry.path, entry.kind, holder, holderConfigured, entry.kind === 'json' && !readOnlyPaths.has(entry.path))));
+    return copy;
+  };
+  const codexEntries = (loaded: LoadedStore) => [...loaded.entries.values()].filter((e) => isCodexOAuth(e.credential));
+  const mainHolder = scan.agents.find((agent) => agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir);
+  for (const entry of codexEntries(mainLoaded)) copyFor(entry, mainHolder?.id ?? MAIN_AGENT_ID, mainHolder?.configured ?? true);
+
+  const effective = new Map<string, EffectiveProfile[]>();
+  const hasAnyCodexProfile = new Map<string, boolean>();
+  const hasCodex = (loaded: LoadedStore) => [...loaded.entries.values()].some((e) => isCodexProvided(e.credential));
+  for (const agent of scan.agents) {
+    const own = agent.loaded ?? empty;
+    const usesMainStore = agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir;
+    for (const entry of codexEntries(own)) copyFor(entry, agent.id, agent.configured);
+    // A directory-only agent is not run by OpenClaw: only its own copies matter.
+    const merged = usesMainStore || !agent.configured
+      ? [...own.entries.values()].map((entry) => ({ entry, from: 'own' as const }))
+      : [...mergeStores(mainLoaded, own, now).values()];
+    const profiles = merged
+      .filter(({ entry }) => isCodexOAuth(entry.credential))
+      .map(({ entry, from }) => ({ copy: copyFor(entry, from === 'main' ? (mainHolder?.id ?? MAIN_AGENT_ID) : agent.id, agent.configured), source: from }))
+      .sort(byProviderThenId);
+    effective.set(agent.id, profiles);
+    hasAnyCodexProfile.set(agent.id, hasCodex(own) || (agent.configured && hasCodex(mainLoaded)));
+  }
+  return { copies: [...copies.values()], effective, hasAnyCodexProfile };
+}
+
+/** A store read as a loaded store (SQLite era: the state rows play no part in what is listed). */
+function loadedOf(read: StoreRead): LoadedStore {
+  const entries = new Map<string, LoadedEntry>();
+  if (read.state === 'ok') for (const credential of read.credentials) entries.set(credential.profileId, { credential, path: read.path, kind: read.kind });
+  return { entries, state: {} };
 }
 
 export function buildInventory(scan: Scan, now: number): Inventory {
+  if (scan.era === 'json') return buildJsonEraInventory(scan, now);
   const mainHolder = scan.agents.find((agent) => agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir);
   const mainCopies = copiesOf(scan.mainStore, mainHolder?.id ?? MAIN_AGENT_ID, mainHolder?.configured ?? true, scan.readOnlyReason === null);
+  const mainLoaded = loadedOf(scan.mainStore);
   const copies: CredentialCopy[] = [...mainCopies];
   const effective = new Map<string, EffectiveProfile[]>();
   const hasAnyCodexProfile = new Map<string, boolean>();
@@ -119,15 +157,17 @@ export function buildInventory(scan: Scan, now: number): Inventory {
     const usesMainStore = agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir;
     const own = usesMainStore ? mainCopies : copiesOf(agent.store, agent.id, agent.configured, agent.writable);
     if (!usesMainStore) copies.push(...own);
-    // 2026.5's drift rule; 2026.9 shows an agent's own profile even when older or fenced (observed).
-    const shown = usesMainStore || !agent.configured || scan.era === 'sqlite' ? own : own.filter((copy) => !hiddenByMainDrift(copy, mainCopies, now));
-    const ownIds = new Set(shown.map((copy) => copy.credential.profileId));
-    const profiles: EffectiveProfile[] = shown.map((copy) => ({ copy, source: 'own' }));
-    // A directory-only agent is not run by OpenClaw: only its own copies matter.
+    let profiles: EffectiveProfile[] = own.map((copy) => ({ copy, source: 'own' }));
     if (!usesMainStore && agent.configured) {
-      for (const copy of mainCopies) {
-        if (!ownIds.has(copy.credential.profileId)) profiles.push({ copy, source: 'main' });
-      }
+      // 2026.9.6 merges as 2026.5.7 did, keeping only the drift rule: an own profile (even an
+      // older or fenced one) shadows main's of the same id.
+      const byKey = new Map([...mainCopies, ...own].map((copy) => [copy.key, copy]));
+      profiles = [...mergeStores(mainLoaded, loadedOf(agent.store), now, '2026.9').values()]
+        .flatMap(({ entry, from }) => {
+          const copy = byKey.get(copyKey(entry.path, entry.credential.profileId));
+          return copy ? [{ copy, source: from }] : [];
+        })
+        .sort(byProviderThenId);
     }
     effective.set(agent.id, profiles);
     hasAnyCodexProfile.set(agent.id, hasCodexProfile(agent.store) || (agent.configured && hasCodexProfile(scan.mainStore)));

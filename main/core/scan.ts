@@ -4,15 +4,19 @@
 import { existsSync } from 'node:fs';
 import { type AgentLocation, listAgents } from './openclaw/agents.ts';
 import { type ConfigRead, emptyConfig, readConfig } from './openclaw/config.ts';
-import { readJsonStore, type StoreRead } from './openclaw/json-store.ts';
+import { type JsonEraStore, loadJsonEraStore } from './openclaw/json-era.ts';
+import { readLegacyFile, type StoreRead } from './openclaw/json-store.ts';
 import { detectEra, type Era, readSqliteEraAgentStore, sqliteShared } from './openclaw/layout.ts';
-import { type Env, mainAgentDir, resolveConfigPath, resolveStateDir } from './openclaw/paths.ts';
+import type { LoadedStore } from './openclaw/merge.ts';
+import { type Env, mainAgentDir, oauthFilePath, resolveConfigPath, resolveStateDir } from './openclaw/paths.ts';
 
 export interface AgentScan extends AgentLocation {
   /** The agent's own store; `absent` when it has none (it then inherits the shared one). */
   store: StoreRead;
   /** Whether AuthBar may write this agent's store (false for layouts its tests do not cover). */
   writable: boolean;
+  /** JSON era: what OpenClaw 2026.5.7 loads for this agent dir, entry by entry. */
+  loaded?: LoadedStore;
 }
 
 export interface Scan {
@@ -22,6 +26,8 @@ export interface Scan {
   mainAgentDir: string;
   /** The store every agent inherits from. */
   mainStore: StoreRead;
+  /** JSON era: what OpenClaw 2026.5.7 loads from it. */
+  mainLoaded?: LoadedStore;
   /** Why the state dir is read-only for AuthBar, when it is. */
   readOnlyReason: string | null;
   agents: AgentScan[];
@@ -31,17 +37,24 @@ export interface ScanOptions {
   env: Env;
 }
 
-function scanJsonEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<Scan, 'mainStore' | 'agents' | 'readOnlyReason'> {
-  const reads = new Map<string, StoreRead>();
-  const readOnce = (dir: string): StoreRead => {
+function scanJsonEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<Scan, 'mainStore' | 'mainLoaded' | 'agents' | 'readOnlyReason'> {
+  let oauth: StoreRead | undefined;
+  const oauthFile = () => (oauth ??= readLegacyFile(oauthFilePath(stateDir, env)));
+  const reads = new Map<string, JsonEraStore>();
+  const readOnce = (dir: string): JsonEraStore => {
     let read = reads.get(dir);
-    if (!read) reads.set(dir, (read = readJsonStore(dir)));
+    if (!read) reads.set(dir, (read = loadJsonEraStore(dir, oauthFile)));
     return read;
   };
+  const main = readOnce(mainAgentDir(stateDir, env));
   return {
-    mainStore: readOnce(mainAgentDir(stateDir, env)),
+    mainStore: main.primary,
+    mainLoaded: main.loaded,
     readOnlyReason: null,
-    agents: agents.map((agent) => ({ ...agent, store: readOnce(agent.agentDir), writable: true })),
+    agents: agents.map((agent) => {
+      const { primary, loaded } = readOnce(agent.agentDir);
+      return { ...agent, store: primary, loaded, writable: true };
+    }),
   };
 }
 

@@ -43,7 +43,8 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
   version: 1,
-  startAtLogin: true,
+  // Changes the OS: asked on the first launch, never assumed (issue 12).
+  startAtLogin: false,
   notifications: { enabled: true, leadTimesMinutes: [24 * 60, 60, 0] },
   keepFresh: { enabled: false, minutesBefore: 30 },
   keepCopiesInSync: true,

@@ -54,6 +54,7 @@ function usersByCopy(inventory: Inventory): Map<string, Set<string>> {
 }
 
 function causeOf(copy: CredentialCopy, status: ProfileStatus, needsLoginCause: string | undefined): string | null {
+  if (copy.credential.malformed.length > 0) return copy.credential.malformed[0]!;
   if (copy.fence === 'failed') return 'refresh failed: sign in again';
   if (copy.fence === 'pending') return 'OpenClaw is refreshing this token now';
   if (needsLoginCause !== undefined) return `the refresh token was rejected (${needsLoginCause})`;
@@ -72,7 +73,8 @@ function profileReport(agentId: string, writable: boolean, profile: EffectivePro
   }
   // A fence's `expires: 1` is a marker, not an expiry (OpenClaw 2026.9.6 shows none either).
   const expires = copy.fence === null ? copy.credential.expires : null;
-  return {
+  const malformed = copy.credential.malformed;
+  const report: ProfileReport = {
     profileId: copy.credential.profileId,
     provider: copy.credential.provider,
     source,
@@ -87,8 +89,12 @@ function profileReport(agentId: string, writable: boolean, profile: EffectivePro
     stranded: stranding?.kind ?? null,
     storePath: copy.storePath,
     cause: causeOf(copy, status, needsLoginCause),
-    fix: fixCommand({ agentId, holder: copy.holder, provider: copy.credential.provider, status, stranded: stranding !== null, writable }),
+    fix: malformed.length > 0
+      ? loginCommand(copy.holder, copy.credential.provider)
+      : fixCommand({ agentId, holder: copy.holder, provider: copy.credential.provider, status, stranded: stranding !== null, writable }),
   };
+  if (malformed.length > 0) report.error = malformed.join('; ');
+  return report;
 }
 
 export function buildStatusReport(inputs: StatusInputs): StatusReport {
@@ -100,7 +106,8 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
     const profiles = (inventory.effective.get(agent.id) ?? []).map((p) => profileReport(agent.id, agent.writable, p, inputs, users));
     const unreadable = agent.store.state === 'unreadable' ? agent.store : null;
     const worst = worstStatus(profiles.map((p) => p.status));
-    const status: AgentStatus = unreadable ? 'unreadable' : (worst ?? 'no-codex-profile');
+    const openclawStatus = worst ?? 'no-codex-profile';
+    const status: AgentStatus = unreadable ? 'unreadable' : openclawStatus;
     const provider = profiles[0]?.provider ?? (scan.era === 'sqlite' ? 'openai' : 'openai-codex');
     const report: AgentReport = {
       id: agent.id,
@@ -111,6 +118,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       storePath: agent.store.path,
       storeKind: agent.store.state === 'absent' ? 'json' : agent.store.kind,
       status,
+      openclawStatus,
       writable: agent.writable,
       imageGeneration: imageGenerationFor(configured.get(agent.id), config, profiles.length > 0, inventory.hasAnyCodexProfile.get(agent.id) ?? false),
       profiles,
@@ -142,8 +150,11 @@ export function checkExitCode(report: StatusReport): 0 | 1 | 2 {
   for (const agent of report.agents) {
     if (!agent.configured) continue; // OpenClaw does not run it; shown apart, not alarming
     if (agent.status === 'unreadable') return 1;
+    // Readiness (main/core/usage): a reached plan limit fails the next call; a window above the warning threshold is about to.
+    if (agent.readiness?.state === 'plan-limit') return 1;
+    if (agent.readiness?.state === 'usage-high') code = 2;
     for (const profile of agent.profiles) {
-      if (['missing', 'expired', 'needs-login'].includes(profile.status)) return 1;
+      if (['missing', 'expired', 'needs-login'].includes(profile.status) || profile.error !== undefined) return 1;
       // A pending fence that never settles is OpenClaw's own stuck refresh: worth a look, not yet a failure.
       if (profile.status === 'expiring' || profile.status === 'refreshing' || profile.stranded !== null) code = 2;
     }

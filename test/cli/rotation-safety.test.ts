@@ -119,10 +119,33 @@ describe('before any token request, everything that can be proven is proven', ()
     expect(outcome.cause).toContain(lockFile);
     expect(outcome.cause).toMatch(/nothing was requested/);
   });
+
+  it('SQLite era: a shared row with a 20,000-deep unknown field: no request, the reason named', async () => {
+    const issued = server.issue('acct-1');
+    const d: SqliteState = makeSqliteStateDir({
+      agents: [{ id: 'main' }],
+      shared: { 'openai:default': openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + HOUR, accountId: 'acct-1' }) },
+    });
+    cleanups.push(() => d.cleanup());
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(d.stateDb);
+    const row = (db.prepare("SELECT value_json AS v FROM config_machine_state WHERE state_key = 'authProfiles.store'").get() as { v: string }).v;
+    db.prepare("UPDATE config_machine_state SET value_json = ? WHERE state_key = 'authProfiles.store'").run(`${row.slice(0, -1)},"deep":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    db.close();
+
+    const result = await runCli(['refresh', '--agent', 'main', '--json'], d.env);
+    expect(result.code).toBe(1);
+    expect(server.requests).toHaveLength(0);
+    expect(server.live.has(issued.refresh)).toBe(true);
+    const [outcome] = JSON.parse(result.stdout).results;
+    expect(outcome).toMatchObject({ outcome: 'failed', failureKind: 'unwritable' });
+    expect(outcome.cause).toMatch(/authProfiles\.store row .* cannot be written back \(it nests too deeply to serialize\); nothing was requested/);
+  });
 });
 
 describe('after a rotation', () => {
-  it('Ctrl-C while waiting for a store lock does not end the process before the write (a second Ctrl-C says what it waits for); exit 130 with the new token in the store', async () => {
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) it(`${signal === 'SIGINT' ? 'Ctrl-C' : signal} while waiting for a store lock does not end the process before the write (a second one says what it waits for); exit ${exitCode} with the new token in the store`, async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
     let open!: () => void;
@@ -142,23 +165,26 @@ describe('after a rotation', () => {
     open();
     await until(() => server.requests[0]!.outcome === 'rotated');
 
-    child.kill('SIGINT');
+    child.kill(signal);
     let exitedEarly = false;
     void exited.then(() => (exitedEarly = true));
     await until(() => exitedEarly || stderr.includes('finishing'));
     if (!exitedEarly) {
-      child.kill('SIGINT');
+      child.kill(signal);
       await until(() => exitedEarly || stderr.includes('waiting for'));
       expect(exitedEarly).toBe(false);
       expect(stderr).toMatch(/waiting for .*main/);
       peer.kill('SIGKILL'); // OpenClaw goes away; its lock is now stale
     }
     const code = await exited;
-    expect(code).toBe(130);
+    expect(code).toBe(exitCode);
     expect(liveTokenKept('acct-1', [readFileSync(d.storePath('main'), 'utf8')], d.authbarHome)).toBe(true);
     const head = [...server.live].find(([, a]) => a === 'acct-1')![0];
     expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(head);
     expect(recoveryTexts(d.authbarHome)).toEqual([]);
     expect(stderr).not.toContain(head);
+    // It let go of OpenClaw's locks before exiting.
+    expect(existsSync(`${d.storePath('main')}.lock`)).toBe(false);
+    expect(readdirSync(join(d.stateDir, 'locks', 'oauth-refresh')).filter((f) => f.endsWith('.lock'))).toEqual([]);
   }, 60_000);
 });

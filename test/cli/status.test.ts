@@ -114,7 +114,7 @@ describe('authbar status (table)', () => {
     const result = await runCli(['status'], d.env);
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^AGENT\s+PROFILE\s+STATUS\s+EXPIRES\s+IMAGE GEN\s+SHARED WITH/);
+    expect(lines[0]).toMatch(/^AGENT\s+PROFILE\s+STATUS\s+EXPIRES\s+IMAGE GEN\s+USAGE\s+SHARED WITH/);
     expect(result.stdout).toMatch(/artist\s+openai-codex:default\s+expired\s+2h ago\s+at risk/);
     expect(result.stdout).toMatch(/main\s+openai-codex:default\s+ok\s+in 2d 23h\s+uses token/);
     expect(result.stdout).toContain('directory only');

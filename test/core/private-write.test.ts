@@ -101,3 +101,39 @@ describe('store writes another local user cannot redirect', () => {
     expect(statSync(d.storePath('main')).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('lock directories are ours alone', () => {
+  it('refuses a lock directory another user planted, or a symlink in its place, and tightens one of ours that is too open', async () => {
+    const { ensurePrivateDirectory } = await import('../../main/core/openclaw/private-write.ts');
+    const d = state({ agents: [{ id: 'main' }] });
+    const planted = join(d.root, 'openclaw-state-locks-planted');
+    mkdirSync(planted, { mode: 0o777 });
+    chownSync(planted, 4242, 4242);
+    expect(() => ensurePrivateDirectory(planted)).toThrow(/belongs to another user \(uid 4242\)$/);
+
+    const elsewhere = join(d.root, 'elsewhere');
+    mkdirSync(elsewhere);
+    const link = join(d.root, 'linked-locks');
+    symlinkSync(elsewhere, link);
+    expect(() => ensurePrivateDirectory(link)).toThrow(/is not a real directory$/);
+
+    const loose = join(d.root, 'loose');
+    mkdirSync(loose);
+    chmodSync(loose, 0o777);
+    ensurePrivateDirectory(loose);
+    expect(statSync(loose).mode & 0o777).toBe(0o700);
+  });
+
+  it('a refresh whose refresh-lock directory belongs to another user makes no token request', async () => {
+    const cred = signIn('acct-1');
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
+    mkdirSync(join(d.stateDir, 'locks', 'oauth-refresh'), { recursive: true, mode: 0o777 });
+    chownSync(join(d.stateDir, 'locks', 'oauth-refresh'), 4242, 4242);
+    const { runCli } = await import('../helpers/cli.ts');
+    const result = await runCli(['refresh', '--agent', 'main', '--json'], d.env);
+    expect(result.code).toBe(1);
+    expect(server.requests).toHaveLength(0);
+    expect(server.live.has(cred.refresh)).toBe(true);
+    expect(JSON.parse(result.stdout).results[0].cause).toMatch(/oauth-refresh belongs to another user \(uid 4242\).*nothing was requested/);
+  });
+});

@@ -18,7 +18,7 @@ function copy(holder: string, refresh: string, accountId: string | null, expires
     storeKind: 'json',
     holder,
     holderConfigured: true,
-    credential: { profileId, provider: 'openai-codex', type: 'oauth', access: `at-${refresh}`, refresh, expires: expiresIn === null ? null : NOW + expiresIn, accountId, email: null },
+    credential: { profileId, provider: 'openai-codex', type: 'oauth', access: `at-${refresh}`, refresh, expires: expiresIn === null ? null : NOW + expiresIn, accountId, email: null, malformed: [], raw: {} },
     accountId,
     jwtExpiresAt: null,
     fence: null,

@@ -2,10 +2,11 @@
 // a host key and a user key made for the run, and a client config that trusts exactly that
 // host key. The "remote" machine is this one: its state dir is a fixture beside the test's.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 export const sshdAvailable = (): boolean => existsSync(SSHD) && existsSync('/usr/bin/ssh') && existsSync('/usr/bin/ssh-keygen');
@@ -76,7 +77,7 @@ const keygen = (path: string) => execFileSync('/usr/bin/ssh-keygen', ['-q', '-t'
  * test can give the "remote" user a clean home of its own, and the Node it should find.
  */
 export async function startSshd(options: { env?: Record<string, string> } = {}): Promise<Sshd> {
-  const dir = mkdtempSync(join(tmpdir(), 'authbar-sshd-'));
+  const dir = makeTempDir('authbar-sshd-');
   chmodSync(dir, 0o700);
   const port = await freePort();
   const hostKey = join(dir, 'host_ed25519');
@@ -162,7 +163,7 @@ export async function startSshd(options: { env?: Record<string, string> } = {}):
     },
     async cleanup() {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     },
   };
 }

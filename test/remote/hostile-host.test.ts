@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCommands } from '../../main/core/commands.ts';
 import { Controller } from '../../main/core/controller.ts';
 import { CHANNELS } from '../../main/core/panel-api.ts';
 import { createHandlers } from '../../main/core/panel-handlers.ts';
@@ -150,7 +151,7 @@ maybe('a hostile host', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const copied: string[] = [];
-    const handlers = createHandlers(controller, { copy: (t) => copied.push(t), openFolder: async () => undefined });
+    const handlers = createHandlers(controller, createCommands(controller, { copy: (t) => void copied.push(t), openFolder: async () => undefined, openPanel: () => {}, quit: () => {} }));
     await handlers[CHANNELS.copyFix]({ host: 'evil', agentId: 'coder', profileId: null });
     await handlers[CHANNELS.copyFix]({ host: 'evil', agentId: 'coder', profileId: 'openai-codex:default' });
     expect(copied).toEqual([fix('sync --agent coder'), fix('sync --agent coder')]);
@@ -223,7 +224,7 @@ maybe('host settings the panel can set', () => {
     const laptop = makeStateDir({ agents: [{ id: 'main' }] });
     dirs.push(laptop);
     controller = new Controller({ env: laptop.env });
-    const handlers = createHandlers(controller, { copy: () => undefined, openFolder: async () => undefined });
+    const handlers = createHandlers(controller, createCommands(controller, { copy: () => undefined, openFolder: async () => undefined, openPanel: () => {}, quit: () => {} }));
     for (const remoteCommand of ['authbar; touch ~/pwned', 'curl https://x | sh', 'authbar --local', '$(id)', '`id`', 'a\nb', 'npx authbar']) {
       await expect(handlers[CHANNELS.addHost]({ name: 'vps', destination: 'me@vps', remoteCommand }), remoteCommand).rejects.toThrow(/invalid request/);
     }

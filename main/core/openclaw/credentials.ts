@@ -14,13 +14,12 @@ export const StoreDocumentSchema = z.looseObject({
 });
 export type StoreDocument = z.infer<typeof StoreDocumentSchema>;
 
-/** The flat legacy `auth.json`: `{ "<provider>": credential }`. Read, never written. */
-export const LegacyDocumentSchema = z.record(z.string(), z.unknown());
 
 export type CredentialType = 'oauth' | 'token' | 'api_key' | 'unknown';
 
 export interface Credential {
   profileId: string;
+  /** As OpenClaw normalises it for status (trimmed, lower-cased): ` OpenAI-Codex ` is `openai-codex`. */
   provider: string;
   type: CredentialType;
   access: string | null;
@@ -29,41 +28,34 @@ export interface Credential {
   expires: number | null;
   accountId: string | null;
   email: string | null;
+  /**
+   * What is wrong with an entry OpenClaw still lists (2026.5.7 keeps an OAuth entry whose
+   * `access` is a number and judges it by `expires`), one line per field; empty when sound.
+   * AuthBar shows it and never writes such an entry.
+   */
+  malformed: string[];
+  /** The entry as OpenClaw holds it after loading, for its merge rules that compare raw values. Holds secrets. */
+  raw: Readonly<Record<string, unknown>>;
 }
 
 export const CODEX_PROVIDERS = new Set(['openai-codex', 'openai']);
 /** The Codex CLI's own login as OpenClaw mirrors it: OpenClaw never writes it, neither do we. */
 export const CODEX_CLI_PROFILE_ID = 'openai-codex:codex-cli';
 
-interface RawCredential {
-  type?: string;
-  /** Older stores say `mode` instead of `type`. */
-  mode?: string;
-  provider?: string;
-  access?: string;
-  refresh?: string;
-  expires?: unknown;
-  accountId?: string;
-  email?: string;
-}
+const CREDENTIAL_TYPES = new Set(['oauth', 'token', 'api_key']);
 
-const STRING_FIELDS = ['type', 'mode', 'provider', 'access', 'refresh', 'accountId', 'email'] as const;
-
-/** An object whose known fields have the right types (others pass through untouched), or null. */
-function asRawCredential(value: unknown): RawCredential | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const raw = value as Record<string, unknown>;
-  for (const field of STRING_FIELDS) {
-    if (raw[field] !== undefined && typeof raw[field] !== 'string') return null;
-  }
-  return raw as RawCredential;
+/**
+ * OpenClaw's `normalizeProviderId` (2026.5.7 `src/agents/provider-id.ts`): trimmed and
+ * lower-cased, with its aliases; anything but a string is "".
+ */
+export function normalizeProviderId(value: unknown): string {
+  const normalized = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  return PROVIDER_ALIASES[normalized] ?? normalized;
 }
-
-function normalizeType(raw: RawCredential): CredentialType {
-  const type = raw.type ?? raw.mode;
-  if (type === 'oauth' || type === 'token' || type === 'api_key') return type;
-  return 'unknown';
-}
+const PROVIDER_ALIASES: Record<string, string> = {
+  modelstudio: 'qwen', qwencloud: 'qwen', 'z.ai': 'zai', 'z-ai': 'zai', 'opencode-zen': 'opencode', 'opencode-go-auth': 'opencode-go',
+  'kimi-code': 'kimi', 'kimi-coding': 'kimi', bedrock: 'amazon-bedrock', 'aws-bedrock': 'amazon-bedrock', bytedance: 'volcengine', doubao: 'volcengine',
+};
 
 /**
  * OpenClaw 2026.5.7 trusts `expires` only as a positive finite number of epoch ms; absent,
@@ -73,26 +65,69 @@ export function normalizeExpires(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
 }
 
-function text(value: string | undefined): string | null {
-  return value !== undefined && value !== '' ? value : null;
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+const MALFORMED_SUFFIX: Record<string, string> = {
+  access: 'OpenClaw cannot use this sign-in',
+  refresh: 'OpenClaw cannot use this sign-in',
+  accountId: 'OpenClaw may fail on this sign-in',
+  email: 'OpenClaw may fail on this sign-in',
+};
+
+function malformedFields(raw: Record<string, unknown>): string[] {
+  return Object.keys(MALFORMED_SUFFIX)
+    .filter((field) => raw[field] !== undefined && typeof raw[field] !== 'string')
+    .map((field) => `${field} is not a string: ${MALFORMED_SUFFIX[field]}`);
 }
 
-export function normalizeCredential(profileId: string, value: unknown): Credential | null {
-  const raw = asRawCredential(value);
-  if (!raw) return null;
-  const provider = raw.provider ?? profileId.split(':')[0] ?? '';
+/** A credential from an entry already shaped as OpenClaw holds it (`type`, `provider` settled). */
+export function credentialFrom(profileId: string, raw: Record<string, unknown>, type: CredentialType): Credential {
   return {
     profileId,
-    provider,
-    type: normalizeType(raw),
+    provider: normalizeProviderId(raw.provider),
+    type,
     access: text(raw.access),
     refresh: text(raw.refresh),
     expires: normalizeExpires(raw.expires),
     accountId: text(raw.accountId),
     email: text(raw.email),
+    malformed: type === 'oauth' ? malformedFields(raw) : [],
+    raw,
   };
+}
+
+/**
+ * One store entry as OpenClaw 2026.5.7's `parseCredentialEntry` reads it, or null where it
+ * drops the entry: not an object, a `type` (or, with no `type` key, `mode`) other than
+ * oauth/token/api_key, or no non-blank string `provider`. The auth-profiles.json entries have
+ * no fallback provider (an entry without one is dropped, whatever its profile id says); the
+ * flat legacy auth.json falls back to its key. Other fields may have any type: OpenClaw keeps
+ * the entry and judges it by `expires`.
+ */
+export function normalizeCredential(profileId: string, value: unknown, fallbackProvider?: string): Credential | null {
+  if (value === null || typeof value !== 'object') return null;
+  const entry: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  if (!('type' in entry) && typeof entry.mode === 'string') entry.type = entry.mode;
+  if (typeof entry.type !== 'string' || !CREDENTIAL_TYPES.has(entry.type)) return null;
+  const provider = entry.provider ?? fallbackProvider;
+  if (typeof provider !== 'string' || provider.trim() === '') return null;
+  entry.provider = provider;
+  return credentialFrom(profileId, entry, entry.type as CredentialType);
 }
 
 export function isCodexOAuth(credential: Credential): boolean {
   return credential.type === 'oauth' && CODEX_PROVIDERS.has(credential.provider);
 }
+
+/**
+ * Why AuthBar must not write this entry back, or null: a malformed field, or a provider
+ * spelled otherwise than OpenClaw writes it (the refresh lock and the drift rules compare it
+ * as stored, so a rewrite could be read differently).
+ */
+export function entryNotWritable(credential: Credential): string | null {
+  if (credential.malformed.length > 0) return `${credential.malformed[0]}; AuthBar does not write it`;
+  if (credential.raw.provider !== credential.provider) return `its provider is written ${JSON.stringify(String(credential.raw.provider)).slice(0, 40)}, which AuthBar does not rewrite`;
+  return null;
+}
+
+export const isWritableEntry = (credential: Credential): boolean => entryNotWritable(credential) === null;

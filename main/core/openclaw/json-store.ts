@@ -1,16 +1,16 @@
 // JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
 // older flat `auth.json` (read, never written). ../shared/openclaw-auth.md §2.
 import { realpathSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   type Credential,
-  LegacyDocumentSchema,
+  credentialFrom,
   normalizeCredential,
   type StoreDocument,
   StoreDocumentSchema,
 } from './credentials.ts';
 import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
-import { jsonStorePath, legacyStorePath } from './paths.ts';
+import { OAUTH_FILE } from './paths.ts';
 import { foreignWriteReason, writePrivateFile } from './private-write.ts';
 import { readRegularFile } from './read-file.ts';
 import { jsonErrorPosition } from '../parse-error.ts';
@@ -29,9 +29,13 @@ export type StoreRead =
       skipped: string[];
       /** Identifies this version of the file (inode, size, mtime): unchanged means not rewritten. */
       version: string;
+      /** The order / lastGood / usageStats a JSON-era store carries itself (OpenClaw merges them with auth-state.json). */
+      authState?: unknown;
+      /** Why AuthBar reads this store but never writes it (a shape OpenClaw reads that a rewrite would change). */
+      readOnly?: string;
     };
 
-function credentialsOf(profiles: Record<string, unknown>): { credentials: Credential[]; skipped: string[] } {
+function credentialsOf(profiles: object): { credentials: Credential[]; skipped: string[] } {
   const credentials: Credential[] = [];
   const skipped: string[] = [];
   for (const [profileId, value] of Object.entries(profiles)) {
@@ -44,56 +48,106 @@ function credentialsOf(profiles: Record<string, unknown>): { credentials: Creden
 
 /** Parses a store document; the error text never quotes the document (it holds secrets). */
 export function parseStoreText(text: string): { ok: true; document: StoreDocument } | { ok: false; error: string } {
+  const data = parseJson(text);
+  if (!data.ok) return data;
+  const parsed = StoreDocumentSchema.safeParse(data.value);
+  if (!parsed.success) return { ok: false, error: NOT_A_STORE };
+  return { ok: true, document: parsed.data };
+}
+
+const NOT_A_STORE = 'not an auth store (no "profiles" object)';
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   if (text.trim() === '') return { ok: false, error: 'empty file (0 bytes or whitespace)' };
-  let data: unknown;
+  // OpenClaw 2026.5.7 reads with JSON.parse as is: a UTF-8 BOM makes the file unusable to it.
+  if (text.charCodeAt(0) === 0xfeff) return { ok: false, error: 'starts with a UTF-8 byte order mark, which OpenClaw cannot read' };
   try {
-    data = JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     return { ok: false, error: `not valid JSON (${jsonErrorPosition(error, text)})` };
   }
-  const parsed = StoreDocumentSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, error: 'not an auth store (no "profiles" object)' };
-  return { ok: true, document: parsed.data };
 }
 
 const readText = (path: string) => readRegularFile(path);
 
-function readLegacy(agentDir: string): StoreRead {
-  const path = legacyStorePath(agentDir);
+/**
+ * The flat legacy `auth.json` (`{ "<provider>": credential }`) as OpenClaw 2026.5.7 applies
+ * it (`coerceLegacyAuthStore` + `applyLegacyAuthStore`): each entry becomes
+ * `<provider>:default`, the key standing in for a missing provider, OAuth entries reduced to
+ * the fields OpenClaw copies. A document with a `profiles` key, or no usable entry, is none.
+ */
+function legacyCredentials(data: unknown): Credential[] | null {
+  if (data === null || typeof data !== 'object' || 'profiles' in data) return null;
+  const credentials: Credential[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    const parsed = normalizeCredential(`${key}:default`, value, key);
+    if (!parsed) continue;
+    const cred = parsed.raw;
+    const truthy = (field: string) => (cred[field] ? { [field]: cred[field] } : {});
+    const raw: Record<string, unknown> =
+      parsed.type === 'api_key' ? { type: 'api_key', provider: cred.provider, key: cred.key, ...truthy('email') }
+      : parsed.type === 'token' ? { type: 'token', provider: cred.provider, token: cred.token, ...(typeof cred.expires === 'number' ? { expires: cred.expires } : {}), ...truthy('email') }
+      : { type: 'oauth', provider: cred.provider, access: cred.access, refresh: cred.refresh, expires: cred.expires, ...truthy('enterpriseUrl'), ...truthy('projectId'), ...truthy('accountId'), ...truthy('email') };
+    credentials.push(credentialFrom(parsed.profileId, raw, parsed.type));
+  }
+  return credentials.length > 0 ? credentials : null;
+}
+
+/**
+ * `<stateDir>/credentials/oauth.json` (`{ "<provider>": fields }`), which OpenClaw 2026.5.7
+ * (`mergeOAuthFileIntoStore`) merges as `{ type: "oauth", provider, ...fields }` under
+ * `<provider>:default` into a store it could not load, unchecked: its status then calls any
+ * type but token and api_key "oauth".
+ */
+export function oauthFileCredentials(data: unknown): Credential[] {
+  if (data === null || typeof data !== 'object') return [];
+  const credentials: Credential[] = [];
+  for (const [provider, fields] of Object.entries(data)) {
+    if (fields === null || typeof fields !== 'object') continue;
+    const raw: Record<string, unknown> = { type: 'oauth', provider, ...(fields as Record<string, unknown>) };
+    const type = raw.type === 'token' || raw.type === 'api_key' ? raw.type : 'oauth';
+    credentials.push(credentialFrom(`${provider}:default`, raw, type));
+  }
+  return credentials;
+}
+
+export function readLegacyFile(path: string): StoreRead {
   const read = readText(path);
   if (!read.ok) return read.absent ? { state: 'absent', path } : { state: 'unreadable', path, kind: 'legacy-json', error: read.error };
-  let data: unknown;
-  try {
-    data = JSON.parse(read.text);
-  } catch (error) {
-    return { state: 'unreadable', path, kind: 'legacy-json', error: `not valid JSON (${jsonErrorPosition(error, read.text)})` };
-  }
-  const parsed = LegacyDocumentSchema.safeParse(data);
-  if (!parsed.success) return { state: 'unreadable', path, kind: 'legacy-json', error: 'not an auth store (expected an object of providers)' };
-  const profiles: Record<string, unknown> = {};
-  for (const [provider, credential] of Object.entries(parsed.data)) {
-    profiles[`${provider}:default`] =
-      credential !== null && typeof credential === 'object' ? { provider, ...credential } : credential;
-  }
-  return { state: 'ok', path, kind: 'legacy-json', version: read.version, ...credentialsOf(profiles) };
+  const data = parseJson(read.text);
+  if (!data.ok) return { state: 'unreadable', path, kind: 'legacy-json', error: data.error };
+  const credentials = basename(path) === OAUTH_FILE ? oauthFileCredentials(data.value) : legacyCredentials(data.value);
+  if (credentials === null) return { state: 'unreadable', path, kind: 'legacy-json', error: 'not an auth store (expected an object of providers)' };
+  return { state: 'ok', path, kind: 'legacy-json', credentials, skipped: [], version: read.version };
+}
+
+/**
+ * An auth-profiles.json as OpenClaw 2026.5.7's `coercePersistedAuthProfileStore` reads it:
+ * any object with a `profiles` object (an array too: its entries are profiles "0", "1", …).
+ */
+function readProfilesFile(path: string): StoreRead {
+  const kind = 'json';
+  const read = readText(path);
+  if (!read.ok) return read.absent ? { state: 'absent', path } : { state: 'unreadable', path, kind, error: read.error };
+  const data = parseJson(read.text);
+  if (!data.ok) return { state: 'unreadable', path, kind, error: data.error };
+  const record = data.value as Record<string, unknown> | null;
+  if (record === null || typeof record !== 'object' || !record.profiles || typeof record.profiles !== 'object') return { state: 'unreadable', path, kind, error: NOT_A_STORE };
+  const readOnly = Array.isArray(record.profiles) ? '"profiles" is an array, which OpenClaw reads but AuthBar does not rewrite' : undefined;
+  return { state: 'ok', path, kind, version: read.version, ...credentialsOf(record.profiles), authState: record, ...(readOnly ? { readOnly } : {}) };
 }
 
 /** Reads one store file of a known kind (a re-read under a lock, say). */
 export function readStoreFile(path: string, kind: 'json' | 'legacy-json'): StoreRead {
-  if (kind === 'legacy-json') return readLegacy(dirname(path));
-  const read = readText(path);
-  if (!read.ok) return read.absent ? { state: 'absent', path } : { state: 'unreadable', path, kind, error: read.error };
-  const parsed = parseStoreText(read.text);
-  if (!parsed.ok) return { state: 'unreadable', path, kind, error: parsed.error };
-  return { state: 'ok', path, kind, version: read.version, ...credentialsOf(parsed.document.profiles) };
+  return kind === 'legacy-json' ? readLegacyFile(path) : readProfilesFile(path);
 }
 
-/** Reads an agent dir's JSON-era store: `auth-profiles.json`, else the legacy `auth.json`. */
-export function readJsonStore(agentDir: string): StoreRead {
-  const read = readStoreFile(jsonStorePath(agentDir), 'json');
-  if (read.state !== 'absent') return read;
-  const legacy = readLegacy(agentDir);
-  return legacy.state === 'absent' ? read : legacy;
+/** An auth-state.json (order, lastGood, usage stats), as JSON or undefined where OpenClaw would see nothing. */
+export function readAuthStateFile(agentDir: string): unknown {
+  const read = readText(join(agentDir, 'auth-state.json'));
+  if (!read.ok) return undefined;
+  const data = parseJson(read.text);
+  return data.ok ? data.value : undefined;
 }
 
 /** OpenClaw's own serialization, so a diff between its writes and ours is only the values. */

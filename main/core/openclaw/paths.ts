@@ -75,6 +75,14 @@ export function legacyStorePath(agentDir: string): string {
   return join(agentDir, 'auth.json');
 }
 
+export const OAUTH_FILE = 'oauth.json';
+
+/** The legacy `credentials/oauth.json` OpenClaw 2026.5.7 still merges into stores it cannot load (`resolveOAuthPath`). */
+export function oauthFilePath(stateDir: string, env: Env): string {
+  const explicit = nonBlank(env.OPENCLAW_OAUTH_DIR);
+  return join(explicit ? expandPath(explicit, env) : join(stateDir, 'credentials'), OAUTH_FILE);
+}
+
 export function refreshLocksDir(stateDir: string): string {
   return join(stateDir, 'locks', 'oauth-refresh');
 }

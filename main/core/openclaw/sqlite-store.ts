@@ -50,12 +50,25 @@ function sqliteModule(): typeof import('node:sqlite') {
     (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
   }) as typeof process.emitWarning;
   try {
-    sqlite = process.getBuiltinModule('node:sqlite');
+    sqlite = process.getBuiltinModule('node:sqlite') ?? null;
   } finally {
     process.emitWarning = emit;
   }
+  // An Electron or Node built without it gives undefined, not an error: say so plainly.
+  if (!sqlite) throw new SqliteUnavailableError();
   return sqlite;
 }
+
+/** This runtime has no node:sqlite, so OpenClaw 2026.9's stores cannot be read here. */
+export class SqliteUnavailableError extends Error {
+  override name = 'SqliteUnavailableError';
+  readonly fix = 'run AuthBar on Node 22.13 or newer, or a newer AuthBar app, to read OpenClaw 2026.9 state';
+  constructor() {
+    super(`this runtime (Node ${process.versions.node}) has no node:sqlite, which OpenClaw 2026.9's stores need`);
+  }
+}
+
+const unreadableFix = (error: unknown) => (error instanceof SqliteUnavailableError ? { fix: error.fix } : {});
 
 export function openDatabase(path: string, options: { readOnly: boolean; timeoutMs?: number }): DatabaseSync {
   return new (sqliteModule().DatabaseSync)(path, { readOnly: options.readOnly, timeout: options.timeoutMs ?? 1000 });
@@ -139,7 +152,7 @@ export function readSqliteStore(location: SqliteLocation): SqliteRead {
     db = openDatabase(location.path, { readOnly: true });
     return readOpen(db, location);
   } catch (error) {
-    return { state: 'unreadable', path: location.path, kind: 'sqlite', error: describe(error) };
+    return { state: 'unreadable', path: location.path, kind: 'sqlite', error: describe(error), ...unreadableFix(error) };
   } finally {
     db?.close();
   }
@@ -162,7 +175,7 @@ export function readSharedStore(stateDir: string, env: Env): { location: SqliteL
     const where = row?.value ? (JSON.parse(row.value) as { location?: string }).location : undefined;
     if (where === 'state-db') return { location: stateLocation, read: readOpen(db, stateLocation) };
   } catch (error) {
-    return { location: stateLocation, read: { state: 'unreadable', path: stateDb, kind: 'sqlite', error: describe(error) } };
+    return { location: stateLocation, read: { state: 'unreadable', path: stateDb, kind: 'sqlite', error: describe(error), ...unreadableFix(error) } };
   } finally {
     db?.close();
   }
@@ -233,6 +246,26 @@ export function probeSqliteWrite(location: SqliteLocation, busyTimeoutMs: number
     return true;
   } catch {
     return false;
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Why this store's JSON could not be written back after a change, or null: the row must parse
+ * and serialize again (a deeply nested unknown field parses, then overflows JSON.stringify).
+ */
+export function sqliteRowProblem(location: SqliteLocation): string | null {
+  let db: DatabaseSync | undefined;
+  try {
+    db = openDatabase(location.path, { readOnly: true });
+    const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+    if (!row?.value) return `the ${location.key} row of ${location.path} is missing`;
+    JSON.stringify(JSON.parse(row.value));
+    return null;
+  } catch (error) {
+    const why = error instanceof RangeError ? 'it nests too deeply to serialize' : describe(error);
+    return `the ${location.key} row of ${location.path} cannot be written back (${why})`;
   } finally {
     db?.close();
   }

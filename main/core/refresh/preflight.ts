@@ -12,8 +12,8 @@ import type { CredentialCopy } from '../copies.ts';
 import { parseStoreText, realTarget, serializeStore } from '../openclaw/json-store.ts';
 import { refreshLocksDir } from '../openclaw/paths.ts';
 import { ensurePrivateDirectory, foreignWriteReason, probeTempFile } from '../openclaw/private-write.ts';
-import { withStateLifecycleLock, WRITE_BUSY_TIMEOUT_MS } from '../openclaw/sqlite-store.ts';
-import { isSharedStateDb } from '../openclaw/stores.ts';
+import { sqliteRowProblem, withStateLifecycleLock, WRITE_BUSY_TIMEOUT_MS } from '../openclaw/sqlite-store.ts';
+import { isSharedStateDb, sqliteLocationOf } from '../openclaw/stores.ts';
 
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
@@ -40,6 +40,8 @@ function serializationProblem(storePath: string, profileId: string): string | nu
 
 function problemOf(copy: CredentialCopy): string | null {
   if (copy.storeKind === 'sqlite') {
+    const row = sqliteRowProblem(sqliteLocationOf(copy.storePath));
+    if (row) return row;
     if (!isSharedStateDb(copy)) return null;
     try {
       withStateLifecycleLock(copy.storePath, WRITE_BUSY_TIMEOUT_MS, () => undefined);

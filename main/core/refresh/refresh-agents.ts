@@ -7,7 +7,7 @@ import { resolveAuthbarHome } from '../authbar/home.ts';
 import { fingerprint, updateMemory } from '../authbar/memory.ts';
 import type { CredentialCopy } from '../copies.ts';
 import { fixCommand, loginCommand, openclawRefreshCommand } from '../fixes.ts';
-import { CODEX_CLI_PROFILE_ID } from '../openclaw/credentials.ts';
+import { CODEX_CLI_PROFILE_ID, entryNotWritable } from '../openclaw/credentials.ts';
 import type { Env } from '../openclaw/paths.ts';
 import { readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
@@ -41,6 +41,8 @@ export interface RefreshOptions {
   now?: () => number;
   /** Holds off signals while a rotated token is on its way to the stores (the CLI's). */
   guard?: RotationGuard;
+  /** The caller's fetch (the app: Electron's net.fetch); undici with the environment's proxy when absent. */
+  fetch?: typeof fetch;
 }
 
 interface Target {
@@ -114,8 +116,8 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean, h
       } else if (!copy.writable && profile.stranded === null) {
         decided.push(outcome(base, {
           outcome: 'failed', failureKind: 'unwritable',
-          cause: `AuthBar only reads this state dir${snapshot.scan.readOnlyReason ? ` (${snapshot.scan.readOnlyReason})` : ''}`,
-          fix: openclawRefreshCommand(agentId),
+          cause: entryNotWritable(copy.credential) ?? `AuthBar only reads this state dir${snapshot.scan.readOnlyReason ? ` (${snapshot.scan.readOnlyReason})` : ''}`,
+          fix: copy.credential.malformed.length > 0 ? loginCommand(copy.holder, profile.provider) : openclawRefreshCommand(agentId),
         }));
       } else if (copy.credential.refresh !== null && held.has(copy.credential.refresh)) {
         // Its successor waits in AuthBar's recovery file: this token is dead, never presented.
@@ -134,7 +136,7 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean, h
 
 export async function refreshAgents(options: RefreshOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
-  const endpoint = tokenEndpointFrom(options.env);
+  const endpoint = { ...tokenEndpointFrom(options.env), ...(options.fetch ? { fetch: options.fetch } : {}) };
   // A rotated sign-in AuthBar holds goes back into its stores first: the same path as `authbar recover`.
   const recovered = await recoverHeld({ env: options.env, now, guard: options.guard, onResult: (result) => options.onEvent?.({ type: 'finished', result }) });
   const snapshot = await readStatus({ env: options.env, now: now() });

@@ -114,7 +114,7 @@ export function openHostStream(options: HostStreamOptions): HostStream {
     });
   };
 
-  // Never call back before the caller has the stream in hand (a config problem is known at once).
+  // After the caller has the stream in hand: a first failure may be reported synchronously.
   queueMicrotask(connect);
   return {
     stop() {

@@ -10,6 +10,7 @@ import { AGENT_ID_PATTERN, MAIN_AGENT_ID } from '../openclaw/paths.ts';
 import type { Host } from '../settings.ts';
 import { RemoteError, sshCommand } from './ssh.ts';
 import { cleanText } from './untrusted.ts';
+import { cleanReadiness, cleanUsage } from '../usage/untrusted.ts';
 
 /** OpenClaw's profile ids: `openai-codex:default`, `openai-codex:<email>`, `openai:codex-cli`. */
 const PROFILE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,199}$/;
@@ -47,6 +48,7 @@ function guard<T>(host: Host, build: () => T): T {
 const FIX_TEMPLATES: Array<{ program: 'authbar' | 'openclaw'; words: string[] }> = [
   { program: 'authbar', words: ['sync', '--agent', '<id>'] },
   { program: 'authbar', words: ['refresh', '--agent', '<id>'] },
+  { program: 'authbar', words: ['recover'] },
   { program: 'openclaw', words: ['models', 'auth', 'login', '--provider', 'openai', '--agent', '<id>'] },
   { program: 'openclaw', words: ['models', 'auth', '--agent', '<id>', 'login', '--provider', '<provider>'] },
   { program: 'openclaw', words: ['models', 'status', '--probe', '--agent', '<id>'] },
@@ -106,6 +108,7 @@ function cleanProfile(host: Host, agent: AgentReport, profile: ProfileReport, wh
       stranded,
       writable: agent.writable,
     })),
+    ...(profile.usage ? { usage: cleanUsage(host, check, profile.usage, `${where}.usage`) } : {}),
   };
 }
 
@@ -128,6 +131,7 @@ function cleanAgent(host: Host, agent: AgentReport, index: number): AgentReport 
     imageGeneration: { model: optionalText(agent.imageGeneration.model, 200), dependsOnCodex: agent.imageGeneration.dependsOnCodex },
     profiles,
     fix,
+    ...(agent.readiness ? { readiness: cleanReadiness(host, check, agent.readiness, `${where}.readiness`) } : {}),
   };
 }
 

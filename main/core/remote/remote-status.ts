@@ -49,10 +49,10 @@ export interface HostStatus {
 
 export const tagAgents = (agents: AgentReport[], host: string): AgentReport[] => agents.map((a) => ({ ...a, host }));
 
-export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersion: string, now: () => number = Date.now): Promise<HostStatus> {
+export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersion: string, now: () => number = Date.now, extraArgs: string[] = []): Promise<HostStatus> {
   const checkedAt = () => new Date(now()).toISOString();
   try {
-    const run = await runRemote(host, ['status', '--json', '--local'], env);
+    const run = await runRemote(host, ['status', '--json', '--local', ...extraArgs], env);
     if (run.tooLarge) throw tooLargeError(host);
     if (run.code !== 0) throw classifySshFailure(host, run.code, run.stderr, ourVersion);
     const report = acceptStatusReport(host, parseRemote(host, run.stdout, StatusReportSchema, ourVersion));

@@ -1,0 +1,37 @@
+// What OpenClaw 2026.5.7 loads for one agent dir (`loadAuthProfileStoreForAgent`, read-only):
+// its auth-profiles.json with the order/usage state beside it; where that file is absent or
+// unusable (unparseable, a BOM, no `profiles` object), the legacy flat auth.json, and then
+// `credentials/oauth.json` for the providers still missing. AuthBar flags an unusable
+// auth-profiles.json (OpenClaw passes over it silently) but lists what OpenClaw lists.
+import { readAuthStateFile, readLegacyFile, readStoreFile, type StoreRead } from './json-store.ts';
+import { coerceAuthState, type LoadedEntry, type LoadedStore, mergeAuthState } from './merge.ts';
+import { jsonStorePath, legacyStorePath } from './paths.ts';
+
+export interface JsonEraStore {
+  /** The store file AuthBar reports for the agent (auth-profiles.json, else a legacy auth.json). */
+  primary: StoreRead;
+  /** What OpenClaw uses, entry by entry, with the file each came from. */
+  loaded: LoadedStore;
+}
+
+function entriesOf(read: StoreRead, into: Map<string, LoadedEntry>): void {
+  if (read.state !== 'ok') return;
+  for (const credential of read.credentials) {
+    if (!into.has(credential.profileId)) into.set(credential.profileId, { credential, path: read.path, kind: read.kind });
+  }
+}
+
+export function loadJsonEraStore(agentDir: string, oauthFile: () => StoreRead): JsonEraStore {
+  const profiles = readStoreFile(jsonStorePath(agentDir), 'json');
+  const entries = new Map<string, LoadedEntry>();
+  if (profiles.state === 'ok') {
+    entriesOf(profiles, entries);
+    const state = mergeAuthState(coerceAuthState(profiles.authState), coerceAuthState(readAuthStateFile(agentDir)));
+    return { primary: profiles, loaded: { entries, state } };
+  }
+  const legacy = readLegacyFile(legacyStorePath(agentDir));
+  entriesOf(legacy, entries);
+  entriesOf(oauthFile(), entries);
+  const primary = profiles.state === 'absent' && legacy.state !== 'absent' ? legacy : profiles;
+  return { primary, loaded: { entries, state: {} } };
+}

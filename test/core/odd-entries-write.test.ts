@@ -1,0 +1,93 @@
+// Refresh never writes an entry OpenClaw reads differently than a rewrite would leave it
+// (issue 16, issue 13 §5): malformed fields, an odd provider spelling, `profiles` as an array,
+// legacy files. Each is listed (as OpenClaw lists it), refused before any token request, and
+// left byte for byte as it was.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readStatus } from '../../main/core/read-status.ts';
+import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
+import { makeStateDir, type StateDir, storeDocument, writeJson } from '../helpers/state-dir.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+
+const HOUR = 3_600_000;
+let server: TokenServer;
+let dirs: StateDir[] = [];
+beforeEach(async () => {
+  server = await startTokenServer();
+});
+afterEach(async () => {
+  await server.close();
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+
+function signIn(accountId: string, extra: Record<string, unknown> = {}) {
+  const issued = server.issue(accountId);
+  return { ...codexCredential({ accountId, access: issued.access, refresh: issued.refresh, expiresInMs: 2 * HOUR, email: `${accountId}@example.com` }), ...extra };
+}
+
+function state(options: Parameters<typeof makeStateDir>[0]): StateDir {
+  const d = makeStateDir(options);
+  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
+  dirs.push(d);
+  return d;
+}
+
+const bytes = (path: string) => readFileSync(path, 'utf8');
+
+describe('refresh leaves odd entries exactly as OpenClaw reads them', () => {
+  it.each([
+    ['access is a number', { access: 12345 }, /access is not a string/],
+    ['refresh is an object', { refresh: { x: 1 } }, /refresh is not a string/],
+    ['the provider is spelled " OpenAI-Codex "', { provider: ' OpenAI-Codex ' }, /provider is written/],
+  ])('refuses an own entry whose %s: listed, no token request, the store unchanged', async (_name, extra, cause) => {
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-1', extra) }) }] });
+    const before = bytes(d.storePath('main'));
+    expect((await readStatus({ env: d.env })).report.agents[0]!.profiles).toHaveLength(1);
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.requests).toBe(0);
+    expect(report.results).toMatchObject([{ agentId: 'main', profileId: 'openai-codex:default', outcome: 'failed', failureKind: 'unwritable' }]);
+    expect(report.results[0]!.cause).toMatch(cause);
+    expect(bytes(d.storePath('main'))).toBe(before);
+  });
+
+  it('refreshes a sound copy and leaves a malformed copy of the same sign-in in another agent untouched', async () => {
+    const shared = signIn('acct-1');
+    const d = state({
+      agents: [
+        { id: 'main', store: storeDocument({ 'openai-codex:default': shared }) },
+        { id: 'odd', store: storeDocument({ 'openai-codex:default': { ...shared, email: 7 } }) },
+      ],
+    });
+    const oddBefore = bytes(d.storePath('odd'));
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.results).toMatchObject([{ agentId: 'main', outcome: 'refreshed' }]);
+    expect(d.readStore('main').profiles['openai-codex:default'].refresh).not.toBe(shared.refresh);
+    expect(bytes(d.storePath('odd'))).toBe(oddBefore);
+  });
+
+  it('never rewrites a store whose profiles are an array', async () => {
+    const d = state({ agents: [{ id: 'main', store: { version: 1, profiles: [signIn('acct-1')] } }] });
+    const before = bytes(d.storePath('main'));
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.requests).toBe(0);
+    expect(report.results).toMatchObject([{ profileId: '0', outcome: 'failed', failureKind: 'unwritable' }]);
+    expect(bytes(d.storePath('main'))).toBe(before);
+  });
+
+  it('never writes credentials/oauth.json or converts it into an auth-profiles.json', async () => {
+    const d = state({ agents: [{ id: 'main' }] });
+    const oauthPath = join(d.stateDir, 'credentials', 'oauth.json');
+    writeJson(oauthPath, { 'openai-codex': { ...signIn('acct-1'), type: undefined, provider: undefined } });
+    const before = bytes(oauthPath);
+    const status = (await readStatus({ env: d.env })).report.agents[0]!;
+    expect(status.profiles).toMatchObject([{ profileId: 'openai-codex:default', storePath: oauthPath }]);
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.requests).toBe(0);
+    expect(report.results).toMatchObject([{ outcome: 'failed', failureKind: 'unwritable' }]);
+    expect(bytes(oauthPath)).toBe(before);
+    expect(() => bytes(d.storePath('main'))).toThrow(/ENOENT/);
+  });
+});
