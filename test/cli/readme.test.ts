@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STATUS_LABELS } from '../../main/core/format.ts';
-import { USAGE } from '../../main/cli/usage.ts';
+import { USAGE } from '../../main/cli/help.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
