@@ -71,6 +71,9 @@ export class SqliteUnavailableError extends Error {
 const unreadableFix = (error: unknown) => (error instanceof SqliteUnavailableError ? { fix: error.fix } : {});
 
 export function openDatabase(path: string, options: { readOnly: boolean; timeoutMs?: number }): DatabaseSync {
+  // SQLite opens the file itself, blocking: a FIFO there would hang every caller (status, usage).
+  const problem = regularFileProblem(path);
+  if (problem && !problem.absent) throw new Error(problem.error);
   return new (sqliteModule().DatabaseSync)(path, { readOnly: options.readOnly, timeout: options.timeoutMs ?? 1000 });
 }
 

@@ -10,9 +10,10 @@
 // - 2026.5.7: `<agentDir>/auth-state.json`, same `usageStats`, but only `cooldownUntil` and
 //   `disabledUntil` (its WHAM probe turns a reached limit into a cooldown, never a block).
 // Read-only, in one short read each; a missing table, row or file is simply nothing recorded.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAIN_AGENT_ID } from '../openclaw/paths.ts';
+import { readRegularFile } from '../openclaw/read-file.ts';
 import { AGENT_DB, openDatabase, STATE_DB } from '../openclaw/sqlite-store.ts';
 import type { Scan } from '../scan.ts';
 import type { RecordedState } from './schema.ts';
@@ -58,8 +59,10 @@ function readSqliteCell(path: string, sql: string, key: string): unknown {
 }
 
 function readJsonState(agentDir: string): unknown {
+  const read = readRegularFile(join(agentDir, 'auth-state.json'));
+  if (!read.ok) return null;
   try {
-    return JSON.parse(readFileSync(join(agentDir, 'auth-state.json'), 'utf8'));
+    return JSON.parse(read.text);
   } catch {
     return null;
   }
