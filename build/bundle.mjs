@@ -15,7 +15,7 @@ rmSync(out, { recursive: true, force: true });
 // The CLI: a small dispatcher plus one self-contained CommonJS bundle per subcommand, so a
 // command parses and initialises only its own code. (CommonJS, because Node's ESM loader
 // costs several milliseconds more per start-up in module facades and linking.)
-const SUBCOMMANDS = ['status', 'refresh', 'sync', 'hosts'].filter((name) => existsSync(at(`main/cli/${name}.ts`)));
+const SUBCOMMANDS = ['status', 'refresh', 'sync', 'recover', 'hosts', 'usage'].filter((name) => existsSync(at(`main/cli/${name}.ts`)));
 const cliOptions = {
   bundle: true,
   format: 'cjs',
@@ -41,11 +41,11 @@ const jobs = [
   build({ ...cliOptions, entryPoints: Object.fromEntries(SUBCOMMANDS.map((n) => [n, at(`main/cli/${n}.ts`)])), outdir: join(out, 'cli') }),
 ];
 
-if (existsSync(at('main/app/main.ts'))) {
+if (existsSync(at('main/app/entry.ts'))) {
   cpSync(at('build/icons'), join(out, 'icons'), { recursive: true });
   jobs.push(
     build({
-      entryPoints: { main: at('main/app/main.ts'), preload: at('main/preload.ts') },
+      entryPoints: { main: at('main/app/entry.ts'), preload: at('main/preload.ts') },
       outdir: join(out, 'app'),
       outExtension: { '.js': '.cjs' },
       bundle: true,

@@ -1,5 +1,7 @@
 // Renders AuthBar's tray and app icons from SVG with Debian's Chromium (Playwright), into
-// build/icons/. The PNGs are committed; run this only to change them:
+// build/icons/: the tray states, the app icon, the Linux icon set (linux/NxN.png, named by
+// size as electron-builder wants) and the Windows icon.ico (PNG entries, 16 to 256 px, as
+// Windows Vista and later read them). The files are committed; run this only to change them:
 //   node build/make-icons.mjs
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,11 +40,36 @@ const APP_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512">
 </svg>`;
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-async function render(svg, size, scale, file) {
+async function png(svg, size, scale) {
   const page = await browser.newPage({ viewport: { width: size, height: size }, deviceScaleFactor: scale });
   await page.setContent(`<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`);
-  writeFileSync(join(out, file), await page.locator('svg').screenshot({ omitBackground: true }));
+  const image = await page.locator('svg').screenshot({ omitBackground: true });
   await page.close();
+  return image;
+}
+async function render(svg, size, scale, file) {
+  writeFileSync(join(out, file), await png(svg, size, scale));
+}
+
+/** An .ico of PNG images: a 6-byte header, a 16-byte entry per image, then the images. */
+function ico(images) {
+  const header = Buffer.alloc(6);
+  header.writeUInt16LE(0, 0);
+  header.writeUInt16LE(1, 2); // 1 = icon
+  header.writeUInt16LE(images.length, 4);
+  let offset = 6 + 16 * images.length;
+  const entries = images.map(({ size, data }) => {
+    const entry = Buffer.alloc(16);
+    entry.writeUInt8(size >= 256 ? 0 : size, 0); // 0 means 256
+    entry.writeUInt8(size >= 256 ? 0 : size, 1);
+    entry.writeUInt16LE(1, 4); // colour planes
+    entry.writeUInt16LE(32, 6); // bits per pixel
+    entry.writeUInt32LE(data.length, 8);
+    entry.writeUInt32LE(offset, 12);
+    offset += data.length;
+    return entry;
+  });
+  return Buffer.concat([header, ...entries, ...images.map((i) => i.data)]);
 }
 for (const state of Object.keys(COLORS)) {
   await render(colourIcon(state), 16, 1, `tray-${state}.png`);
@@ -52,5 +79,10 @@ for (const state of Object.keys(COLORS)) {
 }
 await render(APP_ICON, 512, 1, 'icon.png');
 await render(APP_ICON, 256, 1, 'icon-256.png');
+mkdirSync(join(out, 'linux'), { recursive: true });
+for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) await render(APP_ICON, size, 1, join('linux', `${size}x${size}.png`));
+const icoImages = [];
+for (const size of [16, 24, 32, 48, 64, 128, 256]) icoImages.push({ size, data: await png(APP_ICON, size, 1) });
+writeFileSync(join(out, 'icon.ico'), ico(icoImages));
 await browser.close();
 console.log(`icons written to ${out}`);

@@ -1,7 +1,13 @@
-// `npm start`: build, then run the tray app with Electron, or say plainly why it cannot
-// start here and what works instead. Runs on any Node >= 18.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// `npm start`: build, then run the tray app with Electron, or say plainly, in one line each,
+// why it cannot start here and what works instead. Runs on any Node >= 18.
+//
+// Electron 45 has no install step: `npm install` fetches only the npm package, and its binary
+// (about 100 MB, from GitHub) is downloaded the first time `require('electron')` runs, here.
+// That download prints a stack trace when it fails, so it is run as a child whose output is
+// kept, and only its cause is shown. @electron/get honours ELECTRON_MIRROR (a base URL such as
+// https://npmmirror.com/mirrors/electron/) and electron_config_cache (a folder holding the zip).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,23 +15,53 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-let electron;
-try {
-  electron = require('electron'); // the binary's path, once its install script has fetched it
-} catch {
-  electron = null;
-}
-if (!electron || !existsSync(electron)) {
-  console.error([
-    'authbar: Electron\'s binary is not installed, so the tray app cannot start here.',
-    '  Fetch it with: npx install-electron --no   (it downloads from GitHub)',
-    '  Meanwhile the CLI works: npm run authbar -- status',
-  ].join('\n'));
+function fail(lines) {
+  process.stderr.write(`${lines.join('\n')}\n`);
   process.exit(1);
+}
+
+/** The binary's path once downloaded, else null; never downloads. */
+function installedBinary(packageDir) {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
+  const pathFile = join(packageDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8'));
+  return existsSync(binary) ? binary : null;
+}
+
+/** The first line of what the download said, without its stack ("fetch failed", "HTTP 404"). */
+function downloadCause(output) {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /error|failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|404|403/i.test(l) && !l.startsWith('at ')) ?? lines[0] ?? 'no output';
+  return error.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^(?:Type)?Error:\s*/, '').slice(0, 160);
+}
+
+let packageDir;
+try {
+  packageDir = dirname(require.resolve('electron/package.json'));
+} catch {
+  fail(['authbar: the electron package is not installed (run npm install); meanwhile the CLI works: npm run authbar -- status']);
+}
+const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+
+let electron = installedBinary(packageDir);
+if (!electron) {
+  const from = process.env.ELECTRON_MIRROR || process.env.npm_config_electron_mirror || 'GitHub';
+  process.stderr.write(`authbar: fetching Electron ${version}'s binary (about 100 MB, once) from ${from}...\n`);
+  const download = spawnSync(process.execPath, [join(packageDir, 'install.js')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_GET_NO_PROGRESS: '1' },
+  });
+  electron = download.status === 0 ? installedBinary(packageDir) : null;
+  if (!electron) {
+    fail([
+      `authbar: could not download Electron's binary from ${from} (${downloadCause(`${download.stderr ?? ''}\n${download.stdout ?? ''}`)}), so the tray app cannot start yet. Where GitHub is unreachable, use a mirror: ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start. Meanwhile the CLI works: npm run authbar -- status`,
+    ]);
+  }
 }
 if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-  console.error('authbar: no display (DISPLAY / WAYLAND_DISPLAY unset), so there is no tray to show.\n  Use the CLI instead: npm run authbar -- status');
-  process.exit(1);
+  fail(['authbar: no display (DISPLAY / WAYLAND_DISPLAY unset), so there is no tray to show; use the CLI instead: npm run authbar -- status']);
 }
 const child = spawn(electron, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -32,15 +32,22 @@ function fetchedNodeBinary() {
 
   mkdirSync(root, { recursive: true });
   const work = mkdtempSync(join(root, 'fetch-'));
+  // One line says what happens; npm's own notices (update nags, pack listings) stay out of
+  // stderr and are shown only, condensed, when the fetch fails.
+  process.stderr.write(`authbar: Node ${process.versions.node} is older than ${MINIMUM.join('.')}; fetching ${registryPackageName()}@${FETCHED_VERSION} (once) from the npm registry into ${root}\n`);
   try {
-    process.stderr.write(`authbar: Node ${process.versions.node} is older than ${MINIMUM.join('.')}; fetching ${registryPackageName()}@${FETCHED_VERSION} from the npm registry into ${root}\n`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const tarball = execFileSync(npm, ['pack', `${registryPackageName()}@${FETCHED_VERSION}`, '--silent', '--pack-destination', work], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], shell: process.platform === 'win32',
+    const tarball = execFileSync(npm, ['pack', `${registryPackageName()}@${FETCHED_VERSION}`, '--loglevel=error', '--no-update-notifier', '--pack-destination', work], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32',
     }).trim().split('\n').pop();
-    execFileSync('tar', ['-xzf', join(work, tarball), '-C', work], { stdio: 'inherit' });
+    execFileSync('tar', ['-xzf', join(work, tarball), '-C', work], { stdio: ['ignore', 'ignore', 'pipe'] });
     rmSync(home, { recursive: true, force: true });
     renameSync(join(work, 'package'), home);
+  } catch (error) {
+    const said = `${error.stderr ?? ''}`.split('\n').map((l) => l.replace(/^npm (?:error|ERR!)\s*/, '').trim()).filter((l) => l && !/^(?:A complete log|Log files|code E|\/)/.test(l));
+    process.stderr.write(`authbar: could not fetch Node ${FETCHED_VERSION} (${(said[0] ?? error.message).slice(0, 160)}); install Node >= ${MINIMUM.join('.')} yourself, or point npm at a registry that has ${registryPackageName()} (npm config set registry URL), then run this again\n`);
+    rmSync(work, { recursive: true, force: true });
+    process.exit(1);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

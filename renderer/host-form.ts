@@ -1,6 +1,8 @@
 // The "Add host" form's words and checks. Pure: the panel cannot load settings.ts (it pulls in
-// node:fs), so HostSchema's rules are repeated here, and test/renderer/host-form.test.ts keeps
-// the two in step by running both on the same inputs. The main process validates again anyway.
+// node:fs), so it takes HostSchema's patterns from main/core/host-rules.ts, and
+// test/renderer/host-form.test.ts keeps the two in step by running both on the same inputs.
+// The main process validates again anyway.
+import { DESTINATION, DESTINATION_MAX, HOST_NAME, REMOTE_COMMAND } from '../main/core/host-rules.ts';
 import type { PanelState } from '../main/core/panel-api.ts';
 
 export type Host = PanelState['settings']['hosts'][number];
@@ -14,11 +16,8 @@ export type HostErrors = Partial<Record<HostField, string>>;
 
 export const emptyDraft = (): HostDraft => ({ name: '', destination: '', stateDir: '', sshConfig: '', remoteCommand: '' });
 
-/** HostSchema.name; `local` is also refused, as it is this computer's name on every row. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
-/** HostSchema.destination: one ssh argument that ssh cannot mistake for an option. */
-const DESTINATION = /^[^\s-][^\s]*$/;
-const DESTINATION_MAX = 255;
+/** HostSchema's own rules (`local` is also refused, as it is this computer's name on every row). */
+const NAME = HOST_NAME;
 
 export function nameError(raw: string): string | undefined {
   const name = raw.trim();
@@ -35,13 +34,20 @@ export function destinationError(raw: string): string | undefined {
   if (/\s/.test(destination)) return 'No spaces: ssh takes a single destination.';
   if (destination.startsWith('-')) return 'It cannot start with “-” (ssh would read it as an option).';
   if (destination.length > DESTINATION_MAX) return `Use at most ${DESTINATION_MAX} characters.`;
-  if (!DESTINATION.test(destination)) return 'Enter USER@HOST, or a Host alias from ~/.ssh/config.';
+  if (!DESTINATION.test(destination)) return 'Enter USER@HOST, or a Host alias from ~/.ssh/config (no shell characters).';
   return undefined;
+}
+
+export function remoteCommandError(raw: string): string | undefined {
+  const command = raw.trim();
+  if (command === '' || REMOTE_COMMAND.test(command)) return undefined;
+  return 'Enter a command name or path, like ~/.npm-global/bin/authbar: no spaces or shell characters.';
 }
 
 export function fieldError(field: HostField, value: string): string | undefined {
   if (field === 'name') return nameError(value);
   if (field === 'destination') return destinationError(value);
+  if (field === 'remoteCommand') return remoteCommandError(value);
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import { checkDraft, emptyDraft, fieldError, HOST_FIELDS } from './host-form.ts'
 import { rowKey } from './rows.ts';
 import type { SettingsUi } from './settings-view.ts';
 import { type PanelActions, renderPanel } from './view.ts';
+import type { WelcomeUi } from './welcome.ts';
 import { formatCountdown, lastSeenText, outcomeText } from './wording.ts';
 
 declare global {
@@ -39,6 +40,9 @@ let settingsOpen = false;
 const settingsUi: SettingsUi = { draft: emptyDraft(), errors: {}, addError: null, adding: false, confirming: null, removing: null };
 /** Where the keyboard goes after the next draw (a control that replaced the focused one). */
 let focusNext: string | null = null;
+const welcomeUi: WelcomeUi = { startAtLogin: false, saving: false };
+/** An agent asked for before its row was drawn (the panel was still loading): shown once it is. */
+let pendingFocus: AgentRef | null = null;
 let scrollToTop = false;
 
 function announce(message: string): void {
@@ -152,6 +156,18 @@ const actions: PanelActions = {
     render();
   },
   removeHost: (name) => void removeHost(name),
+  setWelcomeStartAtLogin: (on) => {
+    welcomeUi.startAtLogin = on;
+  },
+  finishWelcome: (startAtLogin) => {
+    welcomeUi.saving = true;
+    render();
+    void attempt('save your choice', () => api.setSettings({ startAtLogin })).finally(() => {
+      welcomeUi.saving = false;
+      focusNext = 'refresh-all';
+      render();
+    });
+  },
 };
 
 function timeStatuses(now: number): string {
@@ -161,7 +177,7 @@ function timeStatuses(now: number): string {
 function render(): void {
   if (!state) return;
   const now = clock.now();
-  const next = renderPanel({ state, now, copied: new Set(copied.keys()), error, settingsOpen, settingsUi, actions });
+  const next = renderPanel({ state, now, copied: new Set(copied.keys()), error, settingsOpen, settingsUi, welcomeUi, actions });
   const markup = next.map((e) => e.outerHTML).join('');
   // Nothing to show differs: keep the page as it is, so a screen reader is not told again.
   if (markup !== drawnMarkup) {
@@ -188,6 +204,11 @@ function render(): void {
   }
   drawnStatuses = timeStatuses(now);
   schedule(now);
+  if (pendingFocus && rowElement(rowKey({ host: pendingFocus.host, id: pendingFocus.agentId }))) {
+    const ref = pendingFocus;
+    pendingFocus = null;
+    focusAgent(ref);
+  }
 }
 
 function focusable(id: string): HTMLElement | null {
@@ -243,7 +264,11 @@ function focusAgent(ref: AgentRef): void {
   if (settingsOpen) toggleSettings();
   const key = rowKey({ host: ref.host, id: ref.agentId });
   const row = rowElement(key);
-  if (!row) return;
+  // Not drawn yet (the first state is still on its way): kept until the rows are.
+  if (!row) {
+    pendingFocus = ref;
+    return;
+  }
   const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   row.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'auto' });
   row.focus({ preventScroll: true });

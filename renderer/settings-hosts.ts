@@ -178,9 +178,9 @@ export function sshNote(): HTMLElement {
       {},
       'AuthBar connects with this computer\'s own ',
       h('code', {}, 'ssh'),
-      ', using your keys, agent and known_hosts (a host key it does not know is refused). There it runs the host\'s own AuthBar: install it with ',
-      h('code', {}, 'npm install -g authbar'),
-      '.',
+      ', using your keys, agent and known_hosts (a host key it does not know is refused). Nothing to install there: AuthBar copies itself into ',
+      h('code', {}, '~/.cache/authbar'),
+      ' on the host (every file checked by sha256) and runs with the host\'s own Node.',
     ),
   );
 }

@@ -7,8 +7,9 @@ import { h, heading, icon } from './dom.ts';
 import { type Actions, renderAgent, rowKey } from './rows.ts';
 import { domId, renderSettings, SETTINGS_ID, type SettingsActions, type SettingsUi } from './settings-view.ts';
 import { baseName, hostLabel, lastSeenText, localTime } from './wording.ts';
+import { renderWelcome, type WelcomeActions, type WelcomeUi } from './welcome.ts';
 
-export interface PanelActions extends Actions, SettingsActions {
+export interface PanelActions extends Actions, SettingsActions, WelcomeActions {
   refreshAll(): void;
   toggleSettings(): void;
 }
@@ -22,11 +23,13 @@ export interface ViewModel {
   /** Whether the Settings view is showing instead of the agents. */
   settingsOpen: boolean;
   settingsUi: SettingsUi;
+  welcomeUi: WelcomeUi;
   actions: PanelActions;
 }
 
 export function renderPanel(vm: ViewModel): HTMLElement[] {
-  const body = vm.settingsOpen ? [settings(vm)] : [content(vm), footer(vm)];
+  const welcome = vm.state.firstLaunch && !vm.settingsOpen ? renderWelcome(vm.state, vm.welcomeUi, vm.actions) : null;
+  const body = vm.settingsOpen ? [settings(vm)] : [welcome, content(vm), footer(vm)];
   return [header(vm), notices(vm), ...body].filter((e): e is HTMLElement => e !== null);
 }
 
@@ -91,6 +94,8 @@ function header(vm: ViewModel): HTMLElement {
 function notices(vm: ViewModel): HTMLElement | null {
   const { report } = vm.state;
   const items: HTMLElement[] = [];
+  // AuthBar could not start, or the system cannot show a due notification: said first.
+  if (vm.state.banner) items.push(h('li', { class: 'notice notice-bad banner', attrs: { role: 'alert' } }, icon('error'), h('span', {}, vm.state.banner)));
   if (vm.error) items.push(h('li', { class: 'notice notice-bad' }, icon('error'), h('span', {}, vm.error)));
   if (report.configError) {
     items.push(h('li', { class: 'notice' }, icon('warning'), h('span', {}, h('span', { class: 'mono' }, report.configPath), `: ${report.configError}; showing agents found on disk only.`)));

@@ -1,5 +1,5 @@
 // The panel's words: outcomes, hosts, local times. Pure; the CLI's wording comes from the
-// same core format.ts, so "in 9d 23h" and "sign in again" read the same everywhere.
+// same core format.ts, so "in 9d 23h" and "needs-login" read the same everywhere.
 import type { AgentStatus, ProfileOutcome } from '../main/core/api.ts';
 import { formatDuration, formatRemaining, STATUS_LABELS } from '../main/core/format.ts';
 
@@ -60,6 +60,8 @@ export function outcomeHead(result: ProfileOutcome): string {
       return `Healed${from}`;
     case 'synced':
       return `Synced${from}`;
+    case 'recovered':
+      return 'Recovered the rotated sign-in AuthBar held';
     case 'would-sync':
       return `Would sync${from}`;
     case 'skipped':

@@ -1,88 +1,181 @@
-// AuthBar's Electron main process: a flat list of setup steps around the core Controller.
-import { app, type BrowserWindow, clipboard, shell } from 'electron';
-import { Controller } from '../core/controller.ts';
-import { CHANNELS, type AgentRef } from '../core/panel-api.ts';
-import type { MenuAction } from '../core/ui/menu-model.ts';
+// AuthBar's Electron main process: start(deps) is a flat list of setup steps around the core
+// Controller, in an order the wiring tests hold it to:
+// 1. what must exist before anything can fail: the quit handler, the Windows app id (before
+//    any toast), second-instance and activate;
+// 2. once Electron is ready: no application menu, the panel, the controller, the tray, IPC,
+//    notifications, keep-fresh, power events;
+// 3. a start-up failure opens the panel with the error and writes it to AuthBar's log.
+import { app, clipboard, Menu, net, powerMonitor, shell } from 'electron';
+import { resolveAuthbarHome } from '../core/authbar/home.ts';
+import { createCommands, type Command } from '../core/commands.ts';
+import { Controller, type ControllerOptions } from '../core/controller.ts';
+import { keepTokensFresh } from '../core/keep-fresh.ts';
+import { CHANNELS, type PanelState } from '../core/panel-api.ts';
+import { createHandlers } from '../core/panel-handlers.ts';
+import { DEFAULT_SETTINGS } from '../core/settings.ts';
+import { logStartupError } from '../core/ui/startup-error.ts';
+import { VERSION } from '../core/version.ts';
 import { setupIpc } from './ipc.ts';
 import { applyStartAtLogin } from './login-item.ts';
-import { setupNotifications } from './notifications.ts';
-import { allowClose, createPanelWindow } from './panel-window.ts';
-import { setupTray } from './tray.ts';
+import { setupNotifier } from './notifications.ts';
+import { createPanel } from './panel-window.ts';
+import { type AppPaths, bundledPaths } from './paths.ts';
+import { type AppTray, setupTray } from './tray.ts';
 
-export function start(): void {
+/** package.json build.appId: Windows ties toasts and their settings to it. */
+export const APP_ID = 'dev.authbar.app';
+
+export interface StartDeps {
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  now?: () => number;
+  paths?: AppPaths;
+  /** Whether the desktop shows tray icons (Linux: a StatusNotifierWatcher on the bus). */
+  trayHostAvailable?: () => Promise<boolean>;
+  createController?: (options: ControllerOptions) => Controller;
+}
+
+export interface RunningApp {
+  controller: Controller | null;
+  /** Settles once quitting has stopped everything. */
+  stopped: Promise<void>;
+}
+
+const POWER_EVENTS = ['resume', 'unlock-screen', 'user-did-become-active'] as const;
+
+export async function start(deps: StartDeps): Promise<RunningApp | null> {
+  const { env, platform } = deps;
+  const paths = deps.paths ?? bundledPaths();
   // One AuthBar per user: a second launch just opens the panel of the first.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
-    return;
+    return null;
   }
-  // A menu-bar app: no Dock icon (LSUIElement in the packaged Info.plist does the same at launch).
-  app.dock?.hide();
+  const running: RunningApp = { controller: null, stopped: Promise.resolve() };
+  const stops: Array<() => unknown> = [];
+  let markStopped = () => {};
+  running.stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  let quitting = false;
+  // First, before anything can fail: quitting always stops what was started.
+  app.on('before-quit', () => {
+    if (quitting) return;
+    quitting = true;
+    void (async () => {
+      for (const stop of stops.reverse()) {
+        try {
+          await stop();
+        } catch {
+          // keep stopping the rest
+        }
+      }
+    })().finally(markStopped);
+  });
+  if (platform === 'win32') app.setAppUserModelId(APP_ID);
   // Closing the panel must not quit the app.
   app.on('window-all-closed', () => {});
 
-  const controller = new Controller({ env: process.env });
-  let panel: BrowserWindow | null = null;
-  const openPanel = (focus?: AgentRef) => {
-    if (!panel || panel.isDestroyed()) panel = createPanelWindow();
-    panel.show();
-    panel.focus();
-    if (focus) panel.webContents.send(CHANNELS.focus, focus);
-  };
+  let tray: AppTray | null = null;
+  const panel = createPanel({ paths, platform, trayBounds: () => tray?.bounds() ?? null });
+  stops.push(() => panel.destroy());
+  app.on('second-instance', () => panel.open());
+  // macOS: reopening the app from the Finder or Spotlight.
+  app.on('activate', () => panel.open());
 
-  const dispatch = (action: MenuAction): void => {
-    switch (action.kind) {
-      case 'refresh': void controller.refresh(action.ref); break;
-      case 'sync': void controller.sync(action.ref.host, action.ref.agentId); break;
-      case 'copy-fix': {
-        const fix = controller.fixCommand(action.ref, null);
-        if (fix) clipboard.writeText(fix);
-        break;
-      }
-      case 'open-folder': {
-        const dir = controller.agentDir(action.ref);
-        if (dir) void shell.openPath(dir);
-        break;
-      }
-      case 'refresh-all': void controller.refreshAll(); break;
-      case 'open-panel': openPanel(action.ref); break;
-      case 'set-start-at-login': void controller.updateSettings({ startAtLogin: action.enabled }); break;
-      case 'set-notifications':
-        void controller.updateSettings({ notifications: { enabled: action.enabled, leadTimesMinutes: action.leadTimesMinutes ?? controller.getSettings().notifications.leadTimesMinutes } });
-        break;
-      case 'set-keep-fresh':
-        void controller.updateSettings({ keepFresh: { ...controller.getSettings().keepFresh, enabled: action.enabled } });
-        break;
-      case 'set-keep-copies-in-sync': void controller.updateSettings({ keepCopiesInSync: action.enabled }); break;
-      case 'quit':
-        if (panel) allowClose(panel);
-        app.quit();
-        break;
-    }
-  };
+  await app.whenReady();
+  // No application menu: Reload and DevTools must not be reachable (Alt shows it on Windows and Linux).
+  Menu.setApplicationMenu(null);
+  // A menu-bar app: no Dock icon (LSUIElement in the packaged Info.plist does the same at launch).
+  app.dock?.hide();
 
-  app.on('second-instance', () => openPanel());
-  void app.whenReady().then(async () => {
-    setupIpc(controller, { copy: (text) => clipboard.writeText(text), openFolder: async (dir) => void (await shell.openPath(dir)) }, () => panel);
-    const tray = setupTray({ getState: () => controller.state(), startAtLogin: () => controller.getSettings().startAtLogin, dispatch });
-    // The login item follows the setting, whether the menu or the panel changed it.
-    let startAtLogin = controller.getSettings().startAtLogin;
-    await applyStartAtLogin(startAtLogin);
-    controller.on((event) => {
-      if (event.type !== 'state') return;
-      tray.update();
-      if (event.state.settings.startAtLogin !== startAtLogin) {
-        startAtLogin = event.state.settings.startAtLogin;
-        void applyStartAtLogin(startAtLogin);
-      }
+  try {
+    const controller = (deps.createController ?? ((options) => new Controller(options)))({ env, now: deps.now, fetch: net.fetch.bind(net) as typeof fetch });
+    running.controller = controller;
+    stops.push(() => controller.stop());
+    const run = createCommands(controller, {
+      copy: (text) => clipboard.writeText(text),
+      openFolder: async (dir) => void (await shell.openPath(dir)),
+      openPanel: (ref) => panel.open(ref),
+      quit: () => app.quit(),
     });
-    setupNotifications({ controller, openPanel });
+    // The tray has no one to show an error to: a failed command becomes a notice in the panel.
+    const runFromTray = (command: Command) => {
+      const done = command.kind === 'open-panel' ? Promise.resolve(panel.open(command.ref, { fromTray: true })) : run(command);
+      done.catch((error: unknown) => controller.warn((error as Error).message));
+    };
+    stops.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller }));
+    tray = setupTray({ getState: () => controller.state(), run: runFromTray, paths, platform, now: deps.now });
+    stops.push(() => tray?.destroy());
+    // What the Electron smoke test (test/app/electron-smoke.test.ts) reads: development runs only.
+    if (!app.isPackaged && env.AUTHBAR_SMOKE_TEST === '1') Object.assign(globalThis, { authbarSmoke: { trayShown: () => tray !== null, agents: () => controller.state().report.agents.length } });
     await controller.start();
-    app.on('before-quit', () => {
-      if (panel) allowClose(panel);
-      tray.destroy();
-      void controller.stop();
+    followStartAtLogin(controller, platform, env);
+    controller.on((event) => {
+      if (event.type === 'state') tray?.update();
     });
+    tray.update();
+    const notifier = setupNotifier({ controller, openPanel: (ref) => panel.open(ref), platform, now: deps.now });
+    stops.push(() => notifier.stop());
+    const fresh = keepTokensFresh({ controller, now: deps.now });
+    stops.push(() => fresh.stop());
+    // Back from sleep or a locked screen: every host stream reconnects now, not at its next
+    // backoff, and the plans are made again (timers did not run while asleep).
+    const wake = () => {
+      controller.reconnectHosts();
+      notifier.replan();
+      fresh.replan();
+      void controller.rescan();
+    };
+    for (const name of POWER_EVENTS) powerMonitor.on(name as 'resume', wake);
+    stops.push(() => {
+      for (const name of POWER_EVENTS) powerMonitor.off(name as 'resume', wake);
+    });
+    // Asked, never assumed: the first launch opens the panel with its welcome. Where no tray
+    // can show (stock GNOME), the panel opens at every launch so AuthBar never runs unseen.
+    const trayShows = platform !== 'linux' || (await (deps.trayHostAvailable?.() ?? Promise.resolve(true)));
+    if (controller.state().firstLaunch || !trayShows) panel.open();
+  } catch (error) {
+    const banner = logStartupError(resolveHome(running.controller, env), error);
+    const state = failedState(banner, deps.now?.() ?? Date.now());
+    stops.push(setupIpc({ handlers: { [CHANNELS.getState]: async () => state }, panel: () => panel.window(), panelHtml: paths.panelHtml, platform }));
+    panel.onLoad((win) => win.webContents.send(CHANNELS.state, state));
+    panel.open();
+  }
+  return running;
+}
+
+/** The login item follows the setting, whether the menu or the panel changed it. */
+function followStartAtLogin(controller: Controller, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): void {
+  let applied = controller.getSettings().startAtLogin;
+  const apply = (enabled: boolean) =>
+    void applyStartAtLogin(enabled, { platform, env })
+      .then((refusal) => refusal && controller.warn(refusal))
+      .catch((error: unknown) => controller.warn(`could not change start at login: ${(error as Error).message}`));
+  // Re-registered at launch when on, so a moved app keeps starting.
+  if (applied) apply(true);
+  controller.on((event) => {
+    if (event.type !== 'state' || event.state.settings.startAtLogin === applied) return;
+    applied = event.state.settings.startAtLogin;
+    apply(applied);
   });
 }
 
-start();
+function resolveHome(controller: Controller | null, env: NodeJS.ProcessEnv): string {
+  // The controller itself may be what failed: AuthBar's home as it would have found it.
+  return controller?.home ?? resolveAuthbarHome(env);
+}
+
+/** What the panel shows when AuthBar could not start: the error, and nothing to act on. */
+function failedState(banner: string, now: number): PanelState {
+  return {
+    report: { version: VERSION, stateDir: '', configPath: '', generatedAt: new Date(now).toISOString(), warnAfterMs: 0, agents: [], warnings: [] },
+    busy: {},
+    results: {},
+    settings: DEFAULT_SETTINGS,
+    lastSeen: {},
+    notices: [],
+    banner,
+    firstLaunch: false,
+    seq: 1,
+    now,
+  };
+}

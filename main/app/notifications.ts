@@ -1,61 +1,101 @@
-// Notifications before image generation would fail. The plan is pure (main/core/ui/notify-plan.ts);
-// this file shows it and keeps one timer, set to the next wake-up. On resume from sleep,
-// unlock, or a state change the plan is made again at once. The timer is capped at ten
-// minutes so that a wall-clock change (which Node's monotonic timers do not see) is caught soon.
-import { Notification, powerMonitor } from 'electron';
-import type { Controller } from '../core/controller.ts';
+// Desktop notifications before image generation would fail: this file only shows what the pure
+// plan (main/core/ui/notify-plan.ts) says, with one timer set to the next lead time (sleep
+// and unlock re-plan at once: main/app/main.ts).
+// - Every shown Notification is kept referenced until it is closed or clicked: Electron does
+//   not, and once V8 collects one its click and action events are gone (electron#16922).
+// - On Windows, Notification.handleActivation hears clicks on toasts whose object is gone
+//   (and cold starts from the Action Center); the instance events are then not used, since
+//   both would fire for a live one.
+// - A notice counts as sent only when it was shown; where the OS cannot show notifications the
+//   panel's banner says it (and the tray icon shows the status, as always).
+import { Notification } from 'electron';
+import { type Controller, MAX_TIMER_MS } from '../core/controller.ts';
 import type { AgentRef } from '../core/panel-api.ts';
-import { planNotifications } from '../core/ui/notify-plan.ts';
+import { planNotifications, type PlannedNotification } from '../core/ui/notify-plan.ts';
 
-const MAX_SLEEP_MS = 10 * 60_000;
 
-export interface NotificationOptions {
-  controller: Controller;
+export interface NotifierOptions {
+  controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner'>;
   openPanel(focus?: AgentRef): void;
+  platform: NodeJS.Platform;
   now?: () => number;
-  platform?: NodeJS.Platform;
 }
 
-export function setupNotifications({ controller, openPanel, now = Date.now, platform = process.platform }: NotificationOptions): { replan(): void; stop(): void } {
+export interface Notifier {
+  replan(): void;
+  stop(): void;
+}
+
+export function setupNotifier({ controller, openPanel, platform, now = Date.now }: NotifierOptions): Notifier {
   const sent = new Set<string>();
+  const live = new Set<Notification>();
+  // Electron 45 offers button actions on macOS and Windows.
+  const refreshButton = platform === 'darwin' || platform === 'win32';
   let timer: NodeJS.Timeout | undefined;
+  let latest: PlannedNotification | null = null;
+
+  const refresh = (refs: AgentRef[]) => {
+    for (const ref of refs) void controller.refresh(ref);
+  };
+
+  const show = (options: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }> }, onClick: () => void, onAction?: () => void) => {
+    const notification = new Notification({ ...options, silent: false });
+    const release = () => live.delete(notification);
+    live.add(notification);
+    notification.on('close', release);
+    notification.on('failed', release);
+    if (platform !== 'win32') {
+      notification.on('click', () => {
+        release();
+        onClick();
+      });
+      if (onAction) notification.on('action', () => {
+        release();
+        onAction();
+      });
+    }
+    notification.show();
+  };
+
+  if (platform === 'win32') {
+    Notification.handleActivation((details) => {
+      if (!latest) return openPanel();
+      if (details.type === 'action') refresh(latest.refreshable);
+      else openPanel(latest.focus);
+    });
+  }
 
   const replan = () => {
-    if (timer) clearTimeout(timer);
+    clearTimeout(timer);
     timer = undefined;
     const state = controller.state();
-    const plan = planNotifications({ report: state.report, settings: state.settings, now: now(), sent, lastSeen: state.lastSeen });
-    for (const key of plan.markSent) sent.add(key);
-    if (plan.notification && Notification.isSupported()) {
-      const { title, body, focus, refreshable } = plan.notification;
-      // Actions exist on macOS only; elsewhere the click opens the panel at the agent.
-      const actions = platform === 'darwin' && refreshable.length > 0 ? [{ type: 'button' as const, text: 'Refresh' }] : [];
-      const notification = new Notification({ title, body, actions, silent: false });
-      notification.on('click', () => openPanel(focus));
-      notification.on('action', () => {
-        for (const ref of refreshable) void controller.refresh(ref);
-      });
-      notification.show();
-    }
-    for (const ref of plan.refreshDue) void controller.refresh(ref);
-    if (plan.nextWakeAt !== null) timer = setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_SLEEP_MS));
+    const plan = planNotifications({ report: state.report, settings: state.settings, now: now(), sent, lastSeen: state.lastSeen, refreshButton });
+    const due = plan.notification;
+    if (due && Notification.isSupported()) {
+      latest = due;
+      const actions = refreshButton && due.refreshable.length > 0 ? [{ type: 'button' as const, text: 'Refresh' }] : [];
+      show({ title: due.title, body: due.body, actions }, () => openPanel(due.focus), () => refresh(due.refreshable));
+      for (const key of plan.markSent) sent.add(key);
+    } else if (due) controller.setBanner(`${due.title} (this system shows no notifications)`);
+    else if (!Notification.isSupported()) controller.setBanner(null);
+    if (plan.nextWakeAt !== null) timer = setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_TIMER_MS));
   };
 
   const unsubscribe = controller.on((event) => {
     if (event.type === 'state') replan();
     if (event.type === 'auto-synced' && Notification.isSupported()) {
       const agents = event.agents.join(', ');
-      new Notification({ title: `Brought ${event.agents.length === 1 ? event.agents[0] : `${event.agents.length} agents`} along`, body: `${agents} now hold${event.agents.length === 1 ? 's' : ''} the newest sign-in from ${event.source}.` }).show();
+      const title = `Brought ${event.agents.length === 1 ? event.agents[0] : `${event.agents.length} agents`} along`;
+      show({ title, body: `${agents} now hold${event.agents.length === 1 ? 's' : ''} the newest sign-in from ${event.source}.` }, () => openPanel());
     }
   });
-  for (const name of ['resume', 'unlock-screen', 'user-did-become-active'] as const) powerMonitor.on(name as 'resume', replan);
   replan();
   return {
     replan,
     stop() {
       unsubscribe();
-      if (timer) clearTimeout(timer);
-      for (const name of ['resume', 'unlock-screen', 'user-did-become-active'] as const) powerMonitor.off(name as 'resume', replan);
+      clearTimeout(timer);
+      live.clear();
     },
   };
 }

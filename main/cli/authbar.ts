@@ -3,6 +3,7 @@
 // Subcommands are imported lazily so `authbar status --json` loads nothing it does not use.
 import module from 'node:module';
 import { UsageError } from './args.ts';
+import { asksForHelp, type Command, helpFor, swallowedByNpm, USAGE } from './help.ts';
 
 // V8's code cache on disk: a terminal command that runs often should not re-compile every time.
 module.enableCompileCache?.();
@@ -15,11 +16,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const HELP = `authbar: every OpenClaw agent's Codex sign-in at a glance
 
 Usage:
-  authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch]
-  authbar refresh (--agent ID... | --all) [--host NAME]... [--local] [--if-needed] [--json] [--concurrency N]
-  authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]
-  authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD]
-  authbar hosts list | authbar hosts remove NAME
+  ${USAGE.status}
+  ${USAGE.usage}
+  ${USAGE.refresh}
+  ${USAGE.sync}
+  ${USAGE.recover}
+  ${USAGE.hosts}
+
+authbar COMMAND --help says more about one command.
 
 Environment: OPENCLAW_STATE_DIR, OPENCLAW_CONFIG_PATH, OPENCLAW_AGENT_DIR pick the OpenClaw
 install to read; AUTHBAR_HOME holds AuthBar's own settings and memory.
@@ -29,7 +33,9 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   status: async () => ({ run: (await import('./status.ts')).runStatus }),
   refresh: async () => ({ run: (await import('./refresh.ts')).runRefresh }),
   sync: async () => ({ run: (await import('./sync.ts')).runSync }),
+  recover: async () => ({ run: (await import('./recover.ts')).runRecover }),
   hosts: async () => ({ run: (await import('./hosts.ts')).runHosts }),
+  usage: async () => ({ run: (await import('./usage.ts')).runUsage }),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -45,6 +51,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[command];
   if (!load) throw new UsageError(`unknown command "${command}"; run authbar --help`);
+  if (asksForHelp(rest)) {
+    process.stdout.write(helpFor(command as Command));
+    return 0;
+  }
+  const swallowed = swallowedByNpm(command as Command, rest, process.env);
+  if (swallowed.length > 0) {
+    // npm also leaves a swallowed flag's value behind as a stray argument: drop it from the suggestion.
+    const values = new Set(swallowed.map((f) => f.split(' ')[1]).filter(Boolean));
+    const kept = rest.filter((a) => !values.has(a));
+    throw new UsageError(`npm kept ${swallowed.join(' ')} for itself (an npm script gets flags only after --), so AuthBar did not see ${swallowed.length === 1 ? 'it' : 'them'}; run: npm run ${process.env.npm_lifecycle_event} -- ${[command, ...kept, ...swallowed].join(' ')}`);
+  }
   return (await load()).run(rest);
 }
 

@@ -2,10 +2,20 @@
 // `authbar hosts list`, `authbar hosts remove NAME`: remote machines, kept in AuthBar's settings.
 import { parseArgs } from 'node:util';
 import { resolveAuthbarHome } from '../core/authbar/home.ts';
+import { sshConfigProblem } from '../core/remote/ssh.ts';
 import { HostSchema, loadSettings, saveSettings } from '../core/settings.ts';
 import { UsageError } from './args.ts';
+import { USAGE as USAGES } from './help.ts';
 
-const USAGE = 'authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD] | hosts list [--json] | hosts remove NAME';
+const FIELD_RULES: Record<string, string> = {
+  name: 'names are letters, digits, . _ -',
+  destination: 'a destination is USER@HOST or an ~/.ssh/config alias, without spaces or shell characters',
+  remoteCommand: 'a remote command is a command name or path, like ~/.npm-global/bin/authbar: no spaces, quotes or shell characters',
+  stateDir: 'a path without control characters',
+  sshConfig: 'a path without control characters',
+};
+
+const USAGE = USAGES.hosts;
 
 export async function runHosts(args: string[]): Promise<number> {
   let parsed;
@@ -47,11 +57,22 @@ export async function runHosts(args: string[]): Promise<number> {
       });
       if (!host.success) {
         const field = host.error.issues[0]?.path.join('.') ?? 'host';
-        throw new UsageError(`hosts add: invalid ${field} (names are letters, digits, . _ -; a destination is USER@HOST or an ~/.ssh/config alias)`);
+        throw new UsageError(`hosts add: invalid ${field} (${FIELD_RULES[field] ?? 'see authbar --help'})`);
       }
+      const configProblem = sshConfigProblem(host.data, process.env);
+      if (configProblem) throw new UsageError(`hosts add: --ssh-config ${host.data.sshConfig} must be an existing regular file that you own (${configProblem.message.split(': its ssh config ').pop()})`);
       if (settings.hosts.some((h) => h.name === name)) throw new UsageError(`a host named ${name} exists already; remove it first: authbar hosts remove ${name}`);
       await saveSettings(home, { ...settings, hosts: [...settings.hosts, host.data] });
-      process.stdout.write(`Added ${name} (${destination}). Check it with: authbar status --host ${name}\n`);
+      process.stdout.write(`Added ${name} (${destination}).\n`);
+      // Nothing to install on the host: AuthBar copies its own CLI there now (and again after an update).
+      const { deployTo } = await import('../core/remote/ssh.ts');
+      try {
+        const where = await deployTo(host.data, process.env);
+        if (where) process.stdout.write(`Copied AuthBar there (${where}; every file's sha256 checked there); it runs with that host's Node.\n`);
+      } catch (error) {
+        process.stderr.write(`authbar: ${(error as Error).message}; AuthBar copies itself there on first use once this works.\n`);
+      }
+      process.stdout.write(`Check it with: authbar status --host ${name}\n`);
       return 0;
     }
     case 'remove': {

@@ -15,7 +15,8 @@ export function progressLine(result: ProfileOutcome, now: number): string {
     case 'refreshed':
     case 'adopted':
     case 'healed':
-    case 'synced': {
+    case 'synced':
+    case 'recovered': {
       const also = result.syncedAgents.length > 0 ? `; also wrote ${result.syncedAgents.join(', ')}` : '';
       return `${who} ${what} ${result.outcome}${from}${expiry}${also}`;
     }
@@ -23,8 +24,11 @@ export function progressLine(result: ProfileOutcome, now: number): string {
       return `${who} ${what} would sync${from} (${result.cause})`;
     case 'skipped':
       return `${who} ${what} skipped: ${result.cause}`;
-    case 'failed':
-      return `${who} ${what} failed`;
+    case 'failed': {
+      // What was done before the failure stays done: say so (a sync from a newer copy).
+      const also = result.syncedAgents.length > 0 ? `; also wrote ${result.syncedAgents.join(', ')}` : '';
+      return result.source ? `${who} ${what} failed after syncing from ${result.source}${expiry}${also}` : `${who} ${what} failed${also}`;
+    }
   }
 }
 
@@ -53,6 +57,8 @@ export async function runOnTargets(
   options: { json: boolean; onResult: (result: ProfileOutcome) => void },
 ): Promise<number> {
   const reports: RefreshReport[] = [];
+  const { tokenEndpointWarning } = await import('../core/refresh/endpoint.ts');
+  const endpoint = targets.local ? tokenEndpointWarning(process.env) : null;
   try {
     if (targets.local) reports.push(await local());
   } catch (error) {
@@ -80,7 +86,9 @@ export async function runOnTargets(
     requests: reports.reduce((n, r) => n + r.requests, 0),
     results: reports.flatMap((r) => r.results),
     ...(reports.some((r) => r.dryRun) ? { dryRun: true } : {}),
+    ...(endpoint ? { warnings: [endpoint] } : {}),
   };
   if (options.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+  else if (endpoint) process.stderr.write(`authbar: note: ${endpoint}\n`);
   return exitCodeFor(merged);
 }

@@ -1,10 +1,13 @@
-// `authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N]`
+// `authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N] [--timeout DURATION]`
 import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
-import { parse, UsageError } from './args.ts';
+import { parse, parseDuration, UsageError } from './args.ts';
+import { deferSignalsDuringRotation } from './defer-signals.ts';
 import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
+import { DEFAULT_TIMEOUT, USAGE as USAGES } from './help.ts';
+import { waitingLine } from './waiting.ts';
 
-const USAGE = 'authbar refresh (--agent ID... | --all) [--host NAME]... [--local] [--if-needed] [--json] [--concurrency N]';
+const USAGE = USAGES.refresh;
 
 export async function runRefresh(args: string[]): Promise<number> {
   const { values } = parse('refresh', args, {
@@ -13,26 +16,49 @@ export async function runRefresh(args: string[]): Promise<number> {
     'if-needed': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     concurrency: { type: 'string' },
+    timeout: { type: 'string', default: DEFAULT_TIMEOUT },
     ...TARGET_OPTIONS,
   }, USAGE);
   if (values.all === (values.agent.length > 0)) throw new UsageError(`refresh: name agents with --agent ID, or use --all. Usage: ${USAGE}`);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError(`--concurrency "${values.concurrency}" is not a positive whole number`);
 
+  const timeoutMs = await parseDuration('--timeout', values.timeout);
+
+  // The whole command is bounded: past the timeout no token request starts, one in flight is
+  // cut off, and waits for locks or OpenClaw's fence end; each lineage reports what it did.
+  const stop = new AbortController();
+  const timer = setTimeout(() => {
+    const reason = new Error(`stopped at the ${values.timeout} --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout`);
+    reason.name = 'TimeoutError';
+    stop.abort(reason);
+  }, timeoutMs);
+  const waiting = waitingLine(process.stderr, timeoutMs);
   const { refreshAgents } = await import('../core/refresh/refresh-agents.ts');
   const onResult = (result: ProfileOutcome) => {
+    waiting.clear();
     if (!values.json) process.stdout.write(`${progressLine(result, Date.now())}\n`);
     if (result.outcome === 'failed') process.stderr.write(`${failureLine(result)}\n`);
   };
   const onEvent = (event: RefreshEvent) => {
+    waiting.onEvent(event);
     if (event.type === 'finished') onResult(event.result);
   };
   const remoteArgs = ['refresh', ...(values.all ? ['--all'] : values.agent.flatMap((id) => ['--agent', id])), ...(values['if-needed'] ? ['--if-needed'] : [])];
-  return runOnTargets(await resolveTargets(values, false), () => refreshAgents({
-    env: process.env,
-    agents: values.all ? 'all' : values.agent,
-    ifNeeded: values['if-needed'],
-    concurrency,
-    onEvent,
-  }), remoteArgs, { json: values.json, onResult });
+  const targets = await resolveTargets(values, false);
+  const guard = targets.local ? deferSignalsDuringRotation() : undefined;
+  try {
+    return await runOnTargets(targets, () => refreshAgents({
+      env: process.env,
+      guard,
+      agents: values.all ? 'all' : values.agent,
+      ifNeeded: values['if-needed'],
+      concurrency,
+      signal: stop.signal,
+      onEvent,
+    }), remoteArgs, { json: values.json, onResult });
+  } finally {
+    clearTimeout(timer);
+    waiting.stop();
+  }
 }

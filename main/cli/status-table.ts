@@ -4,6 +4,7 @@ import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import type { AgentReport, ProfileReport, StatusReport } from '../core/api.ts';
 import { formatRemaining, STATUS_LABELS } from '../core/format.ts';
+import { usageCell } from '../core/usage/format.ts';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -25,7 +26,8 @@ function paint(style: Style, text: string, color: boolean): string {
 function sharedNote(profile: ProfileReport): string {
   const shared = profile.sharedWith.join(', ');
   if (profile.newerCopyIn === null) return shared || '-';
-  return `${shared} (stranded: newer sign-in in ${profile.newerCopyIn})`;
+  // Certain: AuthBar's history saw the token rotated away. Likely: an expired copy beside a live one.
+  return `${shared} (${profile.stranded === 'likely' ? 'probably stranded' : 'stranded'}: newer sign-in in ${profile.newerCopyIn})`;
 }
 
 function rows(agent: AgentReport, color: boolean): string[][] {
@@ -35,7 +37,7 @@ function rows(agent: AgentReport, color: boolean): string[][] {
     agent.imageGeneration.dependsOnCodex ? (profile && profile.status !== 'ok' ? paint('red', 'at risk', color) : 'uses token') : '-';
   if (agent.profiles.length === 0) {
     const why = agent.status === 'unreadable' ? 'store unreadable' : '-';
-    return [[`${host}${agent.id}`, why, label(agent.status), '-', imageRisk(undefined), '-']];
+    return [[`${host}${agent.id}`, why, label(agent.status), '-', imageRisk(undefined), '-', '-']];
   }
   return agent.profiles.map((profile, index) => [
     index === 0 ? `${host}${agent.id}` : '',
@@ -43,13 +45,14 @@ function rows(agent: AgentReport, color: boolean): string[][] {
     label(agent.status === 'unreadable' && index === 0 ? 'unreadable' : profile.status),
     formatRemaining(profile.remainingMs),
     imageRisk(profile),
+    usageCell(profile.usage),
     sharedNote(profile),
   ]);
 }
 
 function table(agents: AgentReport[], color: boolean): string {
   const t = new Table({
-    head: ['AGENT', 'PROFILE', 'STATUS', 'EXPIRES', 'IMAGE GEN', 'SHARED WITH'],
+    head: ['AGENT', 'PROFILE', 'STATUS', 'EXPIRES', 'IMAGE GEN', 'USAGE', 'SHARED WITH'],
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
       'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
     style: { head: color ? ['bold'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
@@ -72,7 +75,9 @@ export function problemLines(report: StatusReport): string[] {
     }
     for (const profile of agent.profiles) {
       if (profile.fix === null) continue;
-      const what = profile.stranded
+      const what = profile.stranded === 'likely'
+        ? `probably holds a stranded copy (it expired beside a live copy of this account in ${profile.newerCopyIn})`
+        : profile.stranded
         ? `holds a stranded copy (a newer sign-in of this account is in ${profile.newerCopyIn})`
         : profile.cause ?? `${STATUS_LABELS[profile.status]} (${formatRemaining(profile.remainingMs)})`;
       lines.push(`${where}, profile ${profile.profileId}: ${what}. Fix: ${profile.fix}`);
@@ -97,9 +102,10 @@ export function renderStatusTable(report: StatusReport, color: boolean): string 
     out.push(table(unconfigured, color));
   }
   for (const host of report.hosts ?? []) if (!host.reachable) out.push('', paint('red', host.error ?? `host ${host.name} is unreachable`, color));
+  for (const held of report.held ?? []) out.push('', paint('red', held.message, color));
   const problems = problemLines(report);
   if (problems.length > 0) out.push('', ...problems.map((line) => paint('yellow', line, color)));
-  const hostErrors = new Set((report.hosts ?? []).map((h) => h.error));
+  const hostErrors = new Set([...(report.hosts ?? []).map((h) => h.error), ...(report.held ?? []).map((h) => h.message)]);
   for (const warning of report.warnings) if (!hostErrors.has(warning)) out.push(paint('gray', `note: ${warning}`, color));
   return `${out.join('\n')}\n`;
 }

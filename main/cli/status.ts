@@ -1,10 +1,15 @@
-// `authbar status [--agent ID]... [--json] [--check] [--warn-after DURATION] [--watch]`
+// `authbar status [--agent ID]... [--json] [--check] [--warn-after DURATION] [--watch] [--usage]`
+// Usage windows and readiness come from AuthBar's cached answers and OpenClaw's own record: a
+// plain status makes no network request. `--usage` asks the usage endpoint first, for the
+// accounts that are due (at most once per 5 minutes per account).
+import { existsSync } from 'node:fs';
 import type { StatusReport } from '../core/api.ts';
 import { checkExitCode } from '../core/status.ts';
 import { parse, parseDuration, UsageError } from './args.ts';
 import { resolveTargets, TARGET_OPTIONS, type Targets } from './targets.ts';
+import { USAGE as USAGES } from './help.ts';
 
-const USAGE = 'authbar status [--agent ID]... [--host NAME]... [--local] [--json] [--check] [--warn-after DURATION] [--watch]';
+const USAGE = USAGES.status;
 
 export function selectAgents(report: StatusReport, ids: string[]): StatusReport {
   if (ids.length === 0) return report;
@@ -18,20 +23,29 @@ export function selectAgents(report: StatusReport, ids: string[]): StatusReport 
 }
 
 /** This machine's report and every asked-for host's, in one: agents tagged by host, plus `hosts`. */
-async function combinedReport(targets: Targets, warnAfterMs: number | undefined): Promise<StatusReport> {
+async function combinedReport(targets: Targets, warnAfterMs: number | undefined, askUsage: boolean): Promise<StatusReport> {
   const { readStatus } = await import('../core/read-status.ts');
-  if (targets.hosts.length === 0) return (await readStatus({ warnAfterMs })).report;
+  const { withUsage } = await import('../core/usage/report.ts');
+  const localReport = async () => {
+    const now = Date.now();
+    const snapshot = await readStatus({ warnAfterMs, now });
+    return (await withUsage(snapshot, { env: process.env, now, ask: askUsage ? 'demand' : null })).report;
+  };
+  if (targets.hosts.length === 0) return localReport();
   const { remoteStatus } = await import('../core/remote/remote-status.ts');
   const { VERSION } = await import('../core/version.ts');
   const [local, ...remotes] = await Promise.all([
-    targets.local ? readStatus({ warnAfterMs }).then((s) => s.report) : Promise.resolve(null),
-    ...targets.hosts.map((host) => remoteStatus(host, process.env, VERSION)),
+    targets.local ? localReport() : Promise.resolve(null),
+    ...targets.hosts.map((host) => remoteStatus(host, process.env, VERSION, Date.now, askUsage ? ['--usage'] : [])),
   ]);
   const base: StatusReport = local ?? { version: VERSION, stateDir: '', configPath: '', generatedAt: new Date().toISOString(), warnAfterMs: warnAfterMs ?? 86_400_000, agents: [], warnings: [] };
   return {
     ...base,
     agents: [...base.agents, ...remotes.flatMap((r) => r.agents)],
-    warnings: [...base.warnings, ...remotes.flatMap((r) => (r.host.error ? [r.host.error] : []))],
+    warnings: [
+      ...base.warnings,
+      ...remotes.flatMap((r) => (r.host.error ? [r.host.error] : (r.report?.warnings ?? []).map((w) => `host ${r.host.name}: ${w}`))),
+    ],
     hosts: remotes.map((r) => r.host),
   };
 }
@@ -43,6 +57,7 @@ export async function runStatus(args: string[]): Promise<number> {
     check: { type: 'boolean', default: false },
     watch: { type: 'boolean', default: false },
     'warn-after': { type: 'string' },
+    usage: { type: 'boolean', default: false },
     ...TARGET_OPTIONS,
   }, USAGE);
   const warnAfterMs = values['warn-after'] === undefined ? undefined : await parseDuration('--warn-after', values['warn-after']);
@@ -53,7 +68,7 @@ export async function runStatus(args: string[]): Promise<number> {
   const render = async (): Promise<StatusReport> => {
     // The report is built field by field from redacted values (main/core/status.ts); the strict
     // schema in main/core/api.ts checks this very output in the tests, and guards IPC in the app.
-    const report = selectAgents(await combinedReport(targets, warnAfterMs), values.agent);
+    const report = selectAgents(await combinedReport(targets, warnAfterMs, values.usage), values.agent);
     if (values.json) {
       process.stdout.write(values.watch ? `${JSON.stringify(report)}\n` : `${JSON.stringify(report, null, 2)}\n`);
     } else {
@@ -64,18 +79,36 @@ export async function runStatus(args: string[]): Promise<number> {
     return report;
   };
 
-  const report = await render();
-  if (!values.watch) return values.check ? checkExitCode(report) : 0;
+  if (!values.watch) {
+    const report = await render();
+    return values.check ? checkExitCode(report) || nothingFound(report, targets) : 0;
+  }
 
+  // The first report goes out only once the watcher sees changes: whoever reads it (the app,
+  // through ssh) may change a store at once and must get the next report. Printed before
+  // chokidar's `ready`, such a change fell in the gap and never came (seen on a loaded machine).
   const { watchOpenClaw } = await import('../core/watch.ts');
   const watcher = watchOpenClaw({ env: process.env, onChange: () => void render().catch(reportError) });
   await watcher.ready;
+  await render();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await watcher.close();
   return 0;
+}
+
+/**
+ * A cron job's `status --check` pointed at the wrong place must not pass: no state dir, or
+ * no agent in it, is a failure that names the path searched (1), not a clean bill (0).
+ */
+function nothingFound(report: StatusReport, targets: Targets): 0 | 1 {
+  if (!targets.local || report.agents.some((a) => a.host === 'local')) return 0;
+  const why = existsSync(report.stateDir) ? `no OpenClaw agents in ${report.stateDir}` : `no OpenClaw state dir at ${report.stateDir}`;
+  const from = process.env.OPENCLAW_STATE_DIR?.trim() ? 'from OPENCLAW_STATE_DIR' : 'the default: ~/.openclaw, else ~/.clawdbot';
+  process.stderr.write(`authbar: status --check: ${why} (${from}); point AuthBar at OpenClaw with OPENCLAW_STATE_DIR=/path/to/.openclaw\n`);
+  return 1;
 }
 
 function reportError(error: unknown): void {

@@ -3,8 +3,9 @@ import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
 import { parse } from './args.ts';
 import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
+import { USAGE as USAGES } from './help.ts';
 
-const USAGE = 'authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]';
+const USAGE = USAGES.sync;
 
 export async function runSync(args: string[]): Promise<number> {
   const { values } = parse('sync', args, {

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 
 import { PROFILE_STATUSES } from './status-names.ts';
+import { ReadinessSchema, UsageSchema } from './usage/schema.ts';
 
 export { PROFILE_STATUSES };
 export const ProfileStatusSchema = z.enum(PROFILE_STATUSES);
@@ -43,6 +44,8 @@ export const ProfileReportSchema = z.strictObject({
    * with OpenClaw's verdict from `expires`, and AuthBar never writes it.
    */
   error: z.optional(z.string()),
+  /** The plan's usage windows of this sign-in's account, when known (see main/core/usage). */
+  usage: z.optional(UsageSchema),
 });
 export type ProfileReport = z.infer<typeof ProfileReportSchema>;
 
@@ -66,6 +69,8 @@ export const AgentReportSchema = z.strictObject({
   imageGeneration: z.strictObject({ model: z.nullable(z.string()), dependsOnCodex: z.boolean() }),
   profiles: z.array(ProfileReportSchema),
   fix: z.nullable(z.string()),
+  /** Whether the agent's next Codex call would work, and if not the first reason why. */
+  readiness: z.optional(ReadinessSchema),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 
@@ -77,6 +82,15 @@ export const HostReportSchema = z.strictObject({
 });
 export type HostReport = z.infer<typeof HostReportSchema>;
 
+export const HeldSignInSchema = z.strictObject({
+  agents: z.array(z.string()),
+  profileId: z.string(),
+  heldSince: z.string(),
+  /** "a rotated sign-in for AGENT is held by AuthBar: run `authbar recover`" */
+  message: z.string(),
+});
+export type HeldSignIn = z.infer<typeof HeldSignInSchema>;
+
 export const StatusReportSchema = z.strictObject({
   version: z.string(),
   stateDir: z.string(),
@@ -87,10 +101,12 @@ export const StatusReportSchema = z.strictObject({
   agents: z.array(AgentReportSchema),
   warnings: z.array(z.string()),
   hosts: z.optional(z.array(HostReportSchema)),
+  /** Rotated sign-ins AuthBar holds because no store could take them (`authbar recover`); absent when none. */
+  held: z.optional(z.array(HeldSignInSchema)),
 });
 export type StatusReport = z.infer<typeof StatusReportSchema>;
 
-export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'would-sync', 'skipped', 'failed'] as const;
+export const OUTCOMES = ['refreshed', 'adopted', 'healed', 'synced', 'recovered', 'would-sync', 'skipped', 'failed'] as const;
 export const FailureKindSchema = z.enum(['transient', 'needs-login', 'bad-response', 'unreadable', 'unwritable', 'busy']);
 export type FailureKindName = z.infer<typeof FailureKindSchema>;
 
@@ -137,5 +153,7 @@ export const RefreshReportSchema = z.strictObject({
   /** Token endpoint requests this run made. */
   requests: z.number(),
   results: z.array(ProfileOutcomeSchema),
+  /** What the user should know beside the outcomes (a token endpoint other than OpenAI's). */
+  warnings: z.optional(z.array(z.string())),
 });
 export type RefreshReport = z.infer<typeof RefreshReportSchema>;

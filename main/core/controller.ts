@@ -4,8 +4,9 @@
 // actions behind the tray and the panel, AuthBar's settings, and "keep copies in sync". The
 // tray, the panel, notifications and the Playwright tests all drive this one object.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { AgentReport, HostReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
-import { resolveAuthbarHome } from './authbar/home.ts';
+import { resolveAuthbarHome, settingsPath } from './authbar/home.ts';
 import type { Env } from './openclaw/paths.ts';
 import { type AgentRef, agentKey, type PanelState } from './panel-api.ts';
 import { readStatus } from './read-status.ts';
@@ -30,6 +31,15 @@ export interface ControllerOptions {
   now?: () => number;
   /** Debounce for file changes (ms). */
   debounceMs?: number;
+  /** How refreshes reach the token endpoint (the app passes Electron's net.fetch); undici when absent. */
+  fetch?: typeof fetch;
+  /** Timers for the boundary rescan (the bench counts wake-ups through these). */
+  timers?: Timers;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 interface RemoteState {
@@ -43,8 +53,12 @@ interface RemoteState {
   error: string | null;
 }
 
-/** The longest a boundary rescan waits: beyond it a timer could be thrown off by sleep. */
-const MAX_BOUNDARY_WAIT_MS = 30 * 60_000;
+/**
+ * The longest a timer can wait (Node fires a longer one at once). No shorter cap: an idle app
+ * wakes only at its next deadline; sleep and unlock, which timers do not see, make the app
+ * rescan at once (main/app/main.ts).
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_NOTICES = 5;
 
 export class Controller {
@@ -65,7 +79,12 @@ export class Controller {
   private rescanning: Promise<void> | null = null;
   private rescanAgain = false;
   private autoSyncing = false;
-  private boundaryTimer: NodeJS.Timeout | undefined;
+  private boundaryTimer: unknown;
+  private readonly timers: Timers;
+  /** What the panel must say above everything (start-up failure, notices the OS could not show). */
+  private banner: string | null = null;
+  /** No settings file yet: the panel welcomes and asks before anything changes the OS. */
+  private firstLaunch: boolean;
   private started = false;
 
   constructor(options: ControllerOptions) {
@@ -73,6 +92,8 @@ export class Controller {
     this.env = options.env;
     this.home = resolveAuthbarHome(options.env);
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
+    this.firstLaunch = !existsSync(settingsPath(this.home));
     const read = loadSettings(this.home);
     this.settings = read.settings;
     if (read.warning) this.warnings.push(read.warning);
@@ -88,8 +109,23 @@ export class Controller {
     this.events.emit('event', event);
   }
 
+  /** Sequence numbers are assigned here, where states are sent: state() itself changes nothing. */
   private emitState(): void {
+    this.seq++;
     this.emit({ type: 'state', state: this.state() });
+  }
+
+  /** A problem the user must see that is not about one agent; null clears it. */
+  setBanner(text: string | null): void {
+    if (text === this.banner) return;
+    this.banner = text;
+    this.emitState();
+  }
+
+  /** A command that failed where nobody awaits it (the tray menu): shown in the panel's notices. */
+  warn(message: string): void {
+    this.emit({ type: 'warning', message });
+    this.emitState();
   }
 
   /** Reads once, then follows OpenClaw's files and every configured host. */
@@ -103,7 +139,8 @@ export class Controller {
 
   async stop(): Promise<void> {
     this.started = false;
-    if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
+    if (this.boundaryTimer) this.timers.clearTimeout(this.boundaryTimer);
+    this.boundaryTimer = undefined;
     for (const remote of this.remotes.values()) remote.stream.stop();
     this.remotes.clear();
     await this.watch?.close();
@@ -149,7 +186,9 @@ export class Controller {
       settings: this.settings,
       lastSeen,
       notices: this.notices,
-      seq: ++this.seq,
+      banner: this.banner,
+      firstLaunch: this.firstLaunch,
+      seq: this.seq,
       now: this.now(),
     };
   }
@@ -180,7 +219,7 @@ export class Controller {
 
   /** Statuses move with time alone: read again when the next one crosses "expiring" or "expired". */
   private scheduleBoundaryRescan(): void {
-    if (this.boundaryTimer) clearTimeout(this.boundaryTimer);
+    if (this.boundaryTimer) this.timers.clearTimeout(this.boundaryTimer);
     this.boundaryTimer = undefined;
     if (!this.started || !this.report) return;
     const now = this.now();
@@ -191,7 +230,7 @@ export class Controller {
         if (at !== null && (next === null || at < next)) next = at;
       }
     }
-    if (next !== null) this.boundaryTimer = setTimeout(() => void this.rescan(), Math.min(next - now + 50, MAX_BOUNDARY_WAIT_MS));
+    if (next !== null) this.boundaryTimer = this.timers.setTimeout(() => void this.rescan(), Math.min(next - now + 50, MAX_TIMER_MS));
   }
 
   /** After a rotation, copies certainly left behind are synced at once; likely ones are only offered. */
@@ -215,30 +254,24 @@ export class Controller {
   }
 
   private follow(host: Host): void {
-    const remote: RemoteState = {
-      host,
-      report: null,
-      seenAt: null,
-      reachable: true,
-      checkedAt: this.now(),
-      error: null,
-      stream: openHostStream({
-        host,
-        env: this.env as NodeJS.ProcessEnv,
-        version: VERSION,
-        now: this.now,
-        onEvent: (event) => {
-          remote.checkedAt = event.at;
-          if (event.type === 'report') {
-            Object.assign(remote, { report: event.report, seenAt: event.at, reachable: true, error: null });
-          } else {
-            Object.assign(remote, { reachable: false, error: event.error });
-          }
-          this.emitState();
-        },
-      }),
-    };
+    const remote = { host, report: null, seenAt: null, reachable: true, checkedAt: this.now(), error: null } as Omit<RemoteState, 'stream'> as RemoteState;
     this.remotes.set(host.name, remote);
+    // The stream may answer before openHostStream returns (a host it refuses at once).
+    remote.stream = openHostStream({
+      host,
+      env: this.env as NodeJS.ProcessEnv,
+      version: VERSION,
+      now: this.now,
+      onEvent: (event) => {
+        remote.checkedAt = event.at;
+        if (event.type === 'report') {
+          Object.assign(remote, { report: event.report, seenAt: event.at, reachable: true, error: null });
+        } else {
+          Object.assign(remote, { reachable: false, error: event.error });
+        }
+        this.emitState();
+      },
+    });
   }
 
   private track(kind: 'refreshing' | 'syncing') {
@@ -286,12 +319,12 @@ export class Controller {
     if (ref.host !== 'local') {
       return this.run('refreshing', ref.host, [ref.agentId], () => remoteAction(this.remoteHost(ref.host), ['refresh', '--agent', ref.agentId], this.env as NodeJS.ProcessEnv, VERSION));
     }
-    return this.run('refreshing', 'local', [ref.agentId], (onEvent) => refreshAgents({ env: this.env, agents: [ref.agentId], onEvent, now: this.now }));
+    return this.run('refreshing', 'local', [ref.agentId], (onEvent) => refreshAgents({ env: this.env, agents: [ref.agentId], onEvent, now: this.now, fetch: this.options.fetch }));
   }
 
   refreshAll(options: { ifNeeded?: boolean } = {}): Promise<void> {
     const ids = this.report?.agents.filter((a) => a.configured).map((a) => a.id) ?? [];
-    return this.run('refreshing', 'local', ids, (onEvent) => refreshAgents({ env: this.env, agents: 'all', ifNeeded: options.ifNeeded, onEvent, now: this.now }));
+    return this.run('refreshing', 'local', ids, (onEvent) => refreshAgents({ env: this.env, agents: 'all', ifNeeded: options.ifNeeded, onEvent, now: this.now, fetch: this.options.fetch }));
   }
 
   sync(host: string, agentId: string | null): Promise<void> {
@@ -317,9 +350,8 @@ export class Controller {
     const agent = this.agent(ref);
     if (!agent) return null;
     const profile = profileId === null ? undefined : agent.profiles.find((p) => p.profileId === profileId);
-    const fix = profile?.fix ?? agent.fix ?? agent.profiles.find((p) => p.fix)?.fix ?? null;
-    if (fix === null || ref.host === 'local') return fix;
-    return `ssh ${this.remotes.get(ref.host)?.host.destination ?? ref.host} ${fix}`;
+    // A remote agent's fixes were rebuilt on arrival with the ssh command in front (remote-report.ts).
+    return profile?.fix ?? agent.fix ?? agent.profiles.find((p) => p.fix)?.fix ?? null;
   }
 
   /** An agent's auth folder, on this machine only. */
@@ -336,6 +368,7 @@ export class Controller {
   private async saveSettings(next: Settings): Promise<void> {
     await saveSettings(this.home, next);
     this.settings = next;
+    this.firstLaunch = false;
     this.emitState();
   }
 

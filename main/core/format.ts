@@ -14,13 +14,19 @@ export function formatRemaining(remainingMs: number | null): string {
   return remainingMs >= 0 ? `in ${formatDuration(remainingMs)}` : `${formatDuration(-remainingMs)} ago`;
 }
 
+/**
+ * The word for each status: the JSON value itself, so the table, the panel, the tray menu, the
+ * README and `status --json` all say one thing (the table once printed "no expiry" for
+ * `missing`, and the panel "sign in again" for `needs-login`). The EXPIRES column and the fix
+ * lines carry the explanation.
+ */
 export const STATUS_LABELS: Record<AgentStatus, string> = {
   ok: 'ok',
   expiring: 'expiring',
   refreshing: 'refreshing',
-  missing: 'no expiry',
+  missing: 'missing',
   expired: 'expired',
-  'needs-login': 'sign in again',
+  'needs-login': 'needs-login',
   unreadable: 'unreadable',
-  'no-codex-profile': 'no Codex sign-in',
+  'no-codex-profile': 'no-codex-profile',
 };

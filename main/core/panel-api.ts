@@ -46,6 +46,10 @@ export const PanelStateSchema = z.strictObject({
   lastSeen: z.record(z.string(), z.number()),
   /** Recent problems the panel should show (a refresh that could not start, a host error...). */
   notices: z.array(z.string()),
+  /** Said above everything: AuthBar could not start, or a notice the OS cannot show as a notification. */
+  banner: z.nullable(z.string()),
+  /** No settings saved yet: the panel shows the welcome and asks about start at login. */
+  firstLaunch: z.boolean(),
   /** Increases with every state sent: the panel never goes back to an older one. */
   seq: z.number(),
   now: z.number(),

@@ -1,15 +1,9 @@
-// The main-process side of every panel request: validate (zod, strict), then act on the
-// controller. Electron's ipc.ts adds the sender check around this; the Playwright tests bind
-// the very same handlers to a real Chromium page.
+// The main-process side of every panel request: validate (zod, strict), then run the same
+// command the tray menu runs (main/core/commands.ts). Electron's ipc.ts adds the sender check
+// around this; the Playwright tests bind the very same handlers to a real Chromium page.
+import { type RunCommand } from './commands.ts';
 import type { Controller } from './controller.ts';
 import { CHANNELS, type InvokeChannel, type PanelState, REQUESTS } from './panel-api.ts';
-
-export interface Desktop {
-  /** Puts text on the clipboard (Electron's clipboard; a recorder in tests). */
-  copy(text: string): void;
-  /** Opens a folder in the file manager. */
-  openFolder(path: string): Promise<void>;
-}
 
 export class RequestError extends Error {
   override name = 'RequestError';
@@ -17,7 +11,7 @@ export class RequestError extends Error {
 
 export type Handlers = { [C in InvokeChannel]: (raw: unknown) => Promise<PanelState | void> };
 
-export function createHandlers(controller: Controller, desktop: Desktop): Handlers {
+export function createHandlers(controller: Pick<Controller, 'state'>, run: RunCommand): Handlers {
   const parse = <C extends InvokeChannel>(channel: C, raw: unknown) => {
     const parsed = REQUESTS[channel].safeParse(raw ?? {});
     if (!parsed.success) throw new RequestError(`${channel}: invalid request`);
@@ -28,30 +22,19 @@ export function createHandlers(controller: Controller, desktop: Desktop): Handle
       parse(CHANNELS.getState, raw);
       return controller.state();
     },
-    [CHANNELS.refresh]: async (raw) => controller.refresh(parse(CHANNELS.refresh, raw)),
+    [CHANNELS.refresh]: (raw) => run({ kind: 'refresh', ref: parse(CHANNELS.refresh, raw) }),
     [CHANNELS.refreshAll]: async (raw) => {
       parse(CHANNELS.refreshAll, raw);
-      return controller.refreshAll();
+      return run({ kind: 'refresh-all' });
     },
-    [CHANNELS.sync]: async (raw) => {
-      const { host, agentId } = parse(CHANNELS.sync, raw);
-      return controller.sync(host, agentId);
-    },
+    [CHANNELS.sync]: async (raw) => run({ kind: 'sync', ...parse(CHANNELS.sync, raw) }),
     [CHANNELS.copyFix]: async (raw) => {
       const { host, agentId, profileId } = parse(CHANNELS.copyFix, raw);
-      const fix = controller.fixCommand({ host, agentId }, profileId);
-      if (fix === null) throw new RequestError('nothing to fix for that agent');
-      desktop.copy(fix);
+      return run({ kind: 'copy-fix', ref: { host, agentId }, profileId });
     },
-    [CHANNELS.openFolder]: async (raw) => {
-      const dir = controller.agentDir(parse(CHANNELS.openFolder, raw));
-      if (dir === null) throw new RequestError('no such agent');
-      await desktop.openFolder(dir);
-    },
-    [CHANNELS.setSettings]: async (raw) => {
-      await controller.updateSettings(parse(CHANNELS.setSettings, raw));
-    },
-    [CHANNELS.addHost]: async (raw) => controller.addHost(parse(CHANNELS.addHost, raw)),
-    [CHANNELS.removeHost]: async (raw) => controller.removeHost(parse(CHANNELS.removeHost, raw).name),
+    [CHANNELS.openFolder]: async (raw) => run({ kind: 'open-folder', ref: parse(CHANNELS.openFolder, raw) }),
+    [CHANNELS.setSettings]: async (raw) => run({ kind: 'set-settings', patch: parse(CHANNELS.setSettings, raw) }),
+    [CHANNELS.addHost]: async (raw) => run({ kind: 'add-host', host: parse(CHANNELS.addHost, raw) }),
+    [CHANNELS.removeHost]: async (raw) => run({ kind: 'remove-host', name: parse(CHANNELS.removeHost, raw).name }),
   };
 }

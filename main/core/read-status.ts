@@ -3,10 +3,12 @@
 import type { StatusReport } from './api.ts';
 import { resolveAuthbarHome } from './authbar/home.ts';
 import { fingerprint, loadMemory, type Memory, updateMemory } from './authbar/memory.ts';
+import { heldMessage, listRecoveries, recoveryAgents } from './authbar/recovery.ts';
 import { buildInventory, type Inventory } from './copies.ts';
 import { changedStores, recordSightings } from './history.ts';
 import { groupLineages, type Lineages } from './lineage.ts';
 import type { Env } from './openclaw/paths.ts';
+import { tokenEndpointWarning } from './refresh/endpoint.ts';
 import { type Scan, scanOpenClaw } from './scan.ts';
 import { buildStatusReport, DEFAULT_WARN_AFTER_MS } from './status.ts';
 import { findStranded, type Strandings } from './stranded.ts';
@@ -73,7 +75,8 @@ export async function readStatus(options: ReadStatusOptions = {}): Promise<Statu
   const versions = storeVersions(scan);
   const home = resolveAuthbarHome(env);
   const loaded = loadMemory(home);
-  const warnings = loaded.warning ? [loaded.warning] : [];
+  const endpoint = tokenEndpointWarning(env);
+  const warnings = [...(endpoint ? [endpoint] : []), ...(loaded.warning ? [loaded.warning] : [])];
   const memory = await remember(home, loaded.memory, inventory, versions, now, warnings);
   const needsLogin = needsLoginByCopy(inventory, memory);
   const strandings = findStranded({ copies: inventory.copies, lineages, memory, versions, needsLogin: new Set(needsLogin.keys()), now });
@@ -88,5 +91,22 @@ export async function readStatus(options: ReadStatusOptions = {}): Promise<Statu
     version: VERSION,
     warnings,
   });
+  addHeldSignIns(report, home);
   return { scan, inventory, lineages, memory, versions, needsLogin, strandings, report };
+}
+
+/** Rotated sign-ins waiting in AuthBar's recovery files: a field, and a warning the table and panel show. */
+function addHeldSignIns(report: StatusReport, home: string): void {
+  const held = listRecoveries(home);
+  if (held.length === 0) return;
+  report.held = held.map((h) => {
+    const agents = 'recovery' in h ? recoveryAgents(h.recovery) : [];
+    return {
+      agents,
+      profileId: 'recovery' in h ? h.recovery.profileId : '*',
+      heldSince: new Date('recovery' in h ? h.recovery.createdAt : 0).toISOString(),
+      message: 'recovery' in h ? heldMessage(agents) : `${h.path}: ${h.error}`,
+    };
+  });
+  report.warnings.push(...report.held.map((h) => h.message));
 }

@@ -5,17 +5,19 @@ import { mkdirSync, renameSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { settingsPath } from './authbar/home.ts';
 import { readOwnFile } from './authbar/own-file.ts';
+import { DESTINATION, DESTINATION_MAX, HOST_NAME, PATH_MAX, PATH_TEXT, REMOTE_COMMAND } from './host-rules.ts';
 
 export const HostSchema = z.strictObject({
   /** A short name the user picks: shown on rows, used with `--host NAME`. `local` means this machine. */
-  name: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/), z.refine((name) => name !== 'local', 'the name "local" means this machine')),
+  name: z.string().check(z.regex(HOST_NAME), z.refine((name) => name !== 'local', 'the name "local" means this machine')),
   /** What `ssh` connects to: `user@host`, or a Host alias from ~/.ssh/config. */
-  destination: z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^[^\s-][^\s]*$/)),
-  sshConfig: z.optional(z.string()),
+  destination: z.string().check(z.minLength(1), z.maxLength(DESTINATION_MAX), z.regex(DESTINATION)),
+  /** An ssh_config file (`ssh -F`); checked to be a regular file owned by this user before each use. */
+  sshConfig: z.optional(z.string().check(z.maxLength(PATH_MAX), z.regex(PATH_TEXT))),
   /** OPENCLAW_STATE_DIR on that host, when not its default. */
-  stateDir: z.optional(z.string()),
-  /** How to run AuthBar's CLI there (default `authbar`). */
-  remoteCommand: z.optional(z.string()),
+  stateDir: z.optional(z.string().check(z.maxLength(PATH_MAX), z.regex(PATH_TEXT))),
+  /** How to run AuthBar's CLI there (default `authbar`): a command name or path, nothing more. */
+  remoteCommand: z.optional(z.string().check(z.maxLength(PATH_MAX), z.regex(REMOTE_COMMAND))),
 });
 export type Host = z.infer<typeof HostSchema>;
 
@@ -41,7 +43,8 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
   version: 1,
-  startAtLogin: true,
+  // Changes the OS: asked on the first launch, never assumed (issue 12).
+  startAtLogin: false,
   notifications: { enabled: true, leadTimesMinutes: [24 * 60, 60, 0] },
   keepFresh: { enabled: false, minutesBefore: 30 },
   keepCopiesInSync: true,

@@ -150,6 +150,9 @@ export function checkExitCode(report: StatusReport): 0 | 1 | 2 {
   for (const agent of report.agents) {
     if (!agent.configured) continue; // OpenClaw does not run it; shown apart, not alarming
     if (agent.status === 'unreadable') return 1;
+    // Readiness (main/core/usage): a reached plan limit fails the next call; a window above the warning threshold is about to.
+    if (agent.readiness?.state === 'plan-limit') return 1;
+    if (agent.readiness?.state === 'usage-high') code = 2;
     for (const profile of agent.profiles) {
       if (['missing', 'expired', 'needs-login'].includes(profile.status) || profile.error !== undefined) return 1;
       // A pending fence that never settles is OpenClaw's own stuck refresh: worth a look, not yet a failure.
@@ -157,5 +160,7 @@ export function checkExitCode(report: StatusReport): 0 | 1 | 2 {
     }
   }
   for (const host of report.hosts ?? []) if (!host.reachable) return 1;
+  // A sign-in only AuthBar holds: the stores hold a dead token until `authbar recover`.
+  if ((report.held?.length ?? 0) > 0) return 1;
   return code;
 }

@@ -1,8 +1,9 @@
-// The Electron glue, against a small stand-in for the `electron` module (the binary cannot run
-// here): which image and menu reach the tray, which settings reach the login item, how the panel
-// window is locked down, that IPC refuses strangers and validates payloads, and that a due
-// notification is shown and opens the panel. The core behind it is real: a Controller over a
-// real temp state dir.
+// The Electron glue piece by piece, against the electron stand-in (the binary cannot run
+// here): which image and menu reach the tray, how the panel window is locked down, that IPC
+// refuses strangers and validates payloads, and what reaches the login item. The whole app
+// started as `start(deps)` is in start.test.ts. The core behind it is real: a Controller over
+// a real temp state dir.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -10,25 +11,32 @@ vi.mock('electron', () => import('../helpers/electron-stand-in.ts'));
 
 const electron = await import('../helpers/electron-stand-in.ts');
 const { setupTray, trayImagePath } = await import('../../main/app/tray.ts');
-const { createPanelWindow, PANEL_CSP } = await import('../../main/app/panel-window.ts');
-const { setupIpc } = await import('../../main/app/ipc.ts');
+const { createPanel } = await import('../../main/app/panel-window.ts');
+const { isPanelUrl, setupIpc } = await import('../../main/app/ipc.ts');
 const { applyStartAtLogin } = await import('../../main/app/login-item.ts');
-const { setupNotifications } = await import('../../main/app/notifications.ts');
+const { bundledPaths } = await import('../../main/app/paths.ts');
 const { Controller } = await import('../../main/core/controller.ts');
+const { createCommands } = await import('../../main/core/commands.ts');
+const { createHandlers } = await import('../../main/core/panel-handlers.ts');
 const { CHANNELS } = await import('../../main/core/panel-api.ts');
 const { makeStateDir, storeDocument } = await import('../helpers/state-dir.ts');
 const { codexCredential } = await import('../helpers/tokens.ts');
 
 const HOUR = 3_600_000;
+const ROOT = join(import.meta.dirname, '..', '..');
+const paths = bundledPaths(join(ROOT, 'dist'));
 let cleanups: Array<() => unknown> = [];
-beforeEach(() => electron.reset());
+beforeEach(async () => {
+  electron.reset();
+  await electron.app.whenReady();
+});
 afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups = [];
 });
 
-async function controllerWith(agents: Parameters<typeof makeStateDir>[0]['agents'], imageGenerationModel?: string) {
-  const d = makeStateDir({ agents, imageGenerationModel });
+async function controllerWith(agents: Parameters<typeof makeStateDir>[0]['agents']) {
+  const d = makeStateDir({ agents });
   const controller = new Controller({ env: d.env });
   await controller.rescan();
   cleanups.push(() => d.cleanup());
@@ -41,36 +49,41 @@ describe('tray', () => {
       { id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) },
       { id: 'artist', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'b', expiresInMs: -HOUR }) }) },
     ]);
-    const actions: unknown[] = [];
-    const tray = setupTray({ getState: () => controller.state(), startAtLogin: () => true, dispatch: (a) => actions.push(a), platform: 'linux' });
+    const commands: unknown[] = [];
+    const tray = setupTray({ getState: () => controller.state(), run: (c) => commands.push(c), platform: 'linux', paths });
     cleanups.push(() => tray.destroy());
     const instance = electron.Tray.instances[0]!;
-    expect(instance.image.path).toBe(trayImagePath('error', 'linux'));
+    expect(instance.image.path).toBe(trayImagePath('error', 'linux', paths));
     expect(instance.image.path.endsWith(join('icons', 'tray-error.png'))).toBe(true);
-    expect(instance.tooltip).toMatch(/^1 of 2 agents needs attention; next expiry: main in 2d 1h$/);
+    expect(existsSync(instance.image.path)).toBe(true);
+    expect(instance.tooltip).toMatch(/^1 of 2 agents needs attention; next expiry: main, (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d$/);
     const template = instance.menu!.template;
     expect(template.map((i: any) => i.label ?? i.type)).toEqual([
-      expect.stringMatching(/^main: ok, in 2d 1h/), expect.stringMatching(/^artist: expired, 1h ago/), 'separator', 'Refresh all', 'Open panel…',
+      expect.stringMatching(/^main: ok, until \w{3} \d\d:\d\d$/), expect.stringMatching(/^artist: expired, since \w{3} \d\d:\d\d$/), 'separator', 'Refresh all', 'Open panel…',
       'separator', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', 'separator', 'Quit AuthBar',
     ]);
     template[1].submenu[0].click();
     template[3].click();
-    expect(actions).toEqual([{ kind: 'refresh', ref: { host: 'local', agentId: 'artist' } }, { kind: 'refresh-all' }]);
-    expect(template[6]).toMatchObject({ type: 'checkbox', checked: true });
+    template[6].click();
+    expect(commands).toEqual([{ kind: 'refresh', ref: { host: 'local', agentId: 'artist' } }, { kind: 'refresh-all' }, { kind: 'set-settings', patch: { startAtLogin: true } }]);
+    expect(template[6]).toMatchObject({ type: 'checkbox', checked: false });
   });
 
   it('uses macOS template images on macOS', () => {
-    expect(trayImagePath('expiring', 'darwin').endsWith(join('icons', 'tray-expiringTemplate.png'))).toBe(true);
+    expect(trayImagePath('expiring', 'darwin', paths).endsWith(join('icons', 'tray-expiringTemplate.png'))).toBe(true);
   });
 });
 
 describe('panel window', () => {
-  it('is sandboxed and isolated, denies new windows, navigation and permissions, and sends a strict CSP', () => {
-    const win = createPanelWindow() as unknown as InstanceType<typeof electron.BrowserWindow>;
+  it('is sandboxed and isolated, denies new windows, navigation and permissions, and only hides on close', async () => {
+    const panel = createPanel({ paths, platform: 'linux', trayBounds: () => null });
+    cleanups.push(() => panel.destroy());
+    panel.open();
+    const win = electron.BrowserWindow.instances[0]!;
     const prefs = win.options.webPreferences;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
-    expect(prefs.preload.endsWith(join('app', 'preload.cjs'))).toBe(true);
-    expect(win.loaded!.endsWith(join('renderer', 'panel.html'))).toBe(true);
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, devTools: true });
+    expect(prefs.preload).toBe(paths.preload);
+    expect(win.loaded).toBe(paths.panelHtml);
     expect(win.webContents.openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
     const event = { prevented: false, preventDefault() { this.prevented = true; } };
     win.webContents.emit('will-navigate', event, 'https://example.com');
@@ -78,79 +91,79 @@ describe('panel window', () => {
     let granted: boolean | null = null;
     electron.session.defaultSession.permissionRequest!({}, 'notifications', (ok) => (granted = ok));
     expect(granted).toBe(false);
-    let headers: any = null;
-    electron.session.defaultSession.headers!({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
-    expect(headers['Content-Security-Policy']).toEqual([PANEL_CSP]);
-    expect(PANEL_CSP).toContain("default-src 'none'");
-    expect(PANEL_CSP).toContain("script-src 'self'");
-    // Closing only hides: the tray app keeps running.
-    win.show();
+    await vi.waitFor(() => expect(win.visible).toBe(true));
     const close = { prevented: false, preventDefault() { this.prevented = true; } };
     win.emit('close', close);
     expect(close.prevented).toBe(true);
     expect(win.visible).toBe(false);
   });
+
+  it('has one CSP, the strict meta tag of the page it loads (a header does not apply to file://)', () => {
+    const html = readFileSync(paths.panelHtml, 'utf8');
+    const csps = [...html.matchAll(/http-equiv="Content-Security-Policy" content="([^"]+)"/g)].map((m) => m[1]);
+    expect(csps).toHaveLength(1);
+    expect(csps[0]).toContain("default-src 'none'");
+    expect(csps[0]).toContain("script-src 'self'");
+    expect(csps[0]).toContain("connect-src 'none'");
+    expect(csps[0]).not.toContain('unsafe');
+  });
 });
 
 describe('ipc', () => {
-  it('answers only its own panel, validates every payload, and pushes state to the panel', async () => {
+  it('answers only its own panel\'s page once loaded, validates every payload, and pushes state to the panel', async () => {
     const { controller } = await controllerWith([{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential() }) }]);
-    const win = createPanelWindow() as unknown as InstanceType<typeof electron.BrowserWindow>;
-    const copied: string[] = [];
-    const stop = setupIpc(controller, { copy: (t) => copied.push(t), openFolder: async () => {} }, () => win as any);
-    cleanups.push(stop);
+    const panel = createPanel({ paths, platform: 'linux', trayBounds: () => null });
+    cleanups.push(() => panel.destroy());
+    const run = createCommands(controller, { copy: () => {}, openFolder: async () => {}, openPanel: () => {}, quit: () => {} });
+    cleanups.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform: 'linux', controller }));
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(Object.values(CHANNELS).filter((c) => c !== CHANNELS.state && c !== CHANNELS.focus).sort());
-    const fromPanel = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
-    (win.webContents as any).mainFrame = fromPanel.senderFrame;
+    panel.open();
+    const win = electron.BrowserWindow.instances[0]!;
     const getState = electron.ipcMain.handlers.get(CHANNELS.getState)!;
+    // Before the load commits the frame has no URL: nothing is trusted yet.
+    await expect(getState({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})).rejects.toThrow(/unknown sender/);
+    await vi.waitFor(() => expect(win.webContents.loaded).toBe(true));
+    const fromPanel = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
     const state: any = await getState(fromPanel, {});
     expect(state.report.agents.map((a: any) => a.id)).toEqual(['main']);
     await expect(getState({ sender: {}, senderFrame: null }, {})).rejects.toThrow(/unknown sender/);
-    const otherPage = { sender: win.webContents, senderFrame: { url: 'https://evil.example/' } };
-    await expect(getState(otherPage, {})).rejects.toThrow(/unknown sender/);
+    const subframe = { sender: win.webContents, senderFrame: { url: win.webContents.mainFrame.url } };
+    await expect(getState(subframe, {})).rejects.toThrow(/unknown sender/);
     await expect(electron.ipcMain.handlers.get(CHANNELS.refresh)!(fromPanel, { host: 'local', agentId: '../etc' })).rejects.toThrow(/invalid request/);
     await expect(electron.ipcMain.handlers.get(CHANNELS.refresh)!(fromPanel, { host: 'local', agentId: 'main', extra: 1 })).rejects.toThrow(/invalid request/);
     await controller.rescan();
     expect(win.webContents.sent.some(([channel]) => channel === CHANNELS.state)).toBe(true);
     expect(JSON.stringify(win.webContents.sent)).not.toMatch(/rt_[0-9a-f]{8}/);
   });
-});
 
-describe('start at login', () => {
-  it('uses Electron\'s login item on macOS and Windows, an XDG entry on Linux', async () => {
-    await applyStartAtLogin(true, 'darwin');
-    await applyStartAtLogin(false, 'win32');
-    expect(electron.calls.filter((c) => c.api === 'app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true }, { openAtLogin: false }]);
-    const d = makeStateDir({ agents: [] });
-    cleanups.push(() => d.cleanup());
-    vi.stubEnv('XDG_CONFIG_HOME', join(d.root, 'xdg'));
-    cleanups.push(() => vi.unstubAllEnvs());
-    await applyStartAtLogin(true, 'linux');
-    const { readFileSync, existsSync } = await import('node:fs');
-    const entry = readFileSync(join(d.root, 'xdg', 'autostart', 'authbar.desktop'), 'utf8');
-    expect(entry).toContain(`Exec=${process.execPath} /opt/authbar\n`);
-    await applyStartAtLogin(false, 'linux');
-    expect(existsSync(join(d.root, 'xdg', 'autostart', 'authbar.desktop'))).toBe(false);
+  it('compares the page as a path: Windows drive letters and case, no query or other file', () => {
+    const html = 'c:\\Program Files\\AuthBar\\resources\\app.asar\\dist\\renderer\\panel.html';
+    expect(isPanelUrl('file:///C:/Program%20Files/AuthBar/resources/app.asar/dist/renderer/panel.html', html, 'win32')).toBe(true);
+    expect(isPanelUrl('file:///C:/Program%20Files/AuthBar/resources/app.asar/dist/renderer/panel.html#x', html, 'win32')).toBe(true);
+    expect(isPanelUrl('file:///C:/Program%20Files/AuthBar/resources/app.asar/dist/renderer/other.html', html, 'win32')).toBe(false);
+    expect(isPanelUrl('https://evil.example/panel.html', html, 'win32')).toBe(false);
+    expect(isPanelUrl('file:///opt/AuthBar/resources/app.asar/dist/renderer/panel.html', '/opt/AuthBar/resources/app.asar/dist/renderer/panel.html', 'linux')).toBe(true);
+    expect(isPanelUrl('file:///opt/AuthBar/resources/app.asar/dist/renderer/../renderer/panel.html', '/opt/AuthBar/resources/app.asar/dist/renderer/panel.html', 'linux')).toBe(true);
+    expect(isPanelUrl('file:///OPT/AuthBar/resources/app.asar/dist/renderer/panel.html', '/opt/AuthBar/resources/app.asar/dist/renderer/panel.html', 'linux')).toBe(false);
   });
 });
 
-describe('notifications', () => {
-  it('shows the planned notification, opens the panel at the agent on click, and replans on resume', async () => {
-    const { controller } = await controllerWith([
-      { id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) },
-      { id: 'artist', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'b', expiresInMs: 40 * 60_000 }) }) },
-    ], 'openai/gpt-image-2');
-    const opened: unknown[] = [];
-    const notifications = setupNotifications({ controller, openPanel: (ref) => opened.push(ref), platform: 'darwin' });
-    cleanups.push(() => notifications.stop());
-    expect(electron.Notification.instances).toHaveLength(1);
-    const shown = electron.Notification.instances[0]!;
-    expect(shown.shown).toBe(true);
-    expect(shown.options.title).toMatch(/^Image generation for artist will fail in (39|40)m$/);
-    expect(shown.options.actions).toEqual([{ type: 'button', text: 'Refresh' }]);
-    shown.emit('click');
-    expect(opened).toEqual([{ host: 'local', agentId: 'artist' }]);
-    electron.powerMonitor.emit('resume');
-    expect(electron.Notification.instances).toHaveLength(1); // replanned, nothing new due
+describe('start at login', () => {
+  it('uses Electron\'s login item on macOS and Windows, an XDG entry on Linux, and only for the installed app', async () => {
+    electron.app.isPackaged = true;
+    await applyStartAtLogin(true, { platform: 'darwin', env: {} });
+    await applyStartAtLogin(false, { platform: 'win32', env: {} });
+    expect(electron.called('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true }, { openAtLogin: false }]);
+    const d = makeStateDir({ agents: [] });
+    cleanups.push(() => d.cleanup());
+    const env = { XDG_CONFIG_HOME: join(d.root, 'xdg') };
+    await applyStartAtLogin(true, { platform: 'linux', env, execPath: '/opt/AuthBar/authbar' });
+    const entry = join(d.root, 'xdg', 'autostart', 'authbar.desktop');
+    expect(readFileSync(entry, 'utf8')).toContain('Exec=/opt/AuthBar/authbar\n');
+    await applyStartAtLogin(false, { platform: 'linux', env });
+    expect(existsSync(entry)).toBe(false);
+    electron.app.isPackaged = false;
+    expect(await applyStartAtLogin(true, { platform: 'linux', env })).toMatch(/installed app/);
+    expect(existsSync(entry)).toBe(false);
   });
 });

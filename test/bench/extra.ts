@@ -1,10 +1,9 @@
 // Benchmarks of the later capabilities: 2026.9's SQLite stores beside the JSON scan, and a
 // remote host over loopback SSH beside the local status.
 import { spawnSync } from 'node:child_process';
-import { dirname } from 'node:path';
 import { readStatus } from '../../main/core/read-status.ts';
 import { makeSqliteStateDir, openaiCredential } from '../helpers/sqlite-state.ts';
-import { sshdAvailable, startSshd } from '../helpers/sshd.ts';
+import { remoteAuthbar, sshdAvailable, startSshd } from '../helpers/sshd.ts';
 import type { StateDir } from '../helpers/state-dir.ts';
 import { accessToken, refreshToken } from '../helpers/tokens.ts';
 
@@ -55,7 +54,7 @@ async function remoteStatus(tools: BenchTools): Promise<Array<[string, string]>>
   const remote = tools.fleet(100, 25);
   const laptop = tools.fleet(1, 1);
   try {
-    const remoteCommand = `env PATH=${dirname(process.execPath)}:/usr/bin:/bin AUTHBAR_HOME=${remote.authbarHome} ${process.execPath} ${tools.cli}`;
+    const remoteCommand = remoteAuthbar(remote.root, tools.cli, { AUTHBAR_HOME: remote.authbarHome });
     const added = spawnSync(process.execPath, [tools.cli, 'hosts', 'add', 'vps', sshd.destination, '--ssh-config', sshd.sshConfig, '--state-dir', remote.stateDir, '--remote-command', remoteCommand], { env: laptop.env });
     if (added.status !== 0) throw new Error(`hosts add failed: ${added.stderr}`);
     const runs = tools.quick ? 3 : 10;

@@ -9,6 +9,7 @@ import { installOpenClaw } from '../helpers/openclaw.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer } from '../helpers/token-server.ts';
 import { codexCredential } from '../helpers/tokens.ts';
+import { appBenchmarks } from './app.ts';
 import { extraBenchmarks } from './extra.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -134,3 +135,4 @@ hundred.cleanup();
 }
 
 for (const [label, value] of await extraBenchmarks({ quick: QUICK, fleet, timeProcess, median, ms, cli: CLI })) row(label, value);
+for (const [label, value] of await appBenchmarks({ quick: QUICK, median, ms })) row(label, value);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
 import { StatusReportSchema } from '../../main/core/api.ts';
 import { runCli, statusJson } from '../helpers/cli.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
@@ -6,7 +7,9 @@ import { codexCredential, secretsIn } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
 let dirs: StateDir[] = [];
+const children: ChildProcess[] = [];
 afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const d of dirs) d.cleanup();
   dirs = [];
 });
@@ -111,7 +114,7 @@ describe('authbar status (table)', () => {
     const result = await runCli(['status'], d.env);
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^AGENT\s+PROFILE\s+STATUS\s+EXPIRES\s+IMAGE GEN\s+SHARED WITH/);
+    expect(lines[0]).toMatch(/^AGENT\s+PROFILE\s+STATUS\s+EXPIRES\s+IMAGE GEN\s+USAGE\s+SHARED WITH/);
     expect(result.stdout).toMatch(/artist\s+openai-codex:default\s+expired\s+2h ago\s+at risk/);
     expect(result.stdout).toMatch(/main\s+openai-codex:default\s+ok\s+in 2d 23h\s+uses token/);
     expect(result.stdout).toContain('directory only');
@@ -154,33 +157,33 @@ describe('no token in any output', () => {
 });
 
 describe('authbar status --watch', () => {
-  it('with --json prints one JSON line now and one per change, until interrupted', async () => {
+  it('with --json prints one JSON line once it follows changes, and one per change, until interrupted', async () => {
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('../helpers/cli.ts');
     const d = state({ agents: [{ id: 'main', store: codex({ expiresInMs: 50 * HOUR }) }] });
     const child = spawn(process.execPath, [CLI, 'status', '--watch', '--json'], { env: d.env });
+    children.push(child);
     const lines: any[] = [];
+    let arrived = () => {};
     let buffer = '';
     child.stdout.on('data', (c) => {
       buffer += c;
       for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
         lines.push(JSON.parse(buffer.slice(0, i)));
         buffer = buffer.slice(i + 1);
+        arrived();
       }
     });
-    const waitFor = async (n: number) => {
-      const deadline = Date.now() + 10_000;
-      while (lines.length < n) {
-        if (Date.now() > deadline) throw new Error(`only ${lines.length} lines`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    };
-    await waitFor(1);
-    expect(lines[0].agents[0]).toMatchObject({ id: 'main', status: 'ok' });
-    await new Promise((r) => setTimeout(r, 500)); // the watcher is ready
+    /** Resolves when the n-th line has arrived (an event; the test's own timeout bounds it). */
+    const line = (n: number) => new Promise<any>((resolve) => {
+      const check = () => (lines.length >= n ? resolve(lines[n - 1]) : undefined);
+      arrived = check;
+      check();
+    });
+    expect((await line(1)).agents[0]).toMatchObject({ id: 'main', status: 'ok' });
+    // No pause here: the first line means the watcher is ready, so a change at once is seen.
     d.writeStore('main', codex({ expiresInMs: -HOUR }));
-    await waitFor(2);
-    expect(lines[1].agents[0]).toMatchObject({ id: 'main', status: 'expired' });
+    expect((await line(2)).agents[0]).toMatchObject({ id: 'main', status: 'expired' });
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGINT');
     expect(await exited).toBe(0);

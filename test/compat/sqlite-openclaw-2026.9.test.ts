@@ -6,13 +6,13 @@
 //     then reads and uses the new credential (image generation with no refresh of its own);
 // (c) after `authbar sync`, OpenClaw reads every synced agent as ok.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, unlinkSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { CLI, type CliResult, runCli, statusJson } from '../helpers/cli.ts';
+import { observeLock } from '../helpers/lock-observer.ts';
 import { installOpenClaw, jsonIn, runOpenClaw, type OpenClawResult } from '../helpers/openclaw.ts';
 import {
   copyMigrated, IMAGE_MODEL, type MigratedState, migrateJsonEra, OPENCLAW9, openaiOAuth, PROFILE, PROVIDER, type Template,
@@ -150,40 +150,28 @@ function startCli(args: string[], env: Record<string, string>, timeoutMs = 150_0
   return { pid: child.pid!, done };
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs: number, everyMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
 const FENCE = /^openclaw-oauth-refresh-fence:v1:[0-9a-f]{32}:(failed:)?refresh:[0-9a-f]{64}$/;
 const fenceKind = (credential: Record<string, any> | undefined): 'pending' | 'failed' | null => {
   const match = FENCE.exec(String(credential?.refresh ?? ''));
   return match ? (match[1] ? 'failed' : 'pending') : null;
 };
 
-/**
- * Every pid seen holding the profile's refresh lock (OpenClaw 2026.9's
- * `locks/oauth-refresh/lock-<digest>.lock`), in order: inotify events plus a 5 ms poll.
- */
-function watchRefreshLock(d: MigratedState) {
-  const lockPath = `${sqliteEraRefreshLockTarget(d.stateDir, PROVIDER, PROFILE)}.lock`;
-  const dir = join(d.stateDir, 'locks', 'oauth-refresh');
-  mkdirSync(dir, { recursive: true });
-  const holders: number[] = [];
-  const look = () => {
-    try {
-      const pid = JSON.parse(readFileSync(lockPath, 'utf8')).pid;
-      if (typeof pid === 'number' && holders.at(-1) !== pid) holders.push(pid);
-    } catch {
-      // absent, or being written
-    }
-  };
-  const watcher = watch(dir, look);
-  const poll = setInterval(look, 5);
-  return { lockPath, holders, look, stop: () => (watcher.close(), clearInterval(poll)) };
+/** The profile's refresh lock (OpenClaw 2026.9's `locks/oauth-refresh/lock-<digest>.lock`), watched from outside. */
+const refreshLockOf = (d: MigratedState) => observeLock(`${sqliteEraRefreshLockTarget(d.stateDir, PROVIDER, PROFILE)}.lock`);
+
+/** A promise the test settles by hand: the token server holds an answer until it does. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** `step`, unless `child` ends first: then fail at once with what it printed. */
+async function whileRunning<T>(child: Promise<{ code: number | null; stdout: string; stderr: string }>, name: string, step: Promise<T>): Promise<T> {
+  const ended = child.then((r) => {
+    throw new Error(`${name} ended (exit ${r.code}) before the test saw what it waits for:\n${r.stdout}\n${r.stderr}`);
+  });
+  return Promise.race([step, ended]);
 }
 
 describe(`authbar status agrees with openclaw@${OPENCLAW9} models status --json`, () => {
@@ -327,18 +315,26 @@ describe(`authbar refresh beside openclaw@${OPENCLAW9}'s own refresh: one token 
     const agent = 'inherits'; // its sign-in is main's, in the shared store
     const { issued, credential } = signIn('acct-main', -MINUTE);
     d.setProfile('shared', PROFILE, credential);
-    const lock = watchRefreshLock(d);
+    const lock = refreshLockOf(d);
     try {
-      // OpenClaw needs ~4-5 s from start to its refresh decision: AuthBar's token answer is held
-      // long enough (10 s) that OpenClaw surely gets there while AuthBar holds the lock.
-      server.queue({ delayMs: 10_000 });
+      // AuthBar's token answer is held until OpenClaw is SEEN waiting for the lock AuthBar holds
+      // (OpenClaw reads the holder's pid after each failed attempt), however long OpenClaw takes
+      // to get there: 4-5 s on an idle machine, 7-10 s or more on a loaded one.
+      const answer = gate();
+      server.queue({ until: answer.opened });
       const started = Date.now();
       const authbar = startCli(['refresh', '--agent', agent, '--json'], d.env);
-      await until('AuthBar\'s token request', () => server.requests.length === 1, 30_000);
+      await whileRunning(authbar.done, 'authbar refresh', server.received(1));
       lock.look();
       expect(existsSync(lock.lockPath)).toBe(true);
       expect(lock.holders).toEqual([authbar.pid]);
+      const eventsBefore = lock.events();
       const openclawRun = probe(d, agent);
+      await whileRunning(openclawRun, 'openclaw models status --probe', lock.readByAnother());
+      timings.push(`AuthBar first: OpenClaw seen waiting on AuthBar's lock after ${Date.now() - started} ms`);
+      expect(lock.holders).toEqual([authbar.pid]);
+      expect(lock.events(), 'the lock stayed AuthBar\'s while OpenClaw waited').toBe(eventsBefore);
+      answer.open();
       const [ours, theirs] = await Promise.all([authbar.done, openclawRun]);
       timings.push(`AuthBar first: refresh + concurrent probe, both done after ${Date.now() - started} ms`);
 
@@ -354,7 +350,9 @@ describe(`authbar refresh beside openclaw@${OPENCLAW9}'s own refresh: one token 
       const doc = expectProbeOk(theirs, stored.access);
       expect(openclawVerdicts(doc)).toEqual([{ profileId: PROFILE, status: 'expired', expiresAt: credential.expires }]);
       expect(lock.holders[0]).toBe(authbar.pid);
-      expect(lock.holders.length, `lock holders ${lock.holders.join(', ')}`).toBeGreaterThanOrEqual(2);
+      // AuthBar's release, then OpenClaw's own take of the lock (and more): every create and
+      // remove is an inotify event, while a holder for a few ms may be gone before its pid is read.
+      expect(lock.events() - eventsBefore, 'the lock was taken again after AuthBar let go').toBeGreaterThanOrEqual(2);
       expect(lock.holders.slice(1).every((pid) => pid !== authbar.pid)).toBe(true);
     } finally {
       lock.stop();
@@ -368,29 +366,44 @@ describe(`authbar refresh beside openclaw@${OPENCLAW9}'s own refresh: one token 
     const agent = 'ok'; // its own sign-in, in its own database
     const { issued, credential } = signIn('acct-ok', -MINUTE);
     d.setProfile(agent, PROFILE, credential);
-    // OpenClaw's token answer is held 4 s, so its pending fence stays in the row a while.
-    server.queue({ delayMs: 4_000 });
-    const started = Date.now();
-    const openclawRun = probe(d, agent);
-    await until('OpenClaw\'s pending fence', () => fenceKind(d.profile(agent)) === 'pending', 60_000);
-    const fenceSeen = Date.now() - started;
-    expect(server.requests.length).toBeLessThanOrEqual(1); // OpenClaw's request, still unanswered
-    const ours = await runCli(['refresh', '--agent', agent, '--json'], d.env, { timeoutMs: 150_000 });
-    const theirs = await openclawRun;
-    timings.push(`OpenClaw first: pending fence seen after ${fenceSeen} ms; probe + AuthBar done after ${Date.now() - started} ms`);
+    const lock = refreshLockOf(d);
+    try {
+      // OpenClaw's token answer is held, so its pending fence stays in the row, until AuthBar is
+      // SEEN waiting for it: AuthBar takes the refresh lock, finds the fence, and lets go again.
+      const answer = gate();
+      server.queue({ until: answer.opened });
+      const started = Date.now();
+      const openclawRun = probe(d, agent);
+      // OpenClaw fences the row under the lock, lets go, then asks the token endpoint.
+      await whileRunning(openclawRun, 'openclaw models status --probe', server.received(1));
+      const fenceSeen = Date.now() - started;
+      expect(fenceKind(d.profile(agent))).toBe('pending');
+      await lock.until('OpenClaw to let go of the refresh lock', () => !existsSync(lock.lockPath));
+      const eventsBefore = lock.events();
+      const authbar = startCli(['refresh', '--agent', agent, '--json'], d.env);
+      // Created and removed again by AuthBar (OpenClaw waits on its token answer meanwhile).
+      await whileRunning(authbar.done, 'authbar refresh', lock.until('AuthBar to step aside from the fence', () => lock.events() - eventsBefore >= 2 && !existsSync(lock.lockPath)));
+      expect(fenceKind(d.profile(agent))).toBe('pending');
+      expect(server.requests).toHaveLength(1);
+      answer.open();
+      const [ours, theirs] = await Promise.all([authbar.done, openclawRun]);
+      timings.push(`OpenClaw first: pending fence seen after ${fenceSeen} ms; probe + AuthBar done after ${Date.now() - started} ms`);
 
-    expect(ours.code, ours.stderr).toBe(0);
-    const report = JSON.parse(ours.stdout);
-    expect(server.requests.map((r) => [r.refreshToken, r.outcome])).toEqual([[issued.refresh, 'rotated']]);
-    expect(report.requests).toBe(0);
-    const stored = d.profile(agent)!;
-    expect(stored.refresh).not.toBe(issued.refresh);
-    expect(stored.accountId).toBe('acct-ok');
-    expect(report.results).toMatchObject([{ agentId: agent, profileId: PROFILE, outcome: 'adopted', expiresAt: stored.expires }]);
-    const doc = expectProbeOk(theirs, stored.access);
-    expect(openclawVerdicts(doc)).toEqual([{ profileId: PROFILE, status: 'expired', expiresAt: credential.expires }]);
-    // The shared store was never involved.
-    expect(d.profile('shared')!.refresh).not.toBe(stored.refresh);
+      expect(ours.code, ours.stderr).toBe(0);
+      const report = JSON.parse(ours.stdout);
+      expect(server.requests.map((r) => [r.refreshToken, r.outcome])).toEqual([[issued.refresh, 'rotated']]);
+      expect(report.requests).toBe(0);
+      const stored = d.profile(agent)!;
+      expect(stored.refresh).not.toBe(issued.refresh);
+      expect(stored.accountId).toBe('acct-ok');
+      expect(report.results).toMatchObject([{ agentId: agent, profileId: PROFILE, outcome: 'adopted', expiresAt: stored.expires }]);
+      const doc = expectProbeOk(theirs, stored.access);
+      expect(openclawVerdicts(doc)).toEqual([{ profileId: PROFILE, status: 'expired', expiresAt: credential.expires }]);
+      // The shared store was never involved.
+      expect(d.profile('shared')!.refresh).not.toBe(stored.refresh);
+    } finally {
+      lock.stop();
+    }
     await openclawUsesTheNewCredential(d, agent, agent);
   }, 240_000);
 });

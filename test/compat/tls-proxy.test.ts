@@ -6,7 +6,7 @@
 // 2026.5.7's misleading error.
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { installOpenClaw, runOpenClaw } from '../helpers/openclaw.ts';
+import { installOpenClaw, liveProcessesInGroup, runOpenClaw } from '../helpers/openclaw.ts';
 import { generateImage } from '../helpers/openclaw-image.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { RED_SQUARE_PNG, startOpenAiProxy, type OpenAiProxy } from '../helpers/tls-proxy.ts';
@@ -118,4 +118,21 @@ describe(`openclaw@${VERSION} through the loopback OpenAI proxy`, () => {
     expect(proxy.upstream.filter((u) => u.path === '/backend-api/codex/responses')).toEqual([]);
     expect(d.readStore('stranded').profiles[PROFILE].refresh).toBe(dead.issued.refresh);
   }, 180_000);
+
+  it('a run stopped by the test is ended with everything it started (2026.5.7 works in a child process of its launcher)', async () => {
+    // The token endpoint never answers, so OpenClaw's refresh waits on it. Killing only the
+    // launcher left that child running with the test's pipes open: the result never came, and
+    // the test ran into its own timeout with nothing to show.
+    const { credential } = liveCredential('acct-main', 2 * MINUTE);
+    const d = stateDir(null, credential);
+    tokens.queue('hang');
+    const stop = new AbortController();
+    const run = runOpenClaw(openclaw, ['models', 'status', '--agent', 'main'], { ...d.env, ...proxy.env }, 120_000, { signal: stop.signal });
+    await tokens.received(1); // OpenClaw's refresh is now waiting on the endpoint
+    stop.abort();
+    const result = await run;
+    expect(result.stderr).toContain('killed (with its process group) by the test');
+    expect(tokens.requests.map((r) => r.outcome)).toEqual(['hang']);
+    expect(liveProcessesInGroup(result.pid!), 'nothing of that run is left running').toEqual([]);
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exchangeRefreshToken, type TokenEndpoint, tokenEndpointFrom } from '../../main/core/refresh/token-client.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 
@@ -100,5 +100,25 @@ describe('exchangeRefreshToken against a real loopback endpoint', () => {
     const result = await exchangeRefreshToken('rt_x', { url, timeoutMs: 500, tries: 2, minRetryDelayMs: 10 });
     expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'connection refused (after 2 tries)' } });
     server = await startTokenServer();
+  });
+
+  it('keeps a rotated credential that arrived when the signal aborts (a --timeout firing just then)', async () => {
+    const issued = server.issue('acct-7');
+    const stop = new AbortController();
+    // `now` runs once the answer is in hand: abort right there, as a deadline landing in that instant would.
+    const result = await exchangeRefreshToken(issued.refresh, endpoint(), { signal: stop.signal, now: () => (stop.abort(), Date.now()) });
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+    expect(result.ok).toBe(true);
+  });
+
+  it('cuts a hanging request off when the signal aborts, saying why in the caller\'s words', async () => {
+    server.queue('hang');
+    const stop = new AbortController();
+    const reason = Object.assign(new Error('stopped at the 1s --timeout'), { name: 'TimeoutError' });
+    const pending = exchangeRefreshToken('rt_hang', endpoint({ timeoutMs: 60_000 }), { signal: stop.signal });
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    stop.abort(reason);
+    expect(await pending).toEqual({ ok: false, failure: { kind: 'transient', cause: 'stopped at the 1s --timeout' } });
+    expect(server.requests).toHaveLength(1);
   });
 });

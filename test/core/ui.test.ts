@@ -4,16 +4,25 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AgentReport, ProfileReport, StatusReport } from '../../main/core/api.ts';
 import type { PanelState } from '../../main/core/panel-api.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../main/core/settings.ts';
 import { autostartEntry, autostartPath, setAutostart } from '../../main/core/ui/autostart.ts';
-import { buildMenu, hasCountdown, type MenuItem } from '../../main/core/ui/menu-model.ts';
+import { planKeepFresh } from '../../main/core/ui/keep-fresh-plan.ts';
+import { clockTime } from '../../main/core/ui/clock-time.ts';
+import { buildMenu, type MenuItem } from '../../main/core/ui/menu-model.ts';
 import { planNotifications } from '../../main/core/ui/notify-plan.ts';
 import { trayState } from '../../main/core/ui/tray-state.ts';
 
-const NOW = Date.parse('2026-11-24T12:00:00Z');
+const NOW = Date.parse('2026-11-24T12:00:00Z'); // a Tuesday
+// Clock times in the tray are local: read them in UTC here.
+beforeAll(() => {
+  vi.stubEnv('TZ', 'UTC');
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
@@ -48,21 +57,30 @@ describe('trayState', () => {
       agent('ghost', 'expired', [profile(-HOUR)], { configured: false }),
       agent('writer', 'ok', [profile(30 * HOUR, { stranded: 'certain', newerCopyIn: 'main' })]),
     ]);
-    expect(trayState(r, NOW)).toEqual({ icon: 'error', tooltip: '3 of 4 agents need attention; next expiry: artist in 3h' });
-    expect(trayState(report([agent('main', 'ok', [profile(50 * HOUR)])]), NOW)).toEqual({ icon: 'ok', tooltip: 'All 1 agent fine; next expiry: main in 2d 2h' });
+    expect(trayState(r, NOW)).toEqual({ icon: 'error', tooltip: '3 of 4 agents need attention; next expiry: artist, Tue 15:00' });
+    expect(trayState(report([agent('main', 'ok', [profile(50 * HOUR)])]), NOW)).toEqual({ icon: 'ok', tooltip: 'All 1 agent fine; next expiry: main, Thu 14:00' });
     expect(trayState(report([agent('main', 'unreadable', [])]), NOW).icon).toBe('unreadable');
     expect(trayState(report([]), NOW)).toEqual({ icon: 'ok', tooltip: 'AuthBar: no OpenClaw agents found' });
   });
 
   it('leaves out a host that is not answering, and says so', () => {
     const r = report([agent('main', 'ok', [profile(50 * HOUR)]), agent('vps', 'expired', [profile(-HOUR, { status: 'expired' })], { host: 'box' })]);
-    expect(trayState(r, NOW, { box: NOW - 12 * MIN })).toEqual({ icon: 'ok', tooltip: 'All 1 agent fine; next expiry: main in 2d 2h; 1 host unreachable' });
+    expect(trayState(r, NOW, { box: NOW - 12 * MIN })).toEqual({ icon: 'ok', tooltip: 'All 1 agent fine; next expiry: main, Thu 14:00; 1 host unreachable' });
+  });
+});
+
+describe('clockTime', () => {
+  it('reads as a weekday and time within a week either side, as a date beyond: never a countdown that goes stale', () => {
+    expect(clockTime(NOW + 3 * HOUR + 5 * MIN, NOW)).toBe('Tue 15:05');
+    expect(clockTime(NOW + 50 * HOUR, NOW)).toBe('Thu 14:00');
+    expect(clockTime(NOW - 25 * HOUR, NOW)).toBe('Mon 11:00');
+    expect(clockTime(NOW + 14 * 24 * HOUR, NOW)).toBe('Dec 8');
   });
 });
 
 describe('buildMenu', () => {
   const state = (agents: AgentReport[], extra: Partial<PanelState> = {}): PanelState => ({
-    report: report(agents), busy: {}, results: {}, settings: DEFAULT_SETTINGS, lastSeen: {}, notices: [], seq: 1, now: NOW, ...extra,
+    report: report(agents), busy: {}, results: {}, settings: DEFAULT_SETTINGS, lastSeen: {}, notices: [], banner: null, firstLaunch: false, seq: 1, now: NOW, ...extra,
   });
   const labels = (items: MenuItem[]) => items.map((i) => (i.type === 'separator' ? '---' : i.label));
 
@@ -73,30 +91,28 @@ describe('buildMenu', () => {
       agent('writer', 'ok', [profile(30 * HOUR, { stranded: 'certain', newerCopyIn: 'main' })]),
       agent('ghost', 'ok', [profile(HOUR)], { configured: false }),
     ]);
-    const menu = buildMenu(s, NOW, true);
+    const menu = buildMenu({ ...s, settings: { ...s.settings, startAtLogin: true } }, NOW);
     expect(labels(menu)).toEqual([
-      'main: ok, in 2d 2h', 'artist: sign in again, 1h ago', 'writer: stranded, in 1d 6h',
+      'main: ok, until Thu 14:00', 'artist: sign in again, since Tue 11:00', 'writer: stranded, until Wed 18:00',
       '---', 'Refresh all', 'Open panel…', '---', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', '---', 'Quit AuthBar',
     ]);
     const artist = menu[1] as Extract<MenuItem, { type: 'normal' }>;
     expect(labels(artist.submenu!)).toEqual(['Refresh now', 'Copy fix command', 'Open auth folder', 'Show in panel']);
     const writer = menu[2] as Extract<MenuItem, { type: 'normal' }>;
     expect(labels(writer.submenu!)).toEqual(['Refresh now', 'Sync from main', 'Copy fix command', 'Open auth folder', 'Show in panel']);
-    expect(writer.submenu![1]).toMatchObject({ action: { kind: 'sync', ref: { host: 'local', agentId: 'writer' } } });
-    expect(menu[7]).toMatchObject({ type: 'checkbox', checked: true, action: { kind: 'set-start-at-login', enabled: false } });
+    expect(writer.submenu![1]).toMatchObject({ action: { kind: 'sync', host: 'local', agentId: 'writer' } });
+    expect(menu[7]).toMatchObject({ type: 'checkbox', checked: true, action: { kind: 'set-settings', patch: { startAtLogin: false } } });
     const notifications = (menu[8] as Extract<MenuItem, { type: 'normal' }>).submenu!;
     expect(notifications.filter((i) => i.type === 'radio' && i.checked).map((i) => (i as { label: string }).label)).toEqual(['24 h, 1 h and at expiry']);
-    expect(hasCountdown(s)).toBe(true);
-    expect(hasCountdown(state([agent('main', 'no-codex-profile', [])]))).toBe(false);
   });
 
   it('shows progress and disables what cannot run now', () => {
     const s = state([agent('main', 'ok', [profile(50 * HOUR)])], { busy: { 'local/main': 'refreshing' } });
-    const menu = buildMenu(s, NOW, false);
+    const menu = buildMenu(s, NOW);
     const row = menu[0] as Extract<MenuItem, { type: 'normal' }>;
     expect(row.submenu![0]).toMatchObject({ label: 'Refreshing…', enabled: false });
     expect(menu.find((i) => i.type === 'normal' && i.label === 'Refresh all')).toMatchObject({ enabled: false });
-    expect(labels(buildMenu(state([]), NOW, false))[0]).toBe('No OpenClaw agents in /s');
+    expect(labels(buildMenu(state([]), NOW))[0]).toBe('No OpenClaw agents in /s');
   });
 });
 
@@ -113,7 +129,8 @@ describe('planNotifications', () => {
     expect(p.nextWakeAt).toBe(NOW + HOUR); // 24 h before expiry
     p = plan([a], NOW + HOUR);
     expect(p.notification).toMatchObject({ title: 'Image generation for artist will fail in 1d', focus: { host: 'local', agentId: 'artist' }, refreshable: [{ host: 'local', agentId: 'artist' }] });
-    expect(p.notification!.body).toBe('Click Refresh, or run: authbar refresh --agent artist');
+    expect(p.notification!.body).toBe("Click to open AuthBar's panel and refresh it there.");
+    expect(planNotifications({ report: report([a]), settings: settings(), now: NOW + HOUR, sent: new Set(), refreshButton: true }).notification!.body).toBe("Click Refresh, or click to open AuthBar's panel.");
     const sent = new Set(p.markSent);
     const again = plan([a], NOW + HOUR + MIN, sent);
     expect(again.notification).toBeNull();
@@ -136,7 +153,7 @@ describe('planNotifications', () => {
     ];
     const p = plan(agents, NOW);
     expect(p.notification!.title).toBe('Image generation for artist will fail in 55m');
-    expect(p.notification!.body).toBe('Also: coder needs a new Codex sign-in; Codex sign-in for main expires in 50m. Click Refresh, or run: authbar refresh --agent artist');
+    expect(p.notification!.body).toBe('Also: coder needs a new Codex sign-in; Codex sign-in for main expires in 50m. Click to open AuthBar\'s panel and refresh it there.');
     expect(p.notification!.refreshable.map((r) => r.agentId)).toEqual(['artist', 'main']);
     expect(plan(agents, NOW, new Set(p.markSent)).notification).toBeNull();
   });
@@ -154,13 +171,23 @@ describe('planNotifications', () => {
     expect(plan([artist(10 * MIN)], NOW, new Set(), off).notification).toBeNull();
     const remote = agent('vps', 'expiring', [profile(10 * MIN)], { host: 'box' });
     expect(planNotifications({ report: report([remote]), settings: settings(), now: NOW, sent: new Set(), lastSeen: { box: NOW - HOUR } }).notification).toBeNull();
+  });
+});
+
+describe('planKeepFresh', () => {
+  const settings = (patch: Partial<Settings> = {}): Settings => ({ ...DEFAULT_SETTINGS, ...patch });
+  const artist = (expiresIn: number) => agent('artist', 'ok', [profile(expiresIn)], imageGen);
+
+  it('refreshes a local agent once when its credential comes within the lead, and wakes for the next', () => {
     const fresh = settings({ keepFresh: { enabled: true, minutesBefore: 30 } });
-    const early = plan([artist(2 * HOUR)], NOW, new Set(), fresh);
-    expect(early.refreshDue).toEqual([]);
-    expect(early.nextWakeAt).toBe(NOW + HOUR); // the 1 h notice comes first
-    const due = plan([artist(20 * MIN)], NOW, new Set(), fresh);
-    expect(due.refreshDue).toEqual([{ host: 'local', agentId: 'artist' }]);
-    expect(plan([artist(20 * MIN)], NOW, new Set(due.markSent), fresh).refreshDue).toEqual([]);
+    const early = planKeepFresh(report([artist(2 * HOUR)]), fresh, NOW, new Set());
+    expect(early.due).toEqual([]);
+    expect(early.nextWakeAt).toBe(NOW + 90 * MIN);
+    const due = planKeepFresh(report([artist(20 * MIN)]), fresh, NOW, new Set());
+    expect(due.due).toEqual([{ host: 'local', agentId: 'artist' }]);
+    expect(planKeepFresh(report([artist(20 * MIN)]), fresh, NOW, new Set(due.markStarted)).due).toEqual([]);
+    expect(planKeepFresh(report([artist(20 * MIN)]), settings(), NOW, new Set())).toEqual({ due: [], markStarted: [], nextWakeAt: null });
+    expect(planKeepFresh(report([agent('vps', 'ok', [profile(20 * MIN)], { host: 'box' })]), fresh, NOW, new Set()).due).toEqual([]);
   });
 });
 

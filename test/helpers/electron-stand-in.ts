@@ -1,76 +1,186 @@
-// A small stand-in for the `electron` module, for wiring tests only (the binary cannot run on
-// these machines). It records what the app hands to Electron: which image reaches the tray,
-// which menu reaches setContextMenu, which settings reach setLoginItemSettings. Every decision
-// behind those calls is made by pure modules tested for real.
+// A stand-in for the `electron` module, for wiring tests only (the binary cannot run on these
+// machines). It records what the app hands to Electron, and it is as unforgiving as Electron
+// where our first version was wrong while its stand-in was kind:
+// - a Notification is not kept alive by Electron: only WeakRefs are held here, and a click
+//   delivered after V8 collected the object is lost (electron#16922);
+// - a frame's URL is '' until its load commits, then Chromium's normalised form (file URLs
+//   with an upper-case drive letter on Windows); a message sent before the page loaded is lost;
+// - `whenReady` resolves on a later turn, and Tray/BrowserWindow refuse to exist before it;
+// - `app.dock` exists on macOS only, `Notification.handleActivation` on Windows only;
+// - each platform's tray click rules (see `Tray.userClick`);
+// - `Notification.isSupported()` is whatever the test says.
 import { EventEmitter } from 'node:events';
+import { pathToFileURL } from 'node:url';
 
 export const calls: Array<{ api: string; args: unknown[] }> = [];
 const record = (api: string, ...args: unknown[]) => calls.push({ api, args });
-export function reset(): void {
+export const called = (api: string) => calls.filter((c) => c.api === api);
+
+/** The platform the stand-in behaves as; the app under test is given the same one. */
+let platform: NodeJS.Platform = 'linux';
+
+export function reset(options: { platform?: NodeJS.Platform; notificationsSupported?: boolean; isPackaged?: boolean } = {}): void {
+  platform = options.platform ?? 'linux';
   calls.length = 0;
   Tray.instances.length = 0;
   BrowserWindow.instances.length = 0;
-  Notification.instances.length = 0;
+  Notification.shown.length = 0;
+  Notification.supported = options.notificationsSupported ?? true;
+  Notification.activation = null;
   ipcMain.handlers.clear();
   powerMonitor.removeAllListeners();
+  app.removeAllListeners();
+  app.ready = false;
+  app.readyPromise = null;
+  app.isPackaged = options.isPackaged ?? false;
+  nativeTheme.shouldUseDarkColors = false;
+  screen.cursor = { x: 0, y: 0 };
+}
+
+export class NotReady extends Error {}
+const requireReady = (what: string) => {
+  if (!app.ready) throw new NotReady(`Cannot create ${what} before the app is ready`);
+};
+
+/** Lets V8 collect what nothing references any more (the wiring tests run with --expose-gc). */
+export async function collectGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the wiring tests with node --expose-gc (vitest.config.ts execArgv)');
+  // A WeakRef target stays alive until the job that created or read it ends.
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
 }
 
 export const nativeImage = { createFromPath: (path: string) => ({ path }) };
+export const nativeTheme = { shouldUseDarkColors: false };
+
+export const screen = {
+  cursor: { x: 0, y: 0 },
+  display: { bounds: { x: 0, y: 0, width: 1440, height: 900 }, workArea: { x: 0, y: 25, width: 1440, height: 875 } },
+  getCursorScreenPoint() { return this.cursor; },
+  getDisplayNearestPoint() { return this.display; },
+  getDisplayMatching() { return this.display; },
+};
+
+type MenuStandIn = { template: any[] };
 
 export class Tray extends EventEmitter {
   static instances: Tray[] = [];
   image: { path: string };
   tooltip = '';
-  menu: { template: any[] } | null = null;
+  menu: MenuStandIn | null = null;
   destroyed = false;
+  /** How often a menu opened (by the platform or by popUpContextMenu). */
+  menuOpened = 0;
+  bounds = { x: 1200, y: 0, width: 22, height: 22 };
   constructor(image: { path: string }) {
+    requireReady('Tray');
     super();
     this.image = image;
     Tray.instances.push(this);
   }
   setImage(image: { path: string }) { this.image = image; record('tray.setImage', image.path); }
   setToolTip(text: string) { this.tooltip = text; }
-  setContextMenu(menu: { template: any[] }) { this.menu = menu; record('tray.setContextMenu', menu); }
-  popUpContextMenu() { record('tray.popUpContextMenu'); }
+  setContextMenu(menu: MenuStandIn) { this.menu = menu; record('tray.setContextMenu', menu); }
+  popUpContextMenu() { this.menuOpened++; record('tray.popUpContextMenu'); }
+  getBounds() { return this.bounds; }
   destroy() { this.destroyed = true; }
+
+  /**
+   * A user's click, as each platform delivers it:
+   * - macOS: a tray with a context menu opens it by itself on any click, and still emits 'click';
+   * - Windows: a left click only emits 'click'; a right click opens the set menu ('right-click');
+   * - Linux (AppIndicator): any click opens the menu, and no click event reaches the app.
+   */
+  userClick(button: 'left' | 'right' = 'left'): void {
+    const event = { preventDefault() {} };
+    if (platform === 'darwin') {
+      if (this.menu) this.menuOpened++;
+      this.emit(button === 'left' ? 'click' : 'right-click', event, this.bounds);
+    } else if (platform === 'win32') {
+      if (button === 'left') this.emit('click', event, this.bounds);
+      else {
+        this.emit('right-click', event, this.bounds);
+        if (this.menu) this.menuOpened++;
+      }
+    } else if (this.menu) this.menuOpened++;
+  }
 }
 
-export const Menu = { buildFromTemplate: (template: any[]) => ({ template }) };
+export const Menu = {
+  buildFromTemplate: (template: any[]): MenuStandIn => ({ template }),
+  setApplicationMenu: (menu: MenuStandIn | null) => record('Menu.setApplicationMenu', menu),
+};
+
+/** Chromium's form of a loaded file's URL: on Windows the drive letter is upper-cased. */
+export function committedFileUrl(path: string): string {
+  if (platform !== 'win32') return pathToFileURL(path).toString();
+  const slashed = path.replace(/\\/g, '/').replace(/^([a-zA-Z]):/, (_m, drive: string) => `${drive.toUpperCase()}:`);
+  return `file:///${slashed.split('/').map(encodeURIComponent).join('/').replace(/^([A-Z])%3A/, '$1:')}`;
+}
 
 class WebContents extends EventEmitter {
   sent: Array<[string, unknown]> = [];
+  /** Messages sent before the page loaded: Electron drops them, no listener exists yet. */
+  lost: Array<[string, unknown]> = [];
   openHandler: ((details: unknown) => { action: string }) | null = null;
   mainFrame = { url: '' };
-  send(channel: string, payload: unknown) { this.sent.push([channel, payload]); }
+  loaded = false;
+  send(channel: string, payload: unknown) {
+    (this.loaded ? this.sent : this.lost).push([channel, payload]);
+  }
   setWindowOpenHandler(handler: (details: unknown) => { action: string }) { this.openHandler = handler; }
+  isLoading() { return !this.loaded; }
 }
 
 export class BrowserWindow extends EventEmitter {
   static instances: BrowserWindow[] = [];
+  static getAllWindows() { return BrowserWindow.instances.filter((w) => !w.destroyed); }
   options: any;
   webContents = new WebContents();
   loaded: string | null = null;
   visible = false;
+  destroyed = false;
+  position: [number, number] | null = null;
   constructor(options: any) {
+    requireReady('BrowserWindow');
     super();
     this.options = options;
     BrowserWindow.instances.push(this);
   }
-  async loadFile(path: string) { this.loaded = path; this.webContents.mainFrame.url = `file://${path}`; }
-  show() { this.visible = true; }
+  /** Commits on a later turn, as Chromium does; then 'did-finish-load' and 'ready-to-show'. */
+  loadFile(path: string): Promise<void> {
+    this.loaded = path;
+    return new Promise((resolve) => {
+      setImmediate(() => {
+        this.webContents.mainFrame.url = committedFileUrl(path);
+        this.webContents.loaded = true;
+        this.webContents.emit('did-finish-load');
+        this.emit('ready-to-show');
+        resolve();
+      });
+    });
+  }
+  show() { this.visible = true; record('window.show'); }
   hide() { this.visible = false; }
-  focus() {}
-  isDestroyed() { return false; }
+  focus() { record('window.focus'); }
+  isVisible() { return this.visible; }
+  isDestroyed() { return this.destroyed; }
+  getBounds() { return { x: 0, y: 0, width: this.options.width, height: this.options.height }; }
+  getSize() { return [this.options.width, this.options.height]; }
+  setPosition(x: number, y: number) { this.position = [x, y]; }
+  close() { this.emit('close', { preventDefault() {} }); }
+  destroy() { this.destroyed = true; }
 }
 
 export const session = {
   defaultSession: {
     permissionRequest: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
     permissionCheck: null as null | (() => boolean),
-    headers: null as null | ((details: any, cb: (r: any) => void) => void),
     setPermissionRequestHandler(h: any) { this.permissionRequest = h; },
     setPermissionCheckHandler(h: any) { this.permissionCheck = h; },
-    webRequest: { onHeadersReceived(h: any) { session.defaultSession.headers = h; } },
   },
 };
 
@@ -80,30 +190,90 @@ export const ipcMain = {
   removeHandler(channel: string) { this.handlers.delete(channel); },
 };
 
+export interface ShownNotification {
+  title: string;
+  body: string;
+  actions: unknown[];
+  /** The object itself, weakly: Electron keeps no reference to it either. */
+  ref: WeakRef<Notification>;
+}
+
 export class Notification extends EventEmitter {
-  static instances: Notification[] = [];
-  static isSupported() { return true; }
+  static supported = true;
+  static shown: ShownNotification[] = [];
+  static activation: ((details: { type: string; actionIndex?: number; arguments: string }) => void) | null = null;
+  static isSupported() { return Notification.supported; }
   options: any;
-  shown = false;
   constructor(options: any) {
     super();
     this.options = options;
-    Notification.instances.push(this);
   }
-  show() { this.shown = true; }
+  show() {
+    if (!Notification.supported) return;
+    Notification.shown.push({ title: this.options.title, body: this.options.body, actions: this.options.actions ?? [], ref: new WeakRef(this) });
+    record('notification.show', this.options.title);
+  }
+  close() { this.emit('close', {}); }
+
+  /**
+   * The user clicks the n-th shown notification (or its first button). Reaches the object's
+   * listeners only if it is still alive; on Windows, handleActivation hears it either way.
+   * Returns whether anyone heard it.
+   */
+  static deliver(n: number, kind: 'click' | 'action'): boolean {
+    const shown = Notification.shown[n];
+    if (!shown) throw new Error(`no notification #${n} was shown`);
+    const target = shown.ref.deref();
+    let heard = false;
+    if (target) heard = kind === 'click' ? target.emit('click', {}) : target.emit('action', {}, 0);
+    if (platform === 'win32' && Notification.activation) {
+      Notification.activation(kind === 'click' ? { type: 'click', arguments: '' } : { type: 'action', actionIndex: 0, arguments: '' });
+      heard = true;
+    }
+    return heard;
+  }
 }
+// Windows only, as in Electron 45.
+Object.defineProperty(Notification, 'handleActivation', {
+  get: () => (platform === 'win32' ? (callback: typeof Notification.activation) => { Notification.activation = callback; record('Notification.handleActivation'); } : undefined),
+});
 
 export const powerMonitor = new EventEmitter();
 
+const dock = { hide: () => record('app.dock.hide'), show: () => record('app.dock.show') };
+
 export const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
-  dock: { hide: () => record('app.dock.hide') },
+  ready: false,
+  readyPromise: null as Promise<void> | null,
+  /** Becomes ready on a later turn, never during the call that asked. */
+  whenReady(): Promise<void> {
+    app.readyPromise ??= new Promise<void>((resolve) => setImmediate(() => {
+      app.ready = true;
+      app.emit('ready');
+      resolve();
+    }));
+    return app.readyPromise;
+  },
+  isReady() { return app.ready; },
   requestSingleInstanceLock: () => true,
-  quit: () => record('app.quit'),
-  whenReady: () => Promise.resolve(),
+  quit() {
+    record('app.quit');
+    app.emit('before-quit', { preventDefault() {} });
+    app.emit('will-quit', { preventDefault() {} });
+  },
+  exit: (code: number) => record('app.exit', code),
+  focus: (options?: unknown) => record('app.focus', options),
   getAppPath: () => '/opt/authbar',
+  getVersion: () => '0.1.0',
+  setAppUserModelId: (id: string) => record('app.setAppUserModelId', id),
   setLoginItemSettings: (settings: unknown) => record('app.setLoginItemSettings', settings),
+  getLoginItemSettings: () => ({ openAtLogin: false }),
 });
+Object.defineProperty(app, 'dock', { get: () => (platform === 'darwin' ? dock : undefined) });
 
 export const clipboard = { text: '', writeText(text: string) { this.text = text; record('clipboard.writeText', text); } };
 export const shell = { openPath: async (path: string) => { record('shell.openPath', path); return ''; } };
+
+/** Electron's net.fetch: the app passes it to the token client (Chromium's network stack). */
+export const net = { fetch: (...args: Parameters<typeof fetch>) => { record('net.fetch', String(args[0])); return fetch(...args); } };

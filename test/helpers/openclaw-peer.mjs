@@ -2,7 +2,8 @@
 // A separate process that touches a JSON-era state dir exactly the way OpenClaw 2026.5.x
 // does (../shared/openclaw-auth.md §2-3), for tests that need a real competing process:
 //
-//   hold <lockTarget> <ms> [ready-file]   take `<lockTarget>.lock` ({pid, createdAt}) and hold it
+//   hold <lockTarget> <ms|stdin> [ready-file]   take `<lockTarget>.lock` ({pid, createdAt}) and
+//       hold it for <ms>, or until stdin closes; once held, prints {"holding": ...} and writes ready-file
 //   refresh <stateDir> <storePath> <profileId> <tokenUrl> [holdMs]
 //       refresh lock, then store lock, re-read, one token request, temp file + rename of
 //       that one store (other copies untouched, as OpenClaw leaves them), release.
@@ -54,7 +55,12 @@ if (command === 'hold') {
   const [target, ms, readyFile] = args;
   const release = await lock(target, 30_000);
   if (readyFile) writeFileSync(readyFile, String(process.pid));
-  await sleep(Number(ms));
+  console.log(JSON.stringify({ holding: target }));
+  if (ms === 'stdin') {
+    // Held until the test lets go (or dies): an event, not a duration.
+    process.stdin.resume();
+    await new Promise((resolve) => process.stdin.once('end', resolve).once('close', resolve));
+  } else await sleep(Number(ms));
   release();
   console.log(JSON.stringify({ held: target }));
 } else if (command === 'refresh') {

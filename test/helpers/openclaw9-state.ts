@@ -8,10 +8,10 @@
 // copy the shared one supersedes. Agent databases are never made here: OpenClaw checks their
 // `schema_meta`, so only doctor makes them (an agent gets one when it had a store to import).
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 import { runOpenClaw, type OpenClawResult } from './openclaw.ts';
 import { makeStateDir, type StateDir, storeDocument } from './state-dir.ts';
 
@@ -183,7 +183,7 @@ export function fenceOver(profileId: string, credential: Record<string, any>, ki
 
 /** A fresh copy of a migrated template for one test: its own root, state dir, HOME and AuthBar home. */
 export function copyMigrated(template: Template): MigratedState {
-  const root = mkdtempSync(join(tmpdir(), 'authbar-oc9-'));
+  const root = makeTempDir('authbar-oc9-');
   // Everything but HOME: OpenClaw keeps read snapshots of the databases under $HOME/.cache.
   cpSync(template.root, root, { recursive: true, filter: (src) => src !== join(template.root, 'home') && src !== join(template.root, 'authbar') });
   const stateDir = join(root, 'openclaw');
@@ -232,7 +232,7 @@ export function copyMigrated(template: Template): MigratedState {
       });
       return next;
     },
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => removeTempDir(root),
   };
   return api;
 }

@@ -1,20 +1,22 @@
-// Hosts the real panel (dist/renderer) in Debian's Chromium through Playwright, wired to a
+// Hosts the real panel (dist/renderer, loaded from file:// as the app loads it, under its own
+// CSP meta tag) in Debian's Chromium through Playwright, wired to a
 // real Controller over a temp state dir. `window.authbar` is built in the page by the same
 // createAuthbarApi the Electron preload uses, on a transport made of one exposed binding
 // (panel → main: the validated handlers from createHandlers) and a subscriber registry that
 // controller events are pushed into (main → panel). Everything that crosses is recorded in
 // `traffic`, so a test can prove no token ever reaches the page.
-import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright';
+import { resolveAuthbarHome, settingsPath } from '../../main/core/authbar/home.ts';
 import { CHANNELS } from '../../main/core/channels.ts';
 import { Controller } from '../../main/core/controller.ts';
 import type { Env } from '../../main/core/openclaw/paths.ts';
 import type { AgentRef, PanelState } from '../../main/core/panel-api.ts';
+import { DEFAULT_SETTINGS, saveSettings } from '../../main/core/settings.ts';
+import { createCommands } from '../../main/core/commands.ts';
 import { createHandlers } from '../../main/core/panel-handlers.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,6 +29,10 @@ export interface PanelOptions {
   viewport?: { width: number; height: number };
   /** Device pixels per CSS pixel (2 for crisp screenshots). */
   scale?: number;
+  /** Open as on a first launch (no settings saved: the welcome shows). Off by default. */
+  firstLaunch?: boolean;
+  /** Hold the page's first getState until releaseState(): what a panel still loading sees. */
+  holdState?: boolean;
 }
 
 export interface PanelHost {
@@ -42,6 +48,8 @@ export interface PanelHost {
   focus(ref: AgentRef): Promise<void>;
   /** main → panel: a state the controller did not make (remote hosts, which it cannot). */
   push(state: PanelState): Promise<void>;
+  /** Lets a held first getState answer (holdState). */
+  releaseState(): void;
   close(): Promise<void>;
 }
 
@@ -76,37 +84,28 @@ function bundleInitScript(): Promise<string> {
   return initScript;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
-
-/** dist/renderer over http on 127.0.0.1, so the page has an origin and CSP's 'self' means it. */
-async function serveRenderer(): Promise<{ server: Server; url: string }> {
-  if (!existsSync(join(RENDERER, 'panel.html'))) throw new Error(`${RENDERER}/panel.html is missing: run node build/bundle.mjs`);
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(RENDERER, path === '/' ? 'panel.html' : path));
-    if (!file.startsWith(RENDERER + sep) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+/** The panel's own page, as the app loads it: a file:// URL of dist/renderer/panel.html. */
+function rendererUrl(): string {
+  const html = join(RENDERER, 'panel.html');
+  if (!existsSync(html)) throw new Error(`${html} is missing: run node build/bundle.mjs`);
+  return pathToFileURL(html).toString();
 }
 
 export async function openPanel(options: PanelOptions): Promise<PanelHost> {
   const copied: string[] = [];
   const opened: string[] = [];
   const traffic: string[] = [];
+  const home = resolveAuthbarHome(options.env);
+  if (!options.firstLaunch && !existsSync(settingsPath(home))) await saveSettings(home, DEFAULT_SETTINGS);
   const controller = new Controller({ env: options.env, debounceMs: 50 });
   await controller.start();
-  const handlers = createHandlers(controller, {
+  const handlers = createHandlers(controller, createCommands(controller, {
     copy: (text) => void copied.push(text),
     openFolder: async (path) => void opened.push(path),
-  });
-  const { server, url } = await serveRenderer();
+    openPanel: () => {},
+    quit: () => {},
+  }));
+  const url = rendererUrl();
   let browser: Browser | null = null;
   let unsubscribe = () => {};
   try {
@@ -123,8 +122,11 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
     });
     const page = await context.newPage();
 
+    let releaseState = () => {};
+    const held = options.holdState ? new Promise<void>((resolve) => (releaseState = resolve)) : Promise.resolve();
     await page.exposeBinding('__authbarInvoke', async (_source, channel: string, payload: unknown) => {
       traffic.push(JSON.stringify({ invoke: channel, payload }));
+      if (channel === CHANNELS.getState) await held;
       const handler = (handlers as Record<string, ((raw: unknown) => Promise<unknown>) | undefined>)[channel];
       if (!handler) throw new Error(`${channel}: no such channel`);
       const answer = await handler(payload);
@@ -147,7 +149,7 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
     });
 
     await page.goto(url);
-    await page.locator('.topbar').waitFor();
+    if (!options.holdState) await page.locator('.topbar').waitFor();
     const host: PanelHost = {
       page,
       controller,
@@ -155,13 +157,13 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
       opened,
       traffic,
       focus: (ref) => push(CHANNELS.focus, ref),
-      push: (state) => push(CHANNELS.state, state),
+      // Newer than the controller's last state, older than its next: the panel never goes back.
+      push: (state) => push(CHANNELS.state, { ...state, seq: state.seq + 0.5 }),
+      releaseState: () => releaseState(),
       async close() {
         unsubscribe();
         await browser?.close();
         await controller.stop();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
       },
     };
     return host;
@@ -169,7 +171,6 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
     unsubscribe();
     await browser?.close();
     await controller.stop();
-    server.close();
     throw error;
   }
 }

@@ -2,9 +2,9 @@
 // versions that openclaw@2026.9.6's `doctor --fix` leaves (read off the real package). The
 // compatibility tests use real migrated dirs; these are for fast tests of AuthBar's own logic.
 import { DatabaseSync } from 'node:sqlite';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 
 export interface SqliteAgentFixture {
   id: string;
@@ -67,7 +67,7 @@ function createAgentDb(path: string, agentId: string, profiles: Record<string, u
 }
 
 export function makeSqliteStateDir(options: SqliteStateOptions): SqliteState {
-  const root = mkdtempSync(join(tmpdir(), 'authbar-sqlite-'));
+  const root = makeTempDir('authbar-sqlite-');
   const stateDir = join(root, 'openclaw');
   const stateDb = join(stateDir, 'state', 'openclaw.sqlite');
   mkdirSync(join(stateDir, 'state'), { recursive: true, mode: 0o700 });
@@ -121,7 +121,7 @@ export function makeSqliteStateDir(options: SqliteStateOptions): SqliteState {
         db.close();
       }
     },
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => removeTempDir(root),
   };
 }
 

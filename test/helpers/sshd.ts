@@ -2,10 +2,11 @@
 // a host key and a user key made for the run, and a client config that trusts exactly that
 // host key. The "remote" machine is this one: its state dir is a fixture beside the test's.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 export const sshdAvailable = (): boolean => existsSync(SSHD) && existsSync('/usr/bin/ssh') && existsSync('/usr/bin/ssh-keygen');
@@ -71,8 +72,12 @@ function descendants(root: number): number[] {
 
 const keygen = (path: string) => execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'authbar-test', '-f', path]);
 
-export async function startSshd(): Promise<Sshd> {
-  const dir = mkdtempSync(join(tmpdir(), 'authbar-sshd-'));
+/**
+ * `env`: variables sshd sets in every session (its SetEnv, applied after HOME and PATH), so a
+ * test can give the "remote" user a clean home of its own, and the Node it should find.
+ */
+export async function startSshd(options: { env?: Record<string, string> } = {}): Promise<Sshd> {
+  const dir = makeTempDir('authbar-sshd-');
   chmodSync(dir, 0o700);
   const port = await freePort();
   const hostKey = join(dir, 'host_ed25519');
@@ -93,6 +98,7 @@ export async function startSshd(): Promise<Sshd> {
     'StrictModes no',
     'PermitRootLogin prohibit-password',
     'LogLevel ERROR',
+    ...(options.env ? [`SetEnv ${Object.entries(options.env).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
     '',
   ].join('\n'));
   const knownHosts = join(dir, 'known_hosts');
@@ -157,7 +163,7 @@ export async function startSshd(): Promise<Sshd> {
     },
     async cleanup() {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     },
   };
 }
@@ -183,4 +189,23 @@ for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => child.kill(s));
   mkdirSync(dirname(capture), { recursive: true });
   writeFileSync(capture, '');
   return { ssh, capture };
+}
+
+const shQuote = (word: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * A remote command as settings take it (a path, no spaces): a script in `dir` that runs
+ * `command` with `env` set and the arguments AuthBar passes. Tests point a host at it.
+ */
+export function remoteScript(dir: string, name: string, env: Record<string, string>, command: string[]): string {
+  const path = join(dir, name);
+  mkdirSync(dir, { recursive: true });
+  const vars = Object.entries(env).map(([k, v]) => shQuote(`${k}=${v}`));
+  writeFileSync(path, `#!/bin/sh\nexec env ${vars.join(' ')} ${command.map(shQuote).join(' ')} "$@"\n`, { mode: 0o755 });
+  return path;
+}
+
+/** The remote side of a test host: AuthBar's bundled CLI under this Node, with its own AuthBar home. */
+export function remoteAuthbar(dir: string, cli: string, env: Record<string, string>): string {
+  return remoteScript(dir, 'remote-authbar', { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, ...env }, [process.execPath, cli]);
 }

@@ -1,8 +1,8 @@
 // Real OpenClaw state dirs on disk, built per test: config, agent dirs, stores. Nothing is
 // copied from a blob, so each test states exactly the situation it is about.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 
 export interface AgentFixture {
   id: string;
@@ -52,7 +52,7 @@ export function writeJson(path: string, value: unknown): void {
 }
 
 export function makeStateDir(options: StateDirOptions): StateDir {
-  const root = mkdtempSync(join(tmpdir(), 'authbar-test-'));
+  const root = makeTempDir('authbar-test-');
   const stateDir = join(root, 'openclaw');
   const authbarHome = join(root, 'authbar');
   const dirs = new Map<string, string>();
@@ -98,6 +98,6 @@ export function makeStateDir(options: StateDirOptions): StateDir {
     storePath: (id) => join(agentDir(id), 'auth-profiles.json'),
     readStore: (id) => JSON.parse(readFileSync(join(agentDir(id), 'auth-profiles.json'), 'utf8')),
     writeStore: (id, store) => writeJson(join(agentDir(id), 'auth-profiles.json'), store),
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => removeTempDir(root),
   };
 }

@@ -12,15 +12,15 @@
 // with a one-word text reply. Bodies are recorded decoded.
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { crc32, deflateSync } from 'node:zlib';
+import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 import type { TokenServer } from './token-server.ts';
 
 const run = promisify(execFile);
@@ -180,8 +180,24 @@ function forwardToTokenServer(tokenServer: TokenServer, req: IncomingMessage, bo
   upstream.end(body);
 }
 
-function answerUpstream(host: string, req: IncomingMessage, body: string, res: ServerResponse): void {
+/** Relays a usage request to a stand-in usage endpoint (test/helpers/usage-server.ts), headers as sent. */
+function forwardToUsageServer(usageUrl: string, req: IncomingMessage, res: ServerResponse): void {
+  const headers: Record<string, string> = {};
+  for (const name of ['authorization', 'chatgpt-account-id', 'accept']) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const upstream = request(usageUrl, { method: 'GET', headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
+    answer.pipe(res);
+  });
+  upstream.on('error', () => res.socket?.destroy());
+  upstream.end();
+}
+
+function answerUpstream(host: string, req: IncomingMessage, body: string, res: ServerResponse, usageUrl: string | undefined): void {
   const path = (req.url ?? '/').split('?')[0];
+  if (host === 'chatgpt.com' && req.method === 'GET' && path === '/backend-api/wham/usage' && usageUrl) return forwardToUsageServer(usageUrl, req, res);
   if (host === 'chatgpt.com' && req.method === 'GET' && path === '/backend-api/wham/usage') {
     const resetAt = Math.floor(Date.now() / 1000) + 3600;
     return sendJson(res, 200, { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: { used_percent: 1, limit_window_seconds: 18_000, reset_at: resetAt } } });
@@ -197,8 +213,9 @@ function answerUpstream(host: string, req: IncomingMessage, body: string, res: S
   sendJson(res, 404, { error: { message: `test proxy: no fake for ${req.method} ${host}${path}`, type: 'invalid_request_error' } });
 }
 
-export async function startOpenAiProxy(tokenServer: TokenServer): Promise<OpenAiProxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'authbar-proxy-'));
+/** `usageUrl`: answer chatgpt.com's wham/usage from this stand-in instead of the built-in reply. */
+export async function startOpenAiProxy(tokenServer: TokenServer, options: { usageUrl?: string } = {}): Promise<OpenAiProxy> {
+  const dir = makeTempDir('authbar-proxy-');
   const { caPath, key, cert } = await makeCertificates(dir);
   const secureContext = createSecureContext({ key, cert });
   const upstream: UpstreamRequest[] = [];
@@ -226,7 +243,7 @@ export async function startOpenAiProxy(tokenServer: TokenServer): Promise<OpenAi
     }
     const body = decodeBody(raw, req.headers['content-encoding'] as string | undefined);
     record(req, body, null);
-    answerUpstream(host, req, body, res);
+    answerUpstream(host, req, body, res, options.usageUrl);
   });
   // A WebSocket upgrade (2026.9.6's Codex transport tries one first): recorded, then refused
   // with a plain HTTP answer, so the client falls back to its HTTP + SSE request.
@@ -272,7 +289,7 @@ export async function startOpenAiProxy(tokenServer: TokenServer): Promise<OpenAi
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => outer.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     },
   };
 }

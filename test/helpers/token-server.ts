@@ -17,7 +17,9 @@ export type Behaviour =
   | 'close'
   | 'garbage'
   | 'missing-fields'
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Held until `until` settles (the test saw what it waits for), then answered as 'ok' is. */
+  | { until: Promise<unknown> };
 
 export interface Issued {
   access: string;
@@ -30,7 +32,7 @@ export interface TokenRequest {
   grantType: string | null;
   clientId: string | null;
   refreshToken: string | null;
-  outcome: 'rotated' | 'reused' | 'unknown' | Exclude<Behaviour, 'ok' | { delayMs: number }>;
+  outcome: 'rotated' | 'reused' | 'unknown' | Exclude<Behaviour, 'ok' | object>;
 }
 
 export interface TokenServer {
@@ -41,6 +43,8 @@ export interface TokenServer {
   issue(accountId: string): Issued;
   /** Answer the next requests this way, in order; then back to normal. */
   queue(...behaviours: Behaviour[]): void;
+  /** Resolves once `count` requests have arrived in all (an event, not a poll). */
+  received(count: number): Promise<void>;
   /** Seconds until a newly issued access token expires. */
   expiresInSeconds: number;
   /** The refresh tokens that were rotated away (presenting one again is a reuse). */
@@ -67,6 +71,15 @@ export async function startTokenServer(): Promise<TokenServer> {
   const behaviours: Behaviour[] = [];
   const requests: TokenRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const notify = () => {
+    for (const waiter of [...waiters]) {
+      if (requests.length >= waiter.count) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
 
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -79,10 +92,12 @@ export async function startTokenServer(): Promise<TokenServer> {
       outcome: 'unknown',
     };
     requests.push(record);
+    notify();
     if (req.method !== 'POST' || req.url !== '/oauth/token') return json(res, 404, { error: 'not_found' });
 
     const behaviour = behaviours.shift() ?? 'ok';
-    if (typeof behaviour === 'object') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    if (typeof behaviour === 'object' && 'until' in behaviour) await behaviour.until.catch(() => undefined);
+    else if (typeof behaviour === 'object') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     else if (behaviour !== 'ok') {
       record.outcome = behaviour;
       switch (behaviour) {
@@ -145,6 +160,7 @@ export async function startTokenServer(): Promise<TokenServer> {
     requests,
     issue: mint,
     queue: (...b) => behaviours.push(...b),
+    received: (count) => (requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }))),
     expiresInSeconds: 10 * 86_400,
     used,
     live,

@@ -2,18 +2,19 @@
 // key made for the run). The remote state dir is a fixture on this machine; the remote side
 // is AuthBar's own bundled CLI, reached through ssh exactly as a user's host would be.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Controller } from '../../main/core/controller.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
-import { channelRecorder, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.ts';
+import { requireSshd } from '../helpers/requirements.ts';
+import { channelRecorder, remoteAuthbar, remoteScript, type Sshd, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
-const available = sshdAvailable();
-if (!available && process.env.CI) throw new Error('CI needs Debian\'s openssh-server (/usr/sbin/sshd) for the remote-host tests');
+const { missing, why } = requireSshd();
+const available = !missing;
 
 let sshd: Sshd;
 let server: TokenServer;
@@ -45,7 +46,7 @@ function machines() {
   });
   dirs.push(laptop, vps);
   // How the remote side runs AuthBar: Node and the bundled CLI, with its own AuthBar home.
-  const remoteCommand = `env PATH=${dirname(process.execPath)}:/usr/bin:/bin AUTHBAR_HOME=${vps.authbarHome} AUTHBAR_TOKEN_URL=${server.url} ${process.execPath} ${CLI}`;
+  const remoteCommand = remoteAuthbar(vps.root, CLI, { AUTHBAR_HOME: vps.authbarHome, AUTHBAR_TOKEN_URL: server.url });
   return { laptop, vps, remoteCommand };
 }
 
@@ -54,6 +55,7 @@ async function addHost(laptop: StateDir, name: string, extra: string[]) {
   expect(added.code, added.stderr).toBe(0);
 }
 
+if (!available) it.skip(`remote-host tests skipped: ${why}`, () => {});
 const maybe = describe.skipIf(!available);
 
 maybe('remote hosts over SSH', () => {
@@ -117,18 +119,22 @@ maybe('remote hosts over SSH', () => {
     }
   }, 60_000);
 
-  it('says in one line when AuthBar is missing on the host, or too old, with the install command', async () => {
+  it('says in one line when a host\'s own remote command is missing or runs an old AuthBar, and what to do', async () => {
     const { laptop } = machines();
     await addHost(laptop, 'bare', ['--remote-command', '/nonexistent/authbar']);
     const missing = await runCli(['status', '--host', 'bare'], laptop.env);
-    expect(missing.stdout).toMatch(/^host bare: AuthBar is not installed there \(.*\); install it with: ssh authbar-test npm install -g authbar@\d+\.\d+\.\d+$/m);
+    expect(missing.stdout).toMatch(/^host bare: its remote command was not found there \(.*\); its remote command should run AuthBar \d+\.\d+\.\d+: update that AuthBar, or run authbar hosts remove bare and add it again without --remote-command, and AuthBar copies itself there$/m);
     const json = JSON.parse((await runCli(['status', '--host', 'bare', '--json'], laptop.env)).stdout);
     expect(json.hosts[0]).toMatchObject({ name: 'bare', reachable: false });
     expect((await runCli(['status', '--host', 'bare', '--check'], laptop.env)).code).toBe(1);
 
-    await addHost(laptop, 'old', ['--remote-command', `echo '{"version":"0.0.1","agents":[]}' #`]);
-    const old = await runCli(['status', '--host', 'old'], laptop.env);
-    expect(old.stdout).toMatch(/host old: its AuthBar \(0\.0\.1\) is older than .*; update it with: ssh authbar-test npm install -g authbar@/);
+    const old = remoteScript(laptop.root, 'old-authbar', {}, ['sh', '-c', `echo '{"version":"0.0.1","agents":[]}'`, 'old-authbar']);
+    // A remote command is a path, nothing more: not a shell line.
+    const refused = await runCli(['hosts', 'add', 'old', sshd.destination, '--ssh-config', sshd.sshConfig, '--remote-command', `${old} #`], laptop.env);
+    expect(refused).toMatchObject({ code: 64, stderr: expect.stringContaining('invalid remoteCommand') });
+    await addHost(laptop, 'old', ['--remote-command', old]);
+    const tooOld = await runCli(['status', '--host', 'old'], laptop.env);
+    expect(tooOld.stdout).toMatch(/host old: its AuthBar \(0\.0\.1\) is older than .*; its remote command should run AuthBar /);
   }, 60_000);
 
   it('refuses a changed host key with a clear error, and keeps the other machines', async () => {
@@ -176,7 +182,7 @@ maybe('remote hosts over SSH', () => {
     await until(() => controller!.state().lastSeen.vps === undefined, 'the host to come back');
     // A remote row's fix is the command to run there, through ssh (main's copy was left behind by artist's new sign-in).
     expect(controller.fixCommand({ host: 'vps', agentId: 'artist' }, null)).toBeNull();
-    expect(controller.fixCommand({ host: 'vps', agentId: 'main' }, null)).toBe('ssh authbar-test authbar sync --agent main');
+    expect(controller.fixCommand({ host: 'vps', agentId: 'main' }, null)).toBe(`ssh -F ${sshd.sshConfig} authbar-test env OPENCLAW_STATE_DIR=${vps.stateDir} ${remoteCommand} sync --agent main`);
     // The panel's Sync on that row runs over there.
     await controller.sync('vps', 'main');
     expect(controller.state().results['vps/main']).toMatchObject([{ host: 'vps', outcome: 'synced', source: 'artist' }]);

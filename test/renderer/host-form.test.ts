@@ -5,7 +5,8 @@ import { HostSchema } from '../../main/core/settings.ts';
 import { checkDraft, emptyDraft, type HostDraft } from '../../renderer/host-form.ts';
 
 const NAMES = ['vps', 'a', 'A.b_c-9', 'x'.repeat(40), 'x'.repeat(41), '', ' ', '-vps', '.vps', '_vps', 'bad name', 'vps!', 'héllo', 'studio.lan'];
-const DESTINATIONS = ['me@vps.example.com', 'studio', 'nobody@127.0.0.1', 'user@[::1]', '', ' ', '-oProxyCommand=x', 'a b', 'a\tb', `u@${'h'.repeat(253)}`, `u@${'h'.repeat(254)}`];
+const DESTINATIONS = ['me@vps.example.com', 'studio', 'nobody@127.0.0.1', 'user@[::1]', 'ssh://me@vps:2222', '', ' ', '-oProxyCommand=x', 'a b', 'a\tb', 'me@vps;id', 'me@$(id)', `u@${'h'.repeat(253)}`, `u@${'h'.repeat(254)}`];
+const REMOTE_COMMANDS = ['authbar', '~/.npm-global/bin/authbar', '/opt/authbar/bin/authbar', 'npx authbar', 'authbar; id', '$(id)', '-x'];
 
 const draft = (fields: Partial<HostDraft>): HostDraft => ({ ...emptyDraft(), ...fields });
 
@@ -23,9 +24,16 @@ describe('the Add host checks', () => {
     }
   });
 
+  it('accept exactly the remote commands HostSchema accepts: a path, never a shell line', () => {
+    for (const remoteCommand of REMOTE_COMMANDS) {
+      const ours = checkDraft(draft({ name: 'vps', destination: 'studio', remoteCommand }));
+      expect(ours.host !== null, JSON.stringify(remoteCommand)).toBe(HostSchema.safeParse({ name: 'vps', destination: 'studio', remoteCommand }).success);
+    }
+  });
+
   it('send what HostSchema parses, with blank optional fields left out', () => {
-    const full = checkDraft(draft({ name: 'vps', destination: 'me@vps', stateDir: '/srv/openclaw', sshConfig: '~/.ssh/work', remoteCommand: 'npx authbar' }));
-    expect(full.host).toEqual({ name: 'vps', destination: 'me@vps', stateDir: '/srv/openclaw', sshConfig: '~/.ssh/work', remoteCommand: 'npx authbar' });
+    const full = checkDraft(draft({ name: 'vps', destination: 'me@vps', stateDir: '/srv/openclaw', sshConfig: '~/.ssh/work', remoteCommand: '~/.npm-global/bin/authbar' }));
+    expect(full.host).toEqual({ name: 'vps', destination: 'me@vps', stateDir: '/srv/openclaw', sshConfig: '~/.ssh/work', remoteCommand: '~/.npm-global/bin/authbar' });
     expect(HostSchema.parse(full.host)).toEqual(full.host);
     const bare = checkDraft(draft({ name: 'vps', destination: 'me@vps', stateDir: '  ' }));
     expect(bare.host).toEqual({ name: 'vps', destination: 'me@vps' });

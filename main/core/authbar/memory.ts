@@ -6,6 +6,7 @@ import { crypto } from '../lazy-crypto.ts';
 import { mkdirSync, renameSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { acquireLock, STORE_LOCK } from '../openclaw/lock.ts';
+import { writePrivateFile } from '../openclaw/private-write.ts';
 import { memoryPath } from './home.ts';
 import { readOwnFile } from './own-file.ts';
 
@@ -82,8 +83,7 @@ export async function updateMemory(home: string, change: (memory: Memory) => boo
     if (read.corrupt) renameSync(path, `${path}.corrupt-${Date.now()}`);
     if (read.memory.salt === '') read.memory.salt = crypto().randomBytes(32).toString('hex');
     if (change(read.memory) || read.corrupt) {
-      const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(path, `${JSON.stringify(read.memory, null, 2)}\n`, { mode: 0o600 });
+      writePrivateFile(path, `${JSON.stringify(read.memory, null, 2)}\n`);
     }
     return read.memory;
   } finally {

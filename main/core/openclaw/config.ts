@@ -1,10 +1,11 @@
 // OpenClaw's JSON5 config: the agent list (both shapes) and the image generation model.
 // ../shared/openclaw-auth.md §1 and §5. Read leniently: a bad entry is skipped with a
 // warning naming it, never the whole config.
-import { readFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import * as z from 'zod/mini';
+import { json5ErrorPosition } from '../parse-error.ts';
 import { type Env, expandPath, normalizeAgentId } from './paths.ts';
+import { readRegularFile } from './read-file.ts';
 
 const ModelRefSchema = z.union([
   z.string(),
@@ -200,18 +201,14 @@ function parseJson5(text: string): unknown {
 }
 
 export function readConfig(path: string, env: Env, stateDir: string): ConfigRead {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, path, exists: false, config: emptyConfig() };
-    return { ok: false, path, error: (error as NodeJS.ErrnoException).code ?? String(error) };
-  }
+  const read = readRegularFile(path);
+  if (!read.ok) return read.absent ? { ok: true, path, exists: false, config: emptyConfig() } : { ok: false, path, error: read.error };
+  const text = read.text;
   let data: unknown;
   try {
     data = parseJson5(text);
   } catch (error) {
-    return { ok: false, path, error: `not valid JSON5 (${(error as Error).message})` };
+    return { ok: false, path, error: `not valid JSON5 (${json5ErrorPosition(error)})` };
   }
   const parsed = parseConfig(data, env, stateDir);
   return parsed.ok ? { ok: true, path, exists: true, config: parsed.config } : { ok: false, path, error: parsed.error };

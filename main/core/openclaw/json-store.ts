@@ -1,7 +1,7 @@
 // JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
 // older flat `auth.json` (read, never written). ../shared/openclaw-auth.md §2.
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import {
   type Credential,
   credentialFrom,
@@ -10,7 +10,10 @@ import {
   StoreDocumentSchema,
 } from './credentials.ts';
 import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
-import { jsonStorePath, legacyStorePath, OAUTH_FILE } from './paths.ts';
+import { OAUTH_FILE } from './paths.ts';
+import { foreignWriteReason, writePrivateFile } from './private-write.ts';
+import { readRegularFile } from './read-file.ts';
+import { jsonErrorPosition } from '../parse-error.ts';
 
 export type StoreKind = 'json' | 'legacy-json' | 'sqlite';
 
@@ -31,15 +34,6 @@ export type StoreRead =
       /** Why AuthBar reads this store but never writes it (a shape OpenClaw reads that a rewrite would change). */
       readOnly?: string;
     };
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory, not a file';
-  if (code === 'ELOOP') return 'symlink loop';
-  if (error instanceof SyntaxError) return `not valid JSON (${error.message.replace(/\s+/g, ' ')})`;
-  return code ?? (error instanceof Error ? error.message : String(error));
-}
 
 function credentialsOf(profiles: object): { credentials: Credential[]; skipped: string[] } {
   const credentials: Credential[] = [];
@@ -70,24 +64,11 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, error: describe(error) };
+    return { ok: false, error: `not valid JSON (${jsonErrorPosition(error, text)})` };
   }
 }
 
-function readText(path: string): { ok: true; text: string; version: string } | { ok: false; absent: boolean; error: string } {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) return { ok: false, absent: false, error: describe({ code: 'EISDIR' }) };
-    return { ok: true, text: readFileSync(fd, 'utf8'), version: `${stat.ino}:${stat.size}:${stat.mtimeMs}` };
-  } catch (error) {
-    const absent = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { ok: false, absent, error: describe(error) };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
+const readText = (path: string) => readRegularFile(path);
 
 /**
  * The flat legacy `auth.json` (`{ "<provider>": credential }`) as OpenClaw 2026.5.7 applies
@@ -174,27 +155,21 @@ export function serializeStore(document: StoreDocument): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-function fsyncDirectory(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+/** A store AuthBar will not write, with the one-line reason (another user could redirect the write). */
+export class UnsafeStoreError extends Error {
+  override name = 'UnsafeStoreError';
 }
 
 /**
- * Atomic replace: temp file + rename, mode 0600 from creation, the symlink followed to its
- * target (as OpenClaw does), then the directory fsynced so the rename survives a crash.
+ * Atomic replace with a random exclusive temp name, mode 0600, fsync, rename, directory fsync
+ * (private-write.ts), the symlink followed to its target as OpenClaw does; refused when another
+ * local user could redirect the write (issue 13 §3).
  */
-export async function writeStoreFile(path: string, document: StoreDocument): Promise<void> {
+export function writeStoreFile(path: string, document: StoreDocument): void {
   const target = realTarget(path);
-  const { default: writeFileAtomic } = await import('write-file-atomic'); // write paths only: keeps `status` lean
-  await writeFileAtomic(target, serializeStore(document), { mode: 0o600, fsync: true });
-  fsyncDirectory(dirname(target));
+  const reason = foreignWriteReason(target);
+  if (reason) throw new UnsafeStoreError(`not written: ${reason}`);
+  writePrivateFile(target, serializeStore(document));
 }
 
 export function realTarget(path: string): string {
@@ -251,7 +226,7 @@ export async function replaceCredential(
     if (next.accountId) updated.accountId = next.accountId;
     if (next.email) updated.email = next.email;
     document.profiles[profileId] = updated;
-    await writeStoreFile(storePath, document);
+    writeStoreFile(storePath, document);
     return { result: 'written' };
   } finally {
     lock.release();

@@ -1,15 +1,25 @@
 // Which store OpenClaw would use, per agent: the JSON era's auth-profiles.json, or 2026.9's
 // SQLite (a shared store plus per-agent databases), including half-migrated state dirs where
 // some agents still have only JSON (2026.9.6 then refuses those agents: observed).
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import type { StoreRead } from './json-store.ts';
 import { type Env, jsonStorePath, MAIN_AGENT_ID } from './paths.ts';
 import { AGENT_DB, agentDbLocation, isKnownSchema, readSharedStore, readSqliteStore, type SqliteLocation, type SqliteRead, STATE_DB } from './sqlite-store.ts';
 
 export type Era = 'json' | 'sqlite';
 
+/** Whether a path names anything, a dangling symlink included (read, it then says where it points). */
+const present = (path: string): boolean => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export function detectEra(stateDir: string): Era {
-  return existsSync(STATE_DB(stateDir)) ? 'sqlite' : 'json';
+  return present(STATE_DB(stateDir)) ? 'sqlite' : 'json';
 }
 
 export interface SqliteShared {
@@ -40,7 +50,7 @@ export function readSqliteEraAgentStore(agentId: string, agentDir: string, share
   };
   if (agentId === MAIN_AGENT_ID) return { store: existsSync(json) && shared.path !== AGENT_DB(agentDir) ? migrationPending : shared, known: true };
   const location = agentDbLocation(AGENT_DB(agentDir));
-  if (!existsSync(location.path)) return { store: existsSync(json) ? migrationPending : { state: 'absent', path: location.path }, known: true };
+  if (!present(location.path)) return { store: existsSync(json) ? migrationPending : { state: 'absent', path: location.path }, known: true };
   const read = readSqliteStore(location);
   if (read.state === 'ok' && read.credentials.length === 0 && existsSync(json)) return { store: migrationPending, known: true };
   return { store: read, known: read.state !== 'ok' || isKnownSchema(location, read.schema ?? null) };

@@ -2,9 +2,10 @@
 // a lock on P is a file created with O_EXCL holding the owner's pid and creation time;
 // it is stale when that pid is gone, or older than the stale time, and may then be taken.
 import { crypto } from '../lazy-crypto.ts';
-import { linkSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ensurePrivateDirectory } from './private-write.ts';
 
 export interface LockPolicy {
   /** A lock whose holder cannot be checked (no pid) is presumed dead after this. */
@@ -144,7 +145,8 @@ function tryCreate(lockPath: string, contents: Record<string, unknown>): boolean
     writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(lockPath), { recursive: true }); // `<stateDir>/locks/oauth-refresh` on first use, as OpenClaw does
+    // `<stateDir>/locks/oauth-refresh` on first use, as OpenClaw does; 0700 whatever the umask.
+    ensurePrivateDirectory(dirname(lockPath));
     writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: 0o600, flag: 'wx' });
   }
   try {

@@ -2,14 +2,17 @@
 // does when run). Read on the live files (WAL included) in short read transactions; written in
 // one short `BEGIN IMMEDIATE` with a busy timeout well under OpenClaw's own 5 s, never across a
 // network call, so OpenClaw never sees "database is locked" because of AuthBar.
-import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { crypto } from '../lazy-crypto.ts';
 import { type Credential, normalizeCredential, type StoreDocument, StoreDocumentSchema } from './credentials.ts';
 import type { CredentialFields, ReplaceResult, StoreRead } from './json-store.ts';
 import { type Env, expandPath } from './paths.ts';
+import { ensurePrivateDirectory } from './private-write.ts';
+import { regularFileProblem } from './read-file.ts';
+import { jsonErrorPosition } from '../parse-error.ts';
 
 export const STATE_DB = (stateDir: string) => join(stateDir, 'state', 'openclaw.sqlite');
 export const AGENT_DB = (agentDir: string) => join(agentDir, 'openclaw-agent.sqlite');
@@ -47,18 +50,44 @@ function sqliteModule(): typeof import('node:sqlite') {
     (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
   }) as typeof process.emitWarning;
   try {
-    sqlite = process.getBuiltinModule('node:sqlite');
+    sqlite = process.getBuiltinModule('node:sqlite') ?? null;
   } finally {
     process.emitWarning = emit;
   }
+  // An Electron or Node built without it gives undefined, not an error: say so plainly.
+  if (!sqlite) throw new SqliteUnavailableError();
   return sqlite;
 }
+
+/** This runtime has no node:sqlite, so OpenClaw 2026.9's stores cannot be read here. */
+export class SqliteUnavailableError extends Error {
+  override name = 'SqliteUnavailableError';
+  readonly fix = 'run AuthBar on Node 22.13 or newer, or a newer AuthBar app, to read OpenClaw 2026.9 state';
+  constructor() {
+    super(`this runtime (Node ${process.versions.node}) has no node:sqlite, which OpenClaw 2026.9's stores need`);
+  }
+}
+
+const unreadableFix = (error: unknown) => (error instanceof SqliteUnavailableError ? { fix: error.fix } : {});
 
 export function openDatabase(path: string, options: { readOnly: boolean; timeoutMs?: number }): DatabaseSync {
   return new (sqliteModule().DatabaseSync)(path, { readOnly: options.readOnly, timeout: options.timeoutMs ?? 1000 });
 }
 
+/** A JSON row that does not parse is reported by position: V8's message quotes the row (tokens). */
+class RowSyntaxError extends Error {}
+
+function parseRow(location: SqliteLocation, value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new RowSyntaxError(`the ${location.key} row is not valid JSON (${jsonErrorPosition(error, value)})`);
+  }
+}
+
 function describe(error: unknown): string {
+  if (error instanceof RowSyntaxError) return error.message;
+  if (error instanceof SyntaxError) return 'a row is not valid JSON';
   const message = (error as Error).message ?? String(error);
   if (/locked|busy/i.test(message)) return 'database is busy (another process holds a write transaction)';
   return message.split('\n')[0]!;
@@ -107,20 +136,23 @@ function readOpen(db: DatabaseSync, location: SqliteLocation): SqliteRead {
     db.exec('COMMIT');
   }
   if (!row?.value) return { state: 'ok', path: location.path, kind: 'sqlite', credentials: [], skipped: [], version: versionOf(location.path), schema };
-  const parsed = StoreDocumentSchema.safeParse(JSON.parse(row.value));
+  const parsed = StoreDocumentSchema.safeParse(parseRow(location, row.value));
   if (!parsed.success) return { state: 'unreadable', path: location.path, kind: 'sqlite', error: `the ${location.key} row is not an auth store` };
   return { state: 'ok', path: location.path, kind: 'sqlite', credentials: credentialsOf(parsed.data), skipped: [], version: versionOf(location.path), schema };
 }
 
 /** One store's JSON (and its schema version), read in one short read transaction on the live database. */
 export function readSqliteStore(location: SqliteLocation): SqliteRead {
-  if (!existsSync(location.path)) return { state: 'absent', path: location.path };
+  // SQLite opens what it is given: a FIFO would block it forever, so look before it does.
+  const problem = regularFileProblem(location.path);
+  if (problem?.absent) return { state: 'absent', path: location.path };
+  if (problem) return { state: 'unreadable', path: location.path, kind: 'sqlite', error: problem.error };
   let db: DatabaseSync | undefined;
   try {
     db = openDatabase(location.path, { readOnly: true });
     return readOpen(db, location);
   } catch (error) {
-    return { state: 'unreadable', path: location.path, kind: 'sqlite', error: describe(error) };
+    return { state: 'unreadable', path: location.path, kind: 'sqlite', error: describe(error), ...unreadableFix(error) };
   } finally {
     db?.close();
   }
@@ -134,6 +166,8 @@ export function readSqliteStore(location: SqliteLocation): SqliteRead {
 export function readSharedStore(stateDir: string, env: Env): { location: SqliteLocation; read: SqliteRead } {
   const stateDb = STATE_DB(stateDir);
   const stateLocation = sharedStateDbLocation(stateDb);
+  const problem = regularFileProblem(stateDb);
+  if (problem) return { location: stateLocation, read: { state: 'unreadable', path: stateDb, kind: 'sqlite', error: problem.error } };
   let db: DatabaseSync | undefined;
   try {
     db = openDatabase(stateDb, { readOnly: true });
@@ -141,7 +175,7 @@ export function readSharedStore(stateDir: string, env: Env): { location: SqliteL
     const where = row?.value ? (JSON.parse(row.value) as { location?: string }).location : undefined;
     if (where === 'state-db') return { location: stateLocation, read: readOpen(db, stateLocation) };
   } catch (error) {
-    return { location: stateLocation, read: { state: 'unreadable', path: stateDb, kind: 'sqlite', error: describe(error) } };
+    return { location: stateLocation, read: { state: 'unreadable', path: stateDb, kind: 'sqlite', error: describe(error), ...unreadableFix(error) } };
   } finally {
     db?.close();
   }
@@ -151,25 +185,32 @@ export function readSharedStore(stateDir: string, env: Env): { location: SqliteL
 }
 
 /**
+ * OpenClaw 2026.9.6 puts its coordinator files under the literal `/tmp` (not $TMPDIR), in a
+ * directory it requires to be a real one, owned by the user, mode 0700: the same here, so both
+ * meet at one file and a directory another user planted is refused, not used.
+ */
+export function stateLifecycleLockDir(uid: number): string {
+  return join(process.platform === 'win32' ? tmpdir() : '/tmp', `openclaw-state-locks-${uid}`);
+}
+
+/**
  * OpenClaw's coordinator around shared-state writes: an empty SQLite file in
  * `<tmp>/openclaw-state-locks-<uid>/`, named for the state DB, held with BEGIN EXCLUSIVE.
  * AuthBar takes it too around its own shared-store write, as a polite peer.
  */
 export function withStateLifecycleLock<T>(stateDb: string, busyTimeoutMs: number, work: () => T): T {
-  const uid = process.getuid?.();
-  if (uid === undefined) return work();
-  const dir = join(tmpdir(), `openclaw-state-locks-${uid}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  let real = stateDb;
+  const file = stateLifecycleLockFile(stateDb);
+  if (file === null) return work();
+  ensurePrivateDirectory(dirname(file));
+  let db: DatabaseSync;
   try {
-    real = realpathSync(stateDb);
-  } catch {
-    // not there: nothing to coordinate
-  }
-  const hash = crypto().createHash('sha256').update(real).digest('hex').slice(0, 8);
-  const db = openDatabase(join(dir, `state-lifecycle.${hash}.lock.sqlite`), { readOnly: false, timeoutMs: busyTimeoutMs });
-  try {
+    db = openDatabase(file, { readOnly: false, timeoutMs: busyTimeoutMs });
     db.exec('PRAGMA journal_mode=MEMORY');
+  } catch (error) {
+    // A file planted there that is not a database (or not ours) must be named, not hidden.
+    throw new Error(`OpenClaw's state lifecycle lock ${file} is not usable (${describe(error)})`);
+  }
+  try {
     db.exec('BEGIN EXCLUSIVE');
     try {
       return work();
@@ -179,6 +220,20 @@ export function withStateLifecycleLock<T>(stateDb: string, busyTimeoutMs: number
   } finally {
     db.close();
   }
+}
+
+/** `<tmp>/openclaw-state-locks-<uid>/state-lifecycle.<sha256(realpath(db))[:8]>.lock.sqlite`, or null off POSIX. */
+export function stateLifecycleLockFile(stateDb: string): string | null {
+  const uid = process.getuid?.();
+  if (uid === undefined) return null;
+  let real = stateDb;
+  try {
+    real = realpathSync(stateDb);
+  } catch {
+    // not there: nothing to coordinate
+  }
+  const hash = crypto().createHash('sha256').update(real).digest('hex').slice(0, 8);
+  return join(stateLifecycleLockDir(uid), `state-lifecycle.${hash}.lock.sqlite`);
 }
 
 /** Whether a write transaction can start within `busyTimeoutMs` (begun and rolled back at once). */
@@ -191,6 +246,26 @@ export function probeSqliteWrite(location: SqliteLocation, busyTimeoutMs: number
     return true;
   } catch {
     return false;
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Why this store's JSON could not be written back after a change, or null: the row must parse
+ * and serialize again (a deeply nested unknown field parses, then overflows JSON.stringify).
+ */
+export function sqliteRowProblem(location: SqliteLocation): string | null {
+  let db: DatabaseSync | undefined;
+  try {
+    db = openDatabase(location.path, { readOnly: true });
+    const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+    if (!row?.value) return `the ${location.key} row of ${location.path} is missing`;
+    JSON.stringify(JSON.parse(row.value));
+    return null;
+  } catch (error) {
+    const why = error instanceof RangeError ? 'it nests too deeply to serialize' : describe(error);
+    return `the ${location.key} row of ${location.path} cannot be written back (${why})`;
   } finally {
     db?.close();
   }
@@ -211,7 +286,7 @@ export function changeSqliteCredential(location: SqliteLocation, profileId: stri
     db.exec('BEGIN IMMEDIATE');
     try {
       const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
-      const parsed = row?.value ? StoreDocumentSchema.safeParse(JSON.parse(row.value)) : null;
+      const parsed = row?.value ? StoreDocumentSchema.safeParse(parseRow(location, row.value)) : null;
       if (!parsed?.success) {
         db.exec('ROLLBACK');
         return { result: 'unreadable', error: `the ${location.key} row is not an auth store` };

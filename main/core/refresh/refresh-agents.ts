@@ -12,8 +12,10 @@ import type { Env } from '../openclaw/paths.ts';
 import { readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
 import { VERSION } from '../version.ts';
-import { FENCE_WAIT_MS, type LineageResult, refreshLineage } from './refresh-lineage.ts';
-import { tokenEndpointFrom } from './token-client.ts';
+import { heldMessage } from '../authbar/recovery.ts';
+import { heldOldTokens, recoverHeld } from './recover.ts';
+import { FENCE_WAIT_MS, type LineageResult, refreshLineage, type RotationGuard } from './refresh-lineage.ts';
+import { abortCause, tokenEndpointFrom } from './token-client.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -37,6 +39,10 @@ export interface RefreshOptions {
   signal?: AbortSignal;
   onEvent?: (event: RefreshEvent) => void;
   now?: () => number;
+  /** Holds off signals while a rotated token is on its way to the stores (the CLI's). */
+  guard?: RotationGuard;
+  /** The caller's fetch (the app: Electron's net.fetch); undici with the environment's proxy when absent. */
+  fetch?: typeof fetch;
 }
 
 interface Target {
@@ -59,7 +65,10 @@ export function selectAgentIds(snapshot: StatusSnapshot, agents: string[] | 'all
   return ids;
 }
 
-export function failureFix(kind: string, agentId: string, holder: string, provider: string): string {
+export function failureFix(kind: string, agentId: string, holder: string, provider: string, result: { held?: boolean; unproven?: boolean } = {}): string {
+  if (result.held) return 'authbar recover';
+  // OpenClaw would hit the same store: fix what the cause names, then refresh again.
+  if (result.unproven) return `authbar refresh --agent ${agentId}`;
   if (kind === 'needs-login' || kind === 'bad-response') return loginCommand(holder, provider);
   if (kind === 'unwritable') return openclawRefreshCommand(agentId);
   return `authbar refresh --agent ${agentId}`;
@@ -69,19 +78,22 @@ function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
   const base = { agentId: target.agentId, profileId: target.profile.profileId };
   const syncedAgents = [...new Set(result.written.filter((c) => c.key !== target.copy.key).map((c) => c.holder))].sort();
   if (result.outcome === 'failed') {
+    // Every action taken is reported, failed or not: a sync before a failed request stays done.
+    const synced = result.synced && result.written.includes(target.copy) ? result.synced : undefined;
     return outcome(base, {
       outcome: 'failed',
       failureKind: result.kind,
-      cause: result.cause,
-      fix: failureFix(result.kind, target.agentId, target.copy.holder, target.copy.credential.provider),
+      cause: synced ? `${result.cause}; its copy was synced from ${synced.source.holder} first` : result.cause,
+      fix: failureFix(result.kind, target.agentId, target.copy.holder, target.copy.credential.provider, result),
       syncedAgents,
+      ...(synced ? { source: synced.source.holder, expiresAt: synced.credential.expires } : {}),
     });
   }
   return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents, source: result.source?.holder ?? null });
 }
 
 /** Which requested profiles to refresh, and the outcomes decided without any request. */
-function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): { targets: Target[]; decided: ProfileOutcome[] } {
+function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean, held: Set<string>): { targets: Target[]; decided: ProfileOutcome[] } {
   const targets: Target[] = [];
   const decided: ProfileOutcome[] = [];
   const reports = new Map(snapshot.report.agents.map((a) => [a.id, a]));
@@ -107,6 +119,9 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): 
           cause: entryNotWritable(copy.credential) ?? `AuthBar only reads this state dir${snapshot.scan.readOnlyReason ? ` (${snapshot.scan.readOnlyReason})` : ''}`,
           fix: copy.credential.malformed.length > 0 ? loginCommand(copy.holder, profile.provider) : openclawRefreshCommand(agentId),
         }));
+      } else if (copy.credential.refresh !== null && held.has(copy.credential.refresh)) {
+        // Its successor waits in AuthBar's recovery file: this token is dead, never presented.
+        decided.push(outcome(base, { outcome: 'failed', failureKind: 'unwritable', cause: heldMessage([agentId]), fix: 'authbar recover' }));
       } else if (profile.profileId === CODEX_CLI_PROFILE_ID) {
         decided.push(outcome(base, { outcome: 'skipped', cause: 'the Codex CLI owns this sign-in; OpenClaw and AuthBar never write it (run codex login)' }));
       } else if (profile.status === 'needs-login' && profile.stranded === null) {
@@ -121,9 +136,11 @@ function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean): 
 
 export async function refreshAgents(options: RefreshOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
-  const endpoint = tokenEndpointFrom(options.env);
+  const endpoint = { ...tokenEndpointFrom(options.env), ...(options.fetch ? { fetch: options.fetch } : {}) };
+  // A rotated sign-in AuthBar holds goes back into its stores first: the same path as `authbar recover`.
+  const recovered = await recoverHeld({ env: options.env, now, guard: options.guard, onResult: (result) => options.onEvent?.({ type: 'finished', result }) });
   const snapshot = await readStatus({ env: options.env, now: now() });
-  const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false);
+  const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false, heldOldTokens(options.env));
   for (const result of decided) options.onEvent?.({ type: 'finished', result });
 
   // One job per token lineage: every copy holding the refresh token of any requested profile.
@@ -139,6 +156,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
     (snapshot.lineages.byAccount.get(lineage[0]!.key) ?? []).filter((c) => !lineage.includes(c) && c.credential.profileId !== CODEX_CLI_PROFILE_ID);
 
   let requests = 0;
+  const mintedThisRun = new Set<string>();
   const dead: Array<{ lineage: CredentialCopy[]; cause: string }> = [];
   const settled: CredentialCopy[] = [];
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
@@ -147,6 +165,13 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
       limit(async () => {
         for (const t of members) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.profile.profileId });
         const stranded = lineage.some((copy) => snapshot.strandings.has(copy.key));
+        // Stopped (a --timeout) while waiting for a lock or OpenClaw's fence: a failure of this
+        // lineage, reported like any other; nothing was requested then.
+        const stopped = (error: unknown): LineageResult => {
+          const aborted = error === options.signal?.reason || (error as Error | null)?.name === 'AbortError';
+          if (!options.signal?.aborted || !aborted) throw error;
+          return { outcome: 'failed', kind: 'transient', cause: abortCause(options.signal), written: [], notWritten: [] };
+        };
         const result = await refreshLineage(
           { copies: lineage, peers: peersOf(lineage), stranded },
           {
@@ -159,8 +184,11 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             isKnownDead,
             signal: options.signal,
             onRequest: () => requests++,
+            mintedThisRun,
+            authbarHome: resolveAuthbarHome(options.env),
+            guard: options.guard,
           },
-        );
+        ).catch(stopped);
         if (result.outcome === 'failed' && result.kind === 'needs-login') dead.push({ lineage, cause: result.cause });
         else settled.push(...result.written);
         return members.map((t) => {
@@ -173,7 +201,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   );
 
   await rememberOutcomes(options.env, dead, settled, now());
-  return { version: VERSION, generatedAt: new Date(now()).toISOString(), requests, results: [...decided, ...results.flat()] };
+  return { version: VERSION, generatedAt: new Date(now()).toISOString(), requests, results: [...recovered.results, ...decided, ...results.flat()] };
 }
 
 /** A dead refresh token is remembered (hashed) so `status` says needs-login until the store changes. */

@@ -9,13 +9,19 @@ import { readAccessTokenClaims } from '../jwt.ts';
 import { CODEX_CLI_PROFILE_ID, type Credential } from '../openclaw/credentials.ts';
 import type { CredentialFields } from '../openclaw/json-store.ts';
 import { acquireLock, type Lock, LockTimeoutError, REFRESH_LOCK } from '../openclaw/lock.ts';
-import { changeCopy, type CopyChange, isSharedStateDb, readCopyNow, refreshLockOf, writableNow } from '../openclaw/stores.ts';
+import { readCopyNow, refreshLockOf, writableNow } from '../openclaw/stores.ts';
+import { proveAnswerCanBeKept } from './preflight.ts';
 import { exchangeRefreshToken, type TokenEndpoint } from './token-client.ts';
+import { keepRotated, writableCopies, type WriteNote, writeToCopies } from './write-copies.ts';
 
-export interface WriteNote {
-  copy: CredentialCopy;
-  reason: 'legacy' | 'read-only' | 'changed' | 'unreadable' | 'locked' | 'error';
-  why: string;
+export { type WriteNote, writeToCopies } from './write-copies.ts';
+
+/**
+ * Holds off SIGINT/SIGTERM/SIGHUP while a rotated token is on its way to the stores. `enter`
+ * returns the release, or null when the process is stopping (then no request is made).
+ */
+export interface RotationGuard {
+  enter(what: string): (() => void) | null;
 }
 
 /** Refresh locks for every profile in the lineage, in a fixed order so two AuthBars never deadlock. */
@@ -57,53 +63,6 @@ export function fieldsOf(credential: Credential): CredentialFields | null {
   return { access: credential.access, refresh: credential.refresh, expires: credential.expires, accountId: accountOf(credential), email: credential.email };
 }
 
-const sameIdentity = (a: CredentialCopy, b: CredentialCopy) =>
-  (a.accountId ?? a.credential.email) !== null && (a.accountId ?? a.credential.email) === (b.accountId ?? b.credential.email);
-
-/**
- * Writes `next` into every copy that still holds `oldRefresh`. Copies that moved on, or that
- * AuthBar may not write (the legacy flat auth.json, a layout its tests do not cover), are
- * reported, never overwritten. In a SQLite-era state dir a per-agent copy of the profile that
- * the shared store also holds is removed instead, so the agent inherits the shared credential:
- * what OpenClaw 2026.9's own `doctor --fix` does with a stale per-agent copy (observed).
- */
-export async function writeToCopies(
-  copies: CredentialCopy[],
-  oldRefresh: string,
-  next: CredentialFields,
-  options: { afterRotation?: boolean; source?: CredentialCopy | null } = {},
-): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
-  const afterRotation = options.afterRotation ?? false;
-  const written: CredentialCopy[] = [];
-  const notWritten: WriteNote[] = [];
-  // The shared store first: per-agent copies may then fall back to it.
-  const ordered = [...copies].sort((a, b) => Number(isSharedStateDb(b)) - Number(isSharedStateDb(a)));
-  for (const copy of ordered) {
-    if (copy.storeKind === 'legacy-json') {
-      notWritten.push({ copy, reason: 'legacy', why: `${copy.storePath} is a legacy store AuthBar only reads` });
-      continue;
-    }
-    if (!copy.writable) {
-      notWritten.push({ copy, reason: 'read-only', why: `${copy.storePath} has a layout AuthBar only reads` });
-      continue;
-    }
-    const shared = [...written, ...(options.source ? [options.source] : [])]
-      .find((w) => isSharedStateDb(w) && w !== copy && w.credential.profileId === copy.credential.profileId && sameIdentity(w, copy));
-    const change: CopyChange = copy.storeKind === 'sqlite' && shared ? { kind: 'delete' } : { kind: 'replace', fields: { ...next, email: copy.credential.email ?? next.email ?? null } };
-    try {
-      const result = await changeCopy(copy, oldRefresh, change, afterRotation);
-      if (result.result === 'written') written.push(copy);
-      else if (result.result === 'changed') notWritten.push({ copy, reason: 'changed', why: 'it changed meanwhile (left as it is)' });
-      else if (result.result === 'busy') notWritten.push({ copy, reason: 'locked', why: `its database stayed busy (${result.error})` });
-      else notWritten.push({ copy, reason: 'unreadable', why: `${copy.storePath} is unreadable now (${result.error}); not written` });
-    } catch (error) {
-      if (error instanceof LockTimeoutError) notWritten.push({ copy, reason: 'locked', why: 'its store stayed locked by another process' });
-      else notWritten.push({ copy, reason: 'error', why: `write failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
-    }
-  }
-  return { written, notWritten };
-}
-
 export interface LineageJob {
   /** Every copy holding the refresh token being refreshed. */
   copies: CredentialCopy[];
@@ -128,6 +87,14 @@ export interface LineageContext {
   onRequest?: () => void;
   /** How long to wait for OpenClaw's own pending refresh (its own bound: 120 s). */
   fenceWaitMs: number;
+  /** AuthBar's home: its recovery file holds a rotated answer no store could take yet. */
+  authbarHome: string;
+  guard?: RotationGuard;
+  /**
+   * Refresh tokens this run received from the endpoint. A copy synced from one of them is
+   * adopted, never rotated again: one rotation per account per run.
+   */
+  mintedThisRun?: Set<string>;
 }
 
 export const FENCE_WAIT_MS = 120_000;
@@ -156,7 +123,19 @@ export type LineageResult =
       written: CredentialCopy[];
       notWritten: WriteNote[];
     }
-  | { outcome: 'failed'; kind: FailureKindName; cause: string; written: CredentialCopy[]; notWritten: WriteNote[] };
+  | {
+      outcome: 'failed';
+      kind: FailureKindName;
+      cause: string;
+      written: CredentialCopy[];
+      notWritten: WriteNote[];
+      /** What was done before the failure: copies synced from `source` to `credential` (still reported). */
+      synced?: { source: CredentialCopy; credential: CredentialFields };
+      /** The rotated answer waits in AuthBar's recovery file (`authbar recover`). */
+      held?: boolean;
+      /** The pre-flight found a store that could not take the answer: nothing was requested. */
+      unproven?: boolean;
+    };
 
 interface Current {
   copy: CredentialCopy;
@@ -235,6 +214,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     let holders = stillOld;
     let source: CredentialCopy | null = null;
     let done: { written: CredentialCopy[]; notWritten: WriteNote[] } = { written: [], notWritten: [] };
+    let synced: { source: CredentialCopy; credential: CredentialFields } | undefined;
     // Someone refreshed since (a newer credential of the account), or ours is known to be left
     // behind by a rotation: take theirs, and never present ours.
     const newer = newestOther(current, oldRefresh, account, context, job.stranded ? 0 : ourExpires);
@@ -242,8 +222,10 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       const fields = fieldsOf(newer.credential)!;
       done = await writeToCopies(stillOld, oldRefresh, fields, { source: newer.copy });
       source = newer.copy;
+      if (done.written.length > 0) synced = { source, credential: fields };
       const fresh = fields.expires - context.now() >= context.warnAfterMs;
-      if (fresh && (!job.stranded || context.ifNeeded)) return { outcome: 'adopted', credential: fields, source, ...done };
+      const mintedNow = context.mintedThisRun?.has(fields.refresh) ?? false;
+      if (mintedNow || (fresh && (!job.stranded || context.ifNeeded))) return { outcome: 'adopted', credential: fields, source, ...done };
       // Synced a stranded copy, or adopted something about to expire: refresh it, once, for every holder.
       present = fields.refresh;
       holders = [...new Set([...holdersOf(present), ...done.written])];
@@ -256,25 +238,41 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       return { outcome: 'failed', kind: 'unwritable', cause: `only stores AuthBar does not write hold it (${holders[0]!.storePath})`, written: [], notWritten: [] };
     }
 
-    if (!holders.every(writableNow)) return { outcome: 'failed', kind: 'transient', cause: 'a store that must take the new token is busy (a long write transaction holds it); nothing was requested or written', ...done };
-    context.onRequest?.();
-    const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, now: context.now });
-    if (!answer.ok) {
-      if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done };
-      // The token was dead after all. A usable copy of the same account elsewhere heals it.
-      const healer = newestOther(current, present, account, context, 0);
-      if (!healer || healer.credential.expires! <= context.now()) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done };
-      const fields = fieldsOf(healer.credential)!;
-      const healed = await writeToCopies(holders, present, fields, { source: healer.copy });
-      return { outcome: 'healed', credential: fields, source: healer.copy, ...merge(done, healed) };
+    if (!holders.every(writableNow)) return { outcome: 'failed', kind: 'transient', cause: 'a store that must take the new token is busy (a long write transaction holds it); nothing was requested', ...done, synced };
+    const targets = writableCopies(holders);
+    const unproven = proveAnswerCanBeKept(targets, { stateDir: context.stateDir, authbarHome: context.authbarHome, oldRefresh: present });
+    if (unproven) return { outcome: 'failed', kind: 'unwritable', cause: `${unproven}; nothing was requested`, ...done, synced, unproven: true };
+    const agents = [...new Set(targets.map((c) => c.holder))].sort().join(', ');
+    const release = context.guard ? context.guard.enter(`the rotated sign-in of ${agents} to reach ${targets.map((c) => c.storePath).join(', ')}`) : () => {};
+    if (release === null) return { outcome: 'failed', kind: 'transient', cause: 'stopping (a signal arrived); nothing was requested', ...done, synced };
+    try {
+      context.onRequest?.();
+      const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, now: context.now });
+      if (!answer.ok) {
+        if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };
+        // The token was dead after all. A usable copy of the same account elsewhere heals it.
+        const healer = newestOther(current, present, account, context, 0);
+        if (!healer || healer.credential.expires! <= context.now()) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced };
+        const fields = fieldsOf(healer.credential)!;
+        const healed = await writeToCopies(holders, present, fields, { source: healer.copy });
+        return { outcome: 'healed', credential: fields, source: healer.copy, ...merge(done, healed) };
+      }
+      const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
+      context.mintedThisRun?.add(fresh.refresh);
+      // The old token is dead now: wait as long as it takes for each store, never give up early.
+      const kept = await keepRotated(holders, present, fresh, context.authbarHome, context.now());
+      const wrote = { written: kept.written, notWritten: kept.notWritten };
+      if (wrote.written.length === 0) {
+        const why = wrote.notWritten.map((n) => n.why).join('; ');
+        const cause = kept.heldIn
+          ? `the token rotated but no store could be written (${why}); AuthBar holds it: run \`authbar recover\``
+          : `the token rotated but no store could be written (${why})`;
+        return { outcome: 'failed', kind: 'unwritable', cause, ...wrote, held: kept.heldIn !== null };
+      }
+      return { outcome: 'refreshed', credential: fresh, source, ...merge(done, wrote) };
+    } finally {
+      release();
     }
-    const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
-    // The old token is dead now: wait as long as it takes for each store, never give up early.
-    const wrote = await writeToCopies(holders, present, fresh, { afterRotation: true });
-    if (wrote.written.length === 0) {
-      return { outcome: 'failed', kind: 'unwritable', cause: `the token rotated but no store could be written (${wrote.notWritten.map((n) => n.why).join('; ')})`, ...wrote };
-    }
-    return { outcome: 'refreshed', credential: fresh, source, ...merge(done, wrote) };
   } finally {
     releaseAll(locks);
   }

@@ -2,11 +2,12 @@
 // One call rotates the refresh token: the old one is dead the moment the server answers,
 // so callers must write the answer to every copy that held the old one.
 import pRetry, { AbortError } from 'p-retry';
-import { EnvHttpProxyAgent, errors, request } from 'undici';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, errors, request } from 'undici';
 import { readAccessTokenClaims } from '../jwt.ts';
 import type { Env } from '../openclaw/paths.ts';
+import { CODEX_TOKEN_URL } from './endpoint.ts';
 
-export const CODEX_TOKEN_URL = 'https://auth.openai.com/oauth/token';
+export { CODEX_TOKEN_URL };
 export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 /** Well under OpenClaw's own 120 s per refresh call, and under its 180 s refresh-lock staleness. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -35,9 +36,15 @@ export interface TokenEndpoint {
   tries: number;
   /** Backoff before the first retry; doubled each time, with jitter. */
   minRetryDelayMs: number;
+  /**
+   * The caller's fetch. The app passes Electron's net.fetch (the system proxy and the OS
+   * certificate store, which apps started from the Finder or at login lack otherwise); the
+   * CLI leaves it out and gets undici with the environment's proxy settings.
+   */
+  fetch?: typeof fetch;
 }
 
-const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
+export const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
 
 /**
  * `AUTHBAR_TOKEN_URL` points AuthBar at another endpoint (tests, proxies): only https, or
@@ -101,21 +108,45 @@ function networkCause(error: unknown, timeoutMs: number): string {
   return `network error (${code ?? (error as Error).message})`;
 }
 
-async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: EnvHttpProxyAgent, now: () => number): Promise<TokenResult> {
-  let response;
+/** One POST through the caller's fetch: the same status and body as undici's request gives. */
+async function postWithFetch(fetchFn: typeof fetch, endpoint: TokenEndpoint, body: string, signal?: AbortSignal): Promise<{ statusCode: number; text: () => Promise<string> }> {
+  let response: Response;
   try {
-    response = await request(endpoint.url, {
+    response = await fetchFn(endpoint.url, {
       method: 'POST',
-      dispatcher,
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CODEX_CLIENT_ID }).toString(),
+      body,
+      redirect: 'error',
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(endpoint.timeoutMs)]) : AbortSignal.timeout(endpoint.timeoutMs),
     });
   } catch (error) {
-    throw new Transient(networkCause(error, endpoint.timeoutMs));
+    // Only the error's name reaches the cause: a fetch error never carries the request body.
+    throw new Transient((error as Error).name === 'TimeoutError' ? `no answer within ${seconds(endpoint.timeoutMs)}` : `network error (${(error as Error).message.split('\n')[0]!.slice(0, 120)})`);
+  }
+  return { statusCode: response.status, text: () => response.text() };
+}
+
+async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: Dispatcher, now: () => number, signal?: AbortSignal): Promise<TokenResult> {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CODEX_CLIENT_ID }).toString();
+  let response: { statusCode: number; text: () => Promise<string> };
+  if (endpoint.fetch) response = await postWithFetch(endpoint.fetch, endpoint, form, signal);
+  else {
+    try {
+      const answer = await request(endpoint.url, {
+        method: 'POST',
+        dispatcher,
+        signal,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form,
+      });
+      response = { statusCode: answer.statusCode, text: () => answer.body.text() };
+    } catch (error) {
+      throw new Transient(networkCause(error, endpoint.timeoutMs));
+    }
   }
   let text: string;
   try {
-    text = await response.body.text();
+    text = await response.text();
   } catch (error) {
     throw new Transient(networkCause(error, endpoint.timeoutMs));
   }
@@ -156,28 +187,39 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
   };
 }
 
+/** Why a run was stopped: the reason its caller gave (`--timeout`'s own words), else "cancelled". */
+export function abortCause(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name === 'TimeoutError' && reason.message ? reason.message : 'cancelled';
+}
+
 /**
  * One refresh, retried with backoff and jitter on network errors, timeouts and 5xx (never
  * on 4xx: presenting a rejected refresh token again only risks the whole token family).
  */
 export async function exchangeRefreshToken(refreshToken: string, endpoint: TokenEndpoint, options: { signal?: AbortSignal; now?: () => number } = {}): Promise<TokenResult> {
-  const dispatcher = new EnvHttpProxyAgent({
-    connect: { timeout: endpoint.timeoutMs },
-    headersTimeout: endpoint.timeoutMs,
-    bodyTimeout: endpoint.timeoutMs,
-  });
+  const timeouts = { connect: { timeout: endpoint.timeoutMs }, headersTimeout: endpoint.timeoutMs, bodyTimeout: endpoint.timeoutMs };
+  // A loopback endpoint is on this machine: never through HTTP(S)_PROXY, which would receive the
+  // refresh token in the clear (a plain-http request body), whatever NO_PROXY says.
+  const dispatcher: Dispatcher = LOOPBACK.test(new URL(endpoint.url).hostname) ? new Agent(timeouts) : new EnvHttpProxyAgent(timeouts);
+  const { signal } = options;
   try {
-    return await pRetry(() => attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now), {
+    // The signal is checked before each attempt, never handed to p-retry: p-retry also checks
+    // it after a successful attempt and would throw a rotated credential away.
+    return await pRetry(() => {
+      if (signal?.aborted) throw new AbortError('cancelled');
+      return attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now, signal);
+    }, {
       retries: endpoint.tries - 1,
       minTimeout: endpoint.minRetryDelayMs,
       factor: 2,
       randomize: true,
-      signal: options.signal,
-      shouldRetry: ({ error }) => error instanceof Transient,
+      shouldRetry: ({ error }) => error instanceof Transient && !signal?.aborted,
     });
   } catch (error) {
+    if (signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: abortCause(signal) } };
     if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${endpoint.tries} tries)` } };
-    if (error instanceof AbortError || options.signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
+    if (error instanceof AbortError) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
     throw error;
   } finally {
     await dispatcher.close().catch(() => undefined);

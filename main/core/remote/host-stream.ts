@@ -6,7 +6,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { StatusReportSchema, type StatusReport } from '../api.ts';
 import type { Host } from '../settings.ts';
 import { parseRemote } from './remote-status.ts';
-import { classifySshFailure, RemoteError, remoteCommandLine, sshArgs, sshBinary } from './ssh.ts';
+import { acceptStatusReport } from './remote-report.ts';
+import { deployNeeded } from './deploy.ts';
+import { classifySshFailure, deployTo, RemoteError, remoteCommandLine, sshArgs, sshBinary, sshConfigProblem, tooLargeError } from './ssh.ts';
+import { BoundedCollector, cleanText, LineSplitter, MAX_REMOTE_BYTES } from './untrusted.ts';
 
 export type HostEvent =
   | { type: 'report'; host: string; report: StatusReport; at: number }
@@ -38,35 +41,52 @@ export function openHostStream(options: HostStreamOptions): HostStream {
   let stopped = false;
   let failures = 0;
   let restarting = false;
+  /** A deploy was just made: a second "not deployed" is a failure, not a reason to copy again. */
+  let deployed = false;
   let timer: NodeJS.Timeout | undefined;
+
+  const retryLater = (failed: boolean) => {
+    if (failed) failures++;
+    const base = Math.min(maxBackoff, minBackoff * 2 ** Math.min(failures, 16));
+    timer = setTimeout(connect, Math.round(base * (0.5 + Math.random() / 2)));
+  };
 
   const connect = () => {
     timer = undefined;
     if (stopped) return;
-    let buffer = '';
-    let stderr = '';
+    const configProblem = sshConfigProblem(host, env);
+    if (configProblem) {
+      onEvent({ type: 'unreachable', host: host.name, error: configProblem.message, at: now() });
+      retryLater(true);
+      return;
+    }
+    const stderr = new BoundedCollector(4000, 'tail');
     let gotReport = false;
-    const proc = spawn(sshBinary(env), [...sshArgs(host, { keepAlive: true }), remoteCommandLine(host, ['status', '--watch', '--json', '--local'])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let failed: string | null = null;
+    const proc = spawn(sshBinary(env), [...sshArgs(host, { keepAlive: true, env }), remoteCommandLine(host, ['status', '--watch', '--json', '--local'], env)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
-    proc.stdout!.setEncoding('utf8');
-    proc.stdout!.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line) continue;
-        try {
-          const report = parseRemote(host, line, StatusReportSchema, version);
-          gotReport = true;
-          failures = 0;
-          onEvent({ type: 'report', host: host.name, report, at: now() });
-        } catch (error) {
-          onEvent({ type: 'unreachable', host: host.name, error: (error as Error).message, at: now() });
-          proc.kill();
-        }
+    const fail = (error: string) => {
+      if (failed !== null) return;
+      failed = error;
+      onEvent({ type: 'unreachable', host: host.name, error, at: now() });
+      proc.kill('SIGKILL');
+    };
+    // One report per line, each at most MAX_REMOTE_BYTES; a longer one ends the connection.
+    const lines = new LineSplitter(MAX_REMOTE_BYTES, (raw) => {
+      const line = raw.trim();
+      if (!line || failed !== null) return;
+      try {
+        const report = acceptStatusReport(host, parseRemote(host, line, StatusReportSchema, version));
+        gotReport = true;
+        deployed = false;
+        failures = 0;
+        onEvent({ type: 'report', host: host.name, report, at: now() });
+      } catch (error) {
+        fail(error instanceof RemoteError ? error.message : `host ${host.name}: ${cleanText((error as Error).message)}`);
       }
-    });
-    proc.stderr!.on('data', (c) => (stderr = `${stderr}${c}`.slice(-4000)));
+    }, () => fail(tooLargeError(host).message));
+    proc.stdout!.on('data', (chunk: Buffer) => lines.push(chunk));
+    proc.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
     proc.on('error', (error) => onEvent({ type: 'unreachable', host: host.name, error: `host ${host.name}: cannot run ssh (${error.message})`, at: now() }));
     proc.on('close', (code) => {
       if (child === proc) child = null;
@@ -76,15 +96,26 @@ export function openHostStream(options: HostStreamOptions): HostStream {
         connect();
         return;
       }
-      const error = classifySshFailure(host, code, stderr, version);
-      onEvent({ type: 'unreachable', host: host.name, error: error instanceof RemoteError ? error.message : String(error), at: now() });
-      if (!gotReport) failures++;
-      const base = Math.min(maxBackoff, minBackoff * 2 ** Math.min(failures, 16));
-      timer = setTimeout(connect, Math.round(base * (0.5 + Math.random() / 2)));
+      // First contact, or AuthBar was updated: copy it there (deploy.ts), then connect again.
+      if (failed === null && !deployed && deployNeeded({ code, stderr: stderr.text() })) {
+        deployed = true;
+        deployTo(host, env).then(() => stopped || connect(), (error: unknown) => {
+          if (stopped) return;
+          onEvent({ type: 'unreachable', host: host.name, error: error instanceof RemoteError ? error.message : `host ${host.name}: ${cleanText((error as Error).message)}`, at: now() });
+          retryLater(true);
+        });
+        return;
+      }
+      if (failed === null) {
+        const error = classifySshFailure(host, code, stderr.text(), version);
+        onEvent({ type: 'unreachable', host: host.name, error: error.message, at: now() });
+      }
+      retryLater(!gotReport);
     });
   };
 
-  connect();
+  // After the caller has the stream in hand: a first failure may be reported synchronously.
+  queueMicrotask(connect);
   return {
     stop() {
       stopped = true;

@@ -1,10 +1,12 @@
 // Another machine's status, as its own AuthBar reports it (`authbar status --json --local`):
 // validated against the same strict, redacted schema the panel uses, every agent tagged with
 // the host's name. A host that cannot answer is a value (unreachable, with why), never a throw.
-import type { AgentReport, HostReport, ProfileOutcome, RefreshReport, StatusReport } from '../api.ts';
+import type { AgentReport, HostReport, RefreshReport, StatusReport } from '../api.ts';
 import { RefreshReportSchema, StatusReportSchema } from '../api.ts';
 import type { Host } from '../settings.ts';
-import { classifySshFailure, installCommand, RemoteError, runRemote } from './ssh.ts';
+import { cleanText } from './untrusted.ts';
+import { acceptRefreshReport, acceptStatusReport, invalidData, REMOTE_VERSION } from './remote-report.ts';
+import { classifySshFailure, RemoteError, runRemote, tooLargeError, updateHint } from './ssh.ts';
 
 /** The oldest remote AuthBar whose JSON this one understands. */
 export const MIN_REMOTE_VERSION = '0.1.0';
@@ -24,15 +26,17 @@ export function parseRemote<T>(host: Host, text: string, schema: { safeParse(v: 
   try {
     data = JSON.parse(text);
   } catch {
-    throw new RemoteError(host.name, 'too-old', `host ${host.name}: what answered is not AuthBar's JSON; install AuthBar there with: ssh ${host.destination} ${installCommand(ourVersion)}`);
+    throw new RemoteError(host.name, 'too-old', `host ${host.name}: what answered is not AuthBar's JSON; ${updateHint(host, ourVersion)}`);
   }
   const version = (data as { version?: unknown } | null)?.version;
+  // The version is quoted in the message below: only once it is a version, not any text.
+  if (typeof version === 'string' && !REMOTE_VERSION.test(version)) throw invalidData(host, 'version');
   if (typeof version !== 'string' || olderThan(version, MIN_REMOTE_VERSION)) {
-    throw new RemoteError(host.name, 'too-old', `host ${host.name}: its AuthBar (${typeof version === 'string' ? version : 'unknown version'}) is older than ${MIN_REMOTE_VERSION}; update it with: ssh ${host.destination} ${installCommand(ourVersion)}`);
+    throw new RemoteError(host.name, 'too-old', `host ${host.name}: its AuthBar (${typeof version === 'string' ? version : 'unknown version'}) is older than ${MIN_REMOTE_VERSION}; ${updateHint(host, ourVersion)}`);
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    throw new RemoteError(host.name, 'too-old', `host ${host.name}: its AuthBar ${version} speaks a different JSON; install the same version there: ssh ${host.destination} ${installCommand(ourVersion)}`);
+    throw new RemoteError(host.name, 'too-old', `host ${host.name}: its AuthBar ${version} speaks a different JSON; ${updateHint(host, ourVersion)}`);
   }
   return parsed.data as T;
 }
@@ -45,15 +49,16 @@ export interface HostStatus {
 
 export const tagAgents = (agents: AgentReport[], host: string): AgentReport[] => agents.map((a) => ({ ...a, host }));
 
-export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersion: string, now: () => number = Date.now): Promise<HostStatus> {
+export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersion: string, now: () => number = Date.now, extraArgs: string[] = []): Promise<HostStatus> {
   const checkedAt = () => new Date(now()).toISOString();
   try {
-    const run = await runRemote(host, ['status', '--json', '--local'], env);
+    const run = await runRemote(host, ['status', '--json', '--local', ...extraArgs], env);
+    if (run.tooLarge) throw tooLargeError(host);
     if (run.code !== 0) throw classifySshFailure(host, run.code, run.stderr, ourVersion);
-    const report = parseRemote(host, run.stdout, StatusReportSchema, ourVersion);
-    return { host: { name: host.name, reachable: true, checkedAt: checkedAt(), error: null }, agents: tagAgents(report.agents, host.name), report };
+    const report = acceptStatusReport(host, parseRemote(host, run.stdout, StatusReportSchema, ourVersion));
+    return { host: { name: host.name, reachable: true, checkedAt: checkedAt(), error: null }, agents: report.agents, report };
   } catch (error) {
-    const message = error instanceof RemoteError ? error.message : `host ${host.name}: ${(error as Error).message}`;
+    const message = error instanceof RemoteError ? error.message : `host ${host.name}: ${cleanText((error as Error).message)}`;
     return { host: { name: host.name, reachable: false, checkedAt: checkedAt(), error: message }, agents: [], report: null };
   }
 }
@@ -61,8 +66,8 @@ export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersio
 /** `authbar refresh|sync ... --json` on the host: its outcomes, tagged with the host. */
 export async function remoteAction(host: Host, args: string[], env: NodeJS.ProcessEnv, ourVersion: string): Promise<RefreshReport> {
   const run = await runRemote(host, [...args, '--json'], env);
+  if (run.tooLarge) throw tooLargeError(host);
   // refresh and sync exit 1 when a profile failed: their JSON still says which and why.
   if (run.code !== 0 && (run.code !== 1 || !run.stdout.trim().startsWith('{'))) throw classifySshFailure(host, run.code, run.stderr, ourVersion);
-  const report = parseRemote(host, run.stdout, RefreshReportSchema, ourVersion);
-  return { ...report, results: report.results.map((r): ProfileOutcome => ({ ...r, host: host.name, fix: r.fix === null ? null : `ssh ${host.destination} ${r.fix}` })) };
+  return acceptRefreshReport(host, parseRemote(host, run.stdout, RefreshReportSchema, ourVersion));
 }

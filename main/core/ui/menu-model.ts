@@ -1,23 +1,16 @@
 // The tray's context menu as data (it works on Linux, where tray clicks are unreliable): a
-// row per agent with its status and countdown, each with Refresh now / Copy fix command /
+// row per agent with its status and expiry time, each with Refresh now / Copy fix command /
 // Open auth folder; then Refresh all, Open panel, Start at login, Notifications, Quit.
-// Electron's Menu is built from this in main/app/tray.ts. Pure.
+// Electron's Menu is built from this in main/app/tray.ts; its actions are commands
+// (main/core/commands.ts). Pure.
 import type { AgentReport } from '../api.ts';
-import { formatRemaining, STATUS_LABELS } from '../format.ts';
-import type { AgentRef, PanelState } from '../panel-api.ts';
+import { STATUS_LABELS } from '../format.ts';
+import type { Command } from '../commands.ts';
+import type { PanelState } from '../panel-api.ts';
+import { clockTime } from './clock-time.ts';
 
-export type MenuAction =
-  | { kind: 'refresh'; ref: AgentRef }
-  | { kind: 'sync'; ref: AgentRef }
-  | { kind: 'copy-fix'; ref: AgentRef }
-  | { kind: 'open-folder'; ref: AgentRef }
-  | { kind: 'refresh-all' }
-  | { kind: 'open-panel'; ref?: AgentRef }
-  | { kind: 'set-start-at-login'; enabled: boolean }
-  | { kind: 'set-notifications'; enabled: boolean; leadTimesMinutes?: number[] }
-  | { kind: 'set-keep-fresh'; enabled: boolean }
-  | { kind: 'set-keep-copies-in-sync'; enabled: boolean }
-  | { kind: 'quit' };
+/** What a menu item does: a command of the one command layer the panel uses too. */
+export type MenuAction = Command;
 
 export type MenuItem =
   | { type: 'separator' }
@@ -36,16 +29,15 @@ const agentLabel = (agent: AgentReport, now: number): string => {
   const name = agent.host === 'local' ? agent.id : `${agent.id} (${agent.host})`;
   const profile = agent.profiles[0];
   const status = profile?.stranded ? 'stranded' : STATUS_LABELS[agent.status];
-  const countdown = profile && profile.expiresAt !== null && agent.status !== 'unreadable' ? `, ${formatRemaining(profile.expiresAt - now)}` : '';
-  return `${name}: ${status}${countdown}`;
+  // A clock time, not a countdown: the label stays true without a timer rebuilding the menu.
+  const when = profile && profile.expiresAt !== null && agent.status !== 'unreadable'
+    ? `, ${profile.expiresAt > now ? 'until' : 'since'} ${clockTime(profile.expiresAt, now)}`
+    : '';
+  return `${name}: ${status}${when}`;
 };
 
-/** Whether the menu shows a countdown (then it is rebuilt once a minute, and only then). */
-export function hasCountdown(state: PanelState): boolean {
-  return state.report.agents.some((a) => a.profiles.some((p) => p.expiresAt !== null));
-}
-
-export function buildMenu(state: PanelState, now: number, startAtLogin: boolean): MenuItem[] {
+export function buildMenu(state: PanelState, now: number): MenuItem[] {
+  const startAtLogin = state.settings.startAtLogin;
   const items: MenuItem[] = [];
   const agents = state.report.agents.filter((a) => a.configured);
   if (agents.length === 0) items.push({ type: 'normal', label: `No OpenClaw agents in ${state.report.stateDir || '~/.openclaw'}`, enabled: false });
@@ -56,7 +48,7 @@ export function buildMenu(state: PanelState, now: number, startAtLogin: boolean)
     const stranded = agent.profiles.some((p) => p.stranded !== null);
     const submenu: MenuItem[] = [
       { type: 'normal', label: busy === 'refreshing' ? 'Refreshing…' : 'Refresh now', enabled: !busy && !stale && agent.status !== 'unreadable' && agent.profiles.length > 0, action: { kind: 'refresh', ref } },
-      ...(stranded ? [{ type: 'normal' as const, label: `Sync from ${agent.profiles.find((p) => p.newerCopyIn)?.newerCopyIn ?? 'newest copy'}`, enabled: !busy && !stale, action: { kind: 'sync' as const, ref } }] : []),
+      ...(stranded ? [{ type: 'normal' as const, label: `Sync from ${agent.profiles.find((p) => p.newerCopyIn)?.newerCopyIn ?? 'newest copy'}`, enabled: !busy && !stale, action: { kind: 'sync' as const, host: ref.host, agentId: ref.agentId } }] : []),
       { type: 'normal', label: 'Copy fix command', enabled: agent.fix !== null || agent.profiles.some((p) => p.fix !== null), action: { kind: 'copy-fix', ref } },
       { type: 'normal', label: 'Open auth folder', enabled: agent.host === 'local', action: { kind: 'open-folder', ref } },
       { type: 'normal', label: 'Show in panel', enabled: true, action: { kind: 'open-panel', ref } },
@@ -70,24 +62,24 @@ export function buildMenu(state: PanelState, now: number, startAtLogin: boolean)
     { type: 'normal', label: 'Refresh all', enabled: agents.length > 0 && Object.keys(state.busy).length === 0, action: { kind: 'refresh-all' } },
     { type: 'normal', label: 'Open panel…', enabled: true, action: { kind: 'open-panel' } },
     { type: 'separator' },
-    { type: 'checkbox', label: 'Start at login', checked: startAtLogin, action: { kind: 'set-start-at-login', enabled: !startAtLogin } },
+    { type: 'checkbox', label: 'Start at login', checked: startAtLogin, action: { kind: 'set-settings', patch: { startAtLogin: !startAtLogin } } },
     {
       type: 'normal',
       label: 'Notifications',
       enabled: true,
       submenu: [
-        { type: 'checkbox', label: 'Notify before sign-ins expire', checked: settings.notifications.enabled, action: { kind: 'set-notifications', enabled: !settings.notifications.enabled } },
+        { type: 'checkbox', label: 'Notify before sign-ins expire', checked: settings.notifications.enabled, action: { kind: 'set-settings', patch: { notifications: { ...settings.notifications, enabled: !settings.notifications.enabled } } } },
         { type: 'separator' },
         ...LEAD_TIME_PRESETS.map((preset): MenuItem => ({
           type: 'radio',
           label: preset.label,
           checked: preset.minutes.join(',') === leads,
-          action: { kind: 'set-notifications', enabled: true, leadTimesMinutes: preset.minutes },
+          action: { kind: 'set-settings', patch: { notifications: { enabled: true, leadTimesMinutes: preset.minutes } } },
         })),
       ],
     },
-    { type: 'checkbox', label: 'Keep tokens fresh', checked: settings.keepFresh.enabled, action: { kind: 'set-keep-fresh', enabled: !settings.keepFresh.enabled } },
-    { type: 'checkbox', label: 'Keep copies in sync', checked: settings.keepCopiesInSync, action: { kind: 'set-keep-copies-in-sync', enabled: !settings.keepCopiesInSync } },
+    { type: 'checkbox', label: 'Keep tokens fresh', checked: settings.keepFresh.enabled, action: { kind: 'set-settings', patch: { keepFresh: { ...settings.keepFresh, enabled: !settings.keepFresh.enabled } } } },
+    { type: 'checkbox', label: 'Keep copies in sync', checked: settings.keepCopiesInSync, action: { kind: 'set-settings', patch: { keepCopiesInSync: !settings.keepCopiesInSync } } },
     { type: 'separator' },
     { type: 'normal', label: 'Quit AuthBar', enabled: true, action: { kind: 'quit' } },
   );

@@ -1,7 +1,7 @@
-// The notification planner: (statuses, settings, now, what was already sent) → the one
-// notification due now, the refreshes "keep tokens fresh" wants, and when to wake next.
-// Pure and clock-free, so lead times, dedupe, re-arming, batching and long sleeps are
-// tested with explicit times.
+// The notification planner: (statuses, settings, now, what was already sent, what the
+// platform offers) → the one notification due now and when to wake next. Pure and
+// clock-free, so lead times, dedupe, re-arming, batching and long sleeps are tested with
+// explicit times. ("Keep tokens fresh" is planned apart, in keep-fresh-plan.ts.)
 import type { AgentReport, ProfileReport, StatusReport } from '../api.ts';
 import { formatDuration } from '../format.ts';
 import type { AgentRef } from '../panel-api.ts';
@@ -12,10 +12,12 @@ export interface PlanInput {
   report: StatusReport;
   settings: Settings;
   now: number;
-  /** Keys already acted on: shown notifications and started keep-fresh refreshes. */
+  /** Keys of notices already shown. */
   sent: ReadonlySet<string>;
   /** Hosts whose last answer is stale: their expiries are not notified about. */
   lastSeen?: Readonly<Record<string, number>>;
+  /** Whether the notification can carry a Refresh button (macOS and Windows, Electron 45). */
+  refreshButton?: boolean;
 }
 
 export interface PlannedNotification {
@@ -29,9 +31,7 @@ export interface PlannedNotification {
 
 export interface Plan {
   notification: PlannedNotification | null;
-  /** Agents "keep tokens fresh" should refresh now. */
-  refreshDue: AgentRef[];
-  /** Keys to remember as done once this plan is carried out. */
+  /** Keys to remember as sent once the notification was shown (and only then). */
   markSent: string[];
   /** When to plan again; null when nothing is ahead. */
   nextWakeAt: number | null;
@@ -62,15 +62,21 @@ function sentence(n: Notice): string {
   return image ? `Image generation for ${name} fails now: its Codex token expired` : `Codex sign-in for ${name} has expired`;
 }
 
-function compose(notices: Notice[]): PlannedNotification {
+function compose(notices: Notice[], refreshButton: boolean): PlannedNotification {
   // Image generation first (that is what users meet), then the most urgent.
   const ordered = [...notices].sort(
     (a, b) => Number(b.agent.imageGeneration.dependsOnCodex) - Number(a.agent.imageGeneration.dependsOnCodex) || a.remainingMs - b.remainingMs,
   );
   const first = ordered[0]!;
   const others = ordered.slice(1).map(sentence);
-  const fix = first.profile.fix ?? first.agent.fix;
-  const action = first.kind === 'needs-login' ? `Run: ${fix}` : `Click Refresh, or run: ${fix}`;
+  // Only what this platform offers: a button where one exists, else the panel (the packaged
+  // app puts no CLI on PATH, so no command line is suggested here).
+  const action =
+    first.kind === 'needs-login'
+      ? "Click to open AuthBar's panel: it has the sign-in command to copy."
+      : refreshButton
+        ? "Click Refresh, or click to open AuthBar's panel."
+        : "Click to open AuthBar's panel and refresh it there.";
   const refreshable = ordered.filter((n) => n.kind === 'expiry').map((n) => ({ host: n.agent.host, agentId: n.agent.id }));
   return {
     title: sentence(first),
@@ -80,9 +86,8 @@ function compose(notices: Notice[]): PlannedNotification {
   };
 }
 
-export function planNotifications({ report, settings, now, sent, lastSeen = {} }: PlanInput): Plan {
+export function planNotifications({ report, settings, now, sent, lastSeen = {}, refreshButton = false }: PlanInput): Plan {
   const notices: Notice[] = [];
-  const refreshDue: AgentRef[] = [];
   const markSent: string[] = [];
   let nextWakeAt: number | null = null;
   const wakeAt = (at: number) => {
@@ -112,15 +117,7 @@ export function planNotifications({ report, settings, now, sent, lastSeen = {} }
         }
         for (const lead of leads) wakeAt(expiresAt - lead * MINUTE);
       }
-      if (settings.keepFresh.enabled && agent.host === 'local' && profile.status !== 'refreshing') {
-        const refreshAt = expiresAt - settings.keepFresh.minutesBefore * MINUTE;
-        if (now >= refreshAt && !sent.has(`${key}/keep-fresh`)) {
-          refreshDue.push({ host: agent.host, agentId: agent.id });
-          markSent.push(`${key}/keep-fresh`);
-        } else wakeAt(refreshAt);
-      }
     }
   }
-  const unique = [...new Map(refreshDue.map((r) => [`${r.host}/${r.agentId}`, r])).values()];
-  return { notification: notices.length > 0 ? compose(notices) : null, refreshDue: unique, markSent, nextWakeAt };
+  return { notification: notices.length > 0 ? compose(notices, refreshButton) : null, markSent, nextWakeAt };
 }

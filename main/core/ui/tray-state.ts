@@ -1,7 +1,7 @@
 // The tray's glance: one icon for the worst status across agents, and a one-line tooltip
-// ("2 of 5 agents need attention; next expiry: artist in 3h"). Pure.
+// ("2 of 5 agents need attention; next expiry: artist, Tue 14:05"). Pure.
 import type { AgentReport, StatusReport } from '../api.ts';
-import { formatDuration } from '../format.ts';
+import { clockTime } from './clock-time.ts';
 
 export type TrayIcon = 'ok' | 'expiring' | 'error' | 'unreadable';
 
@@ -44,6 +44,6 @@ export function trayState(report: StatusReport, now: number, lastSeen: Readonly<
     }
   }
   const head = attention === 0 ? `All ${agents.length} agent${agents.length > 1 ? 's' : ''} fine` : `${attention} of ${agents.length} agent${agents.length > 1 ? 's' : ''} need${attention === 1 ? 's' : ''} attention`;
-  const tail = next ? `; next expiry: ${next.name} in ${formatDuration(next.at - now)}` : '';
+  const tail = next ? `; next expiry: ${next.name}, ${clockTime(next.at, now)}` : '';
   return { icon, tooltip: `${head}${tail}${away}` };
 }

@@ -1,0 +1,66 @@
+// One command layer for every user intent: the tray menu and the panel's IPC both run these
+// (two copies of copy-fix, open-folder and the settings patches had drifted apart). A command
+// that cannot be done throws a CommandError; the IPC hands it to the panel, the tray turns it
+// into a notice on the panel. Electron-free: the desktop side is passed in.
+import type { Controller } from './controller.ts';
+import type { AgentRef } from './panel-api.ts';
+import type { Host, SettingsPatch } from './settings.ts';
+
+export type Command =
+  | { kind: 'refresh'; ref: AgentRef }
+  | { kind: 'refresh-all' }
+  /** agentId null: every stranded copy on that host. */
+  | { kind: 'sync'; host: string; agentId: string | null }
+  | { kind: 'copy-fix'; ref: AgentRef; profileId?: string | null }
+  | { kind: 'open-folder'; ref: AgentRef }
+  | { kind: 'open-panel'; ref?: AgentRef }
+  | { kind: 'set-settings'; patch: SettingsPatch }
+  | { kind: 'add-host'; host: Host }
+  | { kind: 'remove-host'; name: string }
+  | { kind: 'quit' };
+
+export interface Desktop {
+  /** Puts text on the clipboard (Electron's clipboard; a recorder in tests). */
+  copy(text: string): void;
+  /** Opens a folder in the file manager. */
+  openFolder(path: string): Promise<void>;
+  /** Shows the panel, at an agent when given. */
+  openPanel(ref?: AgentRef): void;
+  quit(): void;
+}
+
+/** A command that cannot be carried out, in words for the user. */
+export class CommandError extends Error {
+  override name = 'CommandError';
+}
+
+export type RunCommand = (command: Command) => Promise<void>;
+
+export function createCommands(controller: Controller, desktop: Desktop): RunCommand {
+  return async (command) => {
+    switch (command.kind) {
+      case 'refresh': return controller.refresh(command.ref);
+      case 'refresh-all': return controller.refreshAll();
+      case 'sync': return controller.sync(command.host, command.agentId);
+      case 'copy-fix': {
+        const fix = controller.fixCommand(command.ref, command.profileId ?? null);
+        if (fix === null) throw new CommandError(`nothing to fix for ${command.ref.agentId}`);
+        desktop.copy(fix);
+        return;
+      }
+      case 'open-folder': {
+        const dir = controller.agentDir(command.ref);
+        if (dir === null) throw new CommandError(`${command.ref.agentId} has no folder on this machine`);
+        return desktop.openFolder(dir);
+      }
+      case 'open-panel': return desktop.openPanel(command.ref);
+      case 'set-settings': {
+        await controller.updateSettings(command.patch);
+        return;
+      }
+      case 'add-host': return controller.addHost(command.host);
+      case 'remove-host': return controller.removeHost(command.name);
+      case 'quit': return desktop.quit();
+    }
+  };
+}

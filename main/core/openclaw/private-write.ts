@@ -1,0 +1,135 @@
+// Writing a file that holds secrets so that no other local user can redirect or read it:
+// a temp file with a random name (`<file>.<uuid>.tmp`, OpenClaw's own pattern), created
+// exclusively without following a symlink, mode 0600, fsynced, renamed over the file, the
+// directory fsynced. (write-file-atomic's temp names are predictable, a hash of its path,
+// the pid and a counter, and opened with `w`: a symlink planted at that name received the
+// tokens, mode 0666. Issue 13 §3.)
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { crypto } from '../lazy-crypto.ts';
+
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
+
+const tempNameFor = (path: string) => `${path}.${crypto().randomUUID()}.tmp`;
+
+/** Creates `<path>.<uuid>.tmp` exclusively (never following a symlink), 0600 whatever the umask. */
+function createTemp(path: string): { temp: string; fd: number } {
+  const temp = tempNameFor(path);
+  const fd = openSync(temp, EXCLUSIVE, 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temp);
+    throw error;
+  }
+  return { temp, fd };
+}
+
+function fsyncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Replaces `path` (already resolved: no symlink is followed here) with `text`, atomically, 0600. */
+export function writePrivateFile(path: string, text: string): void {
+  const { temp, fd } = createTemp(path);
+  let renamed = false;
+  try {
+    const data = Buffer.from(text, 'utf8');
+    for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temp, path);
+    renamed = true;
+    fsyncDirectory(dirname(path));
+  } finally {
+    if (!renamed) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created, or already gone
+      }
+    }
+  }
+}
+
+/** Proves, before a token request, that a temp file can be created exclusively beside `path`. */
+export function probeTempFile(path: string): void {
+  const { temp, fd } = createTemp(path);
+  closeSync(fd);
+  unlinkSync(temp);
+}
+
+const currentUid = (): number | undefined => process.getuid?.();
+
+/**
+ * Why another local user could redirect or read a write of `path` (the resolved target), or
+ * null: its directory is writable by others without the sticky bit, or the directory or the
+ * file belongs to another user (root's own directories excepted). One line, never a secret.
+ */
+export function foreignWriteReason(path: string): string | null {
+  const uid = currentUid();
+  if (uid === undefined) return null; // Windows: ACLs, not modes; nothing comparable to check
+  const dir = dirname(path);
+  let dirStat;
+  try {
+    dirStat = statSync(dir);
+  } catch (error) {
+    return `its directory ${dir} cannot be checked (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  if (dirStat.uid !== uid && dirStat.uid !== 0) return `its directory ${dir} belongs to another user (uid ${dirStat.uid})`;
+  if ((dirStat.mode & 0o002) !== 0 && (dirStat.mode & 0o1000) === 0) return `its directory ${dir} is writable by other users (no sticky bit)`;
+  try {
+    const file = lstatSync(path);
+    if (file.uid !== uid) return `${path} belongs to another user (uid ${file.uid})`;
+  } catch {
+    // not there yet: the directory's checks are what matter
+  }
+  return null;
+}
+
+/**
+ * A lock directory that is ours alone (OpenClaw 2026.9.6 demands the same of its coordinator
+ * directory): created 0700 whatever the umask, a real directory, owned by this user, with no
+ * access for others; a directory of ours that is too open is tightened. Throws with one line.
+ */
+export function ensurePrivateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const uid = currentUid();
+  if (uid === undefined) return;
+  let stat = lstatSync(dir);
+  if (stat.isSymbolicLink() || !stat.isDirectory()) throw new ForeignLockDirError(`${dir} is not a real directory`);
+  if (stat.uid !== uid) throw new ForeignLockDirError(`${dir} belongs to another user (uid ${stat.uid})`);
+  if ((stat.mode & 0o077) !== 0) {
+    chmodPrivate(dir);
+    stat = lstatSync(dir);
+    if ((stat.mode & 0o077) !== 0) throw new ForeignLockDirError(`${dir} cannot be made private (mode ${(stat.mode & 0o777).toString(8)})`);
+  }
+}
+
+function chmodPrivate(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY | NOFOLLOW | (constants.O_DIRECTORY ?? 0));
+  try {
+    fchmodSync(fd, 0o700);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class ForeignLockDirError extends Error {
+  override name = 'ForeignLockDirError';
+}

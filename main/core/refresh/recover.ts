@@ -1,0 +1,96 @@
+// `authbar recover` (and the first step of every refresh): write each rotated sign-in AuthBar
+// holds in its recovery file back into the stores that still hold the dead token it replaced,
+// under the same locks as a refresh (the profile's refresh lock, then each store's lock or one
+// short transaction), and delete the file as soon as a store holds the credential.
+import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../api.ts';
+import { resolveAuthbarHome } from '../authbar/home.ts';
+import { deleteRecovery, type HeldRecovery, listRecoveries, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
+import { copyKey, type CredentialCopy } from '../copies.ts';
+import { LockTimeoutError } from '../openclaw/lock.ts';
+import type { Env } from '../openclaw/paths.ts';
+import { readStatus } from '../read-status.ts';
+import { VERSION } from '../version.ts';
+import { releaseAll, type RotationGuard, takeRefreshLocks } from './refresh-lineage.ts';
+import { writeToCopies } from './write-copies.ts';
+
+export interface RecoverOptions {
+  env: Env;
+  now?: () => number;
+  guard?: RotationGuard;
+  onResult?: (result: ProfileOutcome) => void;
+}
+
+const FIX = 'authbar recover';
+
+async function recoverOne(held: { path: string; recovery: Recovery }, copies: CredentialCopy[], stateDir: string): Promise<ProfileOutcome[]> {
+  const { recovery } = held;
+  const byKey = new Map(copies.map((c) => [c.key, c]));
+  const named = recovery.copies.map((c) => ({ want: c, copy: byKey.get(copyKey(c.storePath, c.profileId)) }));
+  const present = named.flatMap((n) => (n.copy ? [n.copy] : []));
+  const base = (agentId: string) => ({ agentId, profileId: recovery.profileId });
+  const expiresAt = recovery.credential.expires;
+  if (present.length === 0) {
+    return recoveryAgents(recovery).map((agentId) => profileOutcome(base(agentId), {
+      outcome: 'failed', failureKind: 'unreadable', cause: 'none of the stores it came from holds this sign-in now; the recovery file is kept', fix: FIX,
+    }));
+  }
+  let locks;
+  try {
+    locks = await takeRefreshLocks(stateDir, present);
+  } catch (error) {
+    if (!(error instanceof LockTimeoutError)) throw error;
+    return recoveryAgents(recovery).map((agentId) => profileOutcome(base(agentId), { outcome: 'failed', failureKind: 'busy', cause: 'another process (OpenClaw?) held the refresh lock; try again', fix: FIX }));
+  }
+  try {
+    const already = present.filter((c) => c.credential.refresh === recovery.credential.refresh);
+    const stale = present.filter((c) => c.credential.refresh === recovery.oldRefresh);
+    const fields = { ...recovery.credential, email: null };
+    const wrote = await writeToCopies(stale, recovery.oldRefresh, fields, { afterRotation: true });
+    const holding = new Set([...already, ...wrote.written]);
+    if (holding.size > 0) deleteRecovery(held.path);
+    const notes = new Map(wrote.notWritten.map((n) => [n.copy, n.why]));
+    return named.map(({ want, copy }) => {
+      if (copy && holding.has(copy)) {
+        const others = [...holding].filter((c) => c !== copy).map((c) => c.holder);
+        return profileOutcome(base(want.holder), { outcome: 'recovered', expiresAt, syncedAgents: [...new Set(others)].sort() });
+      }
+      const why = !copy ? `${want.storePath} no longer holds this profile` : notes.get(copy) ?? `${want.storePath} moved on to another credential (left as it is)`;
+      const kept = holding.size === 0 ? '; the recovery file is kept' : '; another store holds it now: authbar sync heals this copy';
+      return profileOutcome(base(want.holder), { outcome: 'failed', failureKind: 'unwritable', cause: `${why}${kept}`, fix: holding.size === 0 ? FIX : `authbar sync --agent ${want.holder}` });
+    });
+  } finally {
+    releaseAll(locks);
+  }
+}
+
+function unreadable(held: { path: string; error: string }): ProfileOutcome {
+  return profileOutcome({ agentId: '*', profileId: '*' }, { outcome: 'failed', failureKind: 'unreadable', cause: `${held.path}: ${held.error}`, fix: `move ${held.path} aside once you have signed in again` });
+}
+
+/** Applies every held recovery; a run with nothing held reads nothing but one directory. */
+export async function recoverHeld(options: RecoverOptions): Promise<RefreshReport> {
+  const now = options.now ?? Date.now;
+  const home = resolveAuthbarHome(options.env);
+  const held: HeldRecovery[] = listRecoveries(home);
+  const results: ProfileOutcome[] = [];
+  if (held.length > 0) {
+    const snapshot = await readStatus({ env: options.env, now: now() });
+    for (const entry of held) {
+      const release = options.guard ? options.guard.enter(`the held sign-in in ${entry.path} to reach its stores`) : () => {};
+      if (release === null) break;
+      try {
+        const outcomes = 'error' in entry ? [unreadable(entry)] : await recoverOne(entry, snapshot.inventory.copies, snapshot.scan.stateDir);
+        for (const r of outcomes) options.onResult?.(r);
+        results.push(...outcomes);
+      } finally {
+        release();
+      }
+    }
+  }
+  return { version: VERSION, generatedAt: new Date(now()).toISOString(), requests: 0, results };
+}
+
+/** The dead tokens whose successors AuthBar still holds: never presented, the copies wait for `authbar recover`. */
+export function heldOldTokens(env: Env): Set<string> {
+  return new Set(listRecoveries(resolveAuthbarHome(env)).flatMap((h) => ('recovery' in h ? [h.recovery.oldRefresh] : [])));
+}

@@ -1,0 +1,114 @@
+// Usage notifications, planned: (each account's usage, thresholds, now, what was already sent)
+// → the notifications due now, the keys to remember, and when to plan again. Pure and
+// clock-free. Wiring into the app (showing them, persisting `sent`) belongs to the app's glue.
+// - A window crossing a threshold (default 80 % and 95 %) or exhausted: once per window per reset,
+//   only the highest level reached (a jump from 70 % to 97 % says 95 % once, not 80 % too).
+// - Naming the agents that share the account, image generation first.
+// - A reset of an exhausted window: announced once ("artist can generate images again").
+import { DEFAULT_THRESHOLDS } from './schedule.ts';
+import type { AccountUsageReport, UsageWindow } from './schema.ts';
+
+export interface UsageNotification {
+  key: string;
+  title: string;
+  body: string;
+  /** The account's agents, image-generation agents first: the panel opens at the first. */
+  agents: string[];
+  host: string;
+}
+
+export interface UsagePlanInput {
+  accounts: AccountUsageReport[];
+  now: number;
+  sent: ReadonlySet<string>;
+  thresholds?: readonly number[];
+  /** For the reset times in the text ("Tue 09:00"); the machine's own zone when not given. */
+  timeZone?: string;
+}
+
+export interface UsagePlan {
+  notifications: UsageNotification[];
+  /** Keys to remember as sent once the notifications are shown. */
+  markSent: string[];
+  /** When a reset is due to be announced; null when none is ahead. */
+  nextWakeAt: number | null;
+}
+
+const EXHAUSTED = 100;
+
+function list(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+function limitName(label: string): string {
+  if (label === 'Week') return 'weekly limit';
+  if (label === 'Day') return 'daily limit';
+  return /^\d+h$/.test(label) ? `${label.slice(0, -1)}-hour limit` : `${label} limit`;
+}
+
+function when(at: number | null, timeZone: string | undefined): string {
+  if (at === null) return '';
+  const parts = new Intl.DateTimeFormat('en-US', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(new Date(at));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')} ${get('hour')}:${get('minute')}`;
+}
+
+const accountKey = (a: AccountUsageReport) => `${a.host}/${a.accountId ?? a.email ?? a.agents.join('+')}`;
+/** One window until its reset: a new reset time re-arms every level. */
+const windowKey = (a: AccountUsageReport, w: UsageWindow) => `usage:${accountKey(a)}/${w.label}/${w.resetsAt ?? 'none'}`;
+
+function subject(a: AccountUsageReport): string {
+  return a.imageAgents.length > 0 ? `Image generation for ${list(a.imageAgents)}` : `Codex for ${list(a.agents)}`;
+}
+
+function orderedAgents(a: AccountUsageReport): string[] {
+  return [...a.imageAgents, ...a.agents.filter((id) => !a.imageAgents.includes(id))];
+}
+
+export function planUsageNotifications(input: UsagePlanInput): UsagePlan {
+  const thresholds = [...(input.thresholds ?? DEFAULT_THRESHOLDS)].sort((x, y) => x - y);
+  const levels = [...thresholds.filter((t) => t < EXHAUSTED), EXHAUSTED];
+  const notifications: UsageNotification[] = [];
+  const markSent: string[] = [];
+  let nextWakeAt: number | null = null;
+  const wake = (at: number) => {
+    nextWakeAt = nextWakeAt === null ? at : Math.min(nextWakeAt, at);
+  };
+  // Image generation first, then by how close to the limit.
+  const accounts = [...input.accounts].sort((x, y) => Number(y.imageAgents.length > 0) - Number(x.imageAgents.length > 0));
+  for (const account of accounts) {
+    const base = { agents: orderedAgents(account), host: account.host };
+    for (const window of account.usage.windows) {
+      const key = windowKey(account, window);
+      const reached = levels.filter((level) => window.usedPercent >= level);
+      const top = reached.at(-1);
+      if (top !== undefined && !input.sent.has(`${key}/${top}`)) {
+        const resets = window.resetsAt === null ? '' : `, resets ${when(window.resetsAt, input.timeZone)}`;
+        const body = top === EXHAUSTED
+          ? `${subject(account)} stopped: the ${limitName(window.label)} is reached${window.resetsAt === null ? '' : ` until ${when(window.resetsAt, input.timeZone)}`}`
+          : `${subject(account)} stops at the ${limitName(window.label)}: ${Math.round(window.usedPercent)} % used${resets}`;
+        notifications.push({ ...base, key: `${key}/${top}`, title: top === EXHAUSTED ? 'Plan limit reached' : 'Plan usage is high', body });
+        for (const level of reached) markSent.push(`${key}/${level}`);
+      }
+      if (window.usedPercent >= EXHAUSTED && window.resetsAt !== null && window.resetsAt > input.now) wake(window.resetsAt);
+    }
+    // Resets of windows that were announced exhausted: once, when the window is no longer exhausted.
+    for (const sentKey of input.sent) {
+      const prefix = `usage:${accountKey(account)}/`;
+      if (!sentKey.startsWith(prefix) || !sentKey.endsWith(`/${EXHAUSTED}`)) continue;
+      const [label, resetsAt] = sentKey.slice(prefix.length, -`/${EXHAUSTED}`.length).split('/');
+      const resetKey = `${prefix}${label}/${resetsAt}/reset`;
+      if (input.sent.has(resetKey)) continue;
+      const at = Number(resetsAt);
+      const current = account.usage.windows.find((w) => w.label === label);
+      // Not yet reset, or exhausted again (the next window's own notice says so).
+      if (!(Number.isFinite(at) && at <= input.now) || (current && current.usedPercent >= EXHAUSTED)) continue;
+      const body = account.imageAgents.length > 0
+        ? `${list(account.imageAgents)} can generate images again`
+        : `Codex for ${list(account.agents)} works again: the ${limitName(label!)} has reset`;
+      notifications.push({ ...base, key: resetKey, title: 'Plan limit reset', body });
+      markSent.push(resetKey);
+    }
+  }
+  return { notifications, markSent, nextWakeAt };
+}

@@ -1,0 +1,264 @@
+// The app as `start(deps)` runs it, against the honest electron stand-in: start-up and quit
+// order, notifications that survive V8, each platform's tray and notification rules, the
+// focus hand-off to a panel that has not loaded yet, the first launch, the network the token
+// client uses, and what resume does. A real Controller over a real temp state dir is behind it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => import('../helpers/electron-stand-in.ts'));
+
+const electron = await import('../helpers/electron-stand-in.ts');
+const { start } = await import('../../main/app/main.ts');
+const { CHANNELS } = await import('../../main/core/panel-api.ts');
+const { makeStateDir, storeDocument, writeJson } = await import('../helpers/state-dir.ts');
+const { codexCredential, secretsIn } = await import('../helpers/tokens.ts');
+const { startTokenServer } = await import('../helpers/token-server.ts');
+
+type Agents = Parameters<typeof makeStateDir>[0]['agents'];
+type Running = Awaited<ReturnType<typeof start>>;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const SETTINGS = { version: 1, startAtLogin: false, notifications: { enabled: true, leadTimesMinutes: [1440, 60, 0] }, keepFresh: { enabled: false, minutesBefore: 30 }, keepCopiesInSync: true, hosts: [] };
+
+let cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+interface LaunchOptions {
+  platform: NodeJS.Platform;
+  agents?: Agents;
+  image?: string;
+  packaged?: boolean;
+  supported?: boolean;
+  /** Settings on disk before launch; null: none (a first launch). */
+  settings?: Record<string, unknown> | null;
+  env?: Record<string, string>;
+  trayHost?: boolean;
+  paths?: Parameters<typeof start>[0]['paths'];
+}
+
+const expiringArtist: Agents = [
+  { id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) },
+  { id: 'artist', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'b', expiresInMs: 40 * MINUTE }) }) },
+];
+
+async function launch(options: LaunchOptions) {
+  electron.reset({ platform: options.platform, notificationsSupported: options.supported, isPackaged: options.packaged });
+  const d = makeStateDir({ agents: options.agents ?? expiringArtist, imageGenerationModel: options.image ?? 'openai/gpt-image-2' });
+  Object.assign(d.env, options.env ?? {});
+  if (options.settings !== null) writeJson(join(d.authbarHome, 'settings.json'), { ...SETTINGS, ...options.settings });
+  const running: Running = await start({ env: d.env, platform: options.platform, trayHostAvailable: async () => options.trayHost ?? true, ...(options.paths ? { paths: options.paths } : {}) });
+  cleanups.push(async () => {
+    electron.app.quit();
+    await running?.stopped;
+    d.cleanup();
+  });
+  await vi.waitFor(() => expect(electron.Tray.instances).toHaveLength(1), { timeout: 10_000 });
+  return { d, running, tray: electron.Tray.instances[0]! };
+}
+
+const panelWindow = () => electron.BrowserWindow.instances[0];
+const menuItem = (tray: InstanceType<typeof electron.Tray>, label: string | RegExp): any =>
+  tray.menu!.template.find((i: any) => (typeof label === 'string' ? i.label === label : label.test(i.label ?? '')));
+const focusSent = () => (panelWindow()?.webContents.sent ?? []).filter(([c]) => c === CHANNELS.focus).map(([, p]) => p);
+const waitShown = (n = 1) => vi.waitFor(() => expect(electron.Notification.shown).toHaveLength(n), { timeout: 10_000 });
+
+describe('notifications', () => {
+  it('a click on a notification V8 has since collected still opens the panel at its agent (electron#16922)', async () => {
+    await launch({ platform: 'darwin' });
+    await waitShown();
+    await electron.collectGarbage();
+    expect(electron.Notification.deliver(0, 'click')).toBe(true);
+    await vi.waitFor(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
+    expect(panelWindow()!.visible).toBe(true);
+  });
+
+  it('on Windows: the AppUserModelId is set before the first toast, Refresh is offered, and a click on a collected toast is heard through handleActivation', async () => {
+    await launch({ platform: 'win32' });
+    await waitShown();
+    const order = electron.calls.map((c) => c.api);
+    expect(order.indexOf('app.setAppUserModelId')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('app.setAppUserModelId')).toBeLessThan(order.indexOf('notification.show'));
+    expect(electron.called('app.setAppUserModelId')[0]!.args).toEqual(['dev.authbar.app']);
+    expect(electron.Notification.shown[0]!.actions).toEqual([{ type: 'button', text: 'Refresh' }]);
+    expect(electron.Notification.shown[0]!.body).toMatch(/Refresh/);
+    await electron.collectGarbage();
+    expect(electron.Notification.deliver(0, 'click')).toBe(true);
+    await vi.waitFor(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
+  });
+
+  it('says only what the platform offers: no Refresh button on Linux, and the packaged app points to the panel, not a CLI it does not have', async () => {
+    await launch({ platform: 'linux', packaged: true });
+    await waitShown();
+    const shown = electron.Notification.shown[0]!;
+    expect(shown.actions).toEqual([]);
+    expect(shown.title).toMatch(/^Image generation for artist will fail in (39|40)m$/);
+    expect(shown.body).not.toMatch(/Click Refresh|run: |authbar /i);
+    expect(shown.body).toMatch(/AuthBar's panel/);
+  });
+
+  it('where notifications are unsupported nothing counts as sent: the panel carries a banner and the tray the status', async () => {
+    const { running, tray } = await launch({ platform: 'linux', supported: false });
+    await vi.waitFor(() => expect(running!.controller!.state().banner).toMatch(/Image generation for artist will fail/));
+    expect(electron.Notification.shown).toHaveLength(0);
+    expect(tray.image.path).toMatch(/tray-expiring/);
+  });
+});
+
+describe('the panel', () => {
+  it('opened at an agent from the menu gets the focus after its page has loaded, not before (where it would be lost)', async () => {
+    const { tray } = await launch({ platform: 'linux' });
+    menuItem(tray, /^artist:/).submenu.find((i: any) => i.label === 'Show in panel').click();
+    await vi.waitFor(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
+    expect(panelWindow()!.webContents.lost.filter(([c]) => c === CHANNELS.focus)).toEqual([]);
+  });
+
+  it('shows at ready-to-show on the system theme\'s background, placed by the tray, with no application menu', async () => {
+    const { tray } = await launch({ platform: 'darwin' });
+    electron.nativeTheme.shouldUseDarkColors = true;
+    expect(electron.called('Menu.setApplicationMenu').map((c) => c.args[0])).toEqual([null]);
+    tray.userClick('left');
+    menuItem(tray, 'Open panel…').click();
+    const win = panelWindow()!;
+    expect(win.options.show).toBe(false);
+    expect(win.options.backgroundColor).toMatch(/^#[0-9a-f]{6}$/i);
+    expect(win.options.backgroundColor).not.toBe('#ffffff');
+    await vi.waitFor(() => expect(win.visible).toBe(true));
+    const order = electron.calls.map((c) => c.api);
+    expect(order.lastIndexOf('window.show')).toBeGreaterThan(-1);
+    // Below the tray icon, inside the work area (macOS menu bar at the top).
+    expect(win.position).not.toBeNull();
+    const [x, y] = win.position!;
+    expect(y).toBeGreaterThanOrEqual(electron.screen.display.workArea.y);
+    expect(x + win.options.width).toBeLessThanOrEqual(1440);
+    expect(electron.called('app.focus').map((c) => c.args[0])).toEqual([{ steal: true }]);
+  });
+
+  it('answers IPC from its own page when the app runs from c:\\ on Windows (Chromium upper-cases the drive letter)', async () => {
+    const paths = { panelHtml: 'c:\\Program Files\\AuthBar\\resources\\app.asar\\dist\\renderer\\panel.html', preload: 'c:\\Program Files\\AuthBar\\resources\\app.asar\\dist\\app\\preload.cjs', icon: (name: string) => `c:\\icons\\${name}` };
+    const { tray } = await launch({ platform: 'win32', paths });
+    tray.userClick('left');
+    const win = panelWindow()!;
+    await vi.waitFor(() => expect(win.webContents.mainFrame.url).toMatch(/^file:\/\/\/C:\//));
+    const fromPanel = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const state: any = await electron.ipcMain.handlers.get(CHANNELS.getState)!(fromPanel, {});
+    expect(state.report.agents.map((a: any) => a.id).sort()).toEqual(['artist', 'main']);
+    const elsewhere = { sender: win.webContents, senderFrame: { url: 'file:///C:/Users/x/evil.html' } };
+    await expect(electron.ipcMain.handlers.get(CHANNELS.getState)!(elsewhere, {})).rejects.toThrow(/unknown sender/);
+  });
+});
+
+describe('tray clicks, per platform', () => {
+  it('macOS: a click opens the set context menu once (no popUpContextMenu on top of it)', async () => {
+    const { tray } = await launch({ platform: 'darwin' });
+    tray.userClick('left');
+    expect(tray.menuOpened).toBe(1);
+    expect(electron.called('tray.popUpContextMenu')).toEqual([]);
+  });
+
+  it('Windows: a left click opens the panel, a right click the menu', async () => {
+    const { tray } = await launch({ platform: 'win32' });
+    tray.userClick('left');
+    expect(tray.menuOpened).toBe(0);
+    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    tray.userClick('right');
+    expect(tray.menuOpened).toBe(1);
+  });
+
+  it('Linux with no tray host: the panel opens at launch and again on a second launch, so the app never runs unseen', async () => {
+    await launch({ platform: 'linux', trayHost: false });
+    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    panelWindow()!.hide();
+    electron.app.emit('second-instance');
+    await vi.waitFor(() => expect(panelWindow()!.visible).toBe(true));
+  });
+});
+
+describe('lifecycle', () => {
+  it('registers before-quit before anything can fail, and quitting stops the controller and the tray', async () => {
+    electron.reset({ platform: 'linux' });
+    const d = makeStateDir({ agents: expiringArtist });
+    cleanups.push(() => d.cleanup());
+    writeJson(join(d.authbarHome, 'settings.json'), SETTINGS);
+    const running = start({ env: d.env, platform: 'linux', trayHostAvailable: async () => true });
+    expect(electron.app.listenerCount('before-quit')).toBeGreaterThan(0);
+    const app = await running;
+    await vi.waitFor(() => expect(electron.Tray.instances).toHaveLength(1));
+    electron.app.quit();
+    await app!.stopped;
+    expect(electron.Tray.instances[0]!.destroyed).toBe(true);
+  });
+
+  it('macOS: reopening the app (activate) opens the panel', async () => {
+    await launch({ platform: 'darwin' });
+    electron.app.emit('activate', {}, false);
+    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+  });
+
+  it('a start-up error is shown in the panel and logged in AuthBar\'s home, without tokens', async () => {
+    electron.reset({ platform: 'linux' });
+    const cred = codexCredential();
+    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
+    cleanups.push(() => d.cleanup());
+    writeJson(join(d.authbarHome, 'settings.json'), SETTINGS);
+    const running = await start({
+      env: d.env,
+      platform: 'linux',
+      trayHostAvailable: async () => true,
+      createController: () => { throw new Error(`could not start: ${cred.refresh} broke`); },
+    });
+    cleanups.push(async () => { electron.app.quit(); await running?.stopped; });
+    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    await vi.waitFor(() => expect(panelWindow()!.webContents.sent.some(([c]) => c === CHANNELS.state)).toBe(true));
+    const [, state] = panelWindow()!.webContents.sent.find(([c]) => c === CHANNELS.state)! as [string, any];
+    expect(state.banner).toMatch(/AuthBar could not start: could not start/);
+    const log = readFileSync(join(d.authbarHome, 'authbar.log'), 'utf8');
+    expect(log).toMatch(/could not start/);
+    expect(secretsIn(cred).some((s) => log.includes(s) || JSON.stringify(state).includes(s))).toBe(false);
+  });
+});
+
+describe('start at login', () => {
+  it('is off on a first launch, which opens the panel with a welcome instead', async () => {
+    const { d, running } = await launch({ platform: 'linux', settings: null });
+    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    expect(running!.controller!.state().firstLaunch).toBe(true);
+    expect(running!.controller!.getSettings().startAtLogin).toBe(false);
+    expect(existsSync(join(d.env.HOME!, '.config', 'autostart', 'authbar.desktop'))).toBe(false);
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+  });
+
+  it('in development never registers the bare Electron binary as a login item', async () => {
+    const { running } = await launch({ platform: 'darwin', packaged: false, settings: { startAtLogin: true } });
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+    await vi.waitFor(() => expect(running!.controller!.state().notices.join()).toMatch(/works in the installed app/));
+  });
+});
+
+describe('the network and the OS', () => {
+  it('a refresh from the app goes out through Electron\'s net.fetch (system proxy and certificates)', async () => {
+    const server = await startTokenServer();
+    cleanups.push(() => server.close());
+    const issued = server.issue('acct-a');
+    const { tray } = await launch({
+      platform: 'linux',
+      agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-a', access: issued.access, refresh: issued.refresh, expiresInMs: 20 * MINUTE }) }) }],
+      env: { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' },
+    });
+    menuItem(tray, /^main:/).submenu[0].click();
+    await vi.waitFor(() => expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']), { timeout: 10_000 });
+    expect(electron.called('net.fetch').map((c) => c.args[0])).toEqual([server.url]);
+  });
+
+  it('resume and unlock reconnect every remote host at once', async () => {
+    const { running } = await launch({ platform: 'darwin' });
+    const reconnect = vi.spyOn(running!.controller!, 'reconnectHosts');
+    electron.powerMonitor.emit('resume');
+    electron.powerMonitor.emit('unlock-screen');
+    expect(reconnect).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,97 @@
+// SIGKILL in the window between the token endpoint's answer and the store writes (issue 13 §1).
+// The answer is the only live copy of the sign-in then: AuthBar writes it to its recovery file
+// before any store, so whenever the kill lands, the new credential ends in a store or there.
+// The kill is timed from the recovery file appearing (the CLI has read the answer) plus a
+// random 0-40 ms, so it falls anywhere in the writes to 8 stores or just after them.
+// (The bytes still in flight between the server and the client cannot be kept by any client:
+// OpenClaw has the same window. This test starts once the client holds the answer.)
+// `npm test` runs a few rounds; `npm run stress` runs 100 (AUTHBAR_KILL_ROUNDS).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.ts';
+import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+
+const ROUNDS = Number(process.env.AUTHBAR_KILL_ROUNDS) > 0 ? Number(process.env.AUTHBAR_KILL_ROUNDS) : 6;
+let server: TokenServer;
+let d: StateDir | null = null;
+let children: ChildProcess[] = [];
+beforeEach(async () => {
+  server = await startTokenServer();
+});
+afterEach(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  children = [];
+  await server.close();
+  d?.cleanup();
+  d = null;
+});
+
+const recoveryFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+describe('SIGKILL between the answer and the write', () => {
+  it(`over ${ROUNDS} kills, every run ends with the new credential in a store or in AuthBar's recovery file`, async () => {
+    const issued = server.issue('acct-0');
+    const cred = codexCredential({ accountId: 'acct-0', access: issued.access, refresh: issued.refresh, expiresInMs: 2 * 3_600_000 });
+    const ids = ['main', ...Array.from({ length: 7 }, (_, i) => `copy-${i + 1}`)];
+    d = makeStateDir({ agents: ids.map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
+    const recoveryDir = join(d.authbarHome, 'recovery');
+    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
+    const storeTexts = () => ids.map((id) => readFileSync(d!.storePath(id), 'utf8'));
+    const recoveryTexts = () => recoveryFiles(recoveryDir).map((f) => readFileSync(join(recoveryDir, f), 'utf8'));
+
+    let killedInWindow = 0;
+    let heldOnly = 0; // killed before any store was written: only the recovery file had it
+    let partly = 0; // killed among the store writes
+    for (let round = 0; round < ROUNDS; round++) {
+      const child = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
+      children.push(child);
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      // Only this round's answer counts: not a file left by the last kill (this run recovers and deletes it first).
+      const before = new Set(recoveryFiles(recoveryDir));
+      const watcher = watch(recoveryDir);
+      let killAt: Promise<void> | null = null;
+      watcher.on('change', (_type, name) => {
+        const file = String(name);
+        if (killAt || !file.endsWith('.json') || before.has(file) || !existsSync(join(recoveryDir, file))) return;
+        killAt = new Promise((resolve) => setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, Math.random() * 40));
+      });
+      const signal = await exited;
+      watcher.close();
+      if (signal === 'SIGKILL') killedInWindow++;
+
+      // The account's one live refresh token is somewhere AuthBar or OpenClaw can use it.
+      const live = [...server.live].filter(([, account]) => account === 'acct-0').map(([token]) => token);
+      expect(live, `round ${round}`).toHaveLength(1);
+      const inStores = storeTexts().filter((t) => t.includes(live[0]!)).length;
+      const held = recoveryTexts().some((t) => t.includes(live[0]!));
+      expect(inStores > 0 || held, `round ${round}: the rotated token was lost`).toBe(true);
+      if (held) heldOnly += inStores === 0 ? 1 : 0;
+      if (held && inStores > 0 && inStores < ids.length) partly++;
+      for (const id of ids) {
+        expect(() => JSON.parse(readFileSync(d!.storePath(id), 'utf8'))).not.toThrow();
+        expect(statSync(d!.storePath(id)).mode & 0o777).toBe(0o600);
+      }
+    }
+    // The kills really landed in the window in most rounds (the rest finished first).
+    expect(killedInWindow).toBeGreaterThan(0);
+    console.log(`kill-window: ${killedInWindow} of ${ROUNDS} runs killed after the answer (${heldOnly} before any store write, ${partly} among the store writes)`);
+
+    // One clean run: held sign-ins go back into the stores, every copy ends on one live token, no reuse ever.
+    const final = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
+    expect(final.code, final.stderr).toBe(0);
+    expect(recoveryFiles(recoveryDir)).toEqual([]);
+    const refreshes = new Set(ids.map((id) => d!.readStore(id).profiles['openai-codex:default'].refresh));
+    expect(refreshes.size).toBe(1);
+    expect(server.live.has([...refreshes][0]!)).toBe(true);
+    expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
+    expect(existsSync(recoveryDir)).toBe(true);
+  }, 30_000 + ROUNDS * 5_000);
+});

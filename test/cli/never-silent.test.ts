@@ -1,0 +1,146 @@
+// The CLI says what it did and never goes silent: per-command help, flags npm swallowed,
+// a cron check pointed at nothing, and a hanging token endpoint (bounded, with a progress
+// line on a terminal). Real child processes throughout; the terminal is a real pty (script).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.ts';
+import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const HOUR = 3_600_000;
+let server: TokenServer;
+let dirs: StateDir[] = [];
+let temps: string[] = [];
+beforeEach(async () => {
+  server = await startTokenServer();
+});
+afterEach(async () => {
+  await server.close();
+  for (const d of dirs) d.cleanup();
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+  dirs = [];
+  temps = [];
+});
+
+function oneSignIn(): StateDir {
+  const issued = server.issue('acct-1');
+  const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', access: issued.access, refresh: issued.refresh, expiresInMs: 2 * HOUR }) }) }] });
+  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url });
+  dirs.push(d);
+  return d;
+}
+
+function tempDir(): string {
+  const t = mkdtempSync(join(tmpdir(), 'authbar-test-'));
+  temps.push(t);
+  return t;
+}
+
+describe('help for each subcommand', () => {
+  it.each(['status', 'refresh', 'sync', 'hosts'])('authbar %s --help prints that command\'s usage and exits 0', async (command) => {
+    const d = oneSignIn();
+    for (const flag of ['--help', '-h']) {
+      const result = await runCli([command, flag], d.env);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: authbar ${command} `));
+    }
+  });
+
+  it('documents that sync --dry-run exits 1 when something would be synced, and refresh\'s --timeout', async () => {
+    const d = oneSignIn();
+    expect((await runCli(['sync', '--help'], d.env)).stdout).toMatch(/--dry-run[\s\S]*exits 1 when something\s+would be synced/);
+    expect((await runCli(['refresh', '--help'], d.env)).stdout).toMatch(/--timeout DURATION\s+bound the whole command \(default 40s\)/);
+    expect((await runCli(['--help'], d.env)).stdout).toContain('authbar COMMAND --help');
+  });
+});
+
+describe('flags npm keeps for itself', () => {
+  it('`npm run authbar status --json` (no --) says npm swallowed --json and what to type, instead of printing the table', async () => {
+    const d = oneSignIn();
+    // The real npm, running the real package script, exactly as a newcomer types it.
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn('npm', ['run', '--silent', 'authbar', 'status', '--json'], { cwd: ROOT, env: { ...d.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).not.toContain('AGENT');
+    expect(result.stderr).toContain('authbar: npm kept --json for itself');
+    expect(result.stderr).toContain('run: npm run authbar -- status --json');
+  });
+
+  it('names a swallowed value flag with its value', async () => {
+    const d = oneSignIn();
+    const result = await runCli(['refresh', 'main'], { ...d.env, npm_lifecycle_event: 'authbar', npm_config_agent: 'main', npm_config_json: 'true' });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toBe('authbar: npm kept --agent main --json for itself (an npm script gets flags only after --), so AuthBar did not see them; run: npm run authbar -- refresh --agent main --json\n');
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('status --check pointed at nothing', () => {
+  it('exits 1 naming the path searched when no OpenClaw state dir exists', async () => {
+    const home = tempDir();
+    const missing = join(home, 'not-openclaw');
+    for (const extra of [[], ['--json']]) {
+      const result = await runCli(['status', '--check', ...extra], { PATH: process.env.PATH ?? '', HOME: home, OPENCLAW_STATE_DIR: missing, AUTHBAR_HOME: join(home, 'authbar') });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`no OpenClaw state dir at ${missing} (from OPENCLAW_STATE_DIR)`);
+    }
+    const byDefault = await runCli(['status', '--check'], { PATH: process.env.PATH ?? '', HOME: home, AUTHBAR_HOME: join(home, 'authbar') });
+    expect(byDefault.code).toBe(1);
+    expect(byDefault.stderr).toContain(`no OpenClaw state dir at ${join(home, '.openclaw')} (the default: ~/.openclaw, else ~/.clawdbot)`);
+    // Without --check, a plain look at nothing is not an error.
+    expect((await runCli(['status'], { PATH: process.env.PATH ?? '', HOME: home, OPENCLAW_STATE_DIR: missing })).code).toBe(0);
+  });
+});
+
+describe('a hanging token endpoint', () => {
+  it('bounds the whole refresh with --timeout: exit 1, one line naming the timeout, the store untouched', async () => {
+    const d = oneSignIn();
+    const before = d.readStore('main');
+    server.queue('hang');
+    // No AUTHBAR_TOKEN_TIMEOUT_MS here: the endpoint's own 30 s per try would run for minutes.
+    const result = await runCli(['refresh', '--agent', 'main', '--timeout', '2s'], d.env, { timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('authbar: agent main, profile openai-codex:default: transient: stopped at the 2s --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout. Fix: authbar refresh --agent main\n');
+    expect(result.stdout).toMatch(/^main\s+openai-codex:default\s+failed$/m);
+    expect(server.requests).toHaveLength(1);
+    expect(d.readStore('main')).toEqual(before);
+  });
+
+  it('prints a progress line on a terminal while it waits', async () => {
+    const d = oneSignIn();
+    server.queue('hang');
+    // `script` gives the CLI a real pty; ^C on its input reaches the CLI as SIGINT, as from a keyboard.
+    const command = `${process.execPath} ${CLI} refresh --agent main --timeout 5m`;
+    const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { env: d.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    const seen = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        if (output.includes('still refreshing main')) resolve();
+      });
+    });
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    try {
+      await seen;
+      expect(output).toMatch(/authbar: still refreshing main \(\d+s; gives up after 5m, --timeout\)/);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      child.stdin.write('\x03');
+      child.stdin.end();
+      await closed;
+    }
+  }, 60_000);
+});

@@ -1,0 +1,81 @@
+// `authbar refresh` beside a stranded copy: one rotation per account per run, and every
+// action taken (a sync before a failed request) is reported, in text and in --json.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+
+const HOUR = 3_600_000;
+let server: TokenServer;
+let dirs: StateDir[] = [];
+beforeEach(async () => {
+  server = await startTokenServer();
+});
+afterEach(async () => {
+  await server.close();
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+
+function signIn(accountId: string, expiresInMs = 2 * HOUR) {
+  const issued = server.issue(accountId);
+  return codexCredential({ accountId, access: issued.access, refresh: issued.refresh, expiresInMs });
+}
+
+/** Account A: main holds the newest sign-in, artist a copy whose refresh token was rotated away. Account B: coder. */
+function strandedBesideSource(): StateDir {
+  const old = signIn('acct-a', -HOUR);
+  server.live.delete(old.refresh);
+  server.used.add(old.refresh);
+  const d = makeStateDir({
+    agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-a') }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': old }) },
+      { id: 'coder', store: storeDocument({ 'openai-codex:default': signIn('acct-b') }) },
+    ],
+  });
+  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
+  dirs.push(d);
+  return d;
+}
+
+const refreshOf = (d: StateDir, id: string) => d.readStore(id).profiles['openai-codex:default'].refresh as string;
+
+describe('refresh --all with a stranded copy beside its newer source', () => {
+  for (const concurrency of ['1', '4']) {
+    it(`makes one token request per sign-in, never rotating a credential it just refreshed (--concurrency ${concurrency})`, async () => {
+      const d = strandedBesideSource();
+      const result = await runCli(['refresh', '--all', '--json', '--concurrency', concurrency], d.env, { timeoutMs: 60_000 });
+      expect(result.code, result.stderr).toBe(0);
+      expect(server.requests.map((r) => r.outcome)).toEqual(['rotated', 'rotated']);
+      expect(JSON.parse(result.stdout).requests).toBe(2);
+      expect(refreshOf(d, 'artist')).toBe(refreshOf(d, 'main'));
+      expect(server.live.has(refreshOf(d, 'main'))).toBe(true);
+      expect(server.live.has(refreshOf(d, 'coder'))).toBe(true);
+    });
+  }
+});
+
+describe('refresh --agent on a stranded copy with the network down', () => {
+  it('reports the sync it did before the failed request, in text and in --json', async () => {
+    const d = strandedBesideSource();
+    const mainRefresh = refreshOf(d, 'main');
+    server.queue('500', '500', '500');
+    const text = await runCli(['refresh', '--agent', 'artist'], d.env, { timeoutMs: 60_000 });
+    expect(text.code).toBe(1);
+    expect(refreshOf(d, 'artist')).toBe(mainRefresh);
+    expect(text.stdout).toMatch(/^artist\s+openai-codex:default\s+failed after syncing from main/m);
+    expect(text.stderr).toContain('synced from main');
+
+    // Again, on a fresh copy of the situation, as JSON.
+    const e = strandedBesideSource();
+    server.queue('500', '500', '500');
+    const json = await runCli(['refresh', '--agent', 'artist', '--json'], e.env, { timeoutMs: 60_000 });
+    expect(json.code).toBe(1);
+    const [outcome] = JSON.parse(json.stdout).results;
+    expect(outcome).toMatchObject({ agentId: 'artist', outcome: 'failed', failureKind: 'transient', source: 'main' });
+    expect(outcome.expiresAt).toBe(e.readStore('main').profiles['openai-codex:default'].expires);
+    expect(outcome.cause).toContain('synced from main');
+  });
+});

@@ -1,0 +1,83 @@
+// The one command layer behind the tray menu and the panel's IPC, on a real Controller over a
+// real temp state dir: the same command has the same effect and the same refusal from either
+// side, and Controller.state() is a snapshot with no side effects.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCommands, type Desktop } from '../../main/core/commands.ts';
+import { Controller } from '../../main/core/controller.ts';
+import { CHANNELS } from '../../main/core/panel-api.ts';
+import { createHandlers } from '../../main/core/panel-handlers.ts';
+import { buildMenu, type MenuItem } from '../../main/core/ui/menu-model.ts';
+import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+
+let dirs: StateDir[] = [];
+afterEach(() => {
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+
+async function setUp() {
+  const d = makeStateDir({
+    agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * 3_600_000 }) }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'b', expiresInMs: -3_600_000 }) }) },
+    ],
+  });
+  dirs.push(d);
+  const controller = new Controller({ env: d.env });
+  await controller.rescan();
+  const desktop = { copied: [] as string[], opened: [] as string[], panels: [] as unknown[], quits: 0 };
+  const run = createCommands(controller, {
+    copy: (text) => void desktop.copied.push(text),
+    openFolder: async (path) => void desktop.opened.push(path),
+    openPanel: (ref) => void desktop.panels.push(ref ?? null),
+    quit: () => void desktop.quits++,
+  } satisfies Desktop);
+  return { d, controller, run, desktop, handlers: createHandlers(controller, run) };
+}
+
+const item = (items: MenuItem[], label: RegExp | string): any => items.find((i) => i.type !== 'separator' && (typeof label === 'string' ? i.label === label : label.test(i.label)));
+
+describe('commands', () => {
+  it('a setting changed from the tray menu and from the panel is the same change, saved the same way', async () => {
+    const { controller, run, handlers } = await setUp();
+    const menu = buildMenu(controller.state(), Date.now());
+    await run(item(menu, 'Keep copies in sync').action);
+    expect(controller.getSettings().keepCopiesInSync).toBe(false);
+    await handlers[CHANNELS.setSettings]({ keepCopiesInSync: true });
+    expect(controller.getSettings().keepCopiesInSync).toBe(true);
+    await run(item(buildMenu(controller.state(), Date.now()), 'Start at login').action);
+    expect(controller.getSettings().startAtLogin).toBe(true);
+  });
+
+  it('copy-fix and open-folder do the same from either side, and refuse the same way', async () => {
+    const { d, controller, run, handlers, desktop } = await setUp();
+    const artist = item(buildMenu(controller.state(), Date.now()), /^artist:/).submenu;
+    await run(item(artist, 'Copy fix command').action);
+    await handlers[CHANNELS.copyFix]({ host: 'local', agentId: 'artist', profileId: null });
+    expect(desktop.copied).toHaveLength(2);
+    expect(desktop.copied[0]).toBe(desktop.copied[1]);
+    expect(desktop.copied[0]).toMatch(/openclaw|authbar/);
+    await run(item(artist, 'Open auth folder').action);
+    await handlers[CHANNELS.openFolder]({ host: 'local', agentId: 'artist' });
+    expect(desktop.opened).toEqual([d.agentDir('artist'), d.agentDir('artist')]);
+    await expect(run({ kind: 'copy-fix', ref: { host: 'local', agentId: 'main' } })).rejects.toThrow(/nothing to fix for main/);
+    await expect(handlers[CHANNELS.copyFix]({ host: 'local', agentId: 'main', profileId: null })).rejects.toThrow(/nothing to fix for main/);
+    await expect(run({ kind: 'open-folder', ref: { host: 'box', agentId: 'main' } })).rejects.toThrow(/no folder on this machine/);
+  });
+
+  it('Controller.state() changes nothing: the same snapshot twice, no event, the sequence moves only when a state is sent', async () => {
+    const { controller } = await setUp();
+    const events: unknown[] = [];
+    controller.on((e) => events.push(e));
+    const a = controller.state();
+    const b = controller.state();
+    expect(b).toEqual({ ...a, now: b.now });
+    expect(events).toEqual([]);
+    await controller.rescan();
+    const sent = events.filter((e: any) => e.type === 'state') as Array<{ state: { seq: number } }>;
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent[0]!.state.seq).toBe(a.seq + 1);
+    expect(controller.state().seq).toBe(sent.at(-1)!.state.seq);
+  });
+});
