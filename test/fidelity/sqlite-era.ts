@@ -13,6 +13,8 @@ import { agrees, type Judgement, judgeEnv, materialize } from './judge.ts';
 
 export interface EraTally {
   stateDirs: number;
+  /** State dirs the real doctor refused to migrate (reported, not compared). */
+  doctorFailures: number;
   notMigrated: string[];
   agents: number;
   agentsAgreeing: number;
@@ -21,7 +23,7 @@ export interface EraTally {
   disagreements: { seed: string; agentId: string; ours: unknown; theirs: unknown; files?: unknown }[];
 }
 
-export const emptyTally = (): EraTally => ({ stateDirs: 0, notMigrated: [], agents: 0, agentsAgreeing: 0, profiles: 0, profilesAgreeing: 0, disagreements: [] });
+export const emptyTally = (): EraTally => ({ stateDirs: 0, doctorFailures: 0, notMigrated: [], agents: 0, agentsAgreeing: 0, profiles: 0, profilesAgreeing: 0, disagreements: [] });
 
 function tally(into: EraTally, seed: string, judged: Judgement, files?: unknown): void {
   into.stateDirs++;
@@ -50,7 +52,9 @@ export async function judgeMigrated(openclaw9: string, seed: string, into: EraTa
     delete (env as Record<string, string>).OPENCLAW_AUTH_STORE_READONLY;
     const doctor = await runOpenClaw(openclaw9, ['doctor', '--fix', '--non-interactive'], env, 300_000);
     if (doctor.code !== 0) {
-      into.notMigrated.push(`${seed}: doctor exit ${doctor.code}`);
+      const why = `${doctor.stdout}\n${doctor.stderr}`.split('\n').find((line) => /error|fail|refus|cannot/i.test(line)) ?? '';
+      into.notMigrated.push(`${seed}: doctor --fix exit ${doctor.code}: ${why.trim().slice(0, 240)}`);
+      into.doctorFailures++;
       return;
     }
     tally(into, seed, await judgeEnv(dir.env, { openclaw: openclaw9 }), files);
