@@ -43,7 +43,8 @@ describe.skipIf(missing)('a sign-in held by a host\'s AuthBar', () => {
     const env = { ...laptop.env, AUTHBAR_SSH: recorder.ssh };
 
     const status = await runCli(['status', '--host', 'vps'], env);
-    expect(status.stdout).toContain('a rotated sign-in for main is held by AuthBar: run `authbar recover`');
+    // Rebuilt here from the host's validated fields, with the command that reaches it.
+    expect(status.stdout).toMatch(/^a rotated sign-in for main on vps is held by AuthBar there: run ssh .* recover$/m);
 
     const recover = await runCli(['recover', '--host', 'vps'], env);
     expect(recover.code, recover.stderr).toBe(0);
