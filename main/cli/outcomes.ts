@@ -18,7 +18,8 @@ export function progressLine(result: ProfileOutcome, now: number): string {
     case 'synced':
     case 'recovered': {
       const also = result.syncedAgents.length > 0 ? `; also wrote ${result.syncedAgents.join(', ')}` : '';
-      return `${who} ${what} ${result.outcome}${from}${expiry}${also}`;
+      const missed = result.cause ? `; ${result.cause}` : '';
+      return `${who} ${what} ${result.outcome}${from}${expiry}${also}${missed}`;
     }
     case 'would-sync':
       return `${who} ${what} would sync${from} (${result.cause})`;

@@ -186,6 +186,8 @@ describe('refreshAgents', () => {
     answer();
     const report = await running;
     expect(report.results[0]).toMatchObject({ outcome: 'refreshed', syncedAgents: [] });
+    // Every action is reported, failed or not: b was left behind, and why.
+    expect(report.results[0]!.cause).toMatch(/^not written: b \(.*auth-profiles\.json is unreadable now/);
     expect(readFileSync(d.storePath('b'), 'utf8')).toBe('{"version":1,"profiles":');
   });
 

@@ -89,7 +89,10 @@ function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
       ...(synced ? { source: synced.source.holder, expiresAt: synced.credential.expires } : {}),
     });
   }
-  return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents, source: result.source?.holder ?? null });
+  // A copy of this sign-in the run could not bring along is left behind holding a dead token: say which and why.
+  const missed = result.notWritten.filter((n) => n.reason !== 'changed').map((n) => `${n.copy.holder} (${n.why})`);
+  const cause = missed.length > 0 ? `not written: ${[...new Set(missed)].join('; ')}` : null;
+  return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents, source: result.source?.holder ?? null, cause });
 }
 
 /** Which requested profiles to refresh, and the outcomes decided without any request. */
