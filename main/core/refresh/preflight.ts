@@ -5,13 +5,13 @@
 // then overflows JSON.stringify), a temp file can be created exclusively in the target
 // directory, OpenClaw's lifecycle lock can be taken (SQLite era), the lock directories are
 // ours alone, and AuthBar's recovery file could hold the answer if every store then fails.
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { proveRecoveryWritable } from '../authbar/recovery.ts';
 import type { CredentialCopy } from '../copies.ts';
 import { parseStoreText, realTarget, serializeStore } from '../openclaw/json-store.ts';
 import { refreshLocksDir } from '../openclaw/paths.ts';
 import { ensurePrivateDirectory, foreignWriteReason, probeTempFile } from '../openclaw/private-write.ts';
+import { readRegularFile } from '../openclaw/read-file.ts';
 import { sqliteRowProblem, withStateLifecycleLock, WRITE_BUSY_TIMEOUT_MS } from '../openclaw/sqlite-store.ts';
 import { isSharedStateDb, sqliteLocationOf } from '../openclaw/stores.ts';
 
@@ -19,13 +19,10 @@ const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (err
 
 /** Why the document in this JSON store could not be written back with a new credential, or null. */
 function serializationProblem(storePath: string, profileId: string): string | null {
-  let text: string;
-  try {
-    text = readFileSync(storePath, 'utf8');
-  } catch (error) {
-    return `${storePath} cannot be read (${codeOf(error)})`;
-  }
-  const parsed = parseStoreText(text);
+  // Never blocks: a store swapped for a FIFO meanwhile is refused, not waited on.
+  const read = readRegularFile(storePath);
+  if (!read.ok) return `${storePath}: ${read.error}`;
+  const parsed = parseStoreText(read.text);
   if (!parsed.ok) return `${storePath} ${parsed.error}`;
   const profile = parsed.document.profiles[profileId];
   const document = { ...parsed.document, profiles: { ...parsed.document.profiles, [profileId]: { ...(profile as object), access: 'a', refresh: 'r', expires: 1 } } };
