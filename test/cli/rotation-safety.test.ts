@@ -145,7 +145,7 @@ describe('before any token request, everything that can be proven is proven', ()
 });
 
 describe('after a rotation', () => {
-  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) it(`${signal === 'SIGINT' ? 'Ctrl-C' : signal} while waiting for a store lock does not end the process before the write (a second one says what it waits for); exit ${exitCode} with the new token in the store`, async () => {
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) it(`${signal === 'SIGINT' ? 'Ctrl-C' : signal} while waiting for a store lock does not end the process before the write (a second one says what it waits for); exit ${exitCode} with the new token in the store`, async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
     let open!: () => void;
