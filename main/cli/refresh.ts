@@ -56,7 +56,7 @@ export async function runRefresh(args: string[]): Promise<number> {
       concurrency,
       signal: stop.signal,
       onEvent,
-    }), remoteArgs, { json: values.json, onResult });
+    }), remoteArgs, { json: values.json, onResult, waiting });
   } finally {
     clearTimeout(timer);
     waiting.stop();

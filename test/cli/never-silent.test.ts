@@ -144,14 +144,14 @@ describe('a hanging token endpoint', () => {
   }, 60_000);
 });
 
-/** Runs `args` under a real pty (script); resolves once `text` shows, then ^C ends it as a keyboard would. */
-async function onTerminalUntil(args: string[], env: Record<string, string>, text: string): Promise<string> {
+/** Runs `args` under a real pty (script); resolves once `pattern` shows, then ^C ends it as a keyboard would. */
+async function onTerminalUntil(args: string[], env: Record<string, string>, pattern: RegExp): Promise<string> {
   const child = spawn('script', ['-q', '-f', '-e', '-c', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const seen = new Promise<void>((resolve) => {
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      if (output.includes(text)) resolve();
+      if (pattern.test(output)) resolve();
     });
   });
   const closed = new Promise((resolve) => child.on('close', resolve));
@@ -166,15 +166,17 @@ async function onTerminalUntil(args: string[], env: Record<string, string>, text
 }
 
 describe.skipIf(requireSshd().missing)('a host that is slow to answer', () => {
-  it('status says on a terminal which hosts it is still waiting for', async () => {
+  it('status, sync and refresh say on a terminal which hosts they are still waiting for', async () => {
     const sshd = await startSshd();
     try {
       const d = oneSignIn();
       const slow = remoteScript(tempDir(), 'slow-authbar', {}, ['sh', '-c', 'sleep 300', 'slow-authbar']);
       const added = await runCli(['hosts', 'add', 'slow', sshd.destination, '--ssh-config', sshd.sshConfig, '--remote-command', slow], d.env);
       expect(added.code, added.stderr).toBe(0);
-      const output = await onTerminalUntil(['status', '--host', 'slow'], d.env, 'still waiting for host slow');
-      expect(output).toMatch(/authbar: still waiting for host slow \(\d+s\)/);
+      // Each waits for its line; the test's own timeout is the only bound.
+      await onTerminalUntil(['status', '--host', 'slow'], d.env, /authbar: still waiting for host slow \(\d+s\)/);
+      await onTerminalUntil(['sync', '--host', 'slow'], d.env, /authbar: still waiting for host slow \(\d+s\)/);
+      await onTerminalUntil(['refresh', '--all', '--host', 'slow'], d.env, /authbar: still refreshing host slow \(\d+s; gives up after 40s, --timeout\)/);
     } finally {
       await sshd.cleanup();
     }
