@@ -4,6 +4,7 @@ import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../core
 import { formatRemaining } from '../core/format.ts';
 import { UsageError } from './args.ts';
 import type { Targets } from './targets.ts';
+import type { WaitingLine } from './waiting.ts';
 
 /** One line per requested profile as it finishes: what happened, and where the credential went. */
 export function progressLine(result: ProfileOutcome, now: number): string {
@@ -55,7 +56,7 @@ export async function runOnTargets(
   targets: Targets,
   local: () => Promise<RefreshReport>,
   remoteArgs: string[],
-  options: { json: boolean; onResult: (result: ProfileOutcome) => void },
+  options: { json: boolean; onResult: (result: ProfileOutcome) => void; waiting?: WaitingLine },
 ): Promise<number> {
   const reports: RefreshReport[] = [];
   const { tokenEndpointWarning } = await import('../core/refresh/endpoint.ts');
@@ -71,12 +72,14 @@ export async function runOnTargets(
     const { VERSION } = await import('../core/version.ts');
     await Promise.all(targets.hosts.map(async (host) => {
       let report: RefreshReport;
+      options.waiting?.begin(`host\0${host.name}`, `host ${host.name}`);
       try {
         report = await remoteAction(host, remoteArgs, process.env, VERSION);
       } catch (error) {
         const result = profileOutcome({ agentId: '*', profileId: '*', host: host.name }, { outcome: 'failed', failureKind: 'transient', cause: (error as Error).message });
         report = { version: VERSION, generatedAt: new Date().toISOString(), requests: 0, results: [result] };
       }
+      options.waiting?.end(`host\0${host.name}`);
       for (const result of report.results) options.onResult(result);
       reports.push(report);
     }));

@@ -33,7 +33,7 @@ export async function runRefresh(args: string[]): Promise<number> {
     reason.name = 'TimeoutError';
     stop.abort(reason);
   }, timeoutMs);
-  const waiting = waitingLine(process.stderr, timeoutMs);
+  const waiting = waitingLine(process.stderr, 'refreshing', `${values.timeout}, --timeout`);
   const { refreshAgents } = await import('../core/refresh/refresh-agents.ts');
   const onResult = (result: ProfileOutcome) => {
     waiting.clear();
@@ -56,7 +56,7 @@ export async function runRefresh(args: string[]): Promise<number> {
       concurrency,
       signal: stop.signal,
       onEvent,
-    }), remoteArgs, { json: values.json, onResult });
+    }), remoteArgs, { json: values.json, onResult, waiting });
   } finally {
     clearTimeout(timer);
     waiting.stop();

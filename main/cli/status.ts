@@ -36,10 +36,17 @@ async function combinedReport(targets: Targets, warnAfterMs: number | undefined,
   if (targets.hosts.length === 0) return localReport();
   const { remoteStatus } = await import('../core/remote/remote-status.ts');
   const { VERSION } = await import('../core/version.ts');
+  // A host can take its ssh connect timeout to answer, or longer on first contact (AuthBar
+  // copies itself there): on a terminal, a line says which hosts are still being waited for.
+  const { waitingLine } = await import('./waiting.ts');
+  const waiting = waitingLine(process.stderr, 'waiting for', null);
   const [local, ...remotes] = await Promise.all([
     targets.local ? localReport() : Promise.resolve(null),
-    ...targets.hosts.map((host) => remoteStatus(host, process.env, VERSION, Date.now, askUsage ? ['--usage'] : [])),
-  ]);
+    ...targets.hosts.map((host) => {
+      waiting.begin(host.name, `host ${host.name}`);
+      return remoteStatus(host, process.env, VERSION, Date.now, askUsage ? ['--usage'] : []).finally(() => waiting.end(host.name));
+    }),
+  ]).finally(() => waiting.stop());
   const base: StatusReport = local ?? { version: VERSION, stateDir: '', configPath: '', generatedAt: new Date().toISOString(), warnAfterMs: warnAfterMs ?? 86_400_000, agents: [], warnings: [] };
   return {
     ...base,

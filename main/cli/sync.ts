@@ -2,6 +2,7 @@
 import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
 import { parse } from './args.ts';
 import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
+import { waitingLine } from './waiting.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
 import { USAGE as USAGES } from './help.ts';
 
@@ -16,7 +17,10 @@ export async function runSync(args: string[]): Promise<number> {
   }, USAGE);
   const { syncStranded } = await import('../core/sync.ts');
   let printed = 0;
+  // No network here, but a remote host's ssh can take a while: on a terminal, a line says which.
+  const waiting = waitingLine(process.stderr, 'waiting for', null);
   const onResult = (result: ProfileOutcome) => {
+    waiting.clear();
     printed++;
     if (!values.json) process.stdout.write(`${progressLine(result, Date.now())}\n`);
     if (result.outcome === 'failed') process.stderr.write(`${failureLine(result)}\n`);
@@ -30,7 +34,7 @@ export async function runSync(args: string[]): Promise<number> {
     agents: values.agent.length > 0 ? values.agent : 'all',
     dryRun: values['dry-run'],
     onEvent,
-  }), remoteArgs, { json: values.json, onResult });
+  }), remoteArgs, { json: values.json, onResult, waiting }).finally(() => waiting.stop());
   if (!values.json && printed === 0) process.stdout.write('Nothing is stranded: every copy of every sign-in holds its newest credential.\n');
   return code;
 }

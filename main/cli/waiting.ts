@@ -1,24 +1,29 @@
-// A refresh can wait: on the token endpoint, on OpenClaw's refresh lock, on OpenClaw's own
-// pending refresh. On a terminal, one line on stderr says what is still running, for how long
-// and when AuthBar gives up; it is rewritten in place every second and erased before any
-// outcome line is printed. Off a terminal (cron, pipes, ssh from the app) nothing is added.
+// A command can wait: a refresh on the token endpoint, on OpenClaw's refresh lock or its own
+// pending refresh; a status on a remote host's ssh. On a terminal, one line on stderr says what
+// is still running, for how long and when AuthBar gives up; it is rewritten in place every
+// second and erased before anything else is printed. Off a terminal (cron, pipes, ssh from
+// the app) nothing is added.
 import type { RefreshEvent } from '../core/api.ts';
 import { formatDuration } from '../core/format.ts';
 
 export interface WaitingLine {
+  /** Something started that may take a while: `label` names it on the line. */
+  begin(key: string, label: string): void;
+  end(key: string): void;
+  /** A refresh's events, as begin and end. */
   onEvent(event: RefreshEvent): void;
   /** Erase the line before printing anything else. */
   clear(): void;
   stop(): void;
 }
 
-/** The line itself, pure: what is still running after `elapsedMs`, and the bound. */
-export function waitingText(running: string[], elapsedMs: number, timeoutMs: number): string {
+/** The line itself, pure: what is still running after `elapsedMs`, and when AuthBar gives up, if it says. */
+export function waitingText(verb: string, running: string[], elapsedMs: number, bound: string | null): string {
   const names = running.length <= 3 ? running.join(', ') : `${running.slice(0, 3).join(', ')} and ${running.length - 3} more`;
-  return `authbar: still refreshing ${names} (${formatDuration(elapsedMs)}; gives up after ${formatDuration(timeoutMs)}, --timeout)`;
+  return `authbar: still ${verb} ${names} (${formatDuration(elapsedMs)}${bound ? `; gives up after ${bound}` : ''})`;
 }
 
-export function waitingLine(stream: NodeJS.WriteStream, timeoutMs: number, now: () => number = Date.now): WaitingLine {
+export function waitingLine(stream: NodeJS.WriteStream, verb: string, bound: string | null, now: () => number = Date.now): WaitingLine {
   const started = now();
   const running = new Map<string, string>();
   let shown = false;
@@ -28,16 +33,18 @@ export function waitingLine(stream: NodeJS.WriteStream, timeoutMs: number, now: 
   };
   const draw = () => {
     if (running.size === 0) return clear();
-    stream.write(`\r\x1b[K${waitingText([...running.values()], now() - started, timeoutMs)}`);
+    stream.write(`\r\x1b[K${waitingText(verb, [...running.values()], now() - started, bound)}`);
     shown = true;
   };
   const timer = stream.isTTY ? setInterval(draw, 1000) : undefined;
   timer?.unref();
-  return {
+  const key = (e: { agentId: string; host: string; profileId: string }) => `${e.host}\0${e.agentId}\0${e.profileId}`;
+  const line: WaitingLine = {
+    begin: (k, label) => void running.set(k, label),
+    end: (k) => void running.delete(k),
     onEvent(event) {
-      const key = (e: { agentId: string; host: string; profileId: string }) => `${e.host}\0${e.agentId}\0${e.profileId}`;
-      if (event.type === 'started') running.set(key(event), event.host === 'local' ? event.agentId : `${event.host}:${event.agentId}`);
-      else if (event.type === 'finished') running.delete(key(event.result));
+      if (event.type === 'started') line.begin(key(event), event.host === 'local' ? event.agentId : `${event.host}:${event.agentId}`);
+      else if (event.type === 'finished') line.end(key(event.result));
     },
     clear,
     stop() {
@@ -45,4 +52,5 @@ export function waitingLine(stream: NodeJS.WriteStream, timeoutMs: number, now: 
       clear();
     },
   };
+  return line;
 }

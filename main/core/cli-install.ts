@@ -1,8 +1,9 @@
 // "Install command-line tool", as editors offer it: a small `authbar` launcher in a directory
 // of the user's own (never a system one: that would need an admin password, and a setting that
-// changes the OS is asked for, never assumed) which runs the CLI bundle inside the app with
-// the app's own Node (Electron's binary with ELECTRON_RUN_AS_NODE=1), so a packaged AuthBar
-// needs no separate Node. The plan is pure; writing it is one atomic file.
+// changes the OS is asked for, never assumed) which runs the CLI the app carries. How the app
+// runs it is the caller's: the packaged app turns Electron's RunAsNode fuse off, so not
+// ELECTRON_RUN_AS_NODE; e.g. the app's own executable with a flag its main process answers, or
+// a Node with the bundle unpacked from the asar. The plan is pure; writing it is one atomic file.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, posix, win32 } from 'node:path';
@@ -12,10 +13,8 @@ export const LAUNCHER_MARK = 'authbar launcher, written by AuthBar\'s "Install c
 
 export interface CliInstallInput {
   platform: NodeJS.Platform;
-  /** The app's executable: process.execPath in Electron's main process. */
-  appExecutable: string;
-  /** The CLI bundle's entry inside the app (…/app.asar/dist/cli/authbar.cjs). */
-  cliEntry: string;
+  /** The words that run AuthBar's CLI, before its own arguments (an executable, then its flags or script). */
+  command: string[];
   home: string;
   /** The user's PATH, split into directories, in order. */
   pathDirs: string[];
@@ -43,8 +42,7 @@ export function cliInstallPlan(input: CliInstallInput): CliInstallPlan {
     const onPath = input.pathDirs.some((d) => d.toLowerCase().replace(/\\+$/, '') === dir.toLowerCase());
     return {
       path: win32.join(dir, 'authbar.cmd'),
-      // setlocal keeps ELECTRON_RUN_AS_NODE out of the user's cmd session.
-      content: `@echo off\r\nrem ${LAUNCHER_MARK}\r\nsetlocal\r\nset ELECTRON_RUN_AS_NODE=1\r\n"${input.appExecutable}" "${input.cliEntry}" %*\r\n`,
+      content: `@echo off\r\nrem ${LAUNCHER_MARK}\r\n${input.command.map((w) => `"${w}"`).join(' ')} %*\r\n`,
       mode: 0o755,
       onPath,
       note: onPath ? `Installed authbar in ${dir}.` : `Installed authbar in ${dir}; add that folder to your PATH (Settings > Environment variables), then open a new terminal.`,
@@ -56,7 +54,7 @@ export function cliInstallPlan(input: CliInstallInput): CliInstallPlan {
   const onPath = normalized.includes(dir);
   return {
     path: posix.join(dir, 'authbar'),
-    content: `#!/bin/sh\n# ${LAUNCHER_MARK}\nELECTRON_RUN_AS_NODE=1 exec ${shQuote(input.appExecutable)} ${shQuote(input.cliEntry)} "$@"\n`,
+    content: `#!/bin/sh\n# ${LAUNCHER_MARK}\nexec ${input.command.map(shQuote).join(' ')} "$@"\n`,
     mode: 0o755,
     onPath,
     note: onPath ? `Installed authbar in ${dir}.` : `Installed authbar in ${dir}; add it to your PATH (for example: echo 'export PATH="$HOME/.local/bin:$PATH"' >> ~/.profile), then open a new terminal.`,

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.ts';
+import { requireSshd } from '../helpers/requirements.ts';
+import { remoteScript, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential } from '../helpers/tokens.ts';
@@ -120,28 +122,64 @@ describe('a hanging token endpoint', () => {
     expect(d.readStore('main')).toEqual(before);
   });
 
-  it('prints a progress line on a terminal while it waits', async () => {
+  it('prints a progress line on a terminal while it waits, and erases it before the outcome', async () => {
     const d = oneSignIn();
-    server.queue('hang');
-    // `script` gives the CLI a real pty; ^C on its input reaches the CLI as SIGINT, as from a keyboard.
+    let sawLine: () => void = () => undefined;
+    // The endpoint holds its answer until the test has seen the line, then answers as usual.
+    server.queue({ until: new Promise<void>((resolve) => (sawLine = resolve)) });
+    // `script` gives the CLI a real pty, as a terminal does.
     const command = `${process.execPath} ${CLI} refresh --agent main --timeout 5m`;
     const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { env: d.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
-    const seen = new Promise<void>((resolve) => {
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        if (output.includes('still refreshing main')) resolve();
-      });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('still refreshing main')) sawLine();
     });
-    const closed = new Promise((resolve) => child.on('close', resolve));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(output).toMatch(/authbar: still refreshing main \(\d+s; gives up after 5m, --timeout\)/);
+    // Erased (carriage return, clear to end of line) before the outcome line.
+    expect(output).toMatch(/\r\x1b\[K\r?\n?main\s+openai-codex:default\s+refreshed/);
+    expect(code).toBe(0);
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+  }, 60_000);
+});
+
+/** Runs `args` under a real pty (script); resolves once `pattern` shows, then ^C ends it as a keyboard would. */
+async function onTerminalUntil(args: string[], env: Record<string, string>, pattern: RegExp): Promise<string> {
+  const child = spawn('script', ['-q', '-f', '-e', '-c', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  const seen = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (pattern.test(output)) resolve();
+    });
+  });
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  try {
+    await seen;
+    return output;
+  } finally {
+    child.stdin.write('\x03');
+    child.stdin.end();
+    await closed;
+  }
+}
+
+describe.skipIf(requireSshd().missing)('a host that is slow to answer', () => {
+  it('status, sync and refresh say on a terminal which hosts they are still waiting for', async () => {
+    const sshd = await startSshd();
     try {
-      await seen;
-      expect(output).toMatch(/authbar: still refreshing main \(\d+s; gives up after 5m, --timeout\)/);
-      expect(server.requests).toHaveLength(1);
+      const d = oneSignIn();
+      const slow = remoteScript(tempDir(), 'slow-authbar', {}, ['sh', '-c', 'sleep 300', 'slow-authbar']);
+      const added = await runCli(['hosts', 'add', 'slow', sshd.destination, '--ssh-config', sshd.sshConfig, '--remote-command', slow], d.env);
+      expect(added.code, added.stderr).toBe(0);
+      // Each waits for its line; the test's own timeout is the only bound.
+      await onTerminalUntil(['status', '--host', 'slow'], d.env, /authbar: still waiting for host slow \(\d+s\)/);
+      await onTerminalUntil(['sync', '--host', 'slow'], d.env, /authbar: still waiting for host slow \(\d+s\)/);
+      await onTerminalUntil(['refresh', '--all', '--host', 'slow'], d.env, /authbar: still refreshing host slow \(\d+s; gives up after 40s, --timeout\)/);
     } finally {
-      child.stdin.write('\x03');
-      child.stdin.end();
-      await closed;
+      await sshd.cleanup();
     }
   }, 60_000);
 });
+

@@ -1,6 +1,6 @@
 // "Install command-line tool": where the launcher goes and what it says (pure), and a real
-// launcher written into a temp home and run through /bin/sh, with Node standing in for the
-// app's executable (Node ignores ELECTRON_RUN_AS_NODE) and the bundle under a path with spaces.
+// launcher written into a temp home and run through /bin/sh, running this Node and the CLI
+// bundle from a path with spaces and a quote.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,27 +22,26 @@ const temp = () => {
 };
 
 const APP = '/Applications/AuthBar.app/Contents/MacOS/AuthBar';
-const ENTRY = '/Applications/AuthBar.app/Contents/Resources/app.asar/dist/cli/authbar.cjs';
 
 describe('cliInstallPlan', () => {
   it('picks the first of ~/.local/bin and ~/bin that is on PATH, never a system directory', () => {
-    const plan = cliInstallPlan({ platform: 'darwin', appExecutable: APP, cliEntry: ENTRY, home: '/Users/me', pathDirs: ['/usr/local/bin', '/Users/me/bin', '/usr/bin'] });
+    const plan = cliInstallPlan({ platform: 'darwin', command: [APP, '--cli'], home: '/Users/me', pathDirs: ['/usr/local/bin', '/Users/me/bin', '/usr/bin'] });
     expect(plan).toMatchObject({ path: '/Users/me/bin/authbar', onPath: true, mode: 0o755, note: 'Installed authbar in /Users/me/bin.' });
-    expect(plan.content).toBe(`#!/bin/sh\n# ${LAUNCHER_MARK}\nELECTRON_RUN_AS_NODE=1 exec '${APP}' '${ENTRY}' "$@"\n`);
-    const first = cliInstallPlan({ platform: 'linux', appExecutable: '/opt/AuthBar/authbar', cliEntry: '/opt/AuthBar/resources/app.asar/dist/cli/authbar.cjs', home: '/home/me', pathDirs: ['/home/me/.local/bin/', '/home/me/bin'] });
+    expect(plan.content).toBe(`#!/bin/sh\n# ${LAUNCHER_MARK}\nexec '${APP}' '--cli' "$@"\n`);
+    const first = cliInstallPlan({ platform: 'linux', command: ['/opt/AuthBar/authbar', '--cli'], home: '/home/me', pathDirs: ['/home/me/.local/bin/', '/home/me/bin'] });
     expect(first.path).toBe('/home/me/.local/bin/authbar');
   });
 
   it('says how to put the directory on PATH when none is', () => {
-    const plan = cliInstallPlan({ platform: 'linux', appExecutable: '/opt/a', cliEntry: '/opt/e.cjs', home: '/home/me', pathDirs: ['/usr/bin'] });
+    const plan = cliInstallPlan({ platform: 'linux', command: ['/opt/a', '--cli'], home: '/home/me', pathDirs: ['/usr/bin'] });
     expect(plan).toMatchObject({ path: '/home/me/.local/bin/authbar', onPath: false });
     expect(plan.note).toContain('add it to your PATH');
   });
 
-  it('on Windows writes a .cmd under %LOCALAPPDATA% that keeps ELECTRON_RUN_AS_NODE local', () => {
-    const plan = cliInstallPlan({ platform: 'win32', appExecutable: 'C:\\Program Files\\AuthBar\\AuthBar.exe', cliEntry: 'C:\\Program Files\\AuthBar\\resources\\app.asar\\dist\\cli\\authbar.cjs', home: 'C:\\Users\\me', pathDirs: ['C:\\Windows'], localAppData: 'C:\\Users\\me\\AppData\\Local' });
+  it('on Windows writes a .cmd under %LOCALAPPDATA%', () => {
+    const plan = cliInstallPlan({ platform: 'win32', command: ['C:\\Program Files\\AuthBar\\AuthBar.exe', '--cli'], home: 'C:\\Users\\me', pathDirs: ['C:\\Windows'], localAppData: 'C:\\Users\\me\\AppData\\Local' });
     expect(plan.path).toBe('C:\\Users\\me\\AppData\\Local\\AuthBar\\bin\\authbar.cmd');
-    expect(plan.content).toContain('setlocal\r\nset ELECTRON_RUN_AS_NODE=1\r\n"C:\\Program Files\\AuthBar\\AuthBar.exe" "C:\\Program Files\\AuthBar\\resources\\app.asar\\dist\\cli\\authbar.cjs" %*');
+    expect(plan.content).toContain('\r\n"C:\\Program Files\\AuthBar\\AuthBar.exe" "--cli" %*\r\n');
     expect(plan.onPath).toBe(false);
   });
 });
@@ -54,7 +53,7 @@ describe('installCli', () => {
     mkdirSync(dirname(app), { recursive: true });
     cpSync(dirname(CLI), app, { recursive: true });
     const home = join(root, 'home');
-    const plan = cliInstallPlan({ platform: 'linux', appExecutable: process.execPath, cliEntry: join(app, 'authbar.cjs'), home, pathDirs: [join(home, '.local', 'bin')] });
+    const plan = cliInstallPlan({ platform: 'linux', command: [process.execPath, join(app, 'authbar.cjs')], home, pathDirs: [join(home, '.local', 'bin')] });
     expect(installCli(plan)).toBeNull();
     expect(statSync(plan.path).mode & 0o777).toBe(0o755);
     expect(execFileSync('/bin/sh', [plan.path, '--version'], { encoding: 'utf8' })).toBe(`${VERSION}\n`);
@@ -64,7 +63,7 @@ describe('installCli', () => {
 
   it('leaves a file that is not its own launcher alone, and says what to do', () => {
     const home = join(temp(), 'home');
-    const plan = cliInstallPlan({ platform: 'linux', appExecutable: '/opt/a', cliEntry: '/opt/e.cjs', home, pathDirs: [] });
+    const plan = cliInstallPlan({ platform: 'linux', command: ['/opt/a', '--cli'], home, pathDirs: [] });
     mkdirSync(dirname(plan.path), { recursive: true });
     writeFileSync(plan.path, '#!/bin/sh\necho my own authbar\n');
     expect(installCli(plan)).toMatchObject({ kind: 'foreign-file', fix: expect.stringContaining(`mv ${plan.path}`) });
