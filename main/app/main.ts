@@ -56,8 +56,11 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   let markStopped = () => {};
   running.stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let quitting = false;
+  let allowClose = () => {};
   // First, before anything can fail: quitting always stops what was started.
   app.on('before-quit', () => {
+    // Now, not after an await: Electron closes the windows next, and the panel's close only hides.
+    allowClose();
     if (quitting) return;
     quitting = true;
     void (async () => {
@@ -76,17 +79,22 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
 
   let tray: AppTray | null = null;
   const panel = createPanel({ paths, platform, trayBounds: () => tray?.bounds() ?? null });
+  allowClose = () => panel.allowClose();
   stops.push(() => panel.destroy());
   app.on('second-instance', () => panel.open());
   // macOS: reopening the app from the Finder or Spotlight.
   app.on('activate', () => panel.open());
 
   await app.whenReady();
-  // No application menu: Reload and DevTools must not be reachable (Alt shows it on Windows and Linux).
-  Menu.setApplicationMenu(null);
+  // No default application menu: Reload and DevTools must not be reachable (Alt shows it on
+  // Windows and Linux). macOS keeps an Edit menu, without which Cmd+C/V/X/A do nothing in the
+  // panel's text fields (the host form).
+  Menu.setApplicationMenu(platform === 'darwin' ? Menu.buildFromTemplate([{ label: 'AuthBar', submenu: [{ role: 'quit' }] }, { role: 'editMenu' }]) : null);
   // A menu-bar app: no Dock icon (LSUIElement in the packaged Info.plist does the same at launch).
   app.dock?.hide();
 
+  let stopIpc: (() => void) | null = null;
+  stops.push(() => stopIpc?.());
   try {
     const controller = (deps.createController ?? ((options) => new Controller(options)))({ env, now: deps.now, fetch: net.fetch.bind(net) as typeof fetch });
     running.controller = controller;
@@ -102,7 +110,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
       const done = command.kind === 'open-panel' ? Promise.resolve(panel.open(command.ref, { fromTray: true })) : run(command);
       done.catch((error: unknown) => controller.warn((error as Error).message));
     };
-    stops.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller }));
+    stopIpc = setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller });
     tray = setupTray({ getState: () => controller.state(), run: runFromTray, paths, platform, now: deps.now });
     stops.push(() => tray?.destroy());
     // What the Electron smoke test (test/app/electron-smoke.test.ts) reads: development runs only.
@@ -136,8 +144,12 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   } catch (error) {
     const banner = logStartupError(resolveHome(running.controller, env), error);
     const state = failedState(banner, deps.now?.() ?? Date.now());
-    stops.push(setupIpc({ handlers: { [CHANNELS.getState]: async () => state }, panel: () => panel.window(), panelHtml: paths.panelHtml, platform }));
+    // Whatever was set up stays for quit to stop; the panel's requests get the error alone.
+    stopIpc?.();
+    stopIpc = setupIpc({ handlers: { [CHANNELS.getState]: async () => state }, panel: () => panel.window(), panelHtml: paths.panelHtml, platform });
     panel.onLoad((win) => win.webContents.send(CHANNELS.state, state));
+    const open = panel.window();
+    if (open && !open.webContents.isLoading()) open.webContents.send(CHANNELS.state, state);
     panel.open();
   }
   return running;

@@ -6,13 +6,14 @@
 // - On Windows, Notification.handleActivation hears clicks on toasts whose object is gone
 //   (and cold starts from the Action Center); the instance events are then not used, since
 //   both would fire for a live one.
-// - A notice counts as sent only when it was shown; where the OS cannot show notifications the
-//   panel's banner says it (and the tray icon shows the status, as always).
+// - A notice counts as sent only when it was shown; where the OS cannot or will not show it
+//   ('failed') the panel's banner says it (and the tray icon shows the status, as always).
 import { Notification } from 'electron';
 import { type Controller, MAX_TIMER_MS } from '../core/controller.ts';
 import type { AgentRef } from '../core/panel-api.ts';
 import { planNotifications, type PlannedNotification } from '../core/ui/notify-plan.ts';
 
+const MAX_LIVE = 20;
 
 export interface NotifierOptions {
   controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner'>;
@@ -38,12 +39,17 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     for (const ref of refs) void controller.refresh(ref);
   };
 
-  const show = (options: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }> }, onClick: () => void, onAction?: () => void) => {
+  const show = (options: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }> }, onClick: () => void, onAction?: () => void, onFailed?: () => void) => {
     const notification = new Notification({ ...options, silent: false });
     const release = () => live.delete(notification);
     live.add(notification);
+    // A toast left in Windows' Action Center may never close: keep the newest few, not all.
+    if (live.size > MAX_LIVE) live.delete(live.values().next().value!);
     notification.on('close', release);
-    notification.on('failed', release);
+    notification.on('failed', () => {
+      release();
+      onFailed?.();
+    });
     if (platform !== 'win32') {
       notification.on('click', () => {
         release();
@@ -65,19 +71,35 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     });
   }
 
+  // Notices the OS refused to show (Windows: 'failed'): not sent, and not tried again until
+  // their credential changes; the banner carries them meanwhile.
+  const refused = new Set<string>();
+  let banner: string | null = null;
+  const setBanner = (text: string | null) => {
+    banner = text;
+    controller.setBanner(text);
+  };
+
   const replan = () => {
     clearTimeout(timer);
     timer = undefined;
     const state = controller.state();
     const plan = planNotifications({ report: state.report, settings: state.settings, now: now(), sent, lastSeen: state.lastSeen, refreshButton });
     const due = plan.notification;
-    if (due && Notification.isSupported()) {
+    const supported = Notification.isSupported();
+    if (due && supported && !plan.markSent.every((key) => refused.has(key))) {
       latest = due;
       const actions = refreshButton && due.refreshable.length > 0 ? [{ type: 'button' as const, text: 'Refresh' }] : [];
-      show({ title: due.title, body: due.body, actions }, () => openPanel(due.focus), () => refresh(due.refreshable));
       for (const key of plan.markSent) sent.add(key);
-    } else if (due) controller.setBanner(`${due.title} (this system shows no notifications)`);
-    else if (!Notification.isSupported()) controller.setBanner(null);
+      show({ title: due.title, body: due.body, actions }, () => openPanel(due.focus), () => refresh(due.refreshable), () => {
+        for (const key of plan.markSent) {
+          sent.delete(key);
+          refused.add(key);
+        }
+        setBanner(`${due.title} (the system did not show the notification)`);
+      });
+    } else if (due) setBanner(`${due.title} (${supported ? 'the system did not show the notification' : 'this system shows no notifications'})`);
+    else if (banner !== null) setBanner(null);
     if (plan.nextWakeAt !== null) timer = setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_TIMER_MS));
   };
 

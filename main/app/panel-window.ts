@@ -49,7 +49,8 @@ export interface Panel {
   window(): BrowserWindow | null;
   /** Sent once the page has loaded (the panel's first state). */
   onLoad(listener: (win: BrowserWindow) => void): void;
-  /** Lets the window really close (on quit). */
+  /** From now on closing really closes (quitting: a window that only hides would cancel the quit). */
+  allowClose(): void;
   destroy(): void;
 }
 
@@ -129,6 +130,9 @@ export function createPanel({ paths, platform, trayBounds }: PanelOptions): Pane
     window: () => (win && !win.isDestroyed() ? win : null),
     onLoad(listener) {
       loadListeners.push(listener);
+    },
+    allowClose() {
+      closing = true;
     },
     destroy() {
       closing = true;

@@ -1,9 +1,9 @@
 // The readable `authbar status`: a table of every agent's Codex sign-ins, then one line
 // per problem naming the agent, the profile and the command that fixes it.
 import { styleText } from 'node:util';
-import Table from 'cli-table3';
 import type { AgentReport, ProfileReport, StatusReport } from '../core/api.ts';
 import { formatRemaining, STATUS_LABELS } from '../core/format.ts';
+import { type Cell, layoutColumns } from './columns.ts';
 import { usageCell } from '../core/usage/format.ts';
 
 type Style = Parameters<typeof styleText>[0];
@@ -30,35 +30,34 @@ function sharedNote(profile: ProfileReport): string {
   return `${shared} (${profile.stranded === 'likely' ? 'probably stranded' : 'stranded'}: newer sign-in in ${profile.newerCopyIn})`;
 }
 
-function rows(agent: AgentReport, color: boolean): string[][] {
-  const label = (status: string) => paint(STATUS_STYLE[status] ?? 'reset', STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status, color);
+function rows(agent: AgentReport, color: boolean): Cell[][] {
+  const painter = (style: Style) => (color ? (text: string) => paint(style, text, true) : undefined);
+  const label = (status: string): Cell => ({ text: STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status, paint: painter(STATUS_STYLE[status] ?? 'reset') });
   const host = agent.host === 'local' ? '' : `${agent.host}:`;
-  const imageRisk = (profile: ProfileReport | undefined) =>
-    agent.imageGeneration.dependsOnCodex ? (profile && profile.status !== 'ok' ? paint('red', 'at risk', color) : 'uses token') : '-';
+  const imageRisk = (profile: ProfileReport | undefined): Cell =>
+    agent.imageGeneration.dependsOnCodex ? (profile && profile.status !== 'ok' ? { text: 'at risk', paint: painter('red') } : { text: 'uses token' }) : { text: '-' };
   if (agent.profiles.length === 0) {
     const why = agent.status === 'unreadable' ? 'store unreadable' : '-';
-    return [[`${host}${agent.id}`, why, label(agent.status), '-', imageRisk(undefined), '-', '-']];
+    return [[{ text: `${host}${agent.id}` }, { text: why }, label(agent.status), { text: '-' }, imageRisk(undefined), { text: '-' }, { text: '-' }]];
   }
   return agent.profiles.map((profile, index) => [
-    index === 0 ? `${host}${agent.id}` : '',
-    `${profile.profileId}${profile.source === 'main' ? ' (main\'s)' : ''}`,
+    { text: index === 0 ? `${host}${agent.id}` : '' },
+    { text: `${profile.profileId}${profile.source === 'main' ? ' (main\'s)' : ''}` },
     label(agent.status === 'unreadable' && index === 0 ? 'unreadable' : profile.status),
-    formatRemaining(profile.remainingMs),
+    { text: formatRemaining(profile.remainingMs) },
     imageRisk(profile),
-    usageCell(profile.usage),
-    sharedNote(profile),
+    { text: usageCell(profile.usage) },
+    { text: sharedNote(profile) },
   ]);
 }
 
+const HEAD = ['AGENT', 'PROFILE', 'STATUS', 'EXPIRES', 'IMAGE GEN', 'USAGE', 'SHARED WITH'];
+
 function table(agents: AgentReport[], color: boolean): string {
-  const t = new Table({
-    head: ['AGENT', 'PROFILE', 'STATUS', 'EXPIRES', 'IMAGE GEN', 'USAGE', 'SHARED WITH'],
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
-    style: { head: color ? ['bold'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
-  });
-  for (const agent of agents) t.push(...rows(agent, color));
-  return t.toString().split('\n').map((line) => line.trimEnd()).join('\n');
+  const head: Cell[] = HEAD.map((text) => ({ text, paint: color ? (t: string) => paint('bold', t, true) : undefined }));
+  const body: Cell[][] = [head];
+  for (const agent of agents) for (const row of rows(agent, color)) body.push(row);
+  return layoutColumns(body);
 }
 
 export function problemLines(report: StatusReport): string[] {
@@ -82,6 +81,9 @@ export function problemLines(report: StatusReport): string[] {
         : profile.cause ?? `${STATUS_LABELS[profile.status]} (${formatRemaining(profile.remainingMs)})`;
       lines.push(`${where}, profile ${profile.profileId}: ${what}. Fix: ${profile.fix}`);
     }
+    // What only usage and OpenClaw's own record say (main/core/usage/readiness.ts); the rest has its line above.
+    const r = agent.readiness;
+    if (r && r.cause && ['refresh-cooldown', 'plan-limit', 'auth-cooldown', 'usage-high'].includes(r.state)) lines.push(`${where}: ${r.cause}`);
   }
   return lines;
 }

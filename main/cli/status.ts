@@ -22,6 +22,8 @@ export function selectAgents(report: StatusReport, ids: string[]): StatusReport 
   return { ...report, agents: report.agents.filter((agent) => wanted.has(agent.id)) };
 }
 
+const held = (all: NonNullable<StatusReport['held']>) => (all.length > 0 ? { held: all } : {});
+
 /** This machine's report and every asked-for host's, in one: agents tagged by host, plus `hosts`. */
 async function combinedReport(targets: Targets, warnAfterMs: number | undefined, askUsage: boolean): Promise<StatusReport> {
   const { readStatus } = await import('../core/read-status.ts');
@@ -47,6 +49,7 @@ async function combinedReport(targets: Targets, warnAfterMs: number | undefined,
       ...remotes.flatMap((r) => (r.host.error ? [r.host.error] : (r.report?.warnings ?? []).map((w) => `host ${r.host.name}: ${w}`))),
     ],
     hosts: remotes.map((r) => r.host),
+    ...held([...(base.held ?? []), ...remotes.flatMap((r) => r.report?.held ?? [])]),
   };
 }
 

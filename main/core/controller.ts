@@ -1,18 +1,21 @@
 // What the desktop app runs, without Electron: the current status of this machine (re-read
 // whenever OpenClaw's files change, and when a countdown crosses into "expiring" or
-// "expired") and of every remote host (one live SSH stream each), the refresh and sync
-// actions behind the tray and the panel, AuthBar's settings, and "keep copies in sync". The
-// tray, the panel, notifications and the Playwright tests all drive this one object.
+// "expired") and of every remote host (main/core/remote-hosts.ts), the refresh and sync
+// actions behind the commands of the tray and the panel, AuthBar's settings, and "keep copies
+// in sync". State snapshots are pure (state() changes nothing); sequence numbers are assigned
+// where states are sent. The tray, the panel, notifications and the Playwright tests all drive
+// this one object.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import type { AgentReport, HostReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
+import type { AgentReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
 import { resolveAuthbarHome, settingsPath } from './authbar/home.ts';
 import type { Env } from './openclaw/paths.ts';
-import { type AgentRef, agentKey, type PanelState } from './panel-api.ts';
+import { Activity, type Busy } from './activity.ts';
+import { type AgentRef, type PanelState } from './panel-api.ts';
 import { readStatus } from './read-status.ts';
 import { refreshAgents } from './refresh/refresh-agents.ts';
-import { type HostStream, openHostStream } from './remote/host-stream.ts';
-import { remoteAction, tagAgents } from './remote/remote-status.ts';
+import { RemoteHosts } from './remote-hosts.ts';
+import { remoteAction } from './remote/remote-status.ts';
 import { applyPatch, type Host, loadSettings, saveSettings, type Settings, type SettingsPatch } from './settings.ts';
 import { syncStranded } from './sync.ts';
 import { nextExpiryChange } from './verdict.ts';
@@ -42,17 +45,6 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-interface RemoteState {
-  host: Host;
-  stream: HostStream;
-  report: StatusReport | null;
-  /** When its last report arrived. */
-  seenAt: number | null;
-  reachable: boolean;
-  checkedAt: number;
-  error: string | null;
-}
-
 /**
  * The longest a timer can wait (Node fires a longer one at once). No shorter cap: an idle app
  * wakes only at its next deadline; sleep and unlock, which timers do not see, make the app
@@ -71,9 +63,8 @@ export class Controller {
   private watch: OpenClawWatch | null = null;
   private report: StatusReport | null = null;
   private settings: Settings;
-  private readonly remotes = new Map<string, RemoteState>();
-  private readonly busy = new Map<string, 'refreshing' | 'syncing'>();
-  private readonly results = new Map<string, ProfileOutcome[]>();
+  private readonly remotes: RemoteHosts;
+  private readonly activity = new Activity();
   private notices: string[] = [];
   private seq = 0;
   private rescanning: Promise<void> | null = null;
@@ -94,6 +85,7 @@ export class Controller {
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
     this.firstLaunch = !existsSync(settingsPath(this.home));
+    this.remotes = new RemoteHosts({ env: options.env, now: this.now, onChange: () => this.emitState() });
     const read = loadSettings(this.home);
     this.settings = read.settings;
     if (read.warning) this.warnings.push(read.warning);
@@ -133,7 +125,7 @@ export class Controller {
     this.started = true;
     await this.rescan();
     this.watch = watchOpenClaw({ env: this.env, debounceMs: this.options.debounceMs, onChange: () => void this.rescan() });
-    for (const host of this.settings.hosts) this.follow(host);
+    for (const host of this.settings.hosts) this.remotes.follow(host);
     await this.watch.ready;
   }
 
@@ -141,15 +133,14 @@ export class Controller {
     this.started = false;
     if (this.boundaryTimer) this.timers.clearTimeout(this.boundaryTimer);
     this.boundaryTimer = undefined;
-    for (const remote of this.remotes.values()) remote.stream.stop();
-    this.remotes.clear();
+    this.remotes.stop();
     await this.watch?.close();
     this.watch = null;
   }
 
   /** Reconnect every host at once (resume from sleep, network back). */
   reconnectHosts(): void {
-    for (const remote of this.remotes.values()) remote.stream.reconnect();
+    this.remotes.reconnect();
   }
 
   getSettings(): Settings {
@@ -160,31 +151,20 @@ export class Controller {
     return this.report;
   }
 
-  private hostReports(): HostReport[] {
-    return [...this.remotes.values()].map((r) => ({ name: r.host.name, reachable: r.reachable, checkedAt: new Date(r.checkedAt).toISOString(), error: r.error }));
-  }
-
   state(): PanelState {
     const local = this.report ?? emptyReport(this.now());
-    const remoteAgents: AgentReport[] = [];
-    const lastSeen: Record<string, number> = {};
-    for (const remote of this.remotes.values()) {
-      if (remote.report) remoteAgents.push(...tagAgents(remote.report.agents, remote.host.name));
-      // A host that stopped answering keeps its rows, greyed, and is not notified about.
-      if (!remote.reachable) lastSeen[remote.host.name] = remote.seenAt ?? 0;
-    }
+    const remote = this.remotes.view();
     const report: StatusReport = {
       ...local,
-      agents: [...local.agents, ...remoteAgents],
-      warnings: [...this.warnings, ...local.warnings, ...this.hostReports().flatMap((h) => (h.error ? [h.error] : []))],
-      ...(this.remotes.size > 0 ? { hosts: this.hostReports() } : {}),
+      agents: [...local.agents, ...remote.agents],
+      warnings: [...this.warnings, ...local.warnings, ...remote.hosts.flatMap((h) => (h.error ? [h.error] : []))],
+      ...(remote.hosts.length > 0 ? { hosts: remote.hosts } : {}),
     };
     return {
       report,
-      busy: Object.fromEntries(this.busy),
-      results: Object.fromEntries(this.results),
+      ...this.activity.snapshot(),
       settings: this.settings,
-      lastSeen,
+      lastSeen: remote.lastSeen,
       notices: this.notices,
       banner: this.banner,
       firstLaunch: this.firstLaunch,
@@ -253,34 +233,11 @@ export class Controller {
     }
   }
 
-  private follow(host: Host): void {
-    const remote = { host, report: null, seenAt: null, reachable: true, checkedAt: this.now(), error: null } as Omit<RemoteState, 'stream'> as RemoteState;
-    this.remotes.set(host.name, remote);
-    // The stream may answer before openHostStream returns (a host it refuses at once).
-    remote.stream = openHostStream({
-      host,
-      env: this.env as NodeJS.ProcessEnv,
-      version: VERSION,
-      now: this.now,
-      onEvent: (event) => {
-        remote.checkedAt = event.at;
-        if (event.type === 'report') {
-          Object.assign(remote, { report: event.report, seenAt: event.at, reachable: true, error: null });
-        } else {
-          Object.assign(remote, { reachable: false, error: event.error });
-        }
-        this.emitState();
-      },
-    });
-  }
-
-  private track(kind: 'refreshing' | 'syncing') {
+  private track(kind: Busy) {
     return (event: RefreshEvent) => {
-      if (event.type === 'started') this.busy.set(agentKey(event.host, event.agentId), kind);
+      if (event.type === 'started') this.activity.started(event.host, event.agentId, kind);
       else {
-        const key = agentKey(event.result.host, event.result.agentId);
-        this.busy.delete(key);
-        this.results.set(key, [...(this.results.get(key) ?? []).filter((r) => r.profileId !== event.result.profileId), event.result]);
+        this.activity.finished(event.result);
         this.emit({ type: 'outcome', result: event.result });
         // Each finished profile is re-read at once: the pill moves with its result line.
         if (event.result.host === 'local') void this.rescan();
@@ -289,11 +246,8 @@ export class Controller {
     };
   }
 
-  private async run(kind: 'refreshing' | 'syncing', host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
-    for (const id of ids) {
-      this.results.delete(agentKey(host, id));
-      this.busy.set(agentKey(host, id), kind);
-    }
+  private async run(kind: Busy, host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
+    this.activity.begin(host, ids, kind);
     this.emitState();
     const onEvent = this.track(kind);
     try {
@@ -303,16 +257,16 @@ export class Controller {
     } catch (error) {
       this.emit({ type: 'warning', message: (error as Error).message });
     } finally {
-      for (const id of ids) this.busy.delete(agentKey(host, id));
+      this.activity.end(host, ids);
       if (host === 'local') await this.rescan();
       else this.emitState();
     }
   }
 
   private remoteHost(name: string): Host {
-    const remote = this.remotes.get(name);
-    if (!remote) throw new Error(`no host named ${name}; add it with: authbar hosts add ${name} USER@HOST`);
-    return remote.host;
+    const host = this.remotes.host(name);
+    if (!host) throw new Error(`no host named ${name}; add it with: authbar hosts add ${name} USER@HOST`);
+    return host;
   }
 
   refresh(ref: AgentRef): Promise<void> {
@@ -337,7 +291,7 @@ export class Controller {
 
   private agent(ref: AgentRef): AgentReport | undefined {
     if (ref.host === 'local') return this.report?.agents.find((a) => a.id === ref.agentId);
-    return this.remotes.get(ref.host)?.report?.agents.find((a) => a.id === ref.agentId);
+    return this.remotes.agent(ref.host, ref.agentId);
   }
 
   /**
@@ -345,8 +299,8 @@ export class Controller {
    * first, else the report's. For a remote host, the command to run there, through ssh.
    */
   fixCommand(ref: AgentRef, profileId: string | null): string | null {
-    const failed = (this.results.get(agentKey(ref.host, ref.agentId)) ?? []).find((r) => r.outcome === 'failed' && r.fix && (profileId === null || r.profileId === profileId));
-    if (failed?.fix) return failed.fix;
+    const failed = this.activity.lastFix(ref.host, ref.agentId, profileId);
+    if (failed) return failed;
     const agent = this.agent(ref);
     if (!agent) return null;
     const profile = profileId === null ? undefined : agent.profiles.find((p) => p.profileId === profileId);
@@ -375,14 +329,13 @@ export class Controller {
   async addHost(host: Host): Promise<void> {
     if (this.settings.hosts.some((h) => h.name === host.name)) throw new Error(`a host named ${host.name} exists already; remove it first`);
     await this.saveSettings({ ...this.settings, hosts: [...this.settings.hosts, host] });
-    if (this.started) this.follow(host);
+    if (this.started) this.remotes.follow(host);
     this.emitState();
   }
 
   async removeHost(name: string): Promise<void> {
     if (!this.settings.hosts.some((h) => h.name === name)) throw new Error(`no host named ${name}`);
-    this.remotes.get(name)?.stream.stop();
-    this.remotes.delete(name);
+    this.remotes.unfollow(name);
     await this.saveSettings({ ...this.settings, hosts: this.settings.hosts.filter((h) => h.name !== name) });
   }
 }

@@ -5,6 +5,7 @@ import { mkdirSync, renameSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { settingsPath } from './authbar/home.ts';
 import { readOwnFile } from './authbar/own-file.ts';
+import { writePrivateFile } from './openclaw/private-write.ts';
 import { DESTINATION, DESTINATION_MAX, HOST_NAME, PATH_MAX, PATH_TEXT, REMOTE_COMMAND } from './host-rules.ts';
 
 export const HostSchema = z.strictObject({
@@ -58,9 +59,40 @@ export interface SettingsRead {
   corrupt: boolean;
 }
 
+/**
+ * Settings whose only fault is in some hosts (a remote command written before it had to be a
+ * path, say): the rest is kept and those hosts are left out, each named, instead of every
+ * setting falling back to its default. The file counts as corrupt, so the first save moves it
+ * aside and the user's text is never lost.
+ */
+function withoutInvalidHosts(path: string): SettingsRead | null {
+  const read = readOwnFile(path, z.looseObject({ hosts: z.array(z.unknown()) }));
+  if (!read.ok) return null;
+  const hosts: Host[] = [];
+  const dropped: string[] = [];
+  for (const [i, raw] of read.value.hosts.entries()) {
+    const parsed = HostSchema.safeParse(raw);
+    if (parsed.success) hosts.push(parsed.data);
+    else {
+      const name = (raw as { name?: unknown } | null)?.name;
+      const field = parsed.error.issues[0]?.path.map(String).join('.') || 'the entry';
+      dropped.push(`${typeof name === 'string' && HOST_NAME.test(name) ? `host ${name}` : `host #${i + 1}`} (invalid ${field})`);
+    }
+  }
+  const rest = SettingsSchema.safeParse({ ...read.value, hosts });
+  if (!rest.success || dropped.length === 0) return null;
+  return {
+    settings: rest.data,
+    warning: `${path}: left out ${dropped.join(', ')}; add ${dropped.length === 1 ? 'it' : 'them'} again (the file is kept until you change a setting, then moved aside)`,
+    corrupt: true,
+  };
+}
+
 export function loadSettings(home: string): SettingsRead {
   const read = readOwnFile(settingsPath(home), SettingsSchema);
   if (read.ok) return { settings: read.value, warning: null, corrupt: false };
+  const partial = read.corrupt ? withoutInvalidHosts(settingsPath(home)) : null;
+  if (partial) return partial;
   const warning = read.missing ? null : `${read.problem}; using defaults${read.corrupt ? ' (the file is kept until you change a setting, then moved aside)' : ''}`;
   return { settings: structuredClone(DEFAULT_SETTINGS), warning, corrupt: read.corrupt };
 }
@@ -74,6 +106,5 @@ export async function saveSettings(home: string, settings: Settings): Promise<vo
   const path = settingsPath(home);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   if (loadSettings(home).corrupt) renameSync(path, `${path}.corrupt-${Date.now()}`);
-  const { default: writeFileAtomic } = await import('write-file-atomic');
-  await writeFileAtomic(path, `${JSON.stringify(SettingsSchema.parse(settings), null, 2)}\n`, { mode: 0o600 });
+  writePrivateFile(path, `${JSON.stringify(SettingsSchema.parse(settings), null, 2)}\n`);
 }

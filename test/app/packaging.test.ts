@@ -79,4 +79,22 @@ describe('packaging', () => {
     expect(build.linux.executableName).not.toBe('authbar');
     expect(existsSync(join(ROOT, 'build', 'icons', 'tray-okTemplate@2x.png'))).toBe(true);
   });
+
+  it('is built by the CI matrix: Linux under xvfb-run, macOS and Windows, smoke test required, packages uploaded', () => {
+    const yaml = require(join(ROOT, 'node_modules', 'js-yaml'));
+    const workflow = yaml.load(readFileSync(join(ROOT, '.github', 'workflows', 'app.yml'), 'utf8'));
+    const job = workflow.jobs.app;
+    expect(job.strategy.matrix.os).toEqual(['ubuntu-latest', 'macos-latest', 'windows-latest']);
+    const steps: Array<{ run?: string; uses?: string; if?: string; env?: Record<string, string> }> = job.steps;
+    const runs = steps.map((step) => step.run ?? '').join('\n');
+    expect(runs).toContain('npx install-electron');
+    expect(runs).not.toContain('ELECTRON_SKIP_BINARY_DOWNLOAD');
+    const smoke = steps.filter((step) => step.run?.includes('test/app/electron-smoke.test.ts'));
+    expect(smoke.map((step) => step.if)).toEqual(["runner.os == 'Linux'", "runner.os != 'Linux'"]);
+    expect(smoke[0]!.run).toMatch(/^xvfb-run /);
+    expect(smoke.every((step) => step.env?.AUTHBAR_SMOKE_REQUIRED === '1')).toBe(true);
+    expect(runs).toContain('npm run dist');
+    const upload = steps.find((step) => step.uses?.startsWith('actions/upload-artifact'));
+    expect(upload).toBeDefined();
+  });
 });

@@ -8,6 +8,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../helpers/electron-stand-in.ts'));
 
+/** Waits on a condition, generously: the machine may be loaded; nothing here is timed. */
+const until = <T>(check: () => T) => vi.waitFor(check, { timeout: 20_000, interval: 20 });
+
 const electron = await import('../helpers/electron-stand-in.ts');
 const { start } = await import('../../main/app/main.ts');
 const { CHANNELS } = await import('../../main/core/panel-api.ts');
@@ -57,7 +60,7 @@ async function launch(options: LaunchOptions) {
     await running?.stopped;
     d.cleanup();
   });
-  await vi.waitFor(() => expect(electron.Tray.instances).toHaveLength(1), { timeout: 10_000 });
+  await until(() => expect(electron.Tray.instances).toHaveLength(1));
   return { d, running, tray: electron.Tray.instances[0]! };
 }
 
@@ -65,7 +68,7 @@ const panelWindow = () => electron.BrowserWindow.instances[0];
 const menuItem = (tray: InstanceType<typeof electron.Tray>, label: string | RegExp): any =>
   tray.menu!.template.find((i: any) => (typeof label === 'string' ? i.label === label : label.test(i.label ?? '')));
 const focusSent = () => (panelWindow()?.webContents.sent ?? []).filter(([c]) => c === CHANNELS.focus).map(([, p]) => p);
-const waitShown = (n = 1) => vi.waitFor(() => expect(electron.Notification.shown).toHaveLength(n), { timeout: 10_000 });
+const waitShown = (n = 1) => until(() => expect(electron.Notification.shown).toHaveLength(n));
 
 describe('notifications', () => {
   it('a click on a notification V8 has since collected still opens the panel at its agent (electron#16922)', async () => {
@@ -73,7 +76,7 @@ describe('notifications', () => {
     await waitShown();
     await electron.collectGarbage();
     expect(electron.Notification.deliver(0, 'click')).toBe(true);
-    await vi.waitFor(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
+    await until(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
     expect(panelWindow()!.visible).toBe(true);
   });
 
@@ -88,7 +91,7 @@ describe('notifications', () => {
     expect(electron.Notification.shown[0]!.body).toMatch(/Refresh/);
     await electron.collectGarbage();
     expect(electron.Notification.deliver(0, 'click')).toBe(true);
-    await vi.waitFor(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
+    await until(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
   });
 
   it('says only what the platform offers: no Refresh button on Linux, and the packaged app points to the panel, not a CLI it does not have', async () => {
@@ -103,9 +106,27 @@ describe('notifications', () => {
 
   it('where notifications are unsupported nothing counts as sent: the panel carries a banner and the tray the status', async () => {
     const { running, tray } = await launch({ platform: 'linux', supported: false });
-    await vi.waitFor(() => expect(running!.controller!.state().banner).toMatch(/Image generation for artist will fail/));
+    await until(() => expect(running!.controller!.state().banner).toMatch(/Image generation for artist will fail/));
     expect(electron.Notification.shown).toHaveLength(0);
     expect(tray.image.path).toMatch(/tray-expiring/);
+  });
+  it('a notification the system refuses to show (Windows: \'failed\') is not counted as sent: the banner carries it', async () => {
+    electron.reset({ platform: 'win32' });
+    electron.Notification.failing = true;
+    const d = makeStateDir({ agents: expiringArtist, imageGenerationModel: 'openai/gpt-image-2' });
+    writeJson(join(d.authbarHome, 'settings.json'), SETTINGS);
+    const running = await start({ env: d.env, platform: 'win32', trayHostAvailable: async () => true });
+    cleanups.push(async () => {
+      electron.app.quit();
+      await running?.stopped;
+      d.cleanup();
+    });
+    await until(() => expect(running!.controller!.state().banner).toMatch(/^Image generation for artist will fail in (39|40)m \(the system did not show/));
+    expect(electron.Notification.shown).toHaveLength(0);
+    // Not tried again and again: once, until the credential changes.
+    electron.powerMonitor.emit('resume');
+    await running!.controller!.rescan();
+    expect(electron.called('notification.failed')).toHaveLength(1);
   });
 });
 
@@ -113,21 +134,25 @@ describe('the panel', () => {
   it('opened at an agent from the menu gets the focus after its page has loaded, not before (where it would be lost)', async () => {
     const { tray } = await launch({ platform: 'linux' });
     menuItem(tray, /^artist:/).submenu.find((i: any) => i.label === 'Show in panel').click();
-    await vi.waitFor(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
+    await until(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
     expect(panelWindow()!.webContents.lost.filter(([c]) => c === CHANNELS.focus)).toEqual([]);
   });
 
   it('shows at ready-to-show on the system theme\'s background, placed by the tray, with no application menu', async () => {
     const { tray } = await launch({ platform: 'darwin' });
     electron.nativeTheme.shouldUseDarkColors = true;
-    expect(electron.called('Menu.setApplicationMenu').map((c) => c.args[0])).toEqual([null]);
+    // macOS: only Quit and Edit (copy and paste in the host form), no Reload, no DevTools.
+    const [appMenu] = electron.called('Menu.setApplicationMenu').map((c) => c.args[0] as { template: any[] });
+    const roles = JSON.stringify(appMenu!.template);
+    expect(roles).toContain('"editMenu"');
+    expect(roles).not.toMatch(/reload|toggleDevTools|viewMenu|windowMenu|forceReload/i);
     tray.userClick('left');
     menuItem(tray, 'Open panel…').click();
     const win = panelWindow()!;
     expect(win.options.show).toBe(false);
     expect(win.options.backgroundColor).toMatch(/^#[0-9a-f]{6}$/i);
     expect(win.options.backgroundColor).not.toBe('#ffffff');
-    await vi.waitFor(() => expect(win.visible).toBe(true));
+    await until(() => expect(win.visible).toBe(true));
     const order = electron.calls.map((c) => c.api);
     expect(order.lastIndexOf('window.show')).toBeGreaterThan(-1);
     // Below the tray icon, inside the work area (macOS menu bar at the top).
@@ -143,7 +168,7 @@ describe('the panel', () => {
     const { tray } = await launch({ platform: 'win32', paths });
     tray.userClick('left');
     const win = panelWindow()!;
-    await vi.waitFor(() => expect(win.webContents.mainFrame.url).toMatch(/^file:\/\/\/C:\//));
+    await until(() => expect(win.webContents.mainFrame.url).toMatch(/^file:\/\/\/C:\//));
     const fromPanel = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
     const state: any = await electron.ipcMain.handlers.get(CHANNELS.getState)!(fromPanel, {});
     expect(state.report.agents.map((a: any) => a.id).sort()).toEqual(['artist', 'main']);
@@ -160,21 +185,22 @@ describe('tray clicks, per platform', () => {
     expect(electron.called('tray.popUpContextMenu')).toEqual([]);
   });
 
-  it('Windows: a left click opens the panel, a right click the menu', async () => {
+  it('Windows: a left click opens the panel, a right click the menu; no application menu behind Alt', async () => {
     const { tray } = await launch({ platform: 'win32' });
+    expect(electron.called('Menu.setApplicationMenu').map((c) => c.args[0])).toEqual([null]);
     tray.userClick('left');
     expect(tray.menuOpened).toBe(0);
-    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    await until(() => expect(panelWindow()?.visible).toBe(true));
     tray.userClick('right');
     expect(tray.menuOpened).toBe(1);
   });
 
   it('Linux with no tray host: the panel opens at launch and again on a second launch, so the app never runs unseen', async () => {
     await launch({ platform: 'linux', trayHost: false });
-    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    await until(() => expect(panelWindow()?.visible).toBe(true));
     panelWindow()!.hide();
     electron.app.emit('second-instance');
-    await vi.waitFor(() => expect(panelWindow()!.visible).toBe(true));
+    await until(() => expect(panelWindow()!.visible).toBe(true));
   });
 });
 
@@ -187,16 +213,46 @@ describe('lifecycle', () => {
     const running = start({ env: d.env, platform: 'linux', trayHostAvailable: async () => true });
     expect(electron.app.listenerCount('before-quit')).toBeGreaterThan(0);
     const app = await running;
-    await vi.waitFor(() => expect(electron.Tray.instances).toHaveLength(1));
+    await until(() => expect(electron.Tray.instances).toHaveLength(1));
     electron.app.quit();
     await app!.stopped;
     expect(electron.Tray.instances[0]!.destroyed).toBe(true);
   });
 
+  it('quits with the panel open: the window that only hides on close lets the quit through', async () => {
+    const { running, tray } = await launch({ platform: 'win32' });
+    tray.userClick('left');
+    await until(() => expect(panelWindow()?.visible).toBe(true));
+    electron.app.quit();
+    await running!.stopped;
+    expect(electron.called('app.quit.cancelled')).toEqual([]);
+    expect(panelWindow()!.isDestroyed()).toBe(true);
+  });
+
   it('macOS: reopening the app (activate) opens the panel', async () => {
     await launch({ platform: 'darwin' });
     electron.app.emit('activate', {}, false);
-    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
+    await until(() => expect(panelWindow()?.visible).toBe(true));
+  });
+
+  it('a failure after IPC was set up (the first read) is shown in the panel too', async () => {
+    electron.reset({ platform: 'linux' });
+    const d = makeStateDir({ agents: expiringArtist });
+    cleanups.push(() => d.cleanup());
+    writeJson(join(d.authbarHome, 'settings.json'), SETTINGS);
+    const { Controller } = await import('../../main/core/controller.ts');
+    const running = await start({
+      env: d.env,
+      platform: 'linux',
+      trayHostAvailable: async () => true,
+      createController: (options) => Object.assign(new Controller(options), { start: async () => { throw new Error('the state dir vanished'); } }),
+    });
+    cleanups.push(async () => { electron.app.quit(); await running?.stopped; });
+    await until(() => expect(panelWindow()?.visible).toBe(true));
+    const win = panelWindow()!;
+    await until(() => expect(win.webContents.loaded).toBe(true));
+    const state: any = await electron.ipcMain.handlers.get(CHANNELS.getState)!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {});
+    expect(state.banner).toBe('AuthBar could not start: the state dir vanished');
   });
 
   it('a start-up error is shown in the panel and logged in AuthBar\'s home, without tokens', async () => {
@@ -212,8 +268,8 @@ describe('lifecycle', () => {
       createController: () => { throw new Error(`could not start: ${cred.refresh} broke`); },
     });
     cleanups.push(async () => { electron.app.quit(); await running?.stopped; });
-    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
-    await vi.waitFor(() => expect(panelWindow()!.webContents.sent.some(([c]) => c === CHANNELS.state)).toBe(true));
+    await until(() => expect(panelWindow()?.visible).toBe(true));
+    await until(() => expect(panelWindow()!.webContents.sent.some(([c]) => c === CHANNELS.state)).toBe(true));
     const [, state] = panelWindow()!.webContents.sent.find(([c]) => c === CHANNELS.state)! as [string, any];
     expect(state.banner).toMatch(/AuthBar could not start: could not start/);
     const log = readFileSync(join(d.authbarHome, 'authbar.log'), 'utf8');
@@ -223,19 +279,31 @@ describe('lifecycle', () => {
 });
 
 describe('start at login', () => {
-  it('is off on a first launch, which opens the panel with a welcome instead', async () => {
-    const { d, running } = await launch({ platform: 'linux', settings: null });
-    await vi.waitFor(() => expect(panelWindow()?.visible).toBe(true));
-    expect(running!.controller!.state().firstLaunch).toBe(true);
-    expect(running!.controller!.getSettings().startAtLogin).toBe(false);
-    expect(existsSync(join(d.env.HOME!, '.config', 'autostart', 'authbar.desktop'))).toBe(false);
+  it('is off on a first launch of the installed app, which opens the panel with a welcome; the answer is applied', async () => {
+    const { d, running } = await launch({ platform: 'linux', settings: null, packaged: true });
+    await until(() => expect(panelWindow()?.visible).toBe(true));
+    const controller = running!.controller!;
+    expect(controller.state().firstLaunch).toBe(true);
+    expect(controller.getSettings().startAtLogin).toBe(false);
+    const entry = join(d.env.HOME!, '.config', 'autostart', 'authbar.desktop');
+    expect(existsSync(entry)).toBe(false);
+    // The welcome's "Start AuthBar at login", answered yes.
+    await controller.updateSettings({ startAtLogin: true });
+    await until(() => expect(existsSync(entry)).toBe(true));
+    expect(controller.state().firstLaunch).toBe(false);
+  });
+
+  it('macOS, installed: off on a first launch, Electron\'s login item only once chosen', async () => {
+    const { running } = await launch({ platform: 'darwin', settings: null, packaged: true });
     expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+    await running!.controller!.updateSettings({ startAtLogin: true });
+    await until(() => expect(electron.called('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true }]));
   });
 
   it('in development never registers the bare Electron binary as a login item', async () => {
     const { running } = await launch({ platform: 'darwin', packaged: false, settings: { startAtLogin: true } });
     expect(electron.called('app.setLoginItemSettings')).toEqual([]);
-    await vi.waitFor(() => expect(running!.controller!.state().notices.join()).toMatch(/works in the installed app/));
+    await until(() => expect(running!.controller!.state().notices.join()).toMatch(/works in the installed app/));
   });
 });
 
@@ -250,7 +318,7 @@ describe('the network and the OS', () => {
       env: { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' },
     });
     menuItem(tray, /^main:/).submenu[0].click();
-    await vi.waitFor(() => expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']), { timeout: 10_000 });
+    await until(() => expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']));
     expect(electron.called('net.fetch').map((c) => c.args[0])).toEqual([server.url]);
   });
 

@@ -9,6 +9,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../helpers/electron-stand-in.ts'));
 
+/** Waits on a condition, generously: the machine may be loaded; nothing here is timed. */
+const until = <T>(check: () => T) => vi.waitFor(check, { timeout: 20_000, interval: 20 });
+
 const electron = await import('../helpers/electron-stand-in.ts');
 const { setupTray, trayImagePath } = await import('../../main/app/tray.ts');
 const { createPanel } = await import('../../main/app/panel-window.ts');
@@ -91,7 +94,7 @@ describe('panel window', () => {
     let granted: boolean | null = null;
     electron.session.defaultSession.permissionRequest!({}, 'notifications', (ok) => (granted = ok));
     expect(granted).toBe(false);
-    await vi.waitFor(() => expect(win.visible).toBe(true));
+    await until(() => expect(win.visible).toBe(true));
     const close = { prevented: false, preventDefault() { this.prevented = true; } };
     win.emit('close', close);
     expect(close.prevented).toBe(true);
@@ -112,17 +115,20 @@ describe('panel window', () => {
 describe('ipc', () => {
   it('answers only its own panel\'s page once loaded, validates every payload, and pushes state to the panel', async () => {
     const { controller } = await controllerWith([{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential() }) }]);
-    const panel = createPanel({ paths, platform: 'linux', trayBounds: () => null });
+    // This machine's own paths, so the platform is this machine's too (the CI matrix runs it on each).
+    electron.reset({ platform: process.platform });
+    await electron.app.whenReady();
+    const panel = createPanel({ paths, platform: process.platform, trayBounds: () => null });
     cleanups.push(() => panel.destroy());
     const run = createCommands(controller, { copy: () => {}, openFolder: async () => {}, openPanel: () => {}, quit: () => {} });
-    cleanups.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform: 'linux', controller }));
+    cleanups.push(setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform: process.platform, controller }));
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(Object.values(CHANNELS).filter((c) => c !== CHANNELS.state && c !== CHANNELS.focus).sort());
     panel.open();
     const win = electron.BrowserWindow.instances[0]!;
     const getState = electron.ipcMain.handlers.get(CHANNELS.getState)!;
     // Before the load commits the frame has no URL: nothing is trusted yet.
     await expect(getState({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})).rejects.toThrow(/unknown sender/);
-    await vi.waitFor(() => expect(win.webContents.loaded).toBe(true));
+    await until(() => expect(win.webContents.loaded).toBe(true));
     const fromPanel = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
     const state: any = await getState(fromPanel, {});
     expect(state.report.agents.map((a: any) => a.id)).toEqual(['main']);

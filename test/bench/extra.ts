@@ -68,6 +68,34 @@ async function remoteStatus(tools: BenchTools): Promise<Array<[string, string]>>
   }
 }
 
+/**
+ * 100,000 agents (25,000 sign-ins, four copies each), once each: `status` as a table and as
+ * JSON, beside 10,000 agents, so linear growth reads as ~10x. (The table used to be quadratic:
+ * 10,000 agents took 23 s and 100,000 did not finish in 15 minutes.)
+ */
+export async function hundredThousandAgents(tools: BenchTools): Promise<Array<[string, string]>> {
+  const rows: Array<[string, string]> = [];
+  const sizes = tools.quick ? [10_000] : [10_000, 100_000];
+  const took: Record<string, number[]> = { table: [], json: [] };
+  for (const agents of sizes) {
+    const d = tools.fleet(agents, agents / 4);
+    try {
+      // One warm run first: the first read of 100,000 fresh files measures the disk, not AuthBar.
+      tools.timeProcess(process.execPath, [tools.cli, 'status', '--json'], d.env, 1);
+      took.json!.push(tools.timeProcess(process.execPath, [tools.cli, 'status', '--json'], d.env, 1)[0]!);
+      took.table!.push(tools.timeProcess(process.execPath, [tools.cli, 'status'], d.env, 1)[0]!);
+    } finally {
+      d.cleanup();
+    }
+  }
+  for (const kind of ['table', 'json'] as const) {
+    const [small, large] = took[kind]!;
+    const label = `\`authbar status${kind === 'json' ? ' --json' : ''}\`, ${sizes.map((n) => n.toLocaleString('en')).join(' / ')} agents`;
+    rows.push([label, `${sizes.map((_, i) => tools.ms(took[kind]![i]!)).join(' / ')}${large === undefined ? '' : `  (${(large / small!).toFixed(1)}x for 10x the agents)`}`]);
+  }
+  return rows;
+}
+
 export async function extraBenchmarks(tools: BenchTools): Promise<Array<[string, string]>> {
-  return [...(await sqliteScan(tools)), ...(await remoteStatus(tools))];
+  return [...(await sqliteScan(tools)), ...(await remoteStatus(tools)), ...(await hundredThousandAgents(tools))];
 }

@@ -83,6 +83,16 @@ describe('stores that are not regular files', () => {
   });
 });
 
+describe('AuthBar\'s own files', () => {
+  it('a FIFO as AuthBar\'s memory is a warning, not a hang', async () => {
+    const d = twoAgents();
+    mkdirSync(d.authbarHome, { recursive: true, mode: 0o700 });
+    execFileSync('mkfifo', [join(d.authbarHome, 'memory.json')]);
+    const { report } = await coderVerdict(d);
+    expect(report.warnings.join('\n')).toContain('memory.json: not a regular file (a FIFO)');
+  });
+});
+
 describe('stores that mislead', () => {
   it('a store over 16 MiB is "too large" and skipped, the other agents still shown', async () => {
     const d = twoAgents();

@@ -113,7 +113,8 @@ describe('a hanging token endpoint', () => {
     // No AUTHBAR_TOKEN_TIMEOUT_MS here: the endpoint's own 30 s per try would run for minutes.
     const result = await runCli(['refresh', '--agent', 'main', '--timeout', '2s'], d.env, { timeoutMs: 60_000 });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('authbar: agent main, profile openai-codex:default: transient: stopped at the 2s --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout. Fix: authbar refresh --agent main\n');
+    // One line for the failure; the other is the loopback endpoint's warning that every output carries.
+    expect(result.stderr.split('\n').filter((line) => !line.startsWith('authbar: note: refresh tokens go to '))).toEqual(['authbar: agent main, profile openai-codex:default: transient: stopped at the 2s --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout. Fix: authbar refresh --agent main', '']);
     expect(result.stdout).toMatch(/^main\s+openai-codex:default\s+failed$/m);
     expect(server.requests).toHaveLength(1);
     expect(d.readStore('main')).toEqual(before);

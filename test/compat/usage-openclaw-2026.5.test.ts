@@ -1,6 +1,10 @@
 // The plan's usage as the real openclaw@2026.5.7 reads it and as AuthBar reads it, from the same
 // loopback stand-in answer (reached by OpenClaw through the test TLS proxy as chatgpt.com):
 // labels, percentages and reset times agree for every shape; failures show no windows in both.
+// And what 2026.5.7 records itself: after a model call meets the plan's 429, its WHAM probe puts
+// the profile in a cooldown in auth-state.json; AuthBar shows it without asking.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { installOpenClaw, runOpenClaw } from '../helpers/openclaw.ts';
@@ -66,4 +70,42 @@ describe('usage windows with the real openclaw@2026.5.7', () => {
     expectAgreement(account.usage.windows, windows, before, after);
     expect(account.usage.error?.kind).toBe(ERRORS[shape]);
   }, 120_000);
+});
+
+describe('openclaw@2026.5.7\'s own cooldown record', () => {
+  it('is shown as an auth cooldown until OpenClaw\'s cooldownUntil, with no usage request of AuthBar\'s', async () => {
+    const limited = await startOpenAiProxy(tokens, {
+      usageUrl: usage.url,
+      modelError: { status: 429, body: { error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', plan_type: 'plus', resets_in_seconds: 11_520 } } },
+    });
+    const credential = codexCredential({ accountId: 'acct-limited', expiresInMs: 3 * 86_400_000 });
+    const s = makeStateDir({
+      config: { agents: { defaults: { model: 'openai-codex/gpt-5.5' } } },
+      agents: [{ id: 'main', default: true, store: storeDocument({ 'openai-codex:default': credential }) }],
+    });
+    try {
+      usage.answer = 'exhausted';
+      usage.requests.length = 0;
+      const run = await runOpenClaw(openclaw, ['agent', '--local', '--agent', 'main', '--message', 'hi', '--json'], { ...s.env, ...limited.env, NODE_USE_ENV_PROXY: '1' }, 240_000);
+      expect(run.code).not.toBe(0);
+      const statePath = join(s.agentDir('main'), 'auth-state.json');
+      expect(existsSync(statePath), `${run.stdout}\n${run.stderr}`).toBe(true);
+      const recorded = JSON.parse(readFileSync(statePath, 'utf8')).usageStats['openai-codex:default'];
+      // Observed: { errorCount: 1, failureCounts: { rate_limit: 1 }, lastFailureAt, cooldownUntil: lastFailureAt + 5_760_000
+      // (its probe's `wham_team_rolling`: half the 3h12m to the 5h window's reset), cooldownReason: 'rate_limit', cooldownModel }.
+      expect(recorded.cooldownUntil).toBeGreaterThan(Date.now());
+      const asked = usage.requests.length;
+
+      const env = { ...s.env, AUTHBAR_USAGE_URL: usage.url };
+      const status = await runCli(['status', '--json'], env);
+      expect(status.code, status.stderr).toBe(0);
+      const main = JSON.parse(status.stdout).agents[0];
+      expect(main.readiness).toMatchObject({ state: 'auth-cooldown', until: recorded.cooldownUntil });
+      expect(usage.requests).toHaveLength(asked);
+      expect(status.stdout.includes(credential.access)).toBe(false);
+    } finally {
+      await limited.close();
+      s.cleanup();
+    }
+  }, 300_000);
 });

@@ -42,6 +42,22 @@ describe('settings', () => {
     expect(loadSettings(dir).warning).toMatch(/settings\.json is not valid JSON; using defaults/);
   });
 
+  it('keeps every other setting when only a host is invalid (a remote command written before it had to be a path), and names the host', async () => {
+    const dir = fresh();
+    const good = { name: 'lab', destination: 'me@lab' };
+    const text = JSON.stringify({ ...DEFAULT_SETTINGS, keepCopiesInSync: false, hosts: [good, { name: 'vps', destination: 'me@vps', remoteCommand: 'npx authbar' }] });
+    writeFileSync(join(dir, 'settings.json'), text);
+    const read = loadSettings(dir);
+    expect(read.settings).toEqual({ ...DEFAULT_SETTINGS, keepCopiesInSync: false, hosts: [good] });
+    expect(read.warning).toMatch(/left out host vps \(invalid remoteCommand\); add it again/);
+    expect(read.corrupt).toBe(true);
+    // The user's text is never lost: the first save moves it aside.
+    await saveSettings(dir, read.settings);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('settings.json.corrupt-'));
+    expect(aside.map((f) => readFileSync(join(dir, f), 'utf8'))).toEqual([text]);
+    expect(loadSettings(dir)).toMatchObject({ corrupt: false, warning: null, settings: { keepCopiesInSync: false, hosts: [good] } });
+  });
+
   it('refuses an invalid change', () => {
     expect(() => applyPatch(DEFAULT_SETTINGS, { keepFresh: { enabled: true, minutesBefore: 1 } })).toThrow();
     expect(() => applyPatch(DEFAULT_SETTINGS, { notifications: { enabled: true, leadTimesMinutes: [-5] } })).toThrow();

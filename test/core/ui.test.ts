@@ -93,7 +93,7 @@ describe('buildMenu', () => {
     ]);
     const menu = buildMenu({ ...s, settings: { ...s.settings, startAtLogin: true } }, NOW);
     expect(labels(menu)).toEqual([
-      'main: ok, until Thu 14:00', 'artist: sign in again, since Tue 11:00', 'writer: stranded, until Wed 18:00',
+      'main: ok, until Thu 14:00', 'artist: needs-login, since Tue 11:00', 'writer: stranded, until Wed 18:00',
       '---', 'Refresh all', 'Open panel…', '---', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', '---', 'Quit AuthBar',
     ]);
     const artist = menu[1] as Extract<MenuItem, { type: 'normal' }>;

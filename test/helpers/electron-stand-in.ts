@@ -8,7 +8,8 @@
 // - `whenReady` resolves on a later turn, and Tray/BrowserWindow refuse to exist before it;
 // - `app.dock` exists on macOS only, `Notification.handleActivation` on Windows only;
 // - each platform's tray click rules (see `Tray.userClick`);
-// - `Notification.isSupported()` is whatever the test says.
+// - `Notification.isSupported()` is whatever the test says;
+// - `app.quit()` asks every window to close, and a window that refuses cancels the quit.
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 
@@ -26,6 +27,7 @@ export function reset(options: { platform?: NodeJS.Platform; notificationsSuppor
   BrowserWindow.instances.length = 0;
   Notification.shown.length = 0;
   Notification.supported = options.notificationsSupported ?? true;
+  Notification.failing = false;
   Notification.activation = null;
   ipcMain.handlers.clear();
   powerMonitor.removeAllListeners();
@@ -186,7 +188,11 @@ export const session = {
 
 export const ipcMain = {
   handlers: new Map<string, (event: any, payload: unknown) => Promise<unknown>>(),
-  handle(channel: string, handler: (event: any, payload: unknown) => Promise<unknown>) { this.handlers.set(channel, handler); },
+  handle(channel: string, handler: (event: any, payload: unknown) => Promise<unknown>) {
+    // As Electron: one handler per channel.
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, handler);
+  },
   removeHandler(channel: string) { this.handlers.delete(channel); },
 };
 
@@ -200,6 +206,8 @@ export interface ShownNotification {
 
 export class Notification extends EventEmitter {
   static supported = true;
+  /** The OS refuses to show them (Windows: notifications off for the app, Focus Assist): 'failed'. */
+  static failing = false;
   static shown: ShownNotification[] = [];
   static activation: ((details: { type: string; actionIndex?: number; arguments: string }) => void) | null = null;
   static isSupported() { return Notification.supported; }
@@ -210,6 +218,11 @@ export class Notification extends EventEmitter {
   }
   show() {
     if (!Notification.supported) return;
+    if (Notification.failing) {
+      record('notification.failed', this.options.title);
+      setImmediate(() => this.emit('failed', {}, 'the notification could not be shown'));
+      return;
+    }
     Notification.shown.push({ title: this.options.title, body: this.options.body, actions: this.options.actions ?? [], ref: new WeakRef(this) });
     record('notification.show', this.options.title);
   }
@@ -257,9 +270,19 @@ export const app = Object.assign(new EventEmitter(), {
   },
   isReady() { return app.ready; },
   requestSingleInstanceLock: () => true,
+  /** As Electron: before-quit, then every window is asked to close; one that refuses cancels the quit. */
   quit() {
     record('app.quit');
     app.emit('before-quit', { preventDefault() {} });
+    for (const win of BrowserWindow.getAllWindows()) {
+      let refused = false;
+      win.emit('close', { preventDefault: () => (refused = true) });
+      if (refused) {
+        record('app.quit.cancelled');
+        return;
+      }
+      win.destroyed = true;
+    }
     app.emit('will-quit', { preventDefault() {} });
   },
   exit: (code: number) => record('app.exit', code),

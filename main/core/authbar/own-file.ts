@@ -1,7 +1,7 @@
 // Reading one of AuthBar's own JSON files (settings, memory) against its schema. A missing file
 // is normal; a file that does not parse or validate is reported with where it went wrong, so the
 // caller falls back to defaults with a warning and never silently overwrites it.
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../openclaw/read-file.ts';
 
 export type OwnFileRead<T> =
   | { ok: true; value: T }
@@ -12,13 +12,10 @@ interface Schema<T> {
 }
 
 export function readOwnFile<T>(path: string, schema: Schema<T>): OwnFileRead<T> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, missing: code === 'ENOENT', corrupt: false, problem: `${path}: ${code}` };
-  }
+  // Not readFileSync: a FIFO or device in its place would block or never end (read-file.ts).
+  const read = readRegularFile(path);
+  if (!read.ok) return { ok: false, missing: read.absent, corrupt: false, problem: `${path}: ${read.error}` };
+  const text = read.text;
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -71,6 +71,9 @@ export class SqliteUnavailableError extends Error {
 const unreadableFix = (error: unknown) => (error instanceof SqliteUnavailableError ? { fix: error.fix } : {});
 
 export function openDatabase(path: string, options: { readOnly: boolean; timeoutMs?: number }): DatabaseSync {
+  // SQLite opens the file itself, blocking: a FIFO there would hang every caller (status, usage).
+  const problem = regularFileProblem(path);
+  if (problem && !problem.absent) throw new Error(problem.error);
   return new (sqliteModule().DatabaseSync)(path, { readOnly: options.readOnly, timeout: options.timeoutMs ?? 1000 });
 }
 
@@ -123,22 +126,41 @@ function schemaVersionIn(db: DatabaseSync, location: SqliteLocation): number | n
 export const isKnownSchema = (location: SqliteLocation, version: number | null): boolean =>
   version === (location.table === 'config_machine_state' ? KNOWN_STATE_SCHEMA : KNOWN_AGENT_SCHEMA);
 
-export type SqliteRead = StoreRead & { schema?: number | null };
+/**
+ * `profileState`: the raw JSON of OpenClaw's runtime state beside the store (order, lastGood,
+ * usageStats: no secrets), read in the same transaction so status opens each database once;
+ * main/core/usage/openclaw-state.ts narrows it. Null when there is none.
+ */
+export type SqliteRead = StoreRead & { schema?: number | null; profileState?: string | null };
+
+/** 2026.9.6: `authProfiles.state` beside `authProfiles.store`, and an agent DB's `auth_profile_state` row `primary`. */
+function profileStateIn(db: DatabaseSync, location: SqliteLocation): string | null {
+  try {
+    const row = (location.table === 'config_machine_state'
+      ? db.prepare("SELECT value_json AS value FROM config_machine_state WHERE state_key = 'authProfiles.state'").get()
+      : db.prepare("SELECT state_json AS value FROM auth_profile_state WHERE state_key = 'primary'").get()) as { value?: string } | undefined;
+    return row?.value ?? null;
+  } catch {
+    return null; // a schema without the table: nothing recorded
+  }
+}
 
 function readOpen(db: DatabaseSync, location: SqliteLocation): SqliteRead {
   db.exec('BEGIN');
   let row: { value?: string } | undefined;
   let schema: number | null;
+  let profileState: string | null;
   try {
     row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
     schema = schemaVersionIn(db, location);
+    profileState = profileStateIn(db, location);
   } finally {
     db.exec('COMMIT');
   }
-  if (!row?.value) return { state: 'ok', path: location.path, kind: 'sqlite', credentials: [], skipped: [], version: versionOf(location.path), schema };
+  if (!row?.value) return { state: 'ok', path: location.path, kind: 'sqlite', credentials: [], skipped: [], version: versionOf(location.path), schema, profileState };
   const parsed = StoreDocumentSchema.safeParse(parseRow(location, row.value));
   if (!parsed.success) return { state: 'unreadable', path: location.path, kind: 'sqlite', error: `the ${location.key} row is not an auth store` };
-  return { state: 'ok', path: location.path, kind: 'sqlite', credentials: credentialsOf(parsed.data), skipped: [], version: versionOf(location.path), schema };
+  return { state: 'ok', path: location.path, kind: 'sqlite', credentials: credentialsOf(parsed.data), skipped: [], version: versionOf(location.path), schema, profileState };
 }
 
 /** One store's JSON (and its schema version), read in one short read transaction on the live database. */

@@ -4,7 +4,7 @@
 // text (paths, causes, errors) is shown only cleaned of escape sequences and controls. Fix
 // commands are never taken from the host: each is rebuilt here from validated fields and
 // prefixed with the ssh command that reaches the host, so a pasted fix runs what it says.
-import type { AgentReport, ProfileOutcome, ProfileReport, RefreshReport, StatusReport } from '../api.ts';
+import type { AgentReport, HeldSignIn, ProfileOutcome, ProfileReport, RefreshReport, StatusReport } from '../api.ts';
 import { fixCommand } from '../fixes.ts';
 import { AGENT_ID_PATTERN, MAIN_AGENT_ID } from '../openclaw/paths.ts';
 import type { Host } from '../settings.ts';
@@ -143,6 +143,8 @@ export function acceptStatusReport(host: Host, report: StatusReport): StatusRepo
     check(REMOTE_VERSION.test(report.version), 'version');
     check(!Number.isNaN(Date.parse(report.generatedAt)) && report.generatedAt.length <= 40, 'generatedAt');
     finite(report.warnAfterMs, 'warnAfterMs');
+    const held = (report.held ?? []).map((h, i) => cleanHeld(host, h, `held.${i}`));
+    const heldMessages = new Set((report.held ?? []).map((h) => h.message));
     return {
       version: report.version,
       stateDir: text(report.stateDir, MAX_PATH),
@@ -151,9 +153,24 @@ export function acceptStatusReport(host: Host, report: StatusReport): StatusRepo
       generatedAt: report.generatedAt,
       warnAfterMs: report.warnAfterMs,
       agents: report.agents.map((agent, i) => cleanAgent(host, agent, i)),
-      warnings: report.warnings.slice(0, MAX_WARNINGS).map((w) => text(w)),
+      // The host's own words for a held sign-in are replaced by ours (with the ssh command) below.
+      warnings: report.warnings.filter((w) => !heldMessages.has(w)).slice(0, MAX_WARNINGS).map((w) => text(w)),
+      ...(held.length > 0 ? { held } : {}),
     };
   });
+}
+
+/** A rotated sign-in the host's AuthBar holds: its message rebuilt here, `authbar recover` run there. */
+function cleanHeld(host: Host, held: HeldSignIn, where: string): HeldSignIn {
+  const agents = held.agents.map((other, i) => id(other, `${where}.agents.${i}`));
+  check(held.profileId === '*' || PROFILE_ID.test(held.profileId), `${where}.profileId`);
+  check(!Number.isNaN(Date.parse(held.heldSince)) && held.heldSince.length <= 40, `${where}.heldSince`);
+  return {
+    agents,
+    profileId: held.profileId,
+    heldSince: held.heldSince,
+    message: `a rotated sign-in for ${agents.join(', ') || 'an agent'} on ${host.name} is held by AuthBar there: run ${sshCommand(host, 'authbar', ['recover'])}`,
+  };
 }
 
 function cleanOutcome(host: Host, result: ProfileOutcome, index: number): ProfileOutcome {

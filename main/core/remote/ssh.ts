@@ -98,7 +98,7 @@ export function sshCommand(host: Host, program: 'authbar' | 'openclaw', args: st
     program === 'authbar' ? host.remoteCommand?.trim() || DEFAULT_REMOTE_COMMAND : 'openclaw',
     ...args.map(shellQuote),
   ];
-  const local = ['ssh', ...(host.sshConfig ? ['-F', host.sshConfig] : []), host.destination, ...remote];
+  const local = ['ssh', ...(host.sshConfig ? ['-F', expandHome(host.sshConfig, process.env)] : []), host.destination, ...remote];
   return local.map(shellQuote).join(' ');
 }
 

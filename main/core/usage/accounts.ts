@@ -3,7 +3,7 @@
 // freshest usable access token among its copies. Pure.
 import type { CredentialCopy, Inventory } from '../copies.ts';
 import type { Lineages } from '../lineage.ts';
-import type { UsageCredential } from './client.ts';
+import type { UsageCredential } from './credential.ts';
 
 export interface Account {
   /** `account:<id>`, or `copy:<first copy key>` for copies that carry no account id. Never a token. */

@@ -6,7 +6,7 @@ import type { Inventory } from '../copies.ts';
 import type { Lineages } from '../lineage.ts';
 import { copyKey } from '../copies.ts';
 import { type Account, accountKeyOf, accountsOf, freshestCopy, usageCredential } from './accounts.ts';
-import { unusableCredential } from './client.ts';
+import { unusableCredential } from './credential.ts';
 import type { RecordedByProfile } from './openclaw-state.ts';
 import { agentReadiness } from './readiness.ts';
 import { type AccountUsage, DEFAULT_THRESHOLDS } from './schedule.ts';

@@ -57,7 +57,10 @@ export async function checkUsage(options: CheckUsageOptions): Promise<CheckUsage
   if (due.length === 0) return { cache: loaded.cache.accounts, requests: 0, warning: loaded.warning };
   const endpoint = usageEndpointFrom(options.env);
   const answers = new Map<string, UsageResult>();
-  await Promise.all(due.map(async (account) => {
+  // A few at a time: a fleet of accounts should not open a burst of connections at once.
+  const { default: pLimit } = await import('p-limit');
+  const limit = pLimit(4);
+  await Promise.all(due.map((account) => limit(async () => {
     const copy = freshestCopy(account)!;
     answers.set(account.key, await fetchUsage(usageCredential(copy), {
       endpoint,
@@ -67,7 +70,7 @@ export async function checkUsage(options: CheckUsageOptions): Promise<CheckUsage
       failuresBefore: loaded.cache.accounts[account.key]?.failures ?? 0,
       loginCommand: loginCommand(copy.holder, copy.credential.provider),
     }));
-  }));
+  })));
   try {
     const cache = await updateUsageCache(options.home, (entries) => {
       for (const [key, answer] of answers) entries[key] = recordAnswer(entries[key], answer, now);

@@ -3,9 +3,11 @@
 // stand-in. The access token goes in the Authorization header and nowhere else: not in a
 // cause, not in a log, not in the cache.
 import type { Env } from '../openclaw/paths.ts';
-import { LOOPBACK } from '../refresh/token-client.ts';
+// From endpoint.ts, not token-client.ts: that one loads undici, a third of `status`'s CPU (--cpu-prof).
+import { LOOPBACK } from '../refresh/endpoint.ts';
 import { MIN_INTERVAL_MS } from './schedule.ts';
 import type { UsageError } from './schema.ts';
+import { type UsageCredential, unusableCredential } from './credential.ts';
 import { type ParsedUsage, parseUsageResponse, WHAM_BACKOFF, WHAM_USAGE_URL } from './wham.ts';
 
 /** Longer than OpenClaw's 3 s: a CLI on a loaded laptop should not call a slow answer an error. */
@@ -38,15 +40,8 @@ export function usageEndpointFrom(env: Env): UsageEndpoint {
   return { url: url.toString(), timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_USAGE_TIMEOUT_MS };
 }
 
-/** What the request needs from a stored credential. Holds a secret: never serialize it. */
-export interface UsageCredential {
-  access: string | null;
-  accountId: string | null;
-  /** Epoch ms; null when the store has none. */
-  expires: number | null;
-  /** OpenClaw 2026.9's refresh fence in place of the tokens. */
-  fenced: boolean;
-}
+export type { UsageCredential };
+export { unusableCredential };
 
 export type UsageResult = { ok: true; usage: ParsedUsage } | { ok: false; error: UsageError };
 
@@ -70,14 +65,6 @@ export interface FetchUsageOptions {
 export function transientBackoffMs(failuresBefore: number, random: () => number): number {
   const base = Math.min(MIN_INTERVAL_MS * 2 ** Math.max(0, failuresBefore), MAX_TRANSIENT_BACKOFF_MS);
   return Math.round(base * (0.8 + 0.4 * random()));
-}
-
-/** Whether asking with this credential could work at all: never with an expired access token. */
-export function unusableCredential(credential: UsageCredential, now: number, refreshCommand: string | null): UsageError | null {
-  if (credential.fenced || !credential.access || credential.expires === null || credential.expires <= now) {
-    return { kind: 'token-expired', cause: 'usage unknown: token expired', fix: refreshCommand, retryAfter: null };
-  }
-  return null;
 }
 
 let defaultFetch: FetchLike | null = null;

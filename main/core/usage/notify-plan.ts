@@ -112,3 +112,19 @@ export function planUsageNotifications(input: UsagePlanInput): UsagePlan {
   }
   return { notifications, markSent, nextWakeAt };
 }
+
+/**
+ * Several due at once become one (as the app's expiry notifications do): the first (image
+ * generation first) leads, the others follow as lines; every key is still marked sent.
+ */
+export function combineUsageNotifications(notifications: UsageNotification[]): UsageNotification | null {
+  if (notifications.length <= 1) return notifications[0] ?? null;
+  const [first, ...rest] = notifications as [UsageNotification, ...UsageNotification[]];
+  return {
+    key: notifications.map((n) => n.key).join('+'),
+    title: `${notifications.length} plan usage notices`,
+    body: [first.body, ...rest.map((n) => n.body)].join('\n'),
+    agents: [...new Set(notifications.flatMap((n) => n.agents))],
+    host: first.host,
+  };
+}

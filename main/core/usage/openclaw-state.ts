@@ -9,11 +9,13 @@
 //   `disabledUntil` / `disabledReason` (after failed refreshes), all times in epoch ms.
 // - 2026.5.7: `<agentDir>/auth-state.json`, same `usageStats`, but only `cooldownUntil` and
 //   `disabledUntil` (its WHAM probe turns a reached limit into a cooldown, never a block).
-// Read-only, in one short read each; a missing table, row or file is simply nothing recorded.
-import { existsSync, readFileSync } from 'node:fs';
+// Read with the stores (one open per database); a missing table, row or file is nothing recorded.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StoreRead } from '../openclaw/json-store.ts';
 import { MAIN_AGENT_ID } from '../openclaw/paths.ts';
-import { AGENT_DB, openDatabase, STATE_DB } from '../openclaw/sqlite-store.ts';
+import { readRegularFile } from '../openclaw/read-file.ts';
+import type { SqliteRead } from '../openclaw/sqlite-store.ts';
 import type { Scan } from '../scan.ts';
 import type { RecordedState } from './schema.ts';
 
@@ -43,42 +45,38 @@ export function recordedFromState(raw: unknown): RecordedByProfile {
   return result;
 }
 
-function readSqliteCell(path: string, sql: string, key: string): unknown {
-  if (!existsSync(path)) return null;
-  let db;
+/** The runtime state read with the store (../openclaw/sqlite-store.ts): no second open of the database. */
+function sqliteState(read: StoreRead): unknown {
+  const raw = (read as SqliteRead).profileState;
+  if (!raw) return null;
   try {
-    db = openDatabase(path, { readOnly: true });
-    const row = db.prepare(sql).get(key) as { value?: string } | undefined;
-    return row?.value ? JSON.parse(row.value) : null;
-  } catch {
-    return null; // an older schema without the table, a busy or damaged file: nothing recorded
-  } finally {
-    db?.close();
-  }
-}
-
-function readJsonState(agentDir: string): unknown {
-  try {
-    return JSON.parse(readFileSync(join(agentDir, 'auth-state.json'), 'utf8'));
+    return JSON.parse(raw);
   } catch {
     return null;
   }
 }
 
-const SHARED_STATE_SQL = 'SELECT value_json AS value FROM config_machine_state WHERE state_key = ?';
-const AGENT_STATE_SQL = 'SELECT state_json AS value FROM auth_profile_state WHERE state_key = ?';
+function readJsonState(agentDir: string): unknown {
+  const path = join(agentDir, 'auth-state.json');
+  // Most agents have none: a stat is far cheaper than a failed open. Read bounded, never a FIFO.
+  if (!existsSync(path)) return null;
+  const read = readRegularFile(path);
+  if (!read.ok) return null;
+  try {
+    return JSON.parse(read.text);
+  } catch {
+    return null;
+  }
+}
 
 /** Agent id → profile id → what OpenClaw recorded, merged as OpenClaw merges it. */
 export function readRecordedState(scan: Scan): Map<string, RecordedByProfile> {
   const sqlite = scan.era === 'sqlite';
-  const sharedPath = scan.mainStore.path;
-  const shared = recordedFromState(sqlite
-    ? (sharedPath === STATE_DB(scan.stateDir) ? readSqliteCell(sharedPath, SHARED_STATE_SQL, 'authProfiles.state') : readSqliteCell(sharedPath, AGENT_STATE_SQL, 'primary'))
-    : readJsonState(scan.mainAgentDir));
+  const shared = recordedFromState(sqlite ? sqliteState(scan.mainStore) : readJsonState(scan.mainAgentDir));
   const result = new Map<string, RecordedByProfile>();
   for (const agent of scan.agents) {
     const isMain = agent.id === MAIN_AGENT_ID || agent.agentDir === scan.mainAgentDir;
-    const own = isMain ? new Map() : recordedFromState(sqlite ? readSqliteCell(AGENT_DB(agent.agentDir), AGENT_STATE_SQL, 'primary') : readJsonState(agent.agentDir));
+    const own = isMain || agent.store === scan.mainStore ? new Map() : recordedFromState(sqlite ? sqliteState(agent.store) : readJsonState(agent.agentDir));
     result.set(agent.id, new Map([...(agent.configured || isMain ? shared : []), ...own]));
   }
   return result;

@@ -42,7 +42,8 @@ export function profileReadiness(profile: ProfileReport & { usage?: Usage }, now
   }
   if (profile.status === 'expiring') return verdict('expiring', `the access token expires ${formatRemaining(profile.remainingMs)}`, profile.fix, profile.expiresAt);
   const lowest = Math.min(...thresholds);
-  const high = usage?.windows.filter((w) => w.usedPercent >= lowest).sort((a, b) => b.usedPercent - a.usedPercent)[0];
+  // A window whose reset has passed says nothing about the next call until it is asked again.
+  const high = usage?.windows.filter((w) => w.usedPercent >= lowest && (w.resetsAt === null || w.resetsAt > now)).sort((a, b) => b.usedPercent - a.usedPercent)[0];
   if (high) return verdict('usage-high', `${high.label} window ${Math.round(high.usedPercent)}% used`, null, high.resetsAt);
   return verdict('ready', null);
 }

@@ -5,13 +5,13 @@ import type { StatusReport } from '../api.ts';
 import { resolveAuthbarHome } from '../authbar/home.ts';
 import type { Env } from '../openclaw/paths.ts';
 import type { StatusSnapshot } from '../read-status.ts';
-import { accountsOf } from './accounts.ts';
+import { accountKeyOf, accountsOf } from './accounts.ts';
 import { attachUsage } from './attach.ts';
 import { loadUsageCache } from './cache.ts';
 import type { FetchLike } from './client.ts';
 import { readRecordedState } from './openclaw-state.ts';
 import { type AskReason, DEFAULT_THRESHOLDS } from './schedule.ts';
-import type { AccountUsageReport, Usage } from './schema.ts';
+import type { AccountUsageReport } from './schema.ts';
 
 export interface WithUsageOptions {
   env: Env;
@@ -40,7 +40,6 @@ export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOpti
   let requests = 0;
   const warnings = [...snapshot.report.warnings];
   if (options.ask) {
-    const { accountKeyOf } = await import('./accounts.ts');
     const wanted = new Set(options.agents ?? []);
     const only = wanted.size === 0 ? undefined : new Set([...inventory.effective].filter(([id]) => wanted.has(id)).flatMap(([, ps]) => ps.map((p) => accountKeyOf(p.copy, lineages))));
     const { checkUsage } = await import('./check.ts');
@@ -64,7 +63,7 @@ export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOpti
       email: account.copies.find((c) => c.credential.email)?.credential.email ?? null,
       agents: account.agents,
       imageAgents: account.agents.filter((id) => byAgent.get(id)?.imageGeneration.dependsOnCodex),
-      usage: profile.usage satisfies Usage,
+      usage: profile.usage,
     });
   }
   return { report, accounts, requests };

@@ -1,7 +1,7 @@
 // Usage notifications with explicit times: thresholds once per window per reset, the highest
 // level only, agents sharing the account named with image generation first, a reset once.
 import { describe, expect, it } from 'vitest';
-import { planUsageNotifications } from '../../../main/core/usage/notify-plan.ts';
+import { combineUsageNotifications, planUsageNotifications } from '../../../main/core/usage/notify-plan.ts';
 import type { AccountUsageReport } from '../../../main/core/usage/schema.ts';
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0); // a Tuesday
@@ -53,5 +53,18 @@ describe('usage notifications', () => {
       'Image generation for artist and coder stops at the 5-hour limit: 90 % used, resets Tue 14:00',
       'Codex for main stops at the 5-hour limit: 85 % used, resets Tue 14:00',
     ]);
+  });
+
+  it('makes several due at once into one, image generation first', () => {
+    const plain = account([{ label: '5h', usedPercent: 85, resetsAt: NOW + 2 * HOUR }], { accountId: 'acct-main', agents: ['main'], imageAgents: [] });
+    const image = account([{ label: 'Week', usedPercent: 100, resetsAt: TUE_0900_NEXT }]);
+    const one = combineUsageNotifications(run([plain, image], new Set()).notifications)!;
+    expect(one.title).toBe('2 plan usage notices');
+    expect(one.body.split('\n')).toEqual([
+      'Image generation for artist and coder stopped: the weekly limit is reached until Tue 09:00',
+      'Codex for main stops at the 5-hour limit: 85 % used, resets Tue 14:00',
+    ]);
+    expect(one.agents).toEqual(['artist', 'coder', 'main']);
+    expect(combineUsageNotifications([])).toBeNull();
   });
 });

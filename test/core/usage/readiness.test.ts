@@ -11,7 +11,8 @@ import { agentReadiness, profileReadiness } from '../../../main/core/usage/readi
 import { withUsage } from '../../../main/core/usage/report.ts';
 import type { Usage } from '../../../main/core/usage/schema.ts';
 import { makeSqliteStateDir, openaiCredential, type SqliteState } from '../../helpers/sqlite-state.ts';
-import { accessToken, refreshToken } from '../../helpers/tokens.ts';
+import { makeStateDir, storeDocument } from '../../helpers/state-dir.ts';
+import { accessToken, codexCredential, refreshToken } from '../../helpers/tokens.ts';
 
 const NOW = Date.UTC(2026, 10, 29, 9, 0, 0);
 const HOUR = 3600_000;
@@ -48,6 +49,11 @@ describe('readiness', () => {
       profile({}, usage({ windows: [{ label: '5h', usedPercent: 79, resetsAt: null }, { label: 'Week', usedPercent: 81, resetsAt: NOW + 9 * HOUR }] })),
     ].map((p) => profileReadiness(p, NOW).state);
     expect(states).toEqual(['needs-login', 'stranded', 'expired', 'refresh-cooldown', 'plan-limit', 'auth-cooldown', 'expiring', 'usage-high']);
+  });
+
+  it('does not count a high window whose reset has passed', () => {
+    expect(profileReadiness(profile({}, usage({ windows: [{ label: 'Week', usedPercent: 97, resetsAt: NOW - 1 }] })), NOW).state).toBe('ready');
+    expect(profileReadiness(profile({}, usage({ windows: [{ label: 'Week', usedPercent: 97, resetsAt: null }] })), NOW).state).toBe('usage-high');
   });
 
   it('says until when the plan limit holds, from the answer or from OpenClaw\'s subscription_limit block', () => {
@@ -107,5 +113,34 @@ describe('OpenClaw 2026.9\'s recorded state', () => {
     expect(by.get('main')!.readiness!.state).toBe('plan-limit');
     expect(by.get('artist')!.readiness).toMatchObject({ state: 'auth-cooldown' });
     expect(checkExitCode(report)).toBe(1);
+  });
+});
+
+describe('OpenClaw 2026.5\'s recorded state', () => {
+  it('reads cooldownUntil and disabledUntil from auth-state.json (its WHAM probe sets a cooldown, never a block)', async () => {
+    const d = makeStateDir({
+      agents: [
+        { id: 'main', default: true, store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-main', expiresInMs: 48 * HOUR }) }) },
+        {
+          id: 'coder',
+          store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-coder', expiresInMs: 48 * HOUR }) }),
+          authState: { version: 1, usageStats: { 'openai-codex:default': { cooldownUntil: Date.now() + HOUR, errorCount: 1 } } },
+        },
+        {
+          id: 'artist',
+          store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-artist', expiresInMs: 48 * HOUR }) }),
+          authState: { version: 1, usageStats: { 'openai-codex:default': { disabledUntil: Date.now() + 2 * HOUR, disabledReason: 'auth_permanent' } } },
+        },
+      ],
+    });
+    try {
+      const snapshot = await readStatus({ env: d.env });
+      const { report, requests } = await withUsage(snapshot, { env: d.env, now: Date.now(), ask: null });
+      expect(requests).toBe(0);
+      expect(report.agents.map((a) => [a.id, a.readiness!.state])).toEqual([['main', 'ready'], ['coder', 'auth-cooldown'], ['artist', 'refresh-cooldown']]);
+      expect(report.agents[2]!.profiles[0]!.usage!.recorded).toMatchObject({ disabledReason: 'auth_permanent' });
+    } finally {
+      d.cleanup();
+    }
   });
 });
