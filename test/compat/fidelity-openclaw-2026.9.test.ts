@@ -34,11 +34,11 @@ describe('AuthBar against the real openclaw@2026.9.6 on random SQLite-era state 
   it('agrees on every Codex OAuth profile, on migrated state dirs and on stores written directly', async () => {
     const migrated = emptyTally();
     const direct = emptyTally();
-    for (let i = 0; i < 2; i++) await judgeMigrated(openclaw9, `${SEED}:migrated:${i}`, migrated);
+    for (let i = 0; i < 1; i++) await judgeMigrated(openclaw9, `${SEED}:migrated:${i}`, migrated);
     for (let i = 0; i < 3; i++) await judgeDirect(openclaw9, template, `${SEED}:direct:${i}`, direct);
     console.log(`${describeTally('migrated by doctor --fix', migrated)}\n${describeTally('SQLite written directly', direct)}`);
     // A state dir the real doctor refuses is reported, not compared (OpenClaw 2026.9.6 cannot run it either).
-    expect(migrated.stateDirs + migrated.doctorFailures).toBe(2);
+    expect(migrated.stateDirs + migrated.doctorFailures).toBe(1);
     expect(direct.stateDirs).toBe(3);
     expect(direct.profiles).toBeGreaterThan(8);
     expect([...migrated.disagreements, ...direct.disagreements]).toEqual([]);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStatus } from '../../main/core/read-status.ts';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
+import { syncStranded } from '../../main/core/sync.ts';
 import { makeStateDir, type StateDir, storeDocument, writeJson } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential } from '../helpers/tokens.ts';
@@ -89,5 +90,22 @@ describe('refresh leaves odd entries exactly as OpenClaw reads them', () => {
     expect(report.results).toMatchObject([{ outcome: 'failed', failureKind: 'unwritable' }]);
     expect(bytes(oauthPath)).toBe(before);
     expect(() => bytes(d.storePath('main'))).toThrow(/ENOENT/);
+  });
+
+  it('sync never writes a malformed copy, even an expired one beside a live copy of the same account', async () => {
+    const live = signIn('acct-1');
+    const stale = { ...signIn('acct-1'), expires: Date.now() - HOUR, access: 42 };
+    const d = state({
+      agents: [
+        { id: 'main', store: storeDocument({ 'openai-codex:default': live }) },
+        { id: 'odd', store: storeDocument({ 'openai-codex:default': stale }) },
+      ],
+    });
+    const before = bytes(d.storePath('odd'));
+    const status = (await readStatus({ env: d.env })).report.agents.find((a) => a.id === 'odd')!;
+    expect(status.profiles[0]).toMatchObject({ status: 'expired', stranded: null, error: 'access is not a string: OpenClaw cannot use this sign-in' });
+    const report = await syncStranded({ env: d.env, agents: 'all' });
+    expect(report.results.filter((r) => r.agentId === 'odd' && r.outcome === 'synced')).toEqual([]);
+    expect(bytes(d.storePath('odd'))).toBe(before);
   });
 });
