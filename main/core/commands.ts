@@ -14,6 +14,8 @@ export type Command =
   | { kind: 'copy-fix'; ref: AgentRef; profileId?: string | null }
   | { kind: 'open-folder'; ref: AgentRef }
   | { kind: 'open-panel'; ref?: AgentRef }
+  /** Someone looks (the tray menu opened): the plan's usage of due accounts is asked. */
+  | { kind: 'check-usage' }
   | { kind: 'set-settings'; patch: SettingsPatch }
   | { kind: 'add-host'; host: Host }
   | { kind: 'remove-host'; name: string }
@@ -53,7 +55,11 @@ export function createCommands(controller: Controller, desktop: Desktop): RunCom
         if (dir === null) throw new CommandError(`${command.ref.agentId} has no folder on this machine`);
         return desktop.openFolder(dir);
       }
-      case 'open-panel': return desktop.openPanel(command.ref);
+      case 'open-panel':
+        // The panel shows usage: opening it asks the due accounts (the 5-minute floor holds).
+        void controller.askUsage('demand');
+        return desktop.openPanel(command.ref);
+      case 'check-usage': return controller.askUsage('demand');
       case 'set-settings': {
         await controller.updateSettings(command.patch);
         return;
