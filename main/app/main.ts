@@ -102,13 +102,12 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
     const run = createCommands(controller, {
       copy: (text) => clipboard.writeText(text),
       openFolder: async (dir) => void (await shell.openPath(dir)),
-      openPanel: (ref) => panel.open(ref),
+      openPanel: (ref, options) => panel.open(ref, options),
       quit: () => app.quit(),
     });
     // The tray has no one to show an error to: a failed command becomes a notice in the panel.
     const runFromTray = (command: Command) => {
-      const done = command.kind === 'open-panel' ? Promise.resolve(panel.open(command.ref, { fromTray: true })) : run(command);
-      done.catch((error: unknown) => controller.warn((error as Error).message));
+      run(command.kind === 'open-panel' ? { ...command, fromTray: true } : command).catch((error: unknown) => controller.warn((error as Error).message));
     };
     stopIpc = setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller });
     tray = setupTray({ getState: () => controller.state(), run: runFromTray, paths, platform, now: deps.now });

@@ -13,7 +13,8 @@ export type Command =
   | { kind: 'sync'; host: string; agentId: string | null }
   | { kind: 'copy-fix'; ref: AgentRef; profileId?: string | null }
   | { kind: 'open-folder'; ref: AgentRef }
-  | { kind: 'open-panel'; ref?: AgentRef }
+  /** fromTray: chosen in the tray (macOS must then bring the menu-bar app forward). */
+  | { kind: 'open-panel'; ref?: AgentRef; fromTray?: boolean }
   /** Someone looks (the tray menu opened): the plan's usage of due accounts is asked. */
   | { kind: 'check-usage' }
   | { kind: 'set-settings'; patch: SettingsPatch }
@@ -27,7 +28,7 @@ export interface Desktop {
   /** Opens a folder in the file manager. */
   openFolder(path: string): Promise<void>;
   /** Shows the panel, at an agent when given. */
-  openPanel(ref?: AgentRef): void;
+  openPanel(ref?: AgentRef, options?: { fromTray?: boolean }): void;
   quit(): void;
 }
 
@@ -58,7 +59,7 @@ export function createCommands(controller: Controller, desktop: Desktop): RunCom
       case 'open-panel':
         // The panel shows usage: opening it asks the due accounts (the 5-minute floor holds).
         void controller.askUsage('demand');
-        return desktop.openPanel(command.ref);
+        return desktop.openPanel(command.ref, { fromTray: command.fromTray });
       case 'check-usage': return controller.askUsage('demand');
       case 'set-settings': {
         await controller.updateSettings(command.patch);
