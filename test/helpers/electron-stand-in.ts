@@ -68,8 +68,10 @@ export const screen = {
 
 /** A built menu: its template, and Electron's 'menu-will-show' when a tray opens it. */
 class MenuStandIn extends EventEmitter {
-  constructor(readonly template: any[]) {
+  readonly template: any[];
+  constructor(template: any[]) {
     super();
+    this.template = template;
   }
 }
 
