@@ -120,7 +120,8 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
       if (event.type === 'state') tray?.update();
     });
     tray.update();
-    const notifier = setupNotifier({ controller, openPanel: (ref) => panel.open(ref), platform, now: deps.now });
+    // A click on a notification opens the panel as every other way does: through the command, which asks usage.
+    const notifier = setupNotifier({ controller, openPanel: (ref) => void run({ kind: 'open-panel', ref }), platform, now: deps.now });
     stops.push(() => notifier.stop());
     const fresh = keepTokensFresh({ controller, now: deps.now });
     stops.push(() => fresh.stop());
