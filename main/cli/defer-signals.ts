@@ -18,7 +18,7 @@ export function deferSignalsDuringRotation(write: (line: string) => void = (line
     exitCode ??= EXIT_CODES[signal];
     signals++;
     if (waiting.size === 0) process.exit(exitCode);
-    if (signals === 1) write('authbar: finishing the write of a rotated sign-in before exiting (it would be lost otherwise)\n');
+    if (signals === 1) write('authbar: finishing a token refresh before exiting: its answer would be lost otherwise (signal again to see what it waits for)\n');
     else write(`authbar: waiting for ${[...waiting.values()].join('; ')}\n`);
   };
   for (const signal of Object.keys(EXIT_CODES) as Deferred[]) process.on(signal, onSignal);
@@ -28,11 +28,16 @@ export function deferSignalsDuringRotation(write: (line: string) => void = (line
       if (exitCode !== null) return null;
       const id = next++;
       waiting.set(id, what);
-      return () => {
-        if (!waiting.delete(id)) return;
-        // On the next turn: the caller's own `finally` (releasing OpenClaw's locks) runs first.
-        const code = exitCode;
-        if (code !== null && waiting.size === 0) setImmediate(() => process.exit(code));
+      return {
+        now(step) {
+          if (waiting.has(id)) waiting.set(id, step);
+        },
+        release() {
+          if (!waiting.delete(id)) return;
+          // On the next turn: the caller's own `finally` (releasing OpenClaw's locks) runs first.
+          const code = exitCode;
+          if (code !== null && waiting.size === 0) setImmediate(() => process.exit(code));
+        },
       };
     },
   };

@@ -9,7 +9,7 @@ export const USAGE = {
   usage: 'authbar usage [--agent ID]... [--host NAME]... [--local] [--json]',
   refresh: 'authbar refresh (--agent ID... | --all) [--host NAME]... [--local] [--if-needed] [--json] [--concurrency N] [--timeout DURATION]',
   sync: 'authbar sync [--agent ID]... [--host NAME]... [--local] [--dry-run] [--json]',
-  recover: 'authbar recover [--json]',
+  recover: 'authbar recover [--host NAME]... [--local] [--json]',
   hosts: 'authbar hosts add NAME DESTINATION [--ssh-config FILE] [--state-dir DIR] [--remote-command CMD] | hosts list [--json] | hosts remove NAME',
 } as const;
 
@@ -62,6 +62,7 @@ Exit 0 when every copy ended well, 1 otherwise, 64 for usage mistakes.`,
   recover: `Writes every rotated sign-in AuthBar holds in its recovery file (a refresh whose answer
 no store could take) back into its stores, under OpenClaw's locks; every refresh runs this first.
 
+${TARGETS}
   --json              one JSON report
 
 Exit 0 when every held sign-in was written back (or none was held), 1 otherwise.`,
@@ -93,7 +94,7 @@ const FLAGS: Record<Command, string[]> = {
   usage: ['agent', 'host', 'local', 'json'],
   refresh: ['agent', 'all', 'host', 'local', 'if-needed', 'json', 'concurrency', 'timeout'],
   sync: ['agent', 'host', 'local', 'dry-run', 'json'],
-  recover: ['json'],
+  recover: ['host', 'local', 'json'],
   hosts: ['ssh-config', 'state-dir', 'remote-command', 'json'],
 };
 

@@ -1,6 +1,6 @@
 // Every Codex OAuth credential in every readable store (a "copy"), and which copy each
-// agent actually uses: its own profiles overlaid on main's, profile id by profile id
-// (../shared/openclaw-auth.md §1). Pure: works on a Scan.
+// agent actually uses: its own profiles overlaid on main's, profile id by profile id, with
+// OpenClaw's own repair rules (./openclaw/merge.ts). Pure: works on a Scan.
 import { readAccessTokenClaims } from './jwt.ts';
 import { type Credential, isCodexOAuth, isWritableEntry } from './openclaw/credentials.ts';
 import type { StoreKind, StoreRead } from './openclaw/json-store.ts';

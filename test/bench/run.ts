@@ -11,6 +11,7 @@ import { startTokenServer } from '../helpers/token-server.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 import { appBenchmarks } from './app.ts';
 import { extraBenchmarks } from './extra.ts';
+import { startupRatio } from './startup.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'authbar.cjs');
@@ -105,6 +106,11 @@ const statusMin = Math.min(...status);
 row('bare `node -e 0` (the floor any Node CLI pays)', ms(baseline));
 row('a bare Node process that reads the 100 stores and prints them', ms(bare));
 row(`whole-process \`authbar status --json\`, 100 agents (median of ${status.length})`, `${ms(statusMs)}  (min ${ms(statusMin)})`);
+{
+  // Side by side (interleaved), so both see the same load; CPU time is the steadier measure on a busy machine.
+  const r = startupRatio(QUICK ? 5 : 20);
+  row('  ratio to the bare reader, interleaved: wall medians / best wall / CPU medians', `${r.medianRatio.toFixed(2)}x / ${r.minRatio.toFixed(2)}x / ${r.cpuRatio.toFixed(2)}x  (goal <= 1.15x, judged on CPU: ${r.cpuRatio <= 1.15 ? 'met' : 'MISSED'})`);
+}
 
 // 3. OpenClaw's own status of one agent: the bar.
 if (!args.has('--skip-openclaw')) {

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { runCli, statusJson } from '../helpers/cli.ts';
+import { observeLock } from '../helpers/lock-observer.ts';
+import { holdLock } from '../helpers/peer.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
@@ -13,10 +14,12 @@ const DAY = 24 * HOUR;
 const PEER = join(import.meta.dirname, '../helpers/openclaw-peer.mjs');
 let server: TokenServer;
 let dirs: StateDir[] = [];
+let children: ChildProcess[] = [];
 beforeEach(async () => {
   server = await startTokenServer();
 });
 afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
   await server.close();
   for (const d of dirs) d.cleanup();
   dirs = [];
@@ -149,23 +152,26 @@ describe('stranded copies, seen and fixed', () => {
     writeFileSync(d.storePath('coder'), '{ "version": 1, "profiles": ');
     await openclawRefreshes(d, 'artist');
     // OpenClaw holds main's store lock while it writes main a newer credential of its own.
-    const holder = spawn(process.execPath, [PEER, 'hold', d.storePath('main'), '1500'], { stdio: 'ignore' });
-    const holderDone = new Promise((r) => holder.on('exit', r));
-    while (!existsSync(`${d.storePath('main')}.lock`)) await new Promise((r) => setTimeout(r, 10));
-    const syncing = runCli(['sync', '--json'], d.env);
-    // Once sync holds the account's refresh lock it has planned; it now waits on main's store lock.
-    const refreshLock = `${jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', 'openai-codex:default')}.lock`;
-    while (!existsSync(refreshLock)) await new Promise((r) => setTimeout(r, 5));
-    const relogin = signIn('acct-shared', 9 * DAY);
-    d.writeStore('main', storeDocument({ 'openai-codex:default': relogin }));
-    const sync = await syncing;
-    await holderDone;
-    expect(cred(d, 'main').refresh).toBe(relogin.refresh);
-    expect(readFileSync(d.storePath('coder'), 'utf8')).toBe('{ "version": 1, "profiles": ');
-    const results = JSON.parse(sync.stdout).results;
-    expect(results.find((r: any) => r.agentId === 'main')).toMatchObject({ outcome: 'skipped' });
-    expect(results.find((r: any) => r.agentId === 'coder')).toBeUndefined();
-    expect(server.requests).toHaveLength(1);
+    const holder = await holdLock(d.storePath('main'), (child) => children.push(child));
+    const storeLock = observeLock(`${d.storePath('main')}.lock`);
+    try {
+      const syncing = runCli(['sync', '--json'], d.env, { timeoutMs: 120_000 });
+      // Sync has planned and now waits on main's store lock: it is seen reading the holder's pid.
+      await storeLock.readByAnother();
+      const relogin = signIn('acct-shared', 9 * DAY);
+      d.writeStore('main', storeDocument({ 'openai-codex:default': relogin }));
+      holder.release();
+      const sync = await syncing;
+      expect(await holder.exited).toBe(0);
+      expect(cred(d, 'main').refresh).toBe(relogin.refresh);
+      expect(readFileSync(d.storePath('coder'), 'utf8')).toBe('{ "version": 1, "profiles": ');
+      const results = JSON.parse(sync.stdout).results;
+      expect(results.find((r: any) => r.agentId === 'main')).toMatchObject({ outcome: 'skipped' });
+      expect(results.find((r: any) => r.agentId === 'coder')).toBeUndefined();
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      storeLock.stop();
+    }
   });
 
   it('falls back without history when AuthBar\'s memory is corrupt or missing, and keeps the corrupt file aside', async () => {

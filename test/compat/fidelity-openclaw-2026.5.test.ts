@@ -36,3 +36,14 @@ describe('AuthBar against the real openclaw@2026.5.7 on random state dirs', () =
     expect(summary.disagreements, lines.join('\n')).toEqual([]);
   }, 1_500_000);
 });
+
+describe('after AuthBar writes, the real openclaw@2026.5.7 reads what it wrote as ok', () => {
+  it('refresh --all on random state dirs: written profiles ok, no legacy or odd file touched, still agreeing', async () => {
+    const { checkAfterWrite } = await import('../fidelity/after-write.ts');
+    const checks = [];
+    for (let i = 0; i < 4; i++) checks.push(await checkAfterWrite(openclaw, `${SEED}:write:${i}`));
+    expect(checks.flatMap((c) => c.written).length).toBeGreaterThan(2);
+    expect(checks.map((c) => ({ seed: c.seed, notOk: c.notOk, forbiddenChanges: c.forbiddenChanges, disagreements: c.disagreements }))).toEqual(
+      checks.map((c) => ({ seed: c.seed, notOk: [], forbiddenChanges: [], disagreements: [] })));
+  }, 900_000);
+});

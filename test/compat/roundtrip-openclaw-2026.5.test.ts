@@ -18,7 +18,7 @@ const dirs: StateDir[] = [];
 beforeAll(async () => {
   openclaw = await installOpenClaw('2026.5.7');
   server = await startTokenServer();
-}, 300_000);
+}, 600_000);
 afterAll(async () => {
   await server.close();
   for (const d of dirs) d.cleanup();
@@ -53,7 +53,7 @@ describe('round trip with the real openclaw@2026.5.7', () => {
     for (const id of ['main', 'artist']) {
       expect(await openclawSees(d, id), id).toMatchObject({ status: 'ok', expiresAt });
     }
-  }, 120_000);
+  }, 600_000);
 
   it('after authbar sync, OpenClaw reads each synced agent as ok', async () => {
     const cred = signIn('acct-sync', 3 * HOUR);
@@ -68,5 +68,5 @@ describe('round trip with the real openclaw@2026.5.7', () => {
     for (const id of ['main', 'artist']) {
       expect(await openclawSees(d, id), id).toMatchObject({ status: 'ok', expiresAt: newest.expires });
     }
-  }, 120_000);
+  }, 600_000);
 });

@@ -50,7 +50,7 @@ beforeAll(async () => {
     { id: 'inherits' },
   ]);
   timings.push(`doctor --fix (migration of the template): ${template.doctor.ms} ms`);
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await proxy?.close();
@@ -115,7 +115,7 @@ function authbarVerdicts(report: any, agentId: string): Verdict[] {
 
 /** `openclaw models status --json --check --agent ID`: read-only (no refresh), its verdicts and exit code. */
 async function openclawStatus(d: MigratedState, agentId: string): Promise<{ code: number | null; verdicts: Verdict[]; doc: any }> {
-  const result = await runOpenClaw(openclaw, ['models', 'status', '--json', '--check', '--agent', agentId], d.env, 60_000);
+  const result = await runOpenClaw(openclaw, ['models', 'status', '--json', '--check', '--agent', agentId], d.env, 300_000);
   expect([0, 1, 2], `openclaw models status --agent ${agentId}: ${result.stderr}`).toContain(result.code);
   const doc = jsonIn(result.stdout);
   return { code: result.code, verdicts: openclawVerdicts(doc), doc };
@@ -123,12 +123,12 @@ async function openclawStatus(d: MigratedState, agentId: string): Promise<{ code
 
 /** The live model probe (it refreshes first when needed); a long per-probe timeout so lock waits never cut it short. */
 function probe(d: MigratedState, agentId: string): Promise<OpenClawResult> {
-  return runOpenClaw(openclaw, ['models', 'status', '--probe', '--json', '--probe-timeout', '60000', '--agent', agentId], { ...d.env, ...proxy.env }, 120_000);
+  return runOpenClaw(openclaw, ['models', 'status', '--probe', '--json', '--probe-timeout', '60000', '--agent', agentId], { ...d.env, ...proxy.env }, 300_000);
 }
 
 function generateImage(d: MigratedState, agentId: string): Promise<OpenClawResult & { outputPath: string }> {
   const outputPath = join(d.root, `image-${agentId}-${Date.now()}.png`);
-  return runOpenClaw(openclaw, ['infer', 'image', 'generate', '--agent', agentId, '--prompt', 'a red square', '--output', outputPath, '--json'], { ...d.env, ...proxy.env }, 120_000)
+  return runOpenClaw(openclaw, ['infer', 'image', 'generate', '--agent', agentId, '--prompt', 'a red square', '--output', outputPath, '--json'], { ...d.env, ...proxy.env }, 300_000)
     .then((result) => ({ ...result, outputPath }));
 }
 
@@ -236,7 +236,7 @@ describe(`authbar status agrees with openclaw@${OPENCLAW9} models status --json`
     expect(server.requests).toEqual([]);
     expect(fenceKind(d.profile('pending'))).toBe('pending');
     expect(d.profile('expired')!.expires).toBe(now - HOUR);
-  }, 180_000);
+  }, 600_000);
 
   it('the shared store itself in each state, for main and an agent inheriting it', async () => {
     const limit = pLimit(2); // two state dirs at a time (each runs three OpenClaws at once, ~300 MB each)
@@ -256,7 +256,7 @@ describe(`authbar status agrees with openclaw@${OPENCLAW9} models status --json`
       await compare(d, agents, Object.fromEntries(agents.map((id) => [id, c.expected])), fences);
     })));
     expect(server.requests).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 
   it('reports no expiry for a fence, as OpenClaw does (its `expires: 1` is a marker, not a time)', async () => {
     const d = migrated();
@@ -271,7 +271,7 @@ describe(`authbar status agrees with openclaw@${OPENCLAW9} models status --json`
       // A fenced copy has no expiry to show (this once printed "20000d ago").
       expect({ expiresAt: profile.expiresAt, remainingMs: profile.remainingMs }, id).toEqual({ expiresAt: null, remainingMs: null });
     }
-  }, 60_000);
+  }, 600_000);
 });
 
 describe(`authbar refresh beside openclaw@${OPENCLAW9}'s own refresh: one token request between them`, () => {
@@ -359,7 +359,7 @@ describe(`authbar refresh beside openclaw@${OPENCLAW9}'s own refresh: one token 
     }
     expect(existsSync(lock.lockPath)).toBe(false);
     await openclawUsesTheNewCredential(d, agent, 'shared');
-  }, 240_000);
+  }, 600_000);
 
   it('OpenClaw first: AuthBar, started once OpenClaw\'s pending fence is in the row, waits for it and adopts', async () => {
     const d = migrated();
@@ -405,7 +405,7 @@ describe(`authbar refresh beside openclaw@${OPENCLAW9}'s own refresh: one token 
       lock.stop();
     }
     await openclawUsesTheNewCredential(d, agent, agent);
-  }, 240_000);
+  }, 600_000);
 });
 
 describe(`after authbar sync, openclaw@${OPENCLAW9} reads every synced agent as ok`, () => {
@@ -452,7 +452,7 @@ describe(`after authbar sync, openclaw@${OPENCLAW9} reads every synced agent as 
     }
     expect(d.profile('shared')).toEqual(newest);
     for (const id of ['older', 'missing']) expect(d.store(id).profiles, id).toEqual({});
-  }, 180_000);
+  }, 600_000);
 
   it('a failed fence OpenClaw left in an agent\'s own store, beside a live shared copy of the account', async () => {
     const d = migrated();
@@ -498,5 +498,5 @@ describe(`after authbar sync, openclaw@${OPENCLAW9} reads every synced agent as 
     expect((await runCli(['status', '--check', '--agent', agent], d.env)).code).toBe(0);
     // As 2026.9.6's own doctor does with a superseded per-agent copy: removed, so the agent inherits.
     expect(d.store(agent).profiles).toEqual({});
-  }, 180_000);
+  }, 600_000);
 });

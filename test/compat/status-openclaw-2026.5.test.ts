@@ -46,7 +46,7 @@ beforeAll(async () => {
       { id: 'elsewhere', agentDir: 'custom/dir', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'a9', expiresInMs: 10 * HOUR }) }) },
     ],
   });
-}, 300_000);
+}, 600_000);
 
 afterAll(() => d?.cleanup());
 
@@ -90,5 +90,5 @@ describe(`authbar status agrees with openclaw@${VERSION} models status`, () => {
       const expected = agent.status === 'unreadable' ? 1 : checkCode;
       expect(ourCheck.code, `--check for ${id}`).toBe(expected);
     }
-  }, 300_000);
+  }, 600_000);
 });

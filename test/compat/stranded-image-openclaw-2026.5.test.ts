@@ -22,7 +22,7 @@ let d: StateDir;
 beforeAll(async () => {
   [openclaw, tokens] = await Promise.all([installOpenClaw('2026.5.7'), startTokenServer()]);
   proxy = await startOpenAiProxy(tokens);
-}, 300_000);
+}, 600_000);
 afterAll(async () => {
   await proxy?.close();
   await tokens?.close();
@@ -81,5 +81,5 @@ describe('the stranded-copy failure with the real openclaw@2026.5.7', () => {
     expect(imageCalls).toHaveLength(1);
     expect(imageCalls[0]!.authorization).toBe(`Bearer ${newest.access}`);
     expect(readFileSync(after.outputPath)).toEqual(RED_SQUARE_PNG);
-  }, 300_000);
+  }, 600_000);
 });

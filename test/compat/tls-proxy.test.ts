@@ -27,7 +27,7 @@ const dirs: StateDir[] = [];
 beforeAll(async () => {
   [openclaw, tokens] = await Promise.all([installOpenClaw(VERSION), startTokenServer()]);
   proxy = await startOpenAiProxy(tokens);
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await proxy?.close();
@@ -81,7 +81,7 @@ describe(`openclaw@${VERSION} through the loopback OpenAI proxy`, () => {
     ]);
     expect(stored.access).not.toBe(issued.access);
     expect(proxy.refused).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 
   it('generates an image as the chosen agent with its own Bearer, without a token request', async () => {
     const main = liveCredential('acct-main', 3 * 86_400_000);
@@ -100,7 +100,7 @@ describe(`openclaw@${VERSION} through the loopback OpenAI proxy`, () => {
     // The fake's image came back all the way: OpenClaw wrote it where we asked.
     expect(existsSync(result.outputPath), output(result)).toBe(true);
     expect(readFileSync(result.outputPath)).toEqual(RED_SQUARE_PNG);
-  }, 180_000);
+  }, 600_000);
 
   it('fails with "No API key found" when the agent is expired and its refresh token was already used', async () => {
     const main = liveCredential('acct-main', 3 * 86_400_000);
@@ -117,7 +117,7 @@ describe(`openclaw@${VERSION} through the loopback OpenAI proxy`, () => {
     expect(tokens.requests.every((r) => r.refreshToken === dead.issued.refresh && r.outcome === 'reused')).toBe(true);
     expect(proxy.upstream.filter((u) => u.path === '/backend-api/codex/responses')).toEqual([]);
     expect(d.readStore('stranded').profiles[PROFILE].refresh).toBe(dead.issued.refresh);
-  }, 180_000);
+  }, 600_000);
 
   it('a run stopped by the test is ended with everything it started (2026.5.7 works in a child process of its launcher)', async () => {
     // The token endpoint never answers, so OpenClaw's refresh waits on it. Killing only the
@@ -134,5 +134,5 @@ describe(`openclaw@${VERSION} through the loopback OpenAI proxy`, () => {
     expect(result.stderr).toContain('killed (with its process group) by the test');
     expect(tokens.requests.map((r) => r.outcome)).toEqual(['hang']);
     expect(liveProcessesInGroup(result.pid!), 'nothing of that run is left running').toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });

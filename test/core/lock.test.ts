@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLock, type LockPolicy, LockTimeoutError, STORE_LOCK } from '../../main/core/openclaw/lock.ts';
+import { holdLock } from '../helpers/peer.ts';
 
-const PEER = join(import.meta.dirname, '../helpers/openclaw-peer.mjs');
 let dir: string;
 let children: ChildProcess[] = [];
 beforeEach(() => {
@@ -20,17 +18,7 @@ afterEach(() => {
 });
 
 /** Another process holds `<target>.lock` the way OpenClaw does, until `release()`; resolves once it does. */
-async function holdInAnotherProcess(target: string): Promise<{ child: ChildProcess; release: () => void; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [PEER, 'hold', target, 'stdin'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const [line] = await Promise.race([
-    once(createInterface({ input: child.stdout! }), 'line') as Promise<string[]>,
-    exited.then((code) => Promise.reject(new Error(`the holder exited (${code}) before it held the lock`))),
-  ]);
-  expect(JSON.parse(line!)).toEqual({ holding: target });
-  return { child, release: () => child.stdin!.end(), exited };
-}
+const holdInAnotherProcess = (target: string) => holdLock(target, (child) => children.push(child));
 
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0']);

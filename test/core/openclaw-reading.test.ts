@@ -193,3 +193,21 @@ describe('SQLite era (2026.9.6 merges as 2026.5.7 did, drift rule only)', () => 
     }
   });
 });
+
+describe('a remote host\'s report', () => {
+  it('keeps OpenClaw\'s own verdict and a malformed entry\'s error, cleaned like every remote field', async () => {
+    const { acceptStatusReport } = await import('../../main/core/remote/remote-report.ts');
+    const d = state({
+      agents: [
+        { id: 'main', default: true, store: storeDocument({ 'openai-codex:default': cred('a1', 30 * HOUR, { access: 12345 }) }) },
+        { id: 'broken', store: '{"version":1' },
+      ],
+    });
+    const local = await report(d);
+    const remote = structuredClone(local);
+    remote.agents[0]!.profiles[0]!.error = 'access is not a string\u001b]52;c;cm0gLXJmIH4=\u0007';
+    const accepted = acceptStatusReport({ name: 'vps', destination: 'user@vps' }, remote);
+    expect(accepted.agents[0]!.profiles[0]!.error).toBe('access is not a string');
+    expect(accepted.agents[1]).toMatchObject({ status: 'unreadable', openclawStatus: 'ok' });
+  });
+});

@@ -137,3 +137,25 @@ describe('lock directories are ours alone', () => {
     expect(JSON.parse(result.stdout).results[0].cause).toMatch(/oauth-refresh belongs to another user \(uid 4242\).*nothing was requested/);
   });
 });
+
+describe('SQLite stores in a directory others can write', () => {
+  it('are refused before any token request', async () => {
+    const { makeSqliteStateDir, openaiCredential } = await import('../helpers/sqlite-state.ts');
+    const issued = server.issue('acct-1');
+    const s = makeSqliteStateDir({
+      agents: [{ id: 'main' }],
+      shared: { 'openai:default': openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + 3_600_000, accountId: 'acct-1' }) },
+    });
+    try {
+      Object.assign(s.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
+      chmodSync(join(s.stateDir, 'state'), 0o777);
+      const { runCli } = await import('../helpers/cli.ts');
+      const result = await runCli(['refresh', '--agent', 'main', '--json'], s.env);
+      expect(result.code).toBe(1);
+      expect(server.requests).toHaveLength(0);
+      expect(JSON.parse(result.stdout).results[0].cause).toMatch(/state is writable by other users \(no sticky bit\).*nothing was requested/);
+    } finally {
+      s.cleanup();
+    }
+  });
+});

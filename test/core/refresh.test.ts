@@ -177,11 +177,13 @@ describe('refreshAgents', () => {
   it('never writes a copy that stopped parsing meanwhile, and reports it', async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }, { id: 'b', store: storeDocument({ 'openai-codex:default': { ...cred } }) }] });
-    // The token server answers slowly; meanwhile b's store is damaged.
-    server.queue({ delayMs: 400 });
+    // The token server holds its answer; meanwhile b's store is damaged.
+    let answer = () => {};
+    server.queue({ until: new Promise<void>((resolve) => (answer = resolve)) });
     const running = refreshAgents({ env: d.env, agents: ['main'] });
-    await new Promise((r) => setTimeout(r, 150));
+    await server.received(1);
     writeFileSync(d.storePath('b'), '{"version":1,"profiles":');
+    answer();
     const report = await running;
     expect(report.results[0]).toMatchObject({ outcome: 'refreshed', syncedAgents: [] });
     expect(readFileSync(d.storePath('b'), 'utf8')).toBe('{"version":1,"profiles":');

@@ -133,14 +133,14 @@ describe('refreshing and syncing 2026.9 stores', () => {
       agents: [{ id: 'main' }, { id: 'artist', profiles: { 'openai:default': { ...shared } } }, { id: 'coder', profiles: { 'openai:me@example.com': { ...shared } } }],
     });
     // The lock file OpenClaw would see while we hold it: {pid, createdAt, starttime}.
-    let seenLock: any = null;
     const lockFile = `${sqliteEraRefreshLockTarget(d.stateDir, 'openai', 'openai:default')}.lock`;
-    server.queue({ delayMs: 300 });
+    // The token answer is held while the test reads the lock AuthBar holds across its request.
+    let answer = () => {};
+    server.queue({ until: new Promise<void>((resolve) => (answer = resolve)) });
     const running = refreshAgents({ env: d.env, agents: ['main'] });
-    while (!seenLock) {
-      if (existsSync(lockFile)) seenLock = JSON.parse(readFileSync(lockFile, 'utf8'));
-      else await new Promise((r) => setTimeout(r, 5));
-    }
+    await server.received(1);
+    const seenLock = JSON.parse(readFileSync(lockFile, 'utf8'));
+    answer();
     const result = await running;
     expect(seenLock).toMatchObject({ pid: process.pid, starttime: expect.any(Number) });
     expect(result.requests).toBe(1);
@@ -184,14 +184,19 @@ describe('refreshing and syncing 2026.9 stores', () => {
     const holder = spawn(process.execPath, ['-e', `
       const { DatabaseSync } = require('node:sqlite');
       const db = new DatabaseSync(${JSON.stringify(d.stateDb)}); db.exec('BEGIN IMMEDIATE'); console.log('holding');
-      setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, 4000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((r) => holder.stdout!.once('data', r));
-    const result = await refreshAgents({ env: d.env, agents: ['main'] });
-    expect(result.requests).toBe(0);
-    expect(result.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'transient' });
-    expect(server.requests).toHaveLength(0);
-    expect(d.profiles('shared')['openai:default'].refresh).toBe(shared.refresh);
-    holder.kill();
+      process.stdin.resume(); process.stdin.on('end', () => { db.exec('ROLLBACK'); db.close(); });`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // Held until the test is done with it (a 4 s hold could end before a slow machine got there).
+    try {
+      await new Promise((r) => holder.stdout!.once('data', r));
+      const result = await refreshAgents({ env: d.env, agents: ['main'] });
+      expect(result.requests).toBe(0);
+      expect(result.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'transient' });
+      expect(server.requests).toHaveLength(0);
+      expect(d.profiles('shared')['openai:default'].refresh).toBe(shared.refresh);
+    } finally {
+      holder.stdin!.end();
+      if (holder.exitCode === null) await new Promise((r) => holder.on('exit', r));
+    }
   });
 
   it('never makes a concurrent OpenClaw writer wait long enough to see "database is locked"', async () => {

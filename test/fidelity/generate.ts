@@ -68,7 +68,7 @@ function codexEntry(g: Generator, now: number, account: string): Record<string, 
   if (g.chance(0.15)) delete entry.accountId;
   if (g.chance(0.15)) delete entry.email;
   if (g.chance(0.3)) {
-    switch (g.int(14)) {
+    switch (g.int(15)) {
       case 0: entry.access = g.int(99999); break;
       case 1: entry.refresh = { nested: g.token('') }; break;
       case 2: entry.email = g.int(7); break;
@@ -82,6 +82,7 @@ function codexEntry(g: Generator, now: number, account: string): Record<string, 
       case 10: entry.type = g.pick(['weird', null, 'OAuth']); break;
       case 11: entry.expires = -5; break;
       case 12: entry.provider = 'openai'; break;
+      case 13: entry.accountId = g.int(99999); break;
       default: entry.access = ''; break;
     }
   }
@@ -146,11 +147,14 @@ function legacyText(g: Generator, now: number): string {
   const account = g.pick(ACCOUNTS);
   const entry = codexEntry(g, now, account);
   if (g.chance(0.6)) delete entry.provider;
+  // Older tools wrote epoch seconds: OpenClaw reads them as milliseconds (long expired).
+  if (g.chance(0.3) && typeof entry.expires === 'number') entry.expires = Math.floor(entry.expires / 1000);
   return JSON.stringify({ 'openai-codex': entry });
 }
 
 function oauthFileText(g: Generator, now: number): string {
   const entry = codexEntry(g, now, g.pick(ACCOUNTS));
+  if (g.chance(0.3) && typeof entry.expires === 'number') entry.expires = Math.floor(entry.expires / 1000);
   delete entry.type;
   if (g.chance(0.7)) delete entry.provider;
   return JSON.stringify({ 'openai-codex': entry, ...(g.chance(0.2) ? { anthropic: { access: 'x', refresh: 'y', expires: now + HOUR } } : {}) });
@@ -194,6 +198,9 @@ export function generateStateDir(seed: string, now: number): Files {
   const config = {
     agents: { list, defaults: { model: 'openai-codex/gpt-5.5' } },
   };
-  files['openclaw/openclaw.json'] = `${JSON.stringify(config, null, 2)}\n`;
+  // Sometimes JSON5, as people write it by hand: comments and trailing commas.
+  files['openclaw/openclaw.json'] = g.chance(0.2)
+    ? `// hand-edited\n${JSON.stringify(config, null, 2).replace(/\n(\s*)([}\]])/g, ',\n$1$2').replace(/\[,/g, '[').replace(/\{,/g, '{')}\n`
+    : `${JSON.stringify(config, null, 2)}\n`;
   return files;
 }

@@ -44,9 +44,15 @@ export function openclawVerdicts(doc: any): Verdict[] {
     .sort(byId);
 }
 
+/**
+ * AuthBar's verdicts in OpenClaw's words. The one documented difference: OpenClaw 2026.9.6 calls
+ * its own refresh fence (pending or failed) `expired` with no expiry; AuthBar reads the fence and
+ * says `refreshing` or `needs-login` (README: "Running beside OpenClaw").
+ */
 export function authbarVerdicts(report: StatusReport, agentId: string): Verdict[] {
   const agent = report.agents.find((a) => a.id === agentId);
-  return (agent?.profiles ?? []).map((p) => ({ profileId: p.profileId, status: p.status, expiresAt: p.expiresAt })).sort(byId);
+  const openclawWords = (status: string) => (status === 'refreshing' || status === 'needs-login' ? 'expired' : status);
+  return (agent?.profiles ?? []).map((p) => ({ profileId: p.profileId, status: openclawWords(p.status), expiresAt: p.expiresAt })).sort(byId);
 }
 
 /**
@@ -126,25 +132,30 @@ export async function askOpenClaw(env: Record<string, string>, ids: string[], op
   return new Map(answers.map((a) => [a.agent, { code: a.code, stdout: a.stdout, stderr: a.stderr }]));
 }
 
+/** Judges the state dir `env` points at, as it is on disk. */
+export async function judgeEnv(env: Record<string, string>, options: JudgeOptions): Promise<Judgement> {
+  const report = (await readStatus({ env })).report;
+  const ids = report.agents.filter((a) => a.configured && (options.only === undefined || a.id === options.only)).map((a) => a.id);
+  const answers = await askOpenClaw(env, ids, options);
+  const agents = ids.map((agentId): AgentJudgement => {
+    const result = answers.get(agentId)!;
+    const base = { agentId, ours: authbarVerdicts(report, agentId), ourCheck: ourCheckFor(report, agentId), ourStatus: report.agents.find((a) => a.id === agentId)!.status };
+    let doc: any;
+    try {
+      doc = [0, 1, 2].includes(result.code ?? -1) ? jsonIn(result.stdout) : null;
+    } catch {
+      doc = null;
+    }
+    if (!doc) return { ...base, theirs: null, theirCheck: null, theirError: `exit ${result.code}: ${result.stderr.split('\n').find((l) => l.trim()) ?? ''}`.slice(0, 200) };
+    return { ...base, theirs: openclawVerdicts(doc), theirCheck: result.code };
+  });
+  return { agents };
+}
+
 export async function judge(files: Files, options: JudgeOptions): Promise<Judgement> {
   const dir = materialize(files);
   try {
-    const report = (await readStatus({ env: dir.env })).report;
-    const ids = report.agents.filter((a) => a.configured && (options.only === undefined || a.id === options.only)).map((a) => a.id);
-    const answers = await askOpenClaw(dir.env, ids, options);
-    const agents = ids.map((agentId): AgentJudgement => {
-      const result = answers.get(agentId)!;
-      const base = { agentId, ours: authbarVerdicts(report, agentId), ourCheck: ourCheckFor(report, agentId), ourStatus: report.agents.find((a) => a.id === agentId)!.status };
-      let doc: any;
-      try {
-        doc = [0, 1, 2].includes(result.code ?? -1) ? jsonIn(result.stdout) : null;
-      } catch {
-        doc = null;
-      }
-      if (!doc) return { ...base, theirs: null, theirCheck: null, theirError: `exit ${result.code}: ${result.stderr.split('\n').find((l) => l.trim()) ?? ''}`.slice(0, 200) };
-      return { ...base, theirs: openclawVerdicts(doc), theirCheck: result.code };
-    });
-    return { agents };
+    return await judgeEnv(dir.env, options);
   } finally {
     dir.cleanup();
   }

@@ -40,20 +40,17 @@ export interface ShrinkResult {
   tries: number;
 }
 
-export async function shrink(files: Files, agentId: string, options: JudgeOptions & { maxTries: number; deadline?: number }): Promise<ShrinkResult> {
-  const disagrees = async (candidate: Files) => {
-    const judged = (await judge(candidate, { ...options, only: agentId })).agents[0];
-    return judged !== undefined && judged.theirs !== null && !agrees(judged);
-  };
+/** Greedy shrinking under any predicate: the smallest state dir found that still `fails`. */
+export async function shrinkWith(files: Files, fails: (candidate: Files) => Promise<boolean>, budget: { maxTries: number; deadline?: number }): Promise<ShrinkResult> {
   let current = files;
   let tries = 0;
   let progressed = true;
   while (progressed) {
     progressed = false;
     for (const candidate of candidates(current)) {
-      if (tries >= options.maxTries || (options.deadline !== undefined && Date.now() > options.deadline)) return { files: current, tries };
+      if (tries >= budget.maxTries || (budget.deadline !== undefined && Date.now() > budget.deadline)) return { files: current, tries };
       tries++;
-      if (await disagrees(candidate)) {
+      if (await fails(candidate)) {
         current = candidate;
         progressed = true;
         break;
@@ -61,4 +58,12 @@ export async function shrink(files: Files, agentId: string, options: JudgeOption
     }
   }
   return { files: current, tries };
+}
+
+/** Shrinks while AuthBar and the real OpenClaw still disagree about `agentId`. */
+export async function shrink(files: Files, agentId: string, options: JudgeOptions & { maxTries: number; deadline?: number }): Promise<ShrinkResult> {
+  return shrinkWith(files, async (candidate) => {
+    const judged = (await judge(candidate, { ...options, only: agentId })).agents[0];
+    return judged !== undefined && judged.theirs !== null && !agrees(judged);
+  }, options);
 }

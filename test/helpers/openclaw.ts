@@ -53,9 +53,10 @@ export interface OpenClawResult {
  * whatever it started is killed then, so a process it left behind holding its stdout can
  * never keep a test waiting (`close` would wait for that process; a test then ran into its
  * own 180 s timeout with nothing to show). Past `timeoutMs` the whole group is killed and
- * the result says so in stderr; so it is when `signal` aborts.
+ * the result says so in stderr; so it is when `signal` aborts. The default is a bound for a
+ * hung run, generous for a loaded machine (one `models status` there takes 7-10 s or more).
  */
-export function runOpenClaw(entry: string, args: string[], env: Record<string, string>, timeoutMs = 120_000, { signal }: { signal?: AbortSignal } = {}): Promise<OpenClawResult> {
+export function runOpenClaw(entry: string, args: string[], env: Record<string, string>, timeoutMs = 300_000, { signal }: { signal?: AbortSignal } = {}): Promise<OpenClawResult> {
   return new Promise((resolve, reject) => {
     const home = env.HOME ?? makeTempDir('authbar-openclaw-home-');
     const started = Date.now();

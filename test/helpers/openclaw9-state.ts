@@ -66,7 +66,7 @@ export async function migrateJsonEra(entry: string, agents: LegacyAgent[]): Prom
     })),
   });
   const started = Date.now();
-  const doctor = await runOpenClaw(entry, ['doctor', '--fix', '--non-interactive'], d.env, 180_000);
+  const doctor = await runOpenClaw(entry, ['doctor', '--fix', '--non-interactive'], d.env, 300_000);
   const result = { ...doctor, ms: Date.now() - started };
   const fail = (why: string) => new Error(`openclaw doctor --fix did not migrate ${d.stateDir}: ${why}\n${doctor.stdout}\n${doctor.stderr}`);
   if (doctor.code !== 0) throw fail(`exit ${doctor.code}`);

@@ -6,10 +6,12 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { requireSshd } from './requirements.ts';
 import { makeTempDir, removeTempDir } from './temp-dirs.ts';
 
 export const SSHD = '/usr/sbin/sshd';
-export const sshdAvailable = (): boolean => existsSync(SSHD) && existsSync('/usr/bin/ssh') && existsSync('/usr/bin/ssh-keygen');
+/** Whether OpenSSH is here for the remote-host tests; under CI=true its absence throws (test/helpers/requirements.ts). */
+export const sshdAvailable = (): boolean => !requireSshd().missing;
 
 export interface Sshd {
   port: number;
@@ -35,7 +37,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, up: boolean, timeoutMs = 10_000): Promise<void> {
+async function waitForPort(port: number, up: boolean, timeoutMs = 60_000): Promise<void> {
   const { connect } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   for (;;) {

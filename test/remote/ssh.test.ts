@@ -22,7 +22,7 @@ const dirs: StateDir[] = [];
 beforeAll(async () => {
   if (!available) return;
   [sshd, server] = await Promise.all([startSshd(), startTokenServer()]);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await sshd?.cleanup();
   await server?.close();
@@ -88,7 +88,7 @@ maybe('remote hosts over SSH', () => {
     expect((await runCli(['status', '--check'], laptop.env)).code).toBe(2);
     expect((await runCli(['hosts', 'remove', 'vps'], laptop.env)).code).toBe(0);
     expect(JSON.parse((await runCli(['status', '--json'], laptop.env)).stdout).hosts).toBeUndefined();
-  }, 60_000);
+  }, 120_000);
 
   it('refreshes and syncs on the remote host, beside its own stores, and no token crosses the channel', async () => {
     const { laptop, vps, remoteCommand } = machines();
@@ -117,7 +117,7 @@ maybe('remote hosts over SSH', () => {
     for (const secret of secrets) {
       for (const fragment of [secret, secret.slice(0, 12), secret.slice(-12)]) expect(channel).not.toContain(fragment);
     }
-  }, 60_000);
+  }, 120_000);
 
   it('says in one line when a host\'s own remote command is missing or runs an old AuthBar, and what to do', async () => {
     const { laptop } = machines();
@@ -135,7 +135,7 @@ maybe('remote hosts over SSH', () => {
     await addHost(laptop, 'old', ['--remote-command', old]);
     const tooOld = await runCli(['status', '--host', 'old'], laptop.env);
     expect(tooOld.stdout).toMatch(/host old: its AuthBar \(0\.0\.1\) is older than .*; its remote command should run AuthBar /);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a changed host key with a clear error, and keeps the other machines', async () => {
     const { laptop, vps, remoteCommand } = machines();
@@ -153,7 +153,7 @@ maybe('remote hosts over SSH', () => {
       const key = readFileSync(join(sshd.dir, 'host_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
       writeFileSync(join(sshd.dir, 'known_hosts'), `[127.0.0.1]:${sshd.port} ${key}\n`);
     }
-  }, 60_000);
+  }, 120_000);
 
   it('follows a host live; when sshd stops the host goes unreachable and greyed, and it recovers when sshd is back', async () => {
     const { laptop, vps, remoteCommand } = machines();
@@ -161,7 +161,7 @@ maybe('remote hosts over SSH', () => {
     controller = new Controller({ env: laptop.env, debounceMs: 50 });
     await controller.start();
     const until = async (check: () => boolean, what: string) => {
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + 90_000; // a bound for a clear message, generous for a loaded machine
       while (!check()) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -188,5 +188,5 @@ maybe('remote hosts over SSH', () => {
     expect(controller.state().results['vps/main']).toMatchObject([{ host: 'vps', outcome: 'synced', source: 'artist' }]);
     expect(vps.readStore('main').profiles['openai-codex:default'].refresh).toBe(vps.readStore('artist').profiles['openai-codex:default'].refresh);
     await until(() => controller!.state().report.agents.find((a) => a.host === 'vps' && a.id === 'main')?.profiles[0]?.stranded === null, 'the synced row');
-  }, 90_000);
+  }, 180_000);
 });

@@ -69,8 +69,9 @@ describe('rebuildFix', () => {
     expect(rebuildFix(host, 'authbar sync --agent coder')).toBe(`ssh me@vps.example.com env ''\\''OPENCLAW_STATE_DIR=/srv/open claw'\\''' '~/.npm-global/bin/authbar' sync --agent coder`);
     expect(rebuildFix({ name: 'vps', destination: 'me@vps' }, 'openclaw models auth --agent coder login --provider openai-codex')).toBe('ssh me@vps openclaw models auth --agent coder login --provider openai-codex');
     expect(rebuildFix({ name: 'vps', destination: 'me@vps' }, 'repair or remove /x; rm -rf ~, then run openclaw doctor --fix')).toBe('ssh me@vps openclaw doctor --fix');
-    // A rotated sign-in held by the host's AuthBar goes back with its own recover, run from here (a host AuthBar copied itself to has no authbar on its PATH).
+    // A rotated sign-in held by the host's AuthBar goes back with its own recover, driven from here.
     expect(rebuildFix({ name: 'vps', destination: 'me@vps' }, 'authbar recover')).toBe('authbar recover --host vps');
+    expect(rebuildFix(host, 'authbar recover')).toBe(`ssh me@vps.example.com env ''\\''OPENCLAW_STATE_DIR=/srv/open claw'\\''' '~/.npm-global/bin/authbar' recover`);
   });
 
   it('drops anything else', () => {

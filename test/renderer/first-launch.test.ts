@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHROMIUM, openPanel, type PanelHost, type PanelOptions } from '../helpers/panel-host.ts';
+import { requireChromium } from '../helpers/requirements.ts';
 import { makeStateDir, type StateDir, type StateDirOptions, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential } from '../helpers/tokens.ts';
@@ -17,7 +18,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const PROFILE = 'openai-codex:default';
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'build', 'screenshots');
-const missing = !existsSync(CHROMIUM);
+const { missing } = requireChromium(CHROMIUM); // under CI=true a missing Chromium fails the file
 
 let server: TokenServer;
 let dirs: StateDir[] = [];

@@ -13,12 +13,12 @@ const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO
 
 const tempNameFor = (path: string) => `${path}.${crypto().randomUUID()}.tmp`;
 
-/** Creates `<path>.<uuid>.tmp` exclusively (never following a symlink), 0600 whatever the umask. */
-function createTemp(path: string): { temp: string; fd: number } {
+/** Creates `<path>.<uuid>.tmp` exclusively (never following a symlink), `mode` (0600) whatever the umask. */
+function createTemp(path: string, mode = 0o600): { temp: string; fd: number } {
   const temp = tempNameFor(path);
   const fd = openSync(temp, EXCLUSIVE, 0o600);
   try {
-    fchmodSync(fd, 0o600);
+    fchmodSync(fd, mode);
   } catch (error) {
     closeSync(fd);
     unlinkSync(temp);
@@ -39,9 +39,12 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
-/** Replaces `path` (already resolved: no symlink is followed here) with `text`, atomically, 0600. */
-export function writePrivateFile(path: string, text: string): void {
-  const { temp, fd } = createTemp(path);
+/**
+ * Replaces `path` (already resolved: no symlink is followed here) with `text`, atomically, 0600
+ * (a file that holds no secret, such as an autostart entry, may ask for a wider `mode`).
+ */
+export function writePrivateFile(path: string, text: string, mode = 0o600): void {
+  const { temp, fd } = createTemp(path, mode);
   let renamed = false;
   try {
     const data = Buffer.from(text, 'utf8');

@@ -6,6 +6,9 @@ import type { Env } from '../openclaw/paths.ts';
 
 export const CODEX_TOKEN_URL = 'https://auth.openai.com/oauth/token';
 
+/** Plain http is allowed only to these hosts. Here, not in token-client.ts: importing that loads undici. */
+export const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
+
 /** A one-line warning when AUTHBAR_TOKEN_URL points elsewhere; null for the official endpoint. */
 export function tokenEndpointWarning(env: Env): string | null {
   const raw = env.AUTHBAR_TOKEN_URL?.trim();

@@ -40,6 +40,9 @@ function serializationProblem(storePath: string, profileId: string): string | nu
 
 function problemOf(copy: CredentialCopy): string | null {
   if (copy.storeKind === 'sqlite') {
+    // SQLite writes its -wal and -journal files beside the database: the same directory rules hold.
+    const foreignDb = foreignWriteReason(realTarget(copy.storePath));
+    if (foreignDb) return `${copy.storePath}: ${foreignDb}`;
     const row = sqliteRowProblem(sqliteLocationOf(copy.storePath));
     if (row) return row;
     if (!isSharedStateDb(copy)) return null;

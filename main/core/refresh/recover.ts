@@ -10,7 +10,7 @@ import { LockTimeoutError } from '../openclaw/lock.ts';
 import type { Env } from '../openclaw/paths.ts';
 import { readStatus } from '../read-status.ts';
 import { VERSION } from '../version.ts';
-import { releaseAll, type RotationGuard, takeRefreshLocks } from './refresh-lineage.ts';
+import { currentCredential, releaseAll, type RotationGuard, takeRefreshLocks } from './refresh-lineage.ts';
 import { writeToCopies } from './write-copies.ts';
 
 export interface RecoverOptions {
@@ -42,8 +42,20 @@ async function recoverOne(held: { path: string; recovery: Recovery }, copies: Cr
     return recoveryAgents(recovery).map((agentId) => profileOutcome(base(agentId), { outcome: 'failed', failureKind: 'busy', cause: 'another process (OpenClaw?) held the refresh lock; try again', fix: FIX }));
   }
   try {
-    const already = present.filter((c) => c.credential.refresh === recovery.credential.refresh);
-    const stale = present.filter((c) => c.credential.refresh === recovery.oldRefresh);
+    // Under the locks, the stores are the truth.
+    const now = new Map<CredentialCopy, string | null | 'unreadable'>();
+    for (const copy of present) {
+      const current = await currentCredential(copy);
+      now.set(copy, current === 'unreadable' || current === null ? current : current.refresh);
+    }
+    const already = present.filter((c) => now.get(c) === recovery.credential.refresh);
+    const stale = present.filter((c) => now.get(c) === recovery.oldRefresh);
+    const movedOn = present.filter((c) => typeof now.get(c) === 'string' && !already.includes(c) && !stale.includes(c));
+    if (movedOn.length === named.length) {
+      // Every store took another sign-in since (a new login): the held one is superseded, not lost.
+      deleteRecovery(held.path);
+      return named.map(({ want }) => profileOutcome(base(want.holder), { outcome: 'skipped', cause: 'its store holds another sign-in now (signed in again?); the held one was no longer needed and is discarded' }));
+    }
     const fields = { ...recovery.credential, email: null };
     const wrote = await writeToCopies(stale, recovery.oldRefresh, fields, { afterRotation: true });
     const holding = new Set([...already, ...wrote.written]);
@@ -76,14 +88,14 @@ export async function recoverHeld(options: RecoverOptions): Promise<RefreshRepor
   if (held.length > 0) {
     const snapshot = await readStatus({ env: options.env, now: now() });
     for (const entry of held) {
-      const release = options.guard ? options.guard.enter(`the held sign-in in ${entry.path} to reach its stores`) : () => {};
-      if (release === null) break;
+      const hold = options.guard?.enter(`the held sign-in in ${entry.path} to reach its stores`);
+      if (hold === null) break;
       try {
         const outcomes = 'error' in entry ? [unreadable(entry)] : await recoverOne(entry, snapshot.inventory.copies, snapshot.scan.stateDir);
         for (const r of outcomes) options.onResult?.(r);
         results.push(...outcomes);
       } finally {
-        release();
+        hold?.release();
       }
     }
   }

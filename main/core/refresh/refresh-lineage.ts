@@ -17,12 +17,20 @@ import { keepRotated, writableCopies, type WriteNote, writeToCopies } from './wr
 export { type WriteNote, writeToCopies } from './write-copies.ts';
 
 /**
- * Holds off SIGINT/SIGTERM/SIGHUP while a rotated token is on its way to the stores. `enter`
- * returns the release, or null when the process is stopping (then no request is made).
+ * Holds off SIGINT/SIGTERM/SIGHUP from just before a token request until its answer is in a
+ * store or AuthBar's recovery file. `enter` returns the hold (whose `now` says what it waits for
+ * at each step), or null when the process is stopping: then no request is made.
  */
 export interface RotationGuard {
-  enter(what: string): (() => void) | null;
+  enter(what: string): RotationHold | null;
 }
+
+export interface RotationHold {
+  now(what: string): void;
+  release(): void;
+}
+
+const NO_HOLD: RotationHold = { now: () => {}, release: () => {} };
 
 /** Refresh locks for every profile in the lineage, in a fixed order so two AuthBars never deadlock. */
 export async function takeRefreshLocks(stateDir: string, copies: CredentialCopy[], signal?: AbortSignal): Promise<Lock[]> {
@@ -243,8 +251,8 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     const unproven = proveAnswerCanBeKept(targets, { stateDir: context.stateDir, authbarHome: context.authbarHome, oldRefresh: present });
     if (unproven) return { outcome: 'failed', kind: 'unwritable', cause: `${unproven}; nothing was requested`, ...done, synced, unproven: true };
     const agents = [...new Set(targets.map((c) => c.holder))].sort().join(', ');
-    const release = context.guard ? context.guard.enter(`the rotated sign-in of ${agents} to reach ${targets.map((c) => c.storePath).join(', ')}`) : () => {};
-    if (release === null) return { outcome: 'failed', kind: 'transient', cause: 'stopping (a signal arrived); nothing was requested', ...done, synced };
+    const hold = context.guard ? context.guard.enter(`the token endpoint's answer for ${agents} (once sent, the request may have rotated the sign-in)`) : NO_HOLD;
+    if (hold === null) return { outcome: 'failed', kind: 'transient', cause: 'stopping (a signal arrived); nothing was requested', ...done, synced };
     try {
       context.onRequest?.();
       const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, now: context.now });
@@ -259,6 +267,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       }
       const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
       context.mintedThisRun?.add(fresh.refresh);
+      hold.now(`the rotated sign-in of ${agents} to reach ${targets.map((c) => c.storePath).join(', ')} (its store locks may be held by OpenClaw)`);
       // The old token is dead now: wait as long as it takes for each store, never give up early.
       const kept = await keepRotated(holders, present, fresh, context.authbarHome, context.now());
       const wrote = { written: kept.written, notWritten: kept.notWritten };
@@ -271,7 +280,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       }
       return { outcome: 'refreshed', credential: fresh, source, ...merge(done, wrote) };
     } finally {
-      release();
+      hold.release();
     }
   } finally {
     releaseAll(locks);

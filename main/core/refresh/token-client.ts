@@ -5,7 +5,7 @@ import pRetry, { AbortError } from 'p-retry';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, errors, request } from 'undici';
 import { readAccessTokenClaims } from '../jwt.ts';
 import type { Env } from '../openclaw/paths.ts';
-import { CODEX_TOKEN_URL } from './endpoint.ts';
+import { CODEX_TOKEN_URL, LOOPBACK } from './endpoint.ts';
 
 export { CODEX_TOKEN_URL };
 export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
@@ -44,7 +44,6 @@ export interface TokenEndpoint {
   fetch?: typeof fetch;
 }
 
-export const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
 
 /**
  * `AUTHBAR_TOKEN_URL` points AuthBar at another endpoint (tests, proxies): only https, or

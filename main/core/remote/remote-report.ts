@@ -109,6 +109,7 @@ function cleanProfile(host: Host, agent: AgentReport, profile: ProfileReport, wh
       writable: agent.writable,
     })),
     ...(profile.usage ? { usage: cleanUsage(host, check, profile.usage, `${where}.usage`) } : {}),
+    ...(profile.error === undefined ? {} : { error: text(profile.error) }),
   };
 }
 
@@ -126,6 +127,7 @@ function cleanAgent(host: Host, agent: AgentReport, index: number): AgentReport 
     storePath: text(agent.storePath, MAX_PATH),
     storeKind: agent.storeKind,
     status: agent.status,
+    ...(agent.openclawStatus === undefined ? {} : { openclawStatus: agent.openclawStatus }),
     ...(agent.error === undefined ? {} : { error: text(agent.error) }),
     writable: agent.writable,
     imageGeneration: { model: optionalText(agent.imageGeneration.model, 200), dependsOnCodex: agent.imageGeneration.dependsOnCodex },

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '../openclaw/paths.ts';
+import { writePrivateFile } from '../openclaw/private-write.ts';
 
 export function autostartPath(env: Env): string {
   const config = env.XDG_CONFIG_HOME?.trim() || join(env.HOME?.trim() || homedir(), '.config');
@@ -38,6 +39,6 @@ export async function setAutostart(env: Env, enabled: boolean, command: readonly
     return;
   }
   mkdirSync(join(path, '..'), { recursive: true });
-  const { default: writeFileAtomic } = await import('write-file-atomic');
-  await writeFileAtomic(path, autostartEntry(command), { mode: 0o644 });
+  // No secret in it; the desktop session reads it as the user, 0644 as other autostart entries.
+  writePrivateFile(path, autostartEntry(command), 0o644);
 }

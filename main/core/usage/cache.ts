@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { readOwnFile } from '../authbar/own-file.ts';
 import { acquireLock, STORE_LOCK } from '../openclaw/lock.ts';
+import { writePrivateFile } from '../openclaw/private-write.ts';
 import type { AccountUsage } from './schedule.ts';
 import { UsageErrorSchema, UsageWindowSchema } from './schema.ts';
 
@@ -46,8 +47,7 @@ export async function updateUsageCache(home: string, change: (accounts: Record<s
     const read = loadUsageCache(home);
     if (read.corrupt) renameSync(path, `${path}.corrupt-${Date.now()}`);
     change(read.cache.accounts);
-    const { default: writeFileAtomic } = await import('write-file-atomic');
-    await writeFileAtomic(path, `${JSON.stringify(read.cache, null, 2)}\n`, { mode: 0o600 });
+    writePrivateFile(path, `${JSON.stringify(read.cache, null, 2)}\n`);
     return read.cache;
   } finally {
     lock.release();

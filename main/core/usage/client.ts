@@ -3,7 +3,8 @@
 // stand-in. The access token goes in the Authorization header and nowhere else: not in a
 // cause, not in a log, not in the cache.
 import type { Env } from '../openclaw/paths.ts';
-import { LOOPBACK } from '../refresh/token-client.ts';
+// From endpoint.ts, not token-client.ts: that one loads undici, a third of `status`'s CPU (--cpu-prof).
+import { LOOPBACK } from '../refresh/endpoint.ts';
 import { MIN_INTERVAL_MS } from './schedule.ts';
 import type { UsageError } from './schema.ts';
 import { type UsageCredential, unusableCredential } from './credential.ts';
