@@ -147,6 +147,19 @@ describe('usage in the app', () => {
     expect(artist.readiness).toMatchObject({ state: 'usage-high', cause: 'Week window 96% used' });
   }, 60_000);
 
+  it('sets no deadline for an account it would not ask (expired access token): an idle app does not spin', async () => {
+    const expired = codexCredential({ accountId: 'acct-old', expiresInMs: -HOUR }, START);
+    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ [PROFILE]: expired }) }] });
+    dirs.push(d);
+    const timers = heldTimers();
+    controller = new Controller({ env: { ...d.env, AUTHBAR_USAGE_URL: server.url }, now: () => clock, timers });
+    await controller.start();
+    expect(timers.pending).toBeNull();
+    await controller.askUsage('demand');
+    expect(server.requests).toHaveLength(0);
+    expect(controller.state().report.agents[0]!.profiles[0]!.usage?.error).toMatchObject({ kind: 'token-expired' });
+  }, 60_000);
+
   it('asks on demand when the panel opens and when the tray menu opens, through the command layer', async () => {
     const { env, secrets } = setup();
     const timers = heldTimers();
