@@ -20,8 +20,8 @@ import { RemoteHosts } from './remote-hosts.ts';
 import { remoteAction } from './remote/remote-status.ts';
 import { applyPatch, type Host, loadSettings, saveSettings, type Settings, type SettingsPatch } from './settings.ts';
 import { syncStranded } from './sync.ts';
-import { withUsage, type WithUsage } from './usage/report.ts';
-import { type AskReason, MIN_INTERVAL_MS } from './usage/schedule.ts';
+import { UsageFollow } from './usage-follow.ts';
+import type { AskReason } from './usage/schedule.ts';
 import type { AccountUsageReport } from './usage/schema.ts';
 import { nextExpiryChange } from './verdict.ts';
 import { VERSION } from './version.ts';
@@ -76,13 +76,7 @@ export class Controller {
   private rescanAgain = false;
   private autoSyncing = false;
   private boundaryTimer: unknown;
-  /** This machine's accounts with their usage, as the usage notifications plan them. */
-  private accounts: AccountUsageReport[] = [];
-  /** A usage ask waiting for the next rescan (demand wins over background). */
-  private pendingAsk: AskReason | null = null;
-  private nextAskAt: number | null = null;
-  /** The last background ask: the next is never sooner than 5 minutes after it, whatever the files say. */
-  private lastBackgroundAt = Number.NEGATIVE_INFINITY;
+  private readonly usage: UsageFollow;
   private readonly timers: Timers;
   /** What the panel must say above everything (start-up failure, notices the OS could not show). */
   private banner: string | null = null;
@@ -97,6 +91,7 @@ export class Controller {
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
     this.firstLaunch = !existsSync(settingsPath(this.home));
+    this.usage = new UsageFollow(options.env, options.fetch);
     this.remotes = new RemoteHosts({ env: options.env, now: this.now, onChange: () => this.emitState() });
     const read = loadSettings(this.home);
     this.settings = read.settings;
@@ -187,7 +182,7 @@ export class Controller {
 
   /** This machine's accounts and their usage, as last read (no token in them). */
   usageAccounts(): AccountUsageReport[] {
-    return this.accounts;
+    return this.usage.accounts;
   }
 
   /**
@@ -196,19 +191,13 @@ export class Controller {
    * the back-offs hold either way (main/core/usage/schedule.ts).
    */
   askUsage(reason: AskReason): Promise<void> {
-    if (reason === 'demand' || this.pendingAsk === null) this.pendingAsk = reason;
+    this.usage.request(reason);
     return this.rescan();
   }
 
   /** Resolves once no rescan (and no usage ask) is running. */
   async settled(): Promise<void> {
     while (this.rescanning) await this.rescanning;
-  }
-
-  private applyUsage(read: WithUsage): void {
-    this.report = read.report;
-    this.accounts = read.accounts;
-    this.nextAskAt = read.nextAskAt;
   }
 
   /** Re-reads this machine; concurrent calls coalesce into one more read. */
@@ -220,15 +209,13 @@ export class Controller {
     this.rescanning = (async () => {
       do {
         this.rescanAgain = false;
-        const ask = this.pendingAsk;
-        this.pendingAsk = null;
-        if (ask === 'background') this.lastBackgroundAt = this.now();
+        const ask = this.usage.take(this.now());
         let snapshot: Awaited<ReturnType<typeof readStatus>> | null = null;
         try {
           snapshot = await readStatus({ env: this.env, now: this.now() });
           // What is known first (the cached answers, OpenClaw's record): a slow usage endpoint
           // must not hold back the state a file change brought.
-          this.applyUsage(await withUsage(snapshot, { env: this.env, now: this.now(), ask: null }));
+          this.report = await this.usage.known(snapshot, this.now());
         } catch (error) {
           this.emit({ type: 'warning', message: `could not read OpenClaw's state: ${(error as Error).message}` });
         }
@@ -245,9 +232,9 @@ export class Controller {
 
   private async checkUsage(snapshot: Awaited<ReturnType<typeof readStatus>>, ask: AskReason): Promise<void> {
     try {
-      const asked = await withUsage(snapshot, { env: this.env, now: this.now(), ask, fetch: this.options.fetch });
-      this.applyUsage(asked);
-      if (asked.requests === 0) return;
+      const asked = await this.usage.ask(snapshot, ask, this.now());
+      if (asked === null) return;
+      this.report = asked;
       this.scheduleBoundaryRescan();
       this.emitState();
     } catch (error) {
@@ -274,10 +261,8 @@ export class Controller {
       const until = agent.readiness?.until;
       if (typeof until === 'number' && until > now && (next === null || until < next)) next = until;
     }
-    if (this.nextAskAt !== null) {
-      const ask = Math.max(this.nextAskAt, this.lastBackgroundAt + MIN_INTERVAL_MS);
-      if (next === null || ask < next) next = ask;
-    }
+    const ask = this.usage.wakeAt();
+    if (ask !== null && (next === null || ask < next)) next = ask;
     // Every wake asks in the background: only the accounts that are due go out (the schedule).
     if (next !== null) this.boundaryTimer = this.timers.setTimeout(() => void this.askUsage('background'), Math.min(Math.max(next - now, 0) + 50, MAX_TIMER_MS));
   }
