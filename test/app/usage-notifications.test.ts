@@ -84,6 +84,11 @@ describe('usage notifications', () => {
     await until(() => expect(shown()).toHaveLength(1));
     expect(shown()[0]).toEqual({ title: 'Plan limit reached', body: expect.stringMatching(/^Image generation for artist and coder stopped: the 5-hour limit is reached until \w{3} \d\d:\d\d$/) });
     expect(controller.state().report.agents.map((a) => a.readiness?.state)).toEqual(['plan-limit', 'plan-limit']);
+    // The tray follows readiness: the error icon, the tooltip and the menu rows name the limit.
+    const tray = electron.Tray.instances[0]!;
+    await until(() => expect(tray.image.path).toMatch(/tray-error\.png$/));
+    expect(tray.tooltip).toMatch(/^2 of 2 agents need attention: (artist|coder) at the plan limit until \w{3} \d\d:\d\d;/);
+    expect(tray.menu!.template.slice(0, 2).map((i: { label: string }) => i.label).sort()).toEqual([expect.stringMatching(/^artist: plan limit until /), expect.stringMatching(/^coder: plan limit until /)]);
     // The window resets; the next ask finds it empty again.
     clock += 3 * HOUR + 13 * MINUTE;
     server.answer = 'both';
@@ -98,5 +103,6 @@ describe('usage notifications', () => {
     await controller.settled();
     expect(shown()).toHaveLength(2);
     expect(controller.state().report.agents.map((a) => a.readiness?.state)).toEqual(['ready', 'ready']);
+    await until(() => expect(electron.Tray.instances[0]!.image.path).toMatch(/tray-ok\.png$/));
   });
 });

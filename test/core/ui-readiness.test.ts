@@ -56,6 +56,11 @@ describe('readiness in the tray', () => {
     expect(trayState(report([agent('main', cooldown)]), NOW).icon).toBe('expiring');
   });
 
+  it('between equal reasons, an agent whose image generation rides on the sign-in leads', () => {
+    const artist = { ...agent('artist', limit), imageGeneration: { model: 'openai/gpt-image-2', dependsOnCodex: true } };
+    expect(trayState(report([agent('coder', limit), artist]), NOW).tooltip).toMatch(/^2 of 2 agents need attention: artist at the plan limit/);
+  });
+
   it('the worst reason leads the tooltip', () => {
     const r = report([agent('coder', high), agent('artist', limit)]);
     expect(trayState(r, NOW).tooltip).toMatch(/^2 of 2 agents need attention: artist at the plan limit until Tue 15:12;/);

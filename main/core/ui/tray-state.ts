@@ -55,7 +55,10 @@ export function trayState(report: StatusReport, now: number, lastSeen: Readonly<
 
 /** ": artist at the plan limit until Tue 15:12", for the worst usage readiness; '' when none. */
 function worstUsage(agents: AgentReport[], now: number): string {
-  const worst = agents.filter(usageReadiness).sort((a, b) => readinessRank(a.readiness) - readinessRank(b.readiness))[0];
+  // The worst first; between equals, an agent whose image generation rides on it (what users meet).
+  const worst = agents
+    .filter(usageReadiness)
+    .sort((a, b) => readinessRank(a.readiness) - readinessRank(b.readiness) || Number(b.imageGeneration.dependsOnCodex) - Number(a.imageGeneration.dependsOnCodex))[0];
   const r = worst ? usageReadiness(worst) : null;
   if (!worst || !r) return '';
   const name = worst.host === 'local' ? worst.id : `${worst.id} on ${worst.host}`;
