@@ -5,6 +5,7 @@
 // an inline style, which the panel's CSP refuses.
 import { DEFAULT_THRESHOLDS } from '../main/core/usage/schedule.ts';
 import type { Usage, UsageWindow } from '../main/core/usage/schema.ts';
+import { formatDuration } from '../main/core/format.ts';
 import { resetPhrase } from '../main/core/usage/format.ts';
 import { h } from './dom.ts';
 
@@ -93,10 +94,12 @@ export function usageMeter(usage: Usage | undefined, now: number, sharedWith: re
   const headId = `usage-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const shared = sharedWith.length > 0 ? ` · shared with ${sharedWith.join(', ')}` : '';
   const credits = usage.credits !== null && usage.credits > 0 ? ` · ${usage.credits} credits` : '';
+  // The last ask failed (a network error, a back-off): these bars are an earlier answer's.
+  const stale = usage.error && usage.checkedAt !== null ? ` · as of ${formatDuration(Math.max(0, now - usage.checkedAt))} ago` : '';
   return h(
     'div',
     { class: 'usage', attrs: { role: 'group', 'aria-labelledby': headId, 'data-account': key } },
-    h('p', { class: 'usage-head', id: headId }, h('span', { class: 'usage-plan' }, planName(usage.plan)), `${credits}${shared}`),
+    h('p', { class: 'usage-head', id: headId }, h('span', { class: 'usage-plan' }, planName(usage.plan)), `${credits}${shared}`, stale ? h('span', { class: 'usage-stale', attrs: { title: usage.error!.cause } }, stale) : null),
     ...usage.windows.map((w) => meter(w, now)),
   );
 }

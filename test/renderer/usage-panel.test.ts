@@ -104,6 +104,20 @@ describe.skipIf(missing)('usage in the panel', () => {
     expect(await page.locator('[style]').count()).toBe(0);
   });
 
+  it('says when the bars are an earlier answer\'s because the last ask failed', async () => {
+    const { d } = team();
+    const panel = await open(d);
+    const state = panel.controller.state();
+    const agents = state.report.agents.map((agent) => agent.id !== 'main' ? agent : {
+      ...agent,
+      profiles: agent.profiles.map((p) => ({ ...p, usage: { ...p.usage!, checkedAt: state.now - 2 * HOUR, error: { kind: 'transient' as const, cause: 'the usage endpoint could not be reached', fix: null, retryAfter: state.now + 5 * 60_000 } } })),
+    });
+    await panel.push({ ...state, report: { ...state.report, agents } });
+    await expect.poll(() => text(row(panel.page, 'main').locator('.usage-head')), { timeout: 10_000 }).toBe('Plus plan · as of 2h ago');
+    expect(await row(panel.page, 'main').locator('.usage-stale').getAttribute('title')).toBe('the usage endpoint could not be reached');
+    expect(await text(row(panel.page, 'artist').locator('.usage-head'))).toBe('Plus plan · shared with coder');
+  });
+
   it('is read by screen readers as meters in a named group, and leaves the keyboard path as it was', async () => {
     const { d } = team();
     const { page } = await open(d);
