@@ -81,9 +81,11 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   const panel = createPanel({ paths, platform, trayBounds: () => tray?.bounds() ?? null });
   allowClose = () => panel.allowClose();
   stops.push(() => panel.destroy());
-  app.on('second-instance', () => panel.open());
+  // Until the commands exist the panel just opens; then it opens through them (which asks usage).
+  let reopen = () => panel.open();
+  app.on('second-instance', () => reopen());
   // macOS: reopening the app from the Finder or Spotlight.
-  app.on('activate', () => panel.open());
+  app.on('activate', () => reopen());
 
   await app.whenReady();
   // No default application menu: Reload and DevTools must not be reachable (Alt shows it on
@@ -105,6 +107,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
       openPanel: (ref, options) => panel.open(ref, options),
       quit: () => app.quit(),
     });
+    reopen = () => void run({ kind: 'open-panel' }).catch((error: unknown) => controller.warn((error as Error).message));
     // The tray has no one to show an error to: a failed command becomes a notice in the panel.
     const runFromTray = (command: Command) => {
       run(command.kind === 'open-panel' ? { ...command, fromTray: true } : command).catch((error: unknown) => controller.warn((error as Error).message));

@@ -106,3 +106,17 @@ describe('usage notifications', () => {
     await until(() => expect(electron.Tray.instances[0]!.image.path).toMatch(/tray-ok\.png$/));
   });
 });
+
+describe('usage asks in the app', () => {
+  it('asks once at launch, and again when the panel is opened from outside (a second launch), past the 5-minute floor', async () => {
+    const { controller } = await launch();
+    await until(() => expect(server.requests).toHaveLength(1));
+    await controller.settled();
+    clock += 6 * MINUTE;
+    electron.app.emit('second-instance');
+    await until(() => expect(server.requests).toHaveLength(2));
+    expect(electron.BrowserWindow.instances[0]!.visible).toBe(true);
+    // Every ask went through Electron's net.fetch.
+    expect(electron.called('net.fetch').map((c) => c.args[0])).toEqual([server.url, server.url]);
+  });
+});
