@@ -4,6 +4,7 @@
 // from each state as it comes; the panel keeps only what the app cannot know (which view is
 // open, the "Add host" form as typed, a removal waiting for its Yes).
 import type { AgentRef, AuthbarApi, PanelState } from '../main/core/panel-api.ts';
+import { resetPhrase } from '../main/core/usage/format.ts';
 import { Clock, liveAgentStatus, nextTickDelay } from './clock.ts';
 import { checkDraft, emptyDraft, fieldError, HOST_FIELDS } from './host-form.ts';
 import { rowKey } from './rows.ts';
@@ -223,6 +224,10 @@ function tick(): void {
     if (el.textContent !== text) el.textContent = text;
   }
   for (const el of root.querySelectorAll<HTMLElement>('[data-last-seen]')) el.textContent = lastSeenText(Number(el.dataset.lastSeen), now);
+  for (const el of root.querySelectorAll<HTMLElement>('[data-resets-at]')) {
+    const text = resetPhrase(Number(el.dataset.resetsAt), now);
+    if (el.textContent !== text) el.textContent = text;
+  }
   schedule(now);
 }
 

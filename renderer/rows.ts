@@ -1,9 +1,13 @@
-// One agent's row: name, status pill, countdown and local expiry, what depends on the
-// sign-in, what is wrong and the one thing that fixes it, and what is running for it now.
+// One agent's row: name, status pill, its readiness where the token's status does not tell it
+// (a plan limit, OpenClaw's cooldowns, a window above the threshold), countdown and local
+// expiry, the plan's usage meter, what depends on the sign-in, what is wrong and the one thing
+// that fixes it, and what is running for it now.
 import type { AgentReport, AgentStatus, ProfileOutcome, ProfileReport } from '../main/core/api.ts';
 import type { AgentRef } from '../main/core/panel-api.ts';
 import { liveAgentStatus, liveProfileStatus } from './clock.ts';
+import { readinessWords, usageReadiness } from '../main/core/ui/readiness-words.ts';
 import { type Child, h, heading, icon } from './dom.ts';
+import { usageMeter } from './usage-meter.ts';
 import { formatCountdown, localTime, outcomeHead, outcomeSucceeded, statusLabel, statusTone } from './wording.ts';
 
 export interface Actions {
@@ -128,6 +132,7 @@ function profileBlock(agent: AgentReport, profile: ProfileReport, ctx: RowContex
     many ? h('p', { class: 'profile-id' }, h('span', { class: 'mono' }, profile.profileId), pill(status, 'pill-small')) : null,
     h('p', { class: 'expiry' }, ...expiry),
     account.length > 0 ? h('p', { class: 'account' }, ...account) : null,
+    usageMeter(profile.usage, ctx.now, profile.sharedWith, profile.accountId ?? `${agent.host}/${agent.id}/${profile.profileId}`),
   );
 
   if (profile.stranded && profile.newerCopyIn) {
@@ -219,6 +224,7 @@ export function renderAgent(agent: AgentReport, ctx: RowContext): HTMLLIElement 
     'li',
     { class: `agent agent-${statusTone(status)}${ctx.busy ? ' is-busy' : ''}`, attrs: { 'data-agent': key, 'aria-labelledby': headingId, tabindex: '-1' } },
     head,
+    status === 'ok' ? readinessLine(agent, ctx.now) : null,
   );
 
   if (agent.status === 'unreadable') {
@@ -243,8 +249,20 @@ export function renderAgent(agent: AgentReport, ctx: RowContext): HTMLLIElement 
   return row;
 }
 
+/** The row's first line when the token is fine but the next call still would not be: "Plan limit reached until today 3:12 PM". */
+function readinessLine(agent: AgentReport, now: number): HTMLElement | null {
+  const r = usageReadiness(agent);
+  if (!r) return null;
+  const words = readinessWords(r, (at) => localTime(at, now));
+  const text = r.state === 'plan-limit' ? `Plan limit reached${words.slice('plan limit'.length)}` : capitalize(words);
+  const bad = r.state === 'plan-limit' || r.state === 'refresh-cooldown';
+  return h('p', { class: `note note-${bad ? 'bad' : 'warn'} readiness`, attrs: { 'data-readiness': r.state } }, icon(bad ? 'error' : 'warning'), h('span', {}, text));
+}
+
 function imageBadge(agent: AgentReport, status: AgentStatus): HTMLElement {
-  const atRisk = status !== 'ok';
+  // A reached plan limit or a cooldown stops image generation as surely as an expired token.
+  const blocked = ['plan-limit', 'refresh-cooldown', 'auth-cooldown'].includes(usageReadiness(agent)?.state ?? '');
+  const atRisk = status !== 'ok' || blocked;
   const model = agent.imageGeneration.model ?? 'an OpenAI image model';
   return h(
     'span',

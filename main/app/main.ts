@@ -81,9 +81,11 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   const panel = createPanel({ paths, platform, trayBounds: () => tray?.bounds() ?? null });
   allowClose = () => panel.allowClose();
   stops.push(() => panel.destroy());
-  app.on('second-instance', () => panel.open());
+  // Until the commands exist the panel just opens; then it opens through them (which asks usage).
+  let reopen = () => panel.open();
+  app.on('second-instance', () => reopen());
   // macOS: reopening the app from the Finder or Spotlight.
-  app.on('activate', () => panel.open());
+  app.on('activate', () => reopen());
 
   await app.whenReady();
   // No default application menu: Reload and DevTools must not be reachable (Alt shows it on
@@ -102,13 +104,13 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
     const run = createCommands(controller, {
       copy: (text) => clipboard.writeText(text),
       openFolder: async (dir) => void (await shell.openPath(dir)),
-      openPanel: (ref) => panel.open(ref),
+      openPanel: (ref, options) => panel.open(ref, options),
       quit: () => app.quit(),
     });
+    reopen = () => void run({ kind: 'open-panel' }).catch((error: unknown) => controller.warn((error as Error).message));
     // The tray has no one to show an error to: a failed command becomes a notice in the panel.
     const runFromTray = (command: Command) => {
-      const done = command.kind === 'open-panel' ? Promise.resolve(panel.open(command.ref, { fromTray: true })) : run(command);
-      done.catch((error: unknown) => controller.warn((error as Error).message));
+      run(command.kind === 'open-panel' ? { ...command, fromTray: true } : command).catch((error: unknown) => controller.warn((error as Error).message));
     };
     stopIpc = setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller });
     tray = setupTray({ getState: () => controller.state(), run: runFromTray, paths, platform, now: deps.now });
@@ -121,7 +123,8 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
       if (event.type === 'state') tray?.update();
     });
     tray.update();
-    const notifier = setupNotifier({ controller, openPanel: (ref) => panel.open(ref), platform, now: deps.now });
+    // A click on a notification opens the panel as every other way does: through the command, which asks usage.
+    const notifier = setupNotifier({ controller, openPanel: (ref) => void run({ kind: 'open-panel', ref }), platform, now: deps.now });
     stops.push(() => notifier.stop());
     const fresh = keepTokensFresh({ controller, now: deps.now });
     stops.push(() => fresh.stop());

@@ -1,6 +1,7 @@
 // Desktop notifications before image generation would fail: this file only shows what the pure
-// plan (main/core/ui/notify-plan.ts) says, with one timer set to the next lead time (sleep
-// and unlock re-plan at once: main/app/main.ts).
+// plans say (expiry: main/core/ui/notify-plan.ts; the plan's usage windows:
+// main/core/usage/notify-plan.ts), with one timer set to the soonest of their wakes (sleep and
+// unlock re-plan at once: main/app/main.ts).
 // - Every shown Notification is kept referenced until it is closed or clicked: Electron does
 //   not, and once V8 collects one its click and action events are gone (electron#16922).
 // - On Windows, Notification.handleActivation hears clicks on toasts whose object is gone
@@ -11,12 +12,13 @@
 import { Notification } from 'electron';
 import { type Controller, MAX_TIMER_MS } from '../core/controller.ts';
 import type { AgentRef } from '../core/panel-api.ts';
-import { planNotifications, type PlannedNotification } from '../core/ui/notify-plan.ts';
+import { planNotifications } from '../core/ui/notify-plan.ts';
+import { combineUsageNotifications, planUsageNotifications } from '../core/usage/notify-plan.ts';
 
 const MAX_LIVE = 20;
 
 export interface NotifierOptions {
-  controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner'>;
+  controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner' | 'usageAccounts'>;
   openPanel(focus?: AgentRef): void;
   platform: NodeJS.Platform;
   now?: () => number;
@@ -33,7 +35,8 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
   // Electron 45 offers button actions on macOS and Windows.
   const refreshButton = platform === 'darwin' || platform === 'win32';
   let timer: NodeJS.Timeout | undefined;
-  let latest: PlannedNotification | null = null;
+  /** What the last shown notice opens and refreshes (Windows hears clicks on collected toasts only here). */
+  let latest: { focus: AgentRef; refreshable: AgentRef[] } | null = null;
 
   const refresh = (refs: AgentRef[]) => {
     for (const ref of refs) void controller.refresh(ref);
@@ -80,27 +83,46 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     controller.setBanner(text);
   };
 
+  /**
+   * Shows a planned notice once: its keys count as sent when shown, and go back to unsent (and
+   * refused until they change) when the OS says it failed. Returns the banner text when it
+   * could not be shown, else null.
+   */
+  const deliver = (due: { title: string; body: string; focus: AgentRef; refreshable: AgentRef[] }, markSent: string[], supported: boolean): string | null => {
+    if (!supported || markSent.every((key) => refused.has(key))) return `${due.title} (${supported ? 'the system did not show the notification' : 'this system shows no notifications'})`;
+    latest = due;
+    const actions = refreshButton && due.refreshable.length > 0 ? [{ type: 'button' as const, text: 'Refresh' }] : [];
+    for (const key of markSent) sent.add(key);
+    show({ title: due.title, body: due.body, actions }, () => openPanel(due.focus), () => refresh(due.refreshable), () => {
+      for (const key of markSent) {
+        sent.delete(key);
+        refused.add(key);
+      }
+      setBanner(`${due.title} (the system did not show the notification)`);
+    });
+    return null;
+  };
+
   const replan = () => {
     clearTimeout(timer);
     timer = undefined;
     const state = controller.state();
-    const plan = planNotifications({ report: state.report, settings: state.settings, now: now(), sent, lastSeen: state.lastSeen, refreshButton });
-    const due = plan.notification;
+    const at = now();
     const supported = Notification.isSupported();
-    if (due && supported && !plan.markSent.every((key) => refused.has(key))) {
-      latest = due;
-      const actions = refreshButton && due.refreshable.length > 0 ? [{ type: 'button' as const, text: 'Refresh' }] : [];
-      for (const key of plan.markSent) sent.add(key);
-      show({ title: due.title, body: due.body, actions }, () => openPanel(due.focus), () => refresh(due.refreshable), () => {
-        for (const key of plan.markSent) {
-          sent.delete(key);
-          refused.add(key);
-        }
-        setBanner(`${due.title} (the system did not show the notification)`);
-      });
-    } else if (due) setBanner(`${due.title} (${supported ? 'the system did not show the notification' : 'this system shows no notifications'})`);
-    else if (banner !== null) setBanner(null);
-    if (plan.nextWakeAt !== null) timer = setTimeout(replan, Math.min(Math.max(plan.nextWakeAt - now(), 1000), MAX_TIMER_MS));
+    const plan = planNotifications({ report: state.report, settings: state.settings, now: at, sent, lastSeen: state.lastSeen, refreshButton });
+    // The plan's usage windows, under the same switch as the expiry notices.
+    const usage = state.settings.notifications.enabled ? planUsageNotifications({ accounts: controller.usageAccounts(), now: at, sent }) : null;
+    const usageDue = usage ? combineUsageNotifications(usage.notifications) : null;
+    let unshown: string | null = null;
+    if (plan.notification) unshown = deliver(plan.notification, plan.markSent, supported);
+    if (usageDue && usage) {
+      const focus = { host: usageDue.host, agentId: usageDue.agents[0]! };
+      unshown = deliver({ title: usageDue.title, body: usageDue.body, focus, refreshable: [] }, usage.markSent, supported) ?? unshown;
+    }
+    if (unshown !== null) setBanner(unshown);
+    else if (!plan.notification && !usageDue && banner !== null) setBanner(null);
+    const wakes = [plan.nextWakeAt, usage?.nextWakeAt ?? null].filter((w): w is number => w !== null);
+    if (wakes.length > 0) timer = setTimeout(replan, Math.min(Math.max(Math.min(...wakes) - at, 1000), MAX_TIMER_MS));
   };
 
   const unsubscribe = controller.on((event) => {

@@ -60,7 +60,11 @@ export function setupTray({ getState, run, paths, platform, now = Date.now }: Tr
       tray.setImage(nativeImage.createFromPath(trayImagePath(icon, platform, paths)));
     }
     tray.setToolTip(glance.tooltip);
-    tray.setContextMenu(Menu.buildFromTemplate(toElectronMenu(buildMenu(state, at), run)));
+    const menu = Menu.buildFromTemplate(toElectronMenu(buildMenu(state, at), run));
+    // Someone looks: the due accounts' usage is asked (macOS and Windows emit this for a tray's
+    // menu; Linux's AppIndicator does not, and there the panel's opening asks instead).
+    menu.on('menu-will-show', () => run({ kind: 'check-usage' }));
+    tray.setContextMenu(menu);
   };
   if (platform === 'win32') tray.on('click', () => run({ kind: 'open-panel' }));
   update();

@@ -13,7 +13,10 @@ export type Command =
   | { kind: 'sync'; host: string; agentId: string | null }
   | { kind: 'copy-fix'; ref: AgentRef; profileId?: string | null }
   | { kind: 'open-folder'; ref: AgentRef }
-  | { kind: 'open-panel'; ref?: AgentRef }
+  /** fromTray: chosen in the tray (macOS must then bring the menu-bar app forward). */
+  | { kind: 'open-panel'; ref?: AgentRef; fromTray?: boolean }
+  /** Someone looks (the tray menu opened): the plan's usage of due accounts is asked. */
+  | { kind: 'check-usage' }
   | { kind: 'set-settings'; patch: SettingsPatch }
   | { kind: 'add-host'; host: Host }
   | { kind: 'remove-host'; name: string }
@@ -25,7 +28,7 @@ export interface Desktop {
   /** Opens a folder in the file manager. */
   openFolder(path: string): Promise<void>;
   /** Shows the panel, at an agent when given. */
-  openPanel(ref?: AgentRef): void;
+  openPanel(ref?: AgentRef, options?: { fromTray?: boolean }): void;
   quit(): void;
 }
 
@@ -53,7 +56,11 @@ export function createCommands(controller: Controller, desktop: Desktop): RunCom
         if (dir === null) throw new CommandError(`${command.ref.agentId} has no folder on this machine`);
         return desktop.openFolder(dir);
       }
-      case 'open-panel': return desktop.openPanel(command.ref);
+      case 'open-panel':
+        // The panel shows usage: opening it asks the due accounts (the 5-minute floor holds).
+        void controller.askUsage('demand');
+        return desktop.openPanel(command.ref, { fromTray: command.fromTray });
+      case 'check-usage': return controller.askUsage('demand');
       case 'set-settings': {
         await controller.updateSettings(command.patch);
         return;

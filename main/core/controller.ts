@@ -2,7 +2,9 @@
 // whenever OpenClaw's files change, and when a countdown crosses into "expiring" or
 // "expired") and of every remote host (main/core/remote-hosts.ts), the refresh and sync
 // actions behind the commands of the tray and the panel, AuthBar's settings, and "keep copies
-// in sync". State snapshots are pure (state() changes nothing); sequence numbers are assigned
+// in sync", and the plan's usage per account (asked on demand when the panel or the tray menu
+// opens, and in the background by main/core/usage/schedule.ts, folded into the one deadline
+// timer). State snapshots are pure (state() changes nothing); sequence numbers are assigned
 // where states are sent. The tray, the panel, notifications and the Playwright tests all drive
 // this one object.
 import { EventEmitter } from 'node:events';
@@ -18,6 +20,9 @@ import { RemoteHosts } from './remote-hosts.ts';
 import { remoteAction } from './remote/remote-status.ts';
 import { applyPatch, type Host, loadSettings, saveSettings, type Settings, type SettingsPatch } from './settings.ts';
 import { syncStranded } from './sync.ts';
+import { UsageFollow } from './usage-follow.ts';
+import type { AskReason } from './usage/schedule.ts';
+import type { AccountUsageReport } from './usage/schema.ts';
 import { nextExpiryChange } from './verdict.ts';
 import { VERSION } from './version.ts';
 import { type OpenClawWatch, watchOpenClaw } from './watch.ts';
@@ -34,7 +39,7 @@ export interface ControllerOptions {
   now?: () => number;
   /** Debounce for file changes (ms). */
   debounceMs?: number;
-  /** How refreshes reach the token endpoint (the app passes Electron's net.fetch); undici when absent. */
+  /** How refreshes and usage asks reach the network (the app passes Electron's net.fetch); undici when absent. */
   fetch?: typeof fetch;
   /** Timers for the boundary rescan (the bench counts wake-ups through these). */
   timers?: Timers;
@@ -71,6 +76,7 @@ export class Controller {
   private rescanAgain = false;
   private autoSyncing = false;
   private boundaryTimer: unknown;
+  private readonly usage: UsageFollow;
   private readonly timers: Timers;
   /** What the panel must say above everything (start-up failure, notices the OS could not show). */
   private banner: string | null = null;
@@ -85,6 +91,7 @@ export class Controller {
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
     this.firstLaunch = !existsSync(settingsPath(this.home));
+    this.usage = new UsageFollow(options.env, options.fetch);
     this.remotes = new RemoteHosts({ env: options.env, now: this.now, onChange: () => this.emitState() });
     const read = loadSettings(this.home);
     this.settings = read.settings;
@@ -173,6 +180,26 @@ export class Controller {
     };
   }
 
+  /** This machine's accounts and their usage, as last read (no token in them). */
+  usageAccounts(): AccountUsageReport[] {
+    return this.usage.accounts;
+  }
+
+  /**
+   * Asks the plan's usage of the accounts that are due: 'demand' when someone looks (the panel
+   * or the tray menu opened), 'background' at the schedule's deadline. The 5-minute floor and
+   * the back-offs hold either way (main/core/usage/schedule.ts).
+   */
+  askUsage(reason: AskReason): Promise<void> {
+    this.usage.request(reason);
+    return this.rescan();
+  }
+
+  /** Resolves once no rescan (and no usage ask) is running. */
+  async settled(): Promise<void> {
+    while (this.rescanning) await this.rescanning;
+  }
+
   /** Re-reads this machine; concurrent calls coalesce into one more read. */
   async rescan(): Promise<void> {
     if (this.rescanning) {
@@ -182,13 +209,19 @@ export class Controller {
     this.rescanning = (async () => {
       do {
         this.rescanAgain = false;
+        const ask = this.usage.take(this.now());
+        let snapshot: Awaited<ReturnType<typeof readStatus>> | null = null;
         try {
-          this.report = (await readStatus({ env: this.env, now: this.now() })).report;
+          snapshot = await readStatus({ env: this.env, now: this.now() });
+          // What is known first (the cached answers, OpenClaw's record): a slow usage endpoint
+          // must not hold back the state a file change brought.
+          this.report = await this.usage.known(snapshot, this.now());
         } catch (error) {
           this.emit({ type: 'warning', message: `could not read OpenClaw's state: ${(error as Error).message}` });
         }
         this.scheduleBoundaryRescan();
         this.emitState();
+        if (ask && snapshot) await this.checkUsage(snapshot, ask);
         await this.keepCopiesInSync();
       } while (this.rescanAgain);
     })().finally(() => {
@@ -197,7 +230,23 @@ export class Controller {
     return this.rescanning;
   }
 
-  /** Statuses move with time alone: read again when the next one crosses "expiring" or "expired". */
+  private async checkUsage(snapshot: Awaited<ReturnType<typeof readStatus>>, ask: AskReason): Promise<void> {
+    try {
+      const asked = await this.usage.ask(snapshot, ask, this.now());
+      if (asked === null) return;
+      this.report = asked;
+      this.scheduleBoundaryRescan();
+      this.emitState();
+    } catch (error) {
+      this.emit({ type: 'warning', message: `could not check the plan's usage: ${(error as Error).message}` });
+    }
+  }
+
+  /**
+   * Statuses move with time alone: read again when the next one crosses "expiring" or
+   * "expired", when a readiness lifts by itself (a plan limit's reset, a cooldown's end), and
+   * ask usage in the background when the schedule says (one timer, to the soonest of these).
+   */
   private scheduleBoundaryRescan(): void {
     if (this.boundaryTimer) this.timers.clearTimeout(this.boundaryTimer);
     this.boundaryTimer = undefined;
@@ -209,8 +258,13 @@ export class Controller {
         const at = nextExpiryChange(profile.expiresAt, now, this.report.warnAfterMs);
         if (at !== null && (next === null || at < next)) next = at;
       }
+      const until = agent.readiness?.until;
+      if (typeof until === 'number' && until > now && (next === null || until < next)) next = until;
     }
-    if (next !== null) this.boundaryTimer = this.timers.setTimeout(() => void this.rescan(), Math.min(next - now + 50, MAX_TIMER_MS));
+    const ask = this.usage.wakeAt();
+    if (ask !== null && (next === null || ask < next)) next = ask;
+    // Every wake asks in the background: only the accounts that are due go out (the schedule).
+    if (next !== null) this.boundaryTimer = this.timers.setTimeout(() => void this.askUsage('background'), Math.min(Math.max(next - now, 0) + 50, MAX_TIMER_MS));
   }
 
   /** After a rotation, copies certainly left behind are synced at once; likely ones are only offered. */

@@ -319,7 +319,10 @@ describe('the network and the OS', () => {
     });
     menuItem(tray, /^main:/).submenu[0].click();
     await until(() => expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']));
-    expect(electron.called('net.fetch').map((c) => c.args[0])).toEqual([server.url]);
+    // The token request, and the app's usage asks (at the helper's dead loopback URL): all through net.fetch.
+    const fetched = electron.called('net.fetch').map((c) => c.args[0]);
+    expect(fetched.filter((url) => url === server.url)).toHaveLength(1);
+    expect(fetched.filter((url) => url !== server.url).every((url) => String(url).endsWith('/backend-api/wham/usage'))).toBe(true);
   });
 
   it('resume and unlock reconnect every remote host at once', async () => {

@@ -72,6 +72,19 @@ describe('tray', () => {
     expect(template[6]).toMatchObject({ type: 'checkbox', checked: false });
   });
 
+  it('asks usage when its menu opens (macOS click, Windows right click); Linux tells no one, and its panel asks instead', async () => {
+    const { controller } = await controllerWith([{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) }]);
+    for (const [platform, button, asks] of [['darwin', 'left', 1], ['win32', 'right', 1], ['win32', 'left', 0], ['linux', 'left', 0]] as const) {
+      electron.reset({ platform });
+      await electron.app.whenReady();
+      const commands: Array<{ kind: string }> = [];
+      const tray = setupTray({ getState: () => controller.state(), run: (c) => commands.push(c), platform, paths });
+      electron.Tray.instances[0]!.userClick(button);
+      tray.destroy();
+      expect(commands.filter((c) => c.kind === 'check-usage'), `${platform} ${button} click`).toHaveLength(asks);
+    }
+  });
+
   it('uses macOS template images on macOS', () => {
     expect(trayImagePath('expiring', 'darwin', paths).endsWith(join('icons', 'tray-expiringTemplate.png'))).toBe(true);
   });

@@ -66,7 +66,14 @@ export const screen = {
   getDisplayMatching() { return this.display; },
 };
 
-type MenuStandIn = { template: any[] };
+/** A built menu: its template, and Electron's 'menu-will-show' when a tray opens it. */
+class MenuStandIn extends EventEmitter {
+  readonly template: any[];
+  constructor(template: any[]) {
+    super();
+    this.template = template;
+  }
+}
 
 export class Tray extends EventEmitter {
   static instances: Tray[] = [];
@@ -86,7 +93,12 @@ export class Tray extends EventEmitter {
   setImage(image: { path: string }) { this.image = image; record('tray.setImage', image.path); }
   setToolTip(text: string) { this.tooltip = text; }
   setContextMenu(menu: MenuStandIn) { this.menu = menu; record('tray.setContextMenu', menu); }
-  popUpContextMenu() { this.menuOpened++; record('tray.popUpContextMenu'); }
+  popUpContextMenu() { this.openMenu(); record('tray.popUpContextMenu'); }
+  private openMenu() {
+    this.menuOpened++;
+    // macOS and Windows tell the menu it opens; Linux's AppIndicator (dbusmenu) does not.
+    if (platform !== 'linux') this.menu?.emit('menu-will-show', {});
+  }
   getBounds() { return this.bounds; }
   destroy() { this.destroyed = true; }
 
@@ -99,20 +111,20 @@ export class Tray extends EventEmitter {
   userClick(button: 'left' | 'right' = 'left'): void {
     const event = { preventDefault() {} };
     if (platform === 'darwin') {
-      if (this.menu) this.menuOpened++;
+      if (this.menu) this.openMenu();
       this.emit(button === 'left' ? 'click' : 'right-click', event, this.bounds);
     } else if (platform === 'win32') {
       if (button === 'left') this.emit('click', event, this.bounds);
       else {
         this.emit('right-click', event, this.bounds);
-        if (this.menu) this.menuOpened++;
+        if (this.menu) this.openMenu();
       }
-    } else if (this.menu) this.menuOpened++;
+    } else if (this.menu) this.openMenu();
   }
 }
 
 export const Menu = {
-  buildFromTemplate: (template: any[]): MenuStandIn => ({ template }),
+  buildFromTemplate: (template: any[]): MenuStandIn => new MenuStandIn(template),
   setApplicationMenu: (menu: MenuStandIn | null) => record('Menu.setApplicationMenu', menu),
 };
 

@@ -92,6 +92,9 @@ export function makeStateDir(options: StateDirOptions): StateDir {
       HOME: home,
       OPENCLAW_STATE_DIR: stateDir,
       AUTHBAR_HOME: authbarHome,
+      // The app asks usage in the background: never the real endpoint from a test (nothing
+      // listens on the discard port; a test that wants answers points this at its stand-in).
+      AUTHBAR_USAGE_URL: 'http://127.0.0.1:9/backend-api/wham/usage',
       NO_COLOR: '1',
     },
     agentDir,

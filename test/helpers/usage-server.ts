@@ -25,6 +25,8 @@ export interface UsageServer {
   requests: UsageRequest[];
   /** The answer for every request from now on (default `both`). */
   answer: Shape;
+  /** Answers by ChatGPT-Account-Id, before `answer` (a panel with several accounts in different states). */
+  byAccount: Map<string, Shape>;
   /** Answers for the next requests, in order; then `answer` again. */
   queue(...shapes: Shape[]): void;
   /** The JSON body a shape has at `nowMs` (for expectations); null for non-JSON answers. */
@@ -85,7 +87,8 @@ export async function startUsageServer(options: { clock?: () => number } = {}): 
       accountId: (req.headers['chatgpt-account-id'] as string | undefined) ?? null,
     });
     if (req.method !== 'GET' || !path.endsWith('/wham/usage')) return send(res, 404, JSON.stringify({ detail: 'Not Found' }));
-    const shape = queued.shift() ?? api.answer;
+    const accountId = (req.headers['chatgpt-account-id'] as string | undefined) ?? '';
+    const shape = queued.shift() ?? api.byAccount.get(accountId) ?? api.answer;
     switch (shape) {
       case '401':
         return send(res, 401, JSON.stringify({ detail: 'Could not validate credentials' }));
@@ -108,6 +111,7 @@ export async function startUsageServer(options: { clock?: () => number } = {}): 
     url: `http://127.0.0.1:${port}/backend-api/wham/usage`,
     requests,
     answer: 'both',
+    byAccount: new Map(),
     queue: (...shapes) => queued.push(...shapes),
     body: usageBody,
     async close() {

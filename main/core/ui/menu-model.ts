@@ -8,6 +8,7 @@ import { STATUS_LABELS } from '../format.ts';
 import type { Command } from '../commands.ts';
 import type { PanelState } from '../panel-api.ts';
 import { clockTime } from './clock-time.ts';
+import { readinessWords, usageReadiness } from './readiness-words.ts';
 
 /** What a menu item does: a command of the one command layer the panel uses too. */
 export type MenuAction = Command;
@@ -27,6 +28,9 @@ export const LEAD_TIME_PRESETS: Array<{ label: string; minutes: number[] }> = [
 
 const agentLabel = (agent: AgentReport, now: number): string => {
   const name = agent.host === 'local' ? agent.id : `${agent.id} (${agent.host})`;
+  // Readiness first where the token's status does not tell it (a plan limit, a cooldown).
+  const usage = usageReadiness(agent);
+  if (usage && agent.status === 'ok') return `${name}: ${readinessWords(usage, (at) => clockTime(at, now))}`;
   const profile = agent.profiles[0];
   const status = profile?.stranded ? 'stranded' : STATUS_LABELS[agent.status];
   // A clock time, not a countdown: the label stays true without a timer rebuilding the menu.

@@ -4,6 +4,7 @@
 import type { CredentialCopy, Inventory } from '../copies.ts';
 import type { Lineages } from '../lineage.ts';
 import type { UsageCredential } from './credential.ts';
+import type { RecordedByProfile } from './openclaw-state.ts';
 
 export interface Account {
   /** `account:<id>`, or `copy:<first copy key>` for copies that carry no account id. Never a token. */
@@ -59,4 +60,15 @@ export function usageCredential(copy: CredentialCopy | null): UsageCredential {
     expires: copy?.credential.expires ?? null,
     fenced: copy?.fence != null,
   };
+}
+
+/** OpenClaw already knows this account is blocked until its reset: no need to ask (2026.9 `subscription_limit`). */
+export function blockedByOpenClaw(account: Account, recorded: ReadonlyMap<string, RecordedByProfile>, now: number): boolean {
+  for (const agentId of account.agents) {
+    for (const copy of account.copies) {
+      const r = recorded.get(agentId)?.get(copy.credential.profileId);
+      if (r?.blockedReason === 'subscription_limit' && (r.blockedUntil ?? 0) > now) return true;
+    }
+  }
+  return false;
 }

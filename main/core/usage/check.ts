@@ -5,7 +5,7 @@ import type { Inventory } from '../copies.ts';
 import { loginCommand } from '../fixes.ts';
 import type { Lineages } from '../lineage.ts';
 import type { Env } from '../openclaw/paths.ts';
-import { type Account, accountsOf, freshestCopy, usageCredential } from './accounts.ts';
+import { accountsOf, blockedByOpenClaw, freshestCopy, usageCredential } from './accounts.ts';
 import { loadUsageCache, updateUsageCache } from './cache.ts';
 import { type FetchLike, fetchUsage, type UsageResult, unusableCredential, usageEndpointFrom } from './client.ts';
 import type { RecordedByProfile } from './openclaw-state.ts';
@@ -30,17 +30,6 @@ export interface CheckUsageResult {
   cache: Record<string, AccountUsage>;
   requests: number;
   warning: string | null;
-}
-
-/** OpenClaw already knows this account is blocked until its reset: no need to ask (2026.9 `subscription_limit`). */
-function blockedByOpenClaw(account: Account, recorded: ReadonlyMap<string, RecordedByProfile>, now: number): boolean {
-  for (const agentId of account.agents) {
-    for (const copy of account.copies) {
-      const r = recorded.get(agentId)?.get(copy.credential.profileId);
-      if (r?.blockedReason === 'subscription_limit' && (r.blockedUntil ?? 0) > now) return true;
-    }
-  }
-  return false;
 }
 
 export async function checkUsage(options: CheckUsageOptions): Promise<CheckUsageResult> {

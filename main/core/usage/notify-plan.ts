@@ -57,6 +57,26 @@ const accountKey = (a: AccountUsageReport) => `${a.host}/${a.accountId ?? a.emai
 /** One window until its reset: a new reset time re-arms every level. */
 const windowKey = (a: AccountUsageReport, w: UsageWindow) => `usage:${accountKey(a)}/${w.label}/${w.resetsAt ?? 'none'}`;
 
+/**
+ * Reset times of one window move between answers: derived from `reset_after_seconds`, or a
+ * `reset_at` that shifts by seconds. No window is shorter than 5 h, so a reset within the hour
+ * of one already said is the same window.
+ */
+const SAME_WINDOW_MS = 60 * 60_000;
+
+function wasSent(sent: ReadonlySet<string>, a: AccountUsageReport, w: UsageWindow, level: number): boolean {
+  if (sent.has(`${windowKey(a, w)}/${level}`)) return true;
+  if (w.resetsAt === null) return false;
+  const prefix = `usage:${accountKey(a)}/${w.label}/`;
+  const suffix = `/${level}`;
+  for (const key of sent) {
+    if (!key.startsWith(prefix) || !key.endsWith(suffix)) continue;
+    const at = Number(key.slice(prefix.length, -suffix.length));
+    if (Number.isFinite(at) && Math.abs(at - w.resetsAt) < SAME_WINDOW_MS) return true;
+  }
+  return false;
+}
+
 function subject(a: AccountUsageReport): string {
   return a.imageAgents.length > 0 ? `Image generation for ${list(a.imageAgents)}` : `Codex for ${list(a.agents)}`;
 }
@@ -82,7 +102,7 @@ export function planUsageNotifications(input: UsagePlanInput): UsagePlan {
       const key = windowKey(account, window);
       const reached = levels.filter((level) => window.usedPercent >= level);
       const top = reached.at(-1);
-      if (top !== undefined && !input.sent.has(`${key}/${top}`)) {
+      if (top !== undefined && !wasSent(input.sent, account, window, top)) {
         const resets = window.resetsAt === null ? '' : `, resets ${when(window.resetsAt, input.timeZone)}`;
         const body = top === EXHAUSTED
           ? `${subject(account)} stopped: the ${limitName(window.label)} is reached${window.resetsAt === null ? '' : ` until ${when(window.resetsAt, input.timeZone)}`}`

@@ -12,6 +12,7 @@ import type { FetchLike } from './client.ts';
 import { readRecordedState } from './openclaw-state.ts';
 import { type AskReason, DEFAULT_THRESHOLDS } from './schedule.ts';
 import type { AccountUsageReport } from './schema.ts';
+import { nextBackgroundWake } from './wake.ts';
 
 export interface WithUsageOptions {
   env: Env;
@@ -29,6 +30,8 @@ export interface WithUsage {
   report: StatusReport;
   accounts: AccountUsageReport[];
   requests: number;
+  /** When the background should next ask (./wake.ts); null when no account would be asked. */
+  nextAskAt: number | null;
 }
 
 export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOptions): Promise<WithUsage> {
@@ -66,5 +69,6 @@ export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOpti
       usage: profile.usage,
     });
   }
-  return { report, accounts, requests };
+  const nextAskAt = nextBackgroundWake({ inventory, lineages, recorded, cache, thresholds, now: options.now });
+  return { report, accounts, requests, nextAskAt };
 }

@@ -34,6 +34,16 @@ describe('usage notifications', () => {
     expect(run([week(100)], sent).notifications).toEqual([]);
   });
 
+  it('takes a window whose reset time drifts between answers (reset_after_seconds, a moving reset_at) for the same window', () => {
+    const sent = new Set<string>();
+    const week = (used: number, drift: number) => account([{ label: 'Week', usedPercent: used, resetsAt: TUE_0900_NEXT + drift }]);
+    expect(run([week(96, 0)], sent).notifications).toHaveLength(1);
+    expect(run([week(96, 6 * 60_000)], sent, NOW + 6 * 60_000).notifications).toEqual([]);
+    expect(run([week(97, -3_000)], sent, NOW + 12 * 60_000).notifications).toEqual([]);
+    // The next week's window is another window.
+    expect(run([week(96, 7 * 24 * HOUR)], sent, TUE_0900_NEXT + 60_000).notifications).toHaveLength(1);
+  });
+
   it('announces the reset of an exhausted window once, and re-arms the thresholds for the new window', () => {
     const sent = new Set<string>();
     run([account([{ label: 'Week', usedPercent: 100, resetsAt: TUE_0900_NEXT }])], sent);
