@@ -38,7 +38,7 @@ const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   usage: async () => ({ run: (await import('./usage.ts')).runUsage }),
 };
 
-async function main(argv: string[]): Promise<number> {
+async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(HELP);
@@ -65,15 +65,21 @@ async function main(argv: string[]): Promise<number> {
   return (await load()).run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/** Runs one `authbar` command line; prints its errors; resolves to the exit code. */
+export function runCli(argv: string[]): Promise<number> {
+  return dispatch(argv).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`authbar: ${message}\n`);
     if (process.env.AUTHBAR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     // By name: each subcommand is its own bundle with its own copy of the class.
-    process.exitCode = error instanceof Error && error.name === 'UsageError' ? 64 : 1;
-  },
-);
+    return error instanceof Error && error.name === 'UsageError' ? 64 : 1;
+  });
+}
+
+// The packaged app loads this file to answer `AuthBar --cli …` (its RunAsNode fuse is off): it
+// sets the mark first and runs runCli itself, then exits; run directly, this is the process.
+if ((globalThis as { authbarEmbeddedCli?: boolean }).authbarEmbeddedCli !== true) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
