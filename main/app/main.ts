@@ -5,6 +5,7 @@
 // 2. once Electron is ready: no application menu, the panel, the controller, the tray, IPC,
 //    notifications, keep-fresh, power events;
 // 3. a start-up failure opens the panel with the error and writes it to AuthBar's log.
+import { homedir } from 'node:os';
 import { app, clipboard, Menu, net, powerMonitor, shell } from 'electron';
 import { resolveAuthbarHome } from '../core/authbar/home.ts';
 import { createCommands, type Command } from '../core/commands.ts';
@@ -15,9 +16,10 @@ import { createHandlers } from '../core/panel-handlers.ts';
 import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { logStartupError } from '../core/ui/startup-error.ts';
 import { VERSION } from '../core/version.ts';
+import { installCommandLineTool } from './cli-launcher.ts';
 import { setupIpc } from './ipc.ts';
 import { applyStartAtLogin } from './login-item.ts';
-import { setupNotifier } from './notifications.ts';
+import { type Notifier, setupNotifier } from './notifications.ts';
 import { createPanel } from './panel-window.ts';
 import { type AppPaths, bundledPaths } from './paths.ts';
 import { type AppTray, setupTray } from './tray.ts';
@@ -98,6 +100,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   let stopIpc: (() => void) | null = null;
   stops.push(() => stopIpc?.());
   try {
+    let notifier: Notifier | null = null;
     const controller = (deps.createController ?? ((options) => new Controller(options)))({ env, now: deps.now, fetch: net.fetch.bind(net) as typeof fetch });
     running.controller = controller;
     stops.push(() => controller.stop());
@@ -105,6 +108,8 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
       copy: (text) => clipboard.writeText(text),
       openFolder: async (dir) => void (await shell.openPath(dir)),
       openPanel: (ref, options) => panel.open(ref, options),
+      installCli: async () => installCommandLineTool({ platform, env, home: userHome(env, platform) }),
+      confirm: (text) => (notifier ? notifier.tell(text) : controller.warn(text)),
       quit: () => app.quit(),
     });
     reopen = () => void run({ kind: 'open-panel' }).catch((error: unknown) => controller.warn((error as Error).message));
@@ -124,8 +129,8 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
     });
     tray.update();
     // A click on a notification opens the panel as every other way does: through the command, which asks usage.
-    const notifier = setupNotifier({ controller, openPanel: (ref) => void run({ kind: 'open-panel', ref }), platform, now: deps.now });
-    stops.push(() => notifier.stop());
+    notifier = setupNotifier({ controller, openPanel: (ref) => void run({ kind: 'open-panel', ref }), platform, now: deps.now });
+    stops.push(() => notifier?.stop());
     const fresh = keepTokensFresh({ controller, now: deps.now });
     stops.push(() => fresh.stop());
     // Back from sleep or a locked screen: every host stream reconnects now, not at its next
@@ -172,6 +177,11 @@ function followStartAtLogin(controller: Controller, platform: NodeJS.Platform, e
     applied = event.state.settings.startAtLogin;
     apply(applied);
   });
+}
+
+/** Where the command-line launcher goes (~/.local/bin): the environment's home, as the user's shell sees it. */
+function userHome(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  return (platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir();
 }
 
 function resolveHome(controller: Controller | null, env: NodeJS.ProcessEnv): string {

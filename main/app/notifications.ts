@@ -18,7 +18,7 @@ import { combineUsageNotifications, planUsageNotifications } from '../core/usage
 const MAX_LIVE = 20;
 
 export interface NotifierOptions {
-  controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner' | 'usageAccounts'>;
+  controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner' | 'usageAccounts' | 'warn'>;
   openPanel(focus?: AgentRef): void;
   platform: NodeJS.Platform;
   now?: () => number;
@@ -26,6 +26,8 @@ export interface NotifierOptions {
 
 export interface Notifier {
   replan(): void;
+  /** Says what a command did (the command-line tool was installed): a notification, or a notice in the panel where none can show. */
+  tell(text: string): void;
   stop(): void;
 }
 
@@ -136,6 +138,10 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
   replan();
   return {
     replan,
+    tell(text) {
+      if (Notification.isSupported()) show({ title: 'AuthBar', body: text }, () => openPanel());
+      else controller.warn(text);
+    },
     stop() {
       unsubscribe();
       clearTimeout(timer);

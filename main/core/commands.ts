@@ -20,6 +20,8 @@ export type Command =
   | { kind: 'set-settings'; patch: SettingsPatch }
   | { kind: 'add-host'; host: Host }
   | { kind: 'remove-host'; name: string }
+  /** "Install command-line tool": an `authbar` launcher in a directory of the user's. */
+  | { kind: 'install-cli' }
   | { kind: 'quit' };
 
 export interface Desktop {
@@ -29,6 +31,10 @@ export interface Desktop {
   openFolder(path: string): Promise<void>;
   /** Shows the panel, at an agent when given. */
   openPanel(ref?: AgentRef, options?: { fromTray?: boolean }): void;
+  /** Writes the command-line launcher; returns what was done, in words (throws a CommandError when it was not). */
+  installCli?(): Promise<string>;
+  /** Tells the user what a command did (a notification; in the panel where none can show). */
+  confirm?(text: string): void;
   quit(): void;
 }
 
@@ -67,6 +73,12 @@ export function createCommands(controller: Controller, desktop: Desktop): RunCom
       }
       case 'add-host': return controller.addHost(command.host);
       case 'remove-host': return controller.removeHost(command.name);
+      case 'install-cli': {
+        if (!desktop.installCli) throw new CommandError('this AuthBar cannot install the command-line tool');
+        const note = await desktop.installCli();
+        desktop.confirm?.(note);
+        return;
+      }
       case 'quit': return desktop.quit();
     }
   };

@@ -2,8 +2,8 @@
 // order, notifications that survive V8, each platform's tray and notification rules, the
 // focus hand-off to a panel that has not loaded yet, the first launch, the network the token
 // client uses, and what resume does. A real Controller over a real temp state dir is behind it.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../helpers/electron-stand-in.ts'));
@@ -304,6 +304,45 @@ describe('start at login', () => {
     const { running } = await launch({ platform: 'darwin', packaged: false, settings: { startAtLogin: true } });
     expect(electron.called('app.setLoginItemSettings')).toEqual([]);
     await until(() => expect(running!.controller!.state().notices.join()).toMatch(/works in the installed app/));
+  });
+});
+
+describe('install command-line tool (tray item, through the command layer)', () => {
+  const calm: Agents = [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) }];
+  const launcherIn = (d: { env: Record<string, string> }) => join(d.env.HOME!, '.local', 'bin', 'authbar');
+
+  it('installed on Linux: writes ~/.local/bin/authbar running the app executable with --cli, and says so in a notification', async () => {
+    const { d, tray } = await launch({ platform: 'linux', packaged: true, agents: calm });
+    menuItem(tray, 'Install command-line tool').click();
+    await waitShown();
+    const launcher = launcherIn(d);
+    expect(readFileSync(launcher, 'utf8')).toBe(`#!/bin/sh\n# authbar launcher, written by AuthBar's "Install command-line tool"\nexec '${process.execPath}' '--cli' "$@"\n`);
+    expect(statSync(launcher).mode & 0o777).toBe(0o755);
+    expect(electron.Notification.shown[0]!.body).toMatch(/^Installed authbar in .*\.local\/bin; add it to your PATH/);
+  });
+
+  it('from an AppImage: the launcher starts the AppImage file, not its temporary mount', async () => {
+    const { d, tray } = await launch({ platform: 'linux', packaged: true, agents: calm, env: { APPIMAGE: '/home/me/Apps/AuthBar.AppImage' } });
+    menuItem(tray, 'Install command-line tool').click();
+    await waitShown();
+    expect(readFileSync(launcherIn(d), 'utf8')).toContain(`exec '/home/me/Apps/AuthBar.AppImage' '--cli' "$@"`);
+  });
+
+  it('never overwrites a file of someone else\'s: it stays, and the panel says what to do', async () => {
+    const { d, running, tray } = await launch({ platform: 'linux', packaged: true, agents: calm });
+    mkdirSync(dirname(launcherIn(d)), { recursive: true });
+    writeFileSync(launcherIn(d), '#!/bin/sh\necho mine\n');
+    menuItem(tray, 'Install command-line tool').click();
+    await until(() => expect(running!.controller!.state().notices.join()).toMatch(/exists and is not AuthBar's launcher; move it away/));
+    expect(readFileSync(launcherIn(d), 'utf8')).toBe('#!/bin/sh\necho mine\n');
+    expect(electron.Notification.shown).toHaveLength(0);
+  });
+
+  it('in development installs nothing and says why', async () => {
+    const { d, running, tray } = await launch({ platform: 'linux', packaged: false, agents: calm });
+    menuItem(tray, 'Install command-line tool').click();
+    await until(() => expect(running!.controller!.state().notices.join()).toMatch(/a development run installs nothing/));
+    expect(existsSync(dirname(launcherIn(d)))).toBe(false);
   });
 });
 

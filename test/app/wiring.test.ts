@@ -63,7 +63,7 @@ describe('tray', () => {
     const template = instance.menu!.template;
     expect(template.map((i: any) => i.label ?? i.type)).toEqual([
       expect.stringMatching(/^main: ok, until \w{3} \d\d:\d\d$/), expect.stringMatching(/^artist: expired, since \w{3} \d\d:\d\d$/), 'separator', 'Refresh all', 'Open panel…',
-      'separator', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', 'separator', 'Quit AuthBar',
+      'separator', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', 'separator', 'Install command-line tool', 'Quit AuthBar',
     ]);
     template[1].submenu[0].click();
     template[3].click();

@@ -94,7 +94,7 @@ describe('buildMenu', () => {
     const menu = buildMenu({ ...s, settings: { ...s.settings, startAtLogin: true } }, NOW);
     expect(labels(menu)).toEqual([
       'main: ok, until Thu 14:00', 'artist: needs-login, since Tue 11:00', 'writer: stranded, until Wed 18:00',
-      '---', 'Refresh all', 'Open panel…', '---', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', '---', 'Quit AuthBar',
+      '---', 'Refresh all', 'Open panel…', '---', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', '---', 'Install command-line tool', 'Quit AuthBar',
     ]);
     const artist = menu[1] as Extract<MenuItem, { type: 'normal' }>;
     expect(labels(artist.submenu!)).toEqual(['Refresh now', 'Copy fix command', 'Open auth folder', 'Show in panel']);

@@ -1,6 +1,6 @@
 // The tray's context menu as data (it works on Linux, where tray clicks are unreliable): a
 // row per agent with its status and expiry time, each with Refresh now / Copy fix command /
-// Open auth folder; then Refresh all, Open panel, Start at login, Notifications, Quit.
+// Open auth folder; then Refresh all, Open panel, Start at login, Notifications, Install command-line tool, Quit.
 // Electron's Menu is built from this in main/app/tray.ts; its actions are commands
 // (main/core/commands.ts). Pure.
 import type { AgentReport } from '../api.ts';
@@ -85,6 +85,8 @@ export function buildMenu(state: PanelState, now: number): MenuItem[] {
     { type: 'checkbox', label: 'Keep tokens fresh', checked: settings.keepFresh.enabled, action: { kind: 'set-settings', patch: { keepFresh: { ...settings.keepFresh, enabled: !settings.keepFresh.enabled } } } },
     { type: 'checkbox', label: 'Keep copies in sync', checked: settings.keepCopiesInSync, action: { kind: 'set-settings', patch: { keepCopiesInSync: !settings.keepCopiesInSync } } },
     { type: 'separator' },
+    // As editors offer it: puts `authbar` on the PATH (the installed app only; a development run says why not).
+    { type: 'normal', label: 'Install command-line tool', enabled: true, action: { kind: 'install-cli' } },
     { type: 'normal', label: 'Quit AuthBar', enabled: true, action: { kind: 'quit' } },
   );
   return items;
