@@ -23,6 +23,10 @@ export function createAuthbarApi(transport: Transport): AuthbarApi {
     setSettings: (patch) => call(CHANNELS.setSettings, patch),
     addHost: (host) => call(CHANNELS.addHost, host),
     removeHost: (name: string) => call(CHANNELS.removeHost, { name }),
+    installCli: async () => {
+      const note = await transport.invoke(CHANNELS.installCli, {});
+      return typeof note === 'string' ? note : '';
+    },
     onState: (listener) => transport.subscribe(CHANNELS.state, (payload) => listener(payload as PanelState)),
     onFocus: (listener) => transport.subscribe(CHANNELS.focus, (payload) => listener(payload as AgentRef)),
   };

@@ -38,7 +38,7 @@ let drawnStatuses = '';
 /** The markup last drawn: a state that draws the same is left on screen as it is. */
 let drawnMarkup = '';
 let settingsOpen = false;
-const settingsUi: SettingsUi = { draft: emptyDraft(), errors: {}, addError: null, adding: false, confirming: null, removing: null };
+const settingsUi: SettingsUi = { draft: emptyDraft(), errors: {}, addError: null, adding: false, confirming: null, removing: null, installingCli: false, cliNote: null };
 /** Where the keyboard goes after the next draw (a control that replaced the focused one). */
 let focusNext: string | null = null;
 const welcomeUi: WelcomeUi = { startAtLogin: false, saving: false };
@@ -157,6 +157,18 @@ const actions: PanelActions = {
     render();
   },
   removeHost: (name) => void removeHost(name),
+  installCli: () => {
+    settingsUi.installingCli = true;
+    render();
+    void attempt('install the command-line tool', async () => {
+      const note = await api.installCli();
+      settingsUi.cliNote = note;
+      announce(note);
+    }).finally(() => {
+      settingsUi.installingCli = false;
+      render();
+    });
+  },
   setWelcomeStartAtLogin: (on) => {
     welcomeUi.startAtLogin = on;
   },

@@ -20,6 +20,9 @@ export interface SettingsUi {
   /** The host whose Remove asks "Remove vps?". */
   confirming: string | null;
   removing: string | null;
+  /** "Install command-line tool": under way, and what the app said it did. */
+  installingCli: boolean;
+  cliNote: string | null;
 }
 
 export interface SettingsActions {
@@ -30,6 +33,7 @@ export interface SettingsActions {
   /** Asks to confirm a removal (a name), or drops the question (null). */
   confirmRemove(name: string | null): void;
   removeHost(name: string): void;
+  installCli(): void;
 }
 
 export interface SettingsModel {
@@ -72,6 +76,7 @@ export function renderSettings(vm: SettingsModel): HTMLElement {
           'When one agent\'s sign-in rotates, copies it left behind in other agents get the new one.',
           (s) => s.keepCopiesInSync, (keepCopiesInSync) => ({ keepCopiesInSync })),
         checkbox(vm, 'start-at-login', 'Start at login', null, (s) => s.startAtLogin, (startAtLogin) => ({ startAtLogin })),
+        installCli(vm),
       ),
     ),
     group('hosts', 'Remote hosts', hostList(vm), addHostForm(vm), sshNote()),
@@ -84,6 +89,26 @@ function group(id: string, title: string, ...children: Child[]): HTMLElement {
     { class: 'settings-group', attrs: { 'aria-labelledby': `settings-${id}` } },
     h('h3', { class: 'section-title', id: `settings-${id}`, attrs: { tabindex: '-1', 'data-focus': `group:${id}` } }, title),
     ...children,
+  );
+}
+
+/** As editors offer it: a button, and below it what the app said it did (or what it does). */
+function installCli(vm: SettingsModel): HTMLElement {
+  const busy = vm.ui.installingCli;
+  return h(
+    'div',
+    { class: 'setting setting-action' },
+    h('div', { class: 'setting-text' },
+      h('button', {
+        class: 'btn',
+        id: 'install-cli',
+        attrs: { type: 'button', 'data-focus': 'install-cli', 'aria-describedby': 'install-cli-hint', 'aria-disabled': busy ? 'true' : undefined },
+        onClick: () => {
+          if (!busy) vm.actions.installCli();
+        },
+      }, busy ? 'Installing…' : 'Install command-line tool'),
+      h('p', { class: 'setting-hint', id: 'install-cli-hint', attrs: { role: vm.ui.cliNote ? 'status' : undefined } },
+        vm.ui.cliNote ?? 'Puts authbar on your PATH: a small launcher in your home folder that runs this app.')),
   );
 }
 

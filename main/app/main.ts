@@ -115,7 +115,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
     reopen = () => void run({ kind: 'open-panel' }).catch((error: unknown) => controller.warn((error as Error).message));
     // The tray has no one to show an error to: a failed command becomes a notice in the panel.
     const runFromTray = (command: Command) => {
-      run(command.kind === 'open-panel' ? { ...command, fromTray: true } : command).catch((error: unknown) => controller.warn((error as Error).message));
+      run(command.kind === 'open-panel' || command.kind === 'install-cli' ? { ...command, fromTray: true } : command).catch((error: unknown) => controller.warn((error as Error).message));
     };
     stopIpc = setupIpc({ handlers: createHandlers(controller, run), panel: () => panel.window(), panelHtml: paths.panelHtml, platform, controller });
     tray = setupTray({ getState: () => controller.state(), run: runFromTray, paths, platform, now: deps.now });

@@ -10,6 +10,7 @@ export const CHANNELS = {
   setSettings: 'authbar:set-settings',
   addHost: 'authbar:add-host',
   removeHost: 'authbar:remove-host',
+  installCli: 'authbar:install-cli',
   /** main → panel: a new PanelState. */
   state: 'authbar:state',
   /** main → panel: scroll to and highlight an agent (a notification was clicked). */

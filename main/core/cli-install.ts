@@ -86,3 +86,23 @@ export function installCli(plan: CliInstallPlan): CliInstallProblem | null {
     return { kind: 'unwritable', message: `could not write ${plan.path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, fix: `check that you may write to ${dirname(plan.path)}` };
   }
 }
+
+export interface LauncherTarget {
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  home: string;
+  /** The app's own executable (or, from an AppImage, the AppImage file): it answers `--cli`. */
+  executable: string;
+}
+
+/** Plans and writes the launcher that runs `<executable> --cli "$@"`: the plan's note, or why not. */
+export function installLauncher(target: LauncherTarget): { note: string } | CliInstallProblem {
+  const plan = cliInstallPlan({
+    platform: target.platform,
+    command: [target.executable, '--cli'],
+    home: target.home,
+    pathDirs: (target.env.PATH ?? target.env.Path ?? '').split(target.platform === 'win32' ? ';' : ':').filter(Boolean),
+    localAppData: target.env.LOCALAPPDATA,
+  });
+  return installCli(plan) ?? { note: plan.note };
+}

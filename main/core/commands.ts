@@ -21,7 +21,8 @@ export type Command =
   | { kind: 'add-host'; host: Host }
   | { kind: 'remove-host'; name: string }
   /** "Install command-line tool": an `authbar` launcher in a directory of the user's. */
-  | { kind: 'install-cli' }
+  /** fromTray: chosen in the tray, where a notification says what was done (the panel shows the words it gets back). */
+  | { kind: 'install-cli'; fromTray?: boolean }
   | { kind: 'quit' };
 
 export interface Desktop {
@@ -33,7 +34,7 @@ export interface Desktop {
   openPanel(ref?: AgentRef, options?: { fromTray?: boolean }): void;
   /** Writes the command-line launcher; returns what was done, in words (throws a CommandError when it was not). */
   installCli?(): Promise<string>;
-  /** Tells the user what a command did (a notification; in the panel where none can show). */
+  /** Tells the user what a command chosen in the tray did (a notification; in the panel where none can show). */
   confirm?(text: string): void;
   quit(): void;
 }
@@ -43,7 +44,8 @@ export class CommandError extends Error {
   override name = 'CommandError';
 }
 
-export type RunCommand = (command: Command) => Promise<void>;
+/** Resolves to words for the user where a command has something to say (install-cli). */
+export type RunCommand = (command: Command) => Promise<string | void>;
 
 export function createCommands(controller: Controller, desktop: Desktop): RunCommand {
   return async (command) => {
@@ -76,8 +78,8 @@ export function createCommands(controller: Controller, desktop: Desktop): RunCom
       case 'install-cli': {
         if (!desktop.installCli) throw new CommandError('this AuthBar cannot install the command-line tool');
         const note = await desktop.installCli();
-        desktop.confirm?.(note);
-        return;
+        if (command.fromTray) desktop.confirm?.(note);
+        return note;
       }
       case 'quit': return desktop.quit();
     }

@@ -29,6 +29,7 @@ export const REQUESTS = {
   [CHANNELS.setSettings]: SettingsPatchSchema,
   [CHANNELS.addHost]: HostSchema,
   [CHANNELS.removeHost]: z.strictObject({ name: HostNameSchema }),
+  [CHANNELS.installCli]: z.strictObject({}),
 } satisfies Record<InvokeChannel, z.ZodMiniType>;
 
 export type Request<C extends InvokeChannel> = z.infer<(typeof REQUESTS)[C]>;
@@ -69,6 +70,8 @@ export interface AuthbarApi {
   setSettings(patch: z.infer<typeof SettingsPatchSchema>): Promise<void>;
   addHost(host: z.infer<typeof HostSchema>): Promise<void>;
   removeHost(name: string): Promise<void>;
+  /** Installs the command-line launcher; resolves to what was done, in words. */
+  installCli(): Promise<string>;
   onState(listener: (state: PanelState) => void): () => void;
   onFocus(listener: (ref: AgentRef) => void): () => void;
 }

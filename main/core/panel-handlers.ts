@@ -9,7 +9,7 @@ export class RequestError extends Error {
   override name = 'RequestError';
 }
 
-export type Handlers = { [C in InvokeChannel]: (raw: unknown) => Promise<PanelState | void> };
+export type Handlers = { [C in InvokeChannel]: (raw: unknown) => Promise<PanelState | string | void> };
 
 export function createHandlers(controller: Pick<Controller, 'state'>, run: RunCommand): Handlers {
   const parse = <C extends InvokeChannel>(channel: C, raw: unknown) => {
@@ -36,5 +36,9 @@ export function createHandlers(controller: Pick<Controller, 'state'>, run: RunCo
     [CHANNELS.setSettings]: async (raw) => run({ kind: 'set-settings', patch: parse(CHANNELS.setSettings, raw) }),
     [CHANNELS.addHost]: async (raw) => run({ kind: 'add-host', host: parse(CHANNELS.addHost, raw) }),
     [CHANNELS.removeHost]: async (raw) => run({ kind: 'remove-host', name: parse(CHANNELS.removeHost, raw).name }),
+    [CHANNELS.installCli]: async (raw) => {
+      parse(CHANNELS.installCli, raw);
+      return run({ kind: 'install-cli' });
+    },
   };
 }

@@ -338,6 +338,20 @@ describe('install command-line tool (tray item, through the command layer)', () 
     expect(electron.Notification.shown).toHaveLength(0);
   });
 
+  it("the panel's button: its IPC answers with what was done (no notification: the panel shows it), a request with extras is refused", async () => {
+    const { d, tray } = await launch({ platform: 'linux', packaged: true, agents: calm });
+    menuItem(tray, 'Open panel…').click();
+    const win = panelWindow()!;
+    await until(() => expect(win.webContents.mainFrame.url).toMatch(/^file:/));
+    const fromPanel = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const install = electron.ipcMain.handlers.get(CHANNELS.installCli)!;
+    await expect(install(fromPanel, { path: '/usr/bin/authbar' })).rejects.toThrow(/invalid request/);
+    expect(existsSync(launcherIn(d))).toBe(false);
+    expect(await install(fromPanel, {})).toMatch(/^Installed authbar in .*\.local\/bin/);
+    expect(readFileSync(launcherIn(d), 'utf8')).toContain("'--cli' \"$@\"");
+    expect(electron.Notification.shown).toHaveLength(0);
+  });
+
   it('in development installs nothing and says why', async () => {
     const { d, running, tray } = await launch({ platform: 'linux', packaged: false, agents: calm });
     menuItem(tray, 'Install command-line tool').click();

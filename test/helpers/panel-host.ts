@@ -16,7 +16,8 @@ import { Controller } from '../../main/core/controller.ts';
 import type { Env } from '../../main/core/openclaw/paths.ts';
 import type { AgentRef, PanelState } from '../../main/core/panel-api.ts';
 import { DEFAULT_SETTINGS, saveSettings } from '../../main/core/settings.ts';
-import { createCommands } from '../../main/core/commands.ts';
+import { installLauncher } from '../../main/core/cli-install.ts';
+import { CommandError, createCommands } from '../../main/core/commands.ts';
 import { createHandlers } from '../../main/core/panel-handlers.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -33,6 +34,8 @@ export interface PanelOptions {
   firstLaunch?: boolean;
   /** Hold the page's first getState until releaseState(): what a panel still loading sees. */
   holdState?: boolean;
+  /** "Install command-line tool" as the installed app does it, writing into env.HOME; unset: this panel cannot. */
+  launcherExecutable?: string;
 }
 
 export interface PanelHost {
@@ -104,6 +107,13 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
     openFolder: async (path) => void opened.push(path),
     openPanel: () => {},
     quit: () => {},
+    ...(options.launcherExecutable ? {
+      installCli: async () => {
+        const done = installLauncher({ platform: 'linux', env: options.env, home: options.env.HOME!, executable: options.launcherExecutable! });
+        if ('kind' in done) throw new CommandError(`${done.message}; ${done.fix}`);
+        return done.note;
+      },
+    } : {}),
   }));
   const url = rendererUrl();
   let browser: Browser | null = null;

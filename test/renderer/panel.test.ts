@@ -1,6 +1,6 @@
 // The real panel in a real Chromium, driven by a real Controller over temp OpenClaw state
 // dirs and a loopback token server: what a user sees, clicks and hears.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -508,6 +508,26 @@ describe.skipIf(missing)('the Settings view', () => {
     await panel.focus({ host: 'local', agentId: 'main' });
     await eventually(async () => String(await row(page, 'main').evaluate((el) => document.activeElement === el))).toBe('true');
     expect(await gear.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('"Install command-line tool" writes the launcher through the app and shows what it did; a foreign file is refused and kept', async () => {
+    const d = oneAgent();
+    const launcher = join(d.env.HOME!, '.local', 'bin', 'authbar');
+    const panel = await open(d, { launcherExecutable: '/opt/AuthBar/authbar-app' });
+    const { page } = panel;
+    await settingsButton(page).click();
+    const button = page.getByRole('button', { name: 'Install command-line tool' });
+    await button.click();
+    const hint = page.locator('#install-cli-hint');
+    await eventually(() => text(hint)).toMatch(/^Installed authbar in .*\/\.local\/bin; add it to your PATH/);
+    expect(readFileSync(launcher, 'utf8')).toContain(`exec '/opt/AuthBar/authbar-app' '--cli' "$@"`);
+    expect(await text(page.locator('#announcer'))).toContain('Installed authbar in');
+    expect(panel.traffic.some((t) => t.includes('"invoke":"authbar:install-cli"'))).toBe(true);
+
+    writeFileSync(launcher, '#!/bin/sh\necho mine\n');
+    await button.click();
+    await eventually(() => text(page.locator('#announcer'))).toMatch(/Could not install the command-line tool: .* exists and is not AuthBar's launcher; move it away/);
+    expect(readFileSync(launcher, 'utf8')).toBe('#!/bin/sh\necho mine\n');
   });
 
   it('each checkbox and lead time changes the settings, in the controller and in settings.json, and shows what was saved', async () => {
