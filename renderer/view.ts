@@ -98,7 +98,7 @@ function notices(vm: ViewModel): HTMLElement | null {
   if (vm.state.banner) items.push(h('li', { class: 'notice notice-bad banner', attrs: { role: 'alert' } }, icon('error'), h('span', {}, vm.state.banner)));
   if (vm.error) items.push(h('li', { class: 'notice notice-bad' }, icon('error'), h('span', {}, vm.error)));
   if (report.configError) {
-    items.push(h('li', { class: 'notice' }, icon('warning'), h('span', {}, h('span', { class: 'mono' }, report.configPath), `: ${report.configError}; showing agents found on disk only.`)));
+    items.push(h('li', { class: 'notice' }, icon('warning'), h('span', {}, h('span', { class: 'mono' }, vm.state.configPathShown ?? report.configPath), `: ${report.configError}; showing agents found on disk only.`)));
   }
   // A host's error is shown with that host (its group, its Settings entry), not again up here.
   const hostErrors = new Set((report.hosts ?? []).flatMap((x) => (x.error ? [x.error] : [])));
@@ -178,7 +178,7 @@ function section(vm: ViewModel, agents: AgentReport[], title: string, hint: stri
   return h(
     'section',
     { class: hint ? 'agents-section is-directory-only' : 'agents-section', attrs: { 'aria-labelledby': id } },
-    heading(level, { class: 'section-title', id, attrs: hint ? { title: vm.state.report.configPath } : {} }, title),
+    heading(level, { class: 'section-title', id, attrs: hint ? { title: vm.state.configPathShown ?? vm.state.report.configPath } : {} }, title),
     hint ? h('p', { class: 'section-hint' }, hint) : null,
     h(
       'ul',
@@ -207,7 +207,7 @@ function emptyState(vm: ViewModel): HTMLElement {
     'main',
     { class: 'empty' },
     h('h2', {}, 'No OpenClaw agents found'),
-    h('p', {}, 'AuthBar looked in ', h('code', { class: 'path' }, report.stateDir), '.'),
+    h('p', {}, 'AuthBar looked in ', h('code', { class: 'path' }, vm.state.stateDirShown ?? report.stateDir), '.'),
     h(
       'p',
       {},
@@ -223,5 +223,5 @@ function emptyState(vm: ViewModel): HTMLElement {
 function footer(vm: ViewModel): HTMLElement | null {
   const { report } = vm.state;
   if (report.stateDir === '' || report.agents.length === 0) return null;
-  return h('footer', { class: 'footer' }, h('span', {}, 'OpenClaw state: '), h('span', { class: 'mono path' }, report.stateDir));
+  return h('footer', { class: 'footer' }, h('span', {}, 'OpenClaw state: '), h('span', { class: 'mono path' }, vm.state.stateDirShown ?? report.stateDir));
 }

@@ -34,8 +34,8 @@ export function renderWelcome(state: PanelState, ui: WelcomeUi, actions: Welcome
     'section',
     { class: 'welcome', attrs: { 'aria-labelledby': 'welcome-title' } },
     h('h2', { id: 'welcome-title', class: 'welcome-title' }, 'Welcome to AuthBar'),
-    h('p', {}, found, report.stateDir ? h('code', { class: 'path' }, report.stateDir) : null, report.stateDir ? '.' : null),
-    report.configPath ? h('p', { class: 'welcome-where' }, 'Agents are read from ', h('code', { class: 'path' }, report.configPath), '; set OPENCLAW_STATE_DIR if OpenClaw lives elsewhere.') : null,
+    h('p', {}, found, report.stateDir ? h('code', { class: 'path' }, state.stateDirShown ?? report.stateDir) : null, report.stateDir ? '.' : null),
+    report.configPath ? h('p', { class: 'welcome-where' }, 'Agents are read from ', h('code', { class: 'path' }, state.configPathShown ?? report.configPath), '; set OPENCLAW_STATE_DIR if OpenClaw lives elsewhere.') : null,
     h('p', {}, 'It shows when each agent\'s Codex sign-in expires, refreshes them safely beside OpenClaw, and tells you before image generation would fail.'),
     h(
       'div',

@@ -9,8 +9,10 @@
 // this one object.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import type { AgentReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
 import { resolveAuthbarHome, settingsPath } from './authbar/home.ts';
+import { tildePath } from './ui/home-path.ts';
 import type { Env } from './openclaw/paths.ts';
 import { Activity, type Busy } from './activity.ts';
 import { type AgentRef, type PanelState } from './panel-api.ts';
@@ -169,6 +171,8 @@ export class Controller {
     };
     return {
       report,
+      stateDirShown: tildePath(local.stateDir, userHome(this.env), process.platform),
+      configPathShown: tildePath(local.configPath, userHome(this.env), process.platform),
       ...this.activity.snapshot(),
       settings: this.settings,
       lastSeen: remote.lastSeen,
@@ -396,4 +400,9 @@ export class Controller {
 
 function emptyReport(now: number): StatusReport {
   return { version: VERSION, stateDir: '', configPath: '', generatedAt: new Date(now).toISOString(), warnAfterMs: 0, agents: [], warnings: [] };
+}
+
+/** The user's home as their shell has it (HOME; USERPROFILE on Windows), for showing paths as `~/…`. */
+function userHome(env: Env): string {
+  return (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir();
 }

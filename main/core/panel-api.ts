@@ -49,6 +49,10 @@ export const PanelStateSchema = z.strictObject({
   notices: z.array(z.string()),
   /** Said above everything: AuthBar could not start, or a notice the OS cannot show as a notification. */
   banner: z.nullable(z.string()),
+  /** report.stateDir as the panel shows it: `~/.openclaw` under the user's home (the home itself is never sent). */
+  stateDirShown: z.optional(z.string()),
+  /** report.configPath, shown the same way. */
+  configPathShown: z.optional(z.string()),
   /** No settings saved yet: the panel shows the welcome and asks about start at login. */
   firstLaunch: z.boolean(),
   /** Increases with every state sent: the panel never goes back to an older one. */

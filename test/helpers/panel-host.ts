@@ -5,7 +5,7 @@
 // (panel → main: the validated handlers from createHandlers) and a subscriber registry that
 // controller events are pushed into (main → panel). Everything that crosses is recorded in
 // `traffic`, so a test can prove no token ever reaches the page.
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -14,6 +14,7 @@ import { resolveAuthbarHome, settingsPath } from '../../main/core/authbar/home.t
 import { CHANNELS } from '../../main/core/channels.ts';
 import { Controller } from '../../main/core/controller.ts';
 import type { Env } from '../../main/core/openclaw/paths.ts';
+import type { StateDir } from './state-dir.ts';
 import type { AgentRef, PanelState } from '../../main/core/panel-api.ts';
 import { DEFAULT_SETTINGS, saveSettings } from '../../main/core/settings.ts';
 import { installLauncher } from '../../main/core/cli-install.ts';
@@ -23,6 +24,18 @@ import { createHandlers } from '../../main/core/panel-handlers.ts';
 export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
 const RENDERER = join(ROOT, 'dist', 'renderer');
+
+/**
+ * As on a user's machine: the fixture's state dir moved to `$HOME/.openclaw` (HOME is the
+ * fixture's own temp home), so the panel's paths read `~/.openclaw` and a screenshot shows no
+ * test temp path. Before any agent dir is read: d.agentDir still names the old place.
+ */
+export function stateUnderHome<D extends StateDir>(d: D): D {
+  const target = join(d.env.HOME!, '.openclaw');
+  renameSync(d.stateDir, target);
+  d.env.OPENCLAW_STATE_DIR = target;
+  return Object.assign(d, { stateDir: target });
+}
 
 export interface PanelOptions {
   env: Env;

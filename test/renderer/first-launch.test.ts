@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHROMIUM, openPanel, type PanelHost, type PanelOptions } from '../helpers/panel-host.ts';
+import { CHROMIUM, openPanel, type PanelHost, type PanelOptions, stateUnderHome } from '../helpers/panel-host.ts';
 import { requireChromium } from '../helpers/requirements.ts';
 import { makeStateDir, type StateDir, type StateDirOptions, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
@@ -53,13 +53,13 @@ async function open(d: StateDir, options: Omit<PanelOptions, 'env'> = {}): Promi
 }
 
 function team(): StateDir {
-  return state({
+  return stateUnderHome(state({
     imageGenerationModel: 'openai/gpt-image-2',
     agents: Array.from({ length: 9 }, (_, i) => ({
       id: ['main', 'coder', 'ops', 'research', 'writer', 'review', 'support', 'triage', 'artist'][i]!,
       store: storeDocument({ [PROFILE]: signIn(`acct-${i}`, i === 8 ? 38 * MINUTE : (i + 2) * DAY + 3 * HOUR) }),
     })),
-  });
+  }));
 }
 
 const row = (page: Page, agentId: string) => page.locator(`[data-agent="local/${agentId}"]`);
@@ -74,7 +74,10 @@ describe.skipIf(missing)('the panel, issue 12', () => {
     const welcome = page.getByRole('region', { name: 'Welcome to AuthBar' });
     await welcome.waitFor();
     const said = (await welcome.textContent())!.replace(/\s+/g, ' ');
-    expect(said).toContain(`AuthBar found 9 OpenClaw agents in ${d.stateDir}.`);
+    // Under the user's home, the panel writes the path as a shell does.
+    expect(said).toContain('AuthBar found 9 OpenClaw agents in ~/.openclaw.');
+    expect(said).toContain('Agents are read from ~/.openclaw/openclaw.json;');
+    expect(said).not.toContain(d.root);
     const box = page.getByRole('checkbox', { name: 'Start AuthBar at login' });
     expect(await box.isChecked()).toBe(false);
     expect(existsSync(join(d.authbarHome, 'settings.json'))).toBe(false);

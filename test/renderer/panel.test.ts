@@ -8,7 +8,7 @@ import type { PanelState } from '../../main/core/panel-api.ts';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import type { Settings } from '../../main/core/settings.ts';
 import { CLI } from '../helpers/cli.ts';
-import { CHROMIUM, openPanel, type PanelHost, type PanelOptions } from '../helpers/panel-host.ts';
+import { CHROMIUM, openPanel, type PanelHost, type PanelOptions, stateUnderHome } from '../helpers/panel-host.ts';
 import { requireChromium, requireSshd } from '../helpers/requirements.ts';
 import { remoteAuthbar, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, type StateDirOptions, storeDocument } from '../helpers/state-dir.ts';
@@ -74,7 +74,7 @@ const focusedId = (page: Page) => page.evaluate(() => (document.activeElement as
 const settingsButton = (page: Page) => page.getByRole('button', { name: 'Settings', exact: true });
 
 /** The panel of the screenshots: one of each thing the panel has to say. */
-async function realisticTeam(): Promise<StateDir> {
+async function realisticTeam(options: { underHome?: boolean } = {}): Promise<StateDir> {
   const team = signIn('acct-team', 6 * DAY + 5 * HOUR);
   const research = deadSignIn('acct-research', 2 * DAY);
   const d = state({
@@ -101,6 +101,8 @@ async function realisticTeam(): Promise<StateDir> {
       { id: 'old-bot', configured: false, store: storeDocument({ [PROFILE]: signIn('acct-old', 4 * DAY) }) },
     ],
   });
+  // Where a user keeps it (for the screenshots): the footer then reads ~/.openclaw, not a test temp path.
+  if (options.underHome) stateUnderHome(d);
   // A refresh met refresh_token_reused: AuthBar now knows research must sign in again.
   const failed = await refreshAgents({ env: d.env, agents: ['research'] });
   expect(failed.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'needs-login' });
@@ -406,7 +408,7 @@ describe.skipIf(missing)('the panel', () => {
 
   it('saves screenshots of a realistic panel and its Settings in light and dark', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const d = await realisticTeam();
+    const d = await realisticTeam({ underHome: true });
     for (const colorScheme of ['light', 'dark'] as const) {
       const panel = await open(d, { colorScheme, viewport: { width: 440, height: 760 }, scale: 2 });
       const { page } = panel;
@@ -425,6 +427,9 @@ describe.skipIf(missing)('the panel', () => {
       const state = panel.controller.state();
       await panel.push({ ...state, report: { ...state.report, warnings: state.report.warnings.filter((w) => !w.includes('AUTHBAR_TOKEN_URL')) } });
       await eventually(async () => String(await page.locator('.notices').count())).toBe('0');
+      // The state dir under the user's home, as a shell writes it: no test temp path in the picture.
+      expect(await text(page.locator('footer.footer'))).toBe('OpenClaw state: ~/.openclaw');
+      expect(await page.content()).not.toContain(d.root);
       await page.screenshot({ path: join(SCREENSHOTS, `panel-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
 
       await settingsButton(page).click();

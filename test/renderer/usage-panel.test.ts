@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, openPanel, type PanelHost } from '../helpers/panel-host.ts';
+import { CHROMIUM, openPanel, type PanelHost, stateUnderHome } from '../helpers/panel-host.ts';
 import { requireChromium } from '../helpers/requirements.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
@@ -49,10 +49,10 @@ function team(): { d: StateDir; secrets: string[] } {
     coder: storeDocument({ [PROFILE]: { ...shared } }),
     ops: storeDocument({ [PROFILE]: codexCredential({ accountId: 'acct-ops', email: 'ops@example.com', expiresInMs: 8 * DAY }) }),
   };
-  const d = makeStateDir({
+  const d = stateUnderHome(makeStateDir({
     config: { agents: { list: [{ id: 'main', default: true, imageGenerationModel: 'openai/gpt-image-2' }, { id: 'artist', imageGenerationModel: 'openai/gpt-image-2' }, { id: 'coder' }, { id: 'ops' }] } },
     agents: Object.entries(stores).map(([id, store]) => ({ id, store })),
-  });
+  }));
   Object.assign(d.env, { AUTHBAR_USAGE_URL: server.url });
   dirs.push(d);
   server.byAccount.set('acct-main', 'both').set('acct-team', 'high').set('acct-ops', 'exhausted');
