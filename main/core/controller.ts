@@ -145,6 +145,9 @@ export class Controller {
     this.remotes.stop();
     await this.watch?.close();
     this.watch = null;
+    // A read (or usage ask) still running would write AuthBar's files after the caller is done
+    // with the home (a quit, or a test's temp dir already removed).
+    await this.settled();
   }
 
   /** Reconnect every host at once (resume from sleep, network back). */

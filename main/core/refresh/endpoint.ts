@@ -9,6 +9,24 @@ export const CODEX_TOKEN_URL = 'https://auth.openai.com/oauth/token';
 /** Plain http is allowed only to these hosts. Here, not in token-client.ts: importing that loads undici. */
 export const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
 
+/**
+ * The endpoint in `env[name]` (tests, proxies), else `official`: https, or plain http on a
+ * loopback address only, so a token never crosses a network in clear.
+ */
+export function checkedEndpointUrl(env: Env, name: 'AUTHBAR_TOKEN_URL' | 'AUTHBAR_USAGE_URL', official: string): string {
+  const raw = env[name]?.trim() || official;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} "${raw}" is not a URL; unset it to use ${official}`);
+  }
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
+    throw new Error(`${name} must be https:// or http:// on a loopback address, not ${url.protocol}//${url.host}; unset it to use ${official}`);
+  }
+  return url.toString();
+}
+
 /** A one-line warning when AUTHBAR_TOKEN_URL points elsewhere; null for the official endpoint. */
 export function tokenEndpointWarning(env: Env): string | null {
   const raw = env.AUTHBAR_TOKEN_URL?.trim();

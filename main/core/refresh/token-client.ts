@@ -5,7 +5,7 @@ import pRetry, { AbortError } from 'p-retry';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, errors, request } from 'undici';
 import { readAccessTokenClaims } from '../jwt.ts';
 import type { Env } from '../openclaw/paths.ts';
-import { CODEX_TOKEN_URL, LOOPBACK } from './endpoint.ts';
+import { checkedEndpointUrl, CODEX_TOKEN_URL, LOOPBACK } from './endpoint.ts';
 
 export { CODEX_TOKEN_URL };
 export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
@@ -50,19 +50,10 @@ export interface TokenEndpoint {
  * plain http on a loopback address, so a refresh token never crosses a network in clear.
  */
 export function tokenEndpointFrom(env: Env): TokenEndpoint {
-  const raw = env.AUTHBAR_TOKEN_URL?.trim() || CODEX_TOKEN_URL;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`AUTHBAR_TOKEN_URL "${raw}" is not a URL; unset it to use ${CODEX_TOKEN_URL}`);
-  }
-  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
-    throw new Error(`AUTHBAR_TOKEN_URL must be https:// or http:// on a loopback address, not ${url.protocol}//${url.host}; unset it to use ${CODEX_TOKEN_URL}`);
-  }
+  const url = checkedEndpointUrl(env, 'AUTHBAR_TOKEN_URL', CODEX_TOKEN_URL);
   const timeout = Number(env.AUTHBAR_TOKEN_TIMEOUT_MS);
   return {
-    url: url.toString(),
+    url,
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
     tries: DEFAULT_TRIES,
     minRetryDelayMs: 500,

@@ -4,7 +4,7 @@
 // cause, not in a log, not in the cache.
 import type { Env } from '../openclaw/paths.ts';
 // From endpoint.ts, not token-client.ts: that one loads undici, a third of `status`'s CPU (--cpu-prof).
-import { LOOPBACK } from '../refresh/endpoint.ts';
+import { checkedEndpointUrl } from '../refresh/endpoint.ts';
 import { MIN_INTERVAL_MS } from './schedule.ts';
 import type { UsageError } from './schema.ts';
 import { type UsageCredential, unusableCredential } from './credential.ts';
@@ -26,18 +26,9 @@ export interface UsageEndpoint {
  * token never crosses a network in clear.
  */
 export function usageEndpointFrom(env: Env): UsageEndpoint {
-  const raw = env.AUTHBAR_USAGE_URL?.trim() || WHAM_USAGE_URL;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`AUTHBAR_USAGE_URL "${raw}" is not a URL; unset it to use ${WHAM_USAGE_URL}`);
-  }
-  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
-    throw new Error(`AUTHBAR_USAGE_URL must be https:// or http:// on a loopback address, not ${url.protocol}//${url.host}; unset it to use ${WHAM_USAGE_URL}`);
-  }
+  const url = checkedEndpointUrl(env, 'AUTHBAR_USAGE_URL', WHAM_USAGE_URL);
   const timeout = Number(env.AUTHBAR_USAGE_TIMEOUT_MS);
-  return { url: url.toString(), timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_USAGE_TIMEOUT_MS };
+  return { url, timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_USAGE_TIMEOUT_MS };
 }
 
 export type { UsageCredential };
