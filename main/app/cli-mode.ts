@@ -6,9 +6,9 @@
 // open its panel). Its output goes to the terminal the launcher was started from. On Windows,
 // a GUI-subsystem program has no console of its own: Electron attaches to the parent's console
 // (unless ELECTRON_NO_ATTACH_CONSOLE is set) and writes there, so output shows in cmd or
-// PowerShell, but a pipe or a redirect does not capture it (electron/electron#4552); the
-// `authbar.cmd` launcher runs inside cmd, which waits for the program to end and so keeps the
-// exit code.
+// PowerShell; whether a pipe or a redirect captures it has varied across Electron versions
+// (electron/electron#4552, #5776) and is untested here. The `authbar.cmd` launcher runs inside
+// cmd, which waits for a program a batch file starts, GUI or not, and so keeps the exit code.
 import { join } from 'node:path';
 
 /** The words after `--cli`, or null when this is not a command-line run. */
