@@ -2,10 +2,11 @@
 // ELECTRON_RUN_AS_NODE: its fuse is off). The bundled entry is run as a real child process under
 // plain Node, with `electron` made unloadable: the CLI answers, and nothing of the app loads.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliArgs } from '../../main/app/cli-mode.ts';
+import { installLauncher } from '../../main/core/cli-install.ts';
 import { makeStateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
@@ -56,6 +57,26 @@ describe('the app entry with --cli', () => {
     const result = await runEntry(['--cli', 'frobnicate'], d.env);
     expect(result.code).toBe(64);
     expect(result.stderr).toBe('authbar: unknown command "frobnicate"; run authbar --help\n');
+  });
+
+  it('the launcher "Install command-line tool" writes runs it: `authbar status --json` from the PATH, through the app entry', async () => {
+    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * 3_600_000 }) }) }] });
+    cleanups.push(() => d.cleanup());
+    // The app's executable, as far as the launcher can tell: a program that runs the bundled entry.
+    const app = join(d.root, 'AuthBar');
+    writeFileSync(app, `#!/bin/sh\nexec '${process.execPath}' --require '${NO_ELECTRON}' '${ENTRY}' "$@"\n`, { mode: 0o755 });
+    const done = installLauncher({ platform: 'linux', env: d.env, home: d.env.HOME!, executable: app });
+    expect(done).toEqual({ note: expect.stringMatching(/^Installed authbar in .*\/\.local\/bin; add it to your PATH/) });
+    const bin = join(d.env.HOME!, '.local', 'bin');
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn('authbar', ['status', '--json'], { env: { ...d.env, PATH: `${bin}:${d.env.PATH}` }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).agents.map((a: { id: string }) => a.id)).toEqual(['main']);
   });
 
   it('without --cli, starts the app (which under plain Node means requiring electron)', async () => {
