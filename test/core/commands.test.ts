@@ -50,6 +50,32 @@ describe('commands', () => {
     expect(controller.getSettings().startAtLogin).toBe(true);
   });
 
+  it('install-cli: the tray\'s item confirms what was done, the panel gets the words back instead; where it cannot be done, both are refused', async () => {
+    const { controller, run, handlers } = await setUp();
+    const confirmed: string[] = [];
+    let installs = 0;
+    const installing = createCommands(controller, {
+      copy: () => {},
+      openFolder: async () => {},
+      openPanel: () => {},
+      quit: () => {},
+      installCli: async () => `Installed authbar in /home/ada/.local/bin (${++installs}).`,
+      confirm: (text) => void confirmed.push(text),
+    });
+    const menuAction = item(buildMenu(controller.state(), Date.now()), 'Install command-line tool').action;
+    expect(menuAction).toEqual({ kind: 'install-cli' });
+    // The app's tray adds fromTray, as it does for open-panel.
+    expect(await installing({ ...menuAction, fromTray: true })).toBe('Installed authbar in /home/ada/.local/bin (1).');
+    expect(confirmed).toEqual(['Installed authbar in /home/ada/.local/bin (1).']);
+    expect(await createHandlers(controller, installing)[CHANNELS.installCli]({})).toBe('Installed authbar in /home/ada/.local/bin (2).');
+    expect(confirmed).toHaveLength(1);
+    await expect(createHandlers(controller, installing)[CHANNELS.installCli]({ dir: '/usr/local/bin' })).rejects.toThrow(/invalid request/);
+    expect(installs).toBe(2);
+    // A desktop without the tool (this test's own): a refusal in words, never a silent no-op.
+    await expect(run(menuAction)).rejects.toThrow(/cannot install the command-line tool/);
+    await expect(handlers[CHANNELS.installCli]({})).rejects.toThrow(/cannot install the command-line tool/);
+  });
+
   it('copy-fix and open-folder do the same from either side, and refuse the same way', async () => {
     const { d, controller, run, handlers, desktop } = await setUp();
     const artist = item(buildMenu(controller.state(), Date.now()), /^artist:/).submenu;
