@@ -52,7 +52,9 @@ export async function judgeMigrated(openclaw9: string, seed: string, into: EraTa
     delete (env as Record<string, string>).OPENCLAW_AUTH_STORE_READONLY;
     const doctor = await runOpenClaw(openclaw9, ['doctor', '--fix', '--non-interactive'], env, 300_000);
     if (doctor.code !== 0) {
-      const why = `${doctor.stdout}\n${doctor.stderr}`.split('\n').find((line) => /error|fail|refus|cannot/i.test(line)) ?? '';
+      // Its own words for why: a config it will not repair before a plugin it could not fetch offline.
+      const lines = `${doctor.stdout}\n${doctor.stderr}`.split('\n');
+      const why = lines.find((line) => /must|cannot be|could not apply|refus/i.test(line)) ?? lines.find((line) => /error|fail/i.test(line)) ?? '';
       into.notMigrated.push(`${seed}: doctor --fix exit ${doctor.code}: ${why.trim().slice(0, 240)}`);
       into.doctorFailures++;
       return;
