@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A separate process that touches a JSON-era state dir exactly the way OpenClaw 2026.5.x
-// does (../shared/openclaw-auth.md §2-3), for tests that need a real competing process:
+// does (openclaw 2026.5.7's store lock and refresh), for tests that need a real competing process:
 //
 //   hold <lockTarget> <ms|stdin> [ready-file]   take `<lockTarget>.lock` ({pid, createdAt}) and
 //       hold it for <ms>, or until stdin closes; once held, prints {"holding": ...} and writes ready-file

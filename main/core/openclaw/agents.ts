@@ -1,4 +1,4 @@
-// Which agents exist and where their auth stores live (../shared/openclaw-auth.md §1):
+// Which agents exist and where their auth stores live (as openclaw 2026.5.7 and 2026.9.6 find them):
 // the configured ones, plus every `<stateDir>/agents/<id>/agent` directory the config does
 // not name (OpenClaw's CLI answers "Unknown agent id" for those, but their stores still
 // hold credential copies that go stale).

@@ -1,5 +1,5 @@
 // OpenClaw's JSON5 config: the agent list (both shapes) and the image generation model.
-// ../shared/openclaw-auth.md §1 and §5. Read leniently: a bad entry is skipped with a
+// As openclaw 2026.5.7 and 2026.9.6 read it. Read leniently: a bad entry is skipped with a
 // warning naming it, never the whole config.
 import JSON5 from 'json5';
 import * as z from 'zod/mini';

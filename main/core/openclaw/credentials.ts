@@ -1,4 +1,4 @@
-// The shapes inside an OpenClaw auth store (../shared/openclaw-auth.md §2, §6).
+// The shapes inside an OpenClaw auth store (openclaw 2026.5.7's auth-profiles.json, 2026.9.6's SQLite rows).
 // Lenient on purpose: OpenClaw adds fields between releases, and every field we do not
 // know must survive a rewrite. The document is parsed with zod (unknown keys pass through);
 // each profile entry is read as `unknown` and narrowed to a credential, as OpenClaw itself

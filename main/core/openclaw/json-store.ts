@@ -1,5 +1,5 @@
 // JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
-// older flat `auth.json` (read, never written). ../shared/openclaw-auth.md §2.
+// older flat `auth.json` (read, never written). As openclaw 2026.5.7 reads and writes them.
 import { realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {

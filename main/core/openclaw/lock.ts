@@ -1,4 +1,4 @@
-// OpenClaw-compatible sidecar locks (../shared/openclaw-auth.md §2, §6). Cooperative:
+// OpenClaw-compatible sidecar locks (openclaw 2026.5.7's store lock, 2026.9.6's refresh lock). Cooperative:
 // a lock on P is a file created with O_EXCL holding the owner's pid and creation time;
 // it is stale when that pid is gone, or older than the stale time, and may then be taken.
 import { crypto } from '../lazy-crypto.ts';

@@ -1,4 +1,4 @@
-// Where OpenClaw keeps things (../shared/openclaw-auth.md §1). Pure functions of an
+// Where OpenClaw keeps things (as openclaw 2026.5.7 and 2026.9.6 resolve them). Pure functions of an
 // environment, so tests pass their own instead of touching the real home.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';

@@ -1,4 +1,4 @@
-// OpenClaw 2026.9.x's SQLite auth stores (../shared/openclaw-auth.md §6, and what 2026.9.6
+// OpenClaw 2026.9.x's SQLite auth stores (as openclaw 2026.9.6 lays them out, and what it
 // does when run). Read on the live files (WAL included) in short read transactions; written in
 // one short `BEGIN IMMEDIATE` with a busy timeout well under OpenClaw's own 5 s, never across a
 // network call, so OpenClaw never sees "database is locked" because of AuthBar.

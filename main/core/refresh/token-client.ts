@@ -1,4 +1,4 @@
-// The Codex OAuth token endpoint, refresh grant only (../shared/openclaw-auth.md §3).
+// The Codex OAuth token endpoint, refresh grant only (as openclaw 2026.5.7 and 2026.9.6 send it).
 // One call rotates the refresh token: the old one is dead the moment the server answers,
 // so callers must write the answer to every copy that held the old one.
 import pRetry, { AbortError } from 'p-retry';
