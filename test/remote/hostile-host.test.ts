@@ -99,7 +99,9 @@ if (plan.flood) {
   const payload = args[0] === 'status' ? plan.status : plan.action;
   if (args.includes('--watch')) {
     process.stdout.write(JSON.stringify(payload) + '\\n');
-    setInterval(() => {}, 1 << 30);
+    // Follows until its ssh session is gone (then it is re-parented): sshd does not end it.
+    const parent = process.ppid;
+    setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500);
   } else {
     process.stdout.write(JSON.stringify(payload, null, 2) + '\\n');
     process.exitCode = plan.exit ?? 0;
