@@ -109,6 +109,9 @@ row(`whole-process \`authbar status --json\`, 100 agents (median of ${status.len
 {
   // Side by side (interleaved), so both see the same load; CPU time is the steadier measure on a busy machine.
   const r = startupRatio(QUICK ? 5 : 20);
+  for (const [name, p] of [['bare reader', r.barePhases], ['authbar', r.authbarPhases]] as const) {
+    row(`  where ${name}'s time goes (medians from process start): Node ready / code loaded / report computed / exited`, `${ms(p.ready)} / +${ms(p.loaded - p.ready)} / +${ms(p.firstWrite - p.loaded)} / +${ms(p.exit - p.firstWrite)}`);
+  }
   row('  ratio to the bare reader, interleaved: wall medians / best wall / CPU medians', `${r.medianRatio.toFixed(2)}x / ${r.minRatio.toFixed(2)}x / ${r.cpuRatio.toFixed(2)}x  (goal <= 1.15x, judged on CPU: ${r.cpuRatio <= 1.15 ? 'met' : 'MISSED'})`);
 }
 

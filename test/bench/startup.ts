@@ -27,6 +27,28 @@ function once(args: string[], env: Record<string, string>): { wall: number; cpu:
   return { wall, cpu: Number(/cpu_us=(\d+)/.exec(String(result.stderr))?.[1] ?? Number.NaN) / 1000 };
 }
 
+const PHASE_PROBE = join(import.meta.dirname, 'phase-probe.cjs');
+
+/** Medians, in ms from the process's start: Node ready, code loaded, first output, exit. */
+export interface Phases {
+  ready: number;
+  loaded: number;
+  firstWrite: number;
+  exit: number;
+}
+
+function phasesOf(args: string[], env: Record<string, string>, runs: number): Phases {
+  const all: number[][] = [];
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync(process.execPath, ['-r', PHASE_PROBE, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const line = /phases=([\d.,]+)/.exec(String(result.stderr))?.[1];
+    if (result.status !== 0 || !line) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
+    all.push(line.split(',').map(Number));
+  }
+  const at = (k: number) => median(all.map((p) => p[k]!));
+  return { ready: at(0), loaded: at(1), firstWrite: at(2), exit: at(3) };
+}
+
 export interface Timings {
   wall: number[];
   cpu: number[];
@@ -39,6 +61,9 @@ export interface StartupRatio {
   medianRatio: number;
   minRatio: number;
   cpuRatio: number;
+  /** Where each one's time goes (separate runs, so the probe never sways the ratio). */
+  barePhases: Phases;
+  authbarPhases: Phases;
 }
 
 export function startupRatio(runs: number, authbarArgs: string[] = [CLI, 'status', '--json']): StartupRatio {
@@ -63,9 +88,14 @@ export function startupRatio(runs: number, authbarArgs: string[] = [CLI, 'status
         into.cpu.push(t.cpu);
       }
     }
+    const phaseRuns = Math.max(5, Math.ceil(runs / 2));
+    const barePhases = phasesOf(['-e', BARE_READER], d.env, phaseRuns);
+    const authbarPhases = phasesOf(authbarArgs, d.env, phaseRuns);
     return {
       bare,
       authbar,
+      barePhases,
+      authbarPhases,
       medianRatio: median(authbar.wall) / median(bare.wall),
       minRatio: Math.min(...authbar.wall) / Math.min(...bare.wall),
       cpuRatio: median(authbar.cpu) / median(bare.cpu),
@@ -81,6 +111,9 @@ if (import.meta.main) {
   const f = (x: number) => `${x.toFixed(1)} ms`;
   for (const [name, t] of [['bare reader', r.bare], ['authbar status --json', r.authbar]] as const) {
     process.stdout.write(`${name}: wall median ${f(median(t.wall))}, min ${f(Math.min(...t.wall))}; CPU median ${f(median(t.cpu))}\n`);
+  }
+  for (const [name, p] of [['bare reader', r.barePhases], ['authbar status --json', r.authbarPhases]] as const) {
+    process.stdout.write(`${name} phases: Node ready ${f(p.ready)}, code loaded +${f(p.loaded - p.ready)}, report computed +${f(p.firstWrite - p.loaded)}, printed and exited +${f(p.exit - p.firstWrite)}\n`);
   }
   process.stdout.write(`ratio: ${r.medianRatio.toFixed(2)}x wall (medians), ${r.minRatio.toFixed(2)}x wall (best runs), ${r.cpuRatio.toFixed(2)}x CPU (medians); goal <= 1.15x\n`);
 }

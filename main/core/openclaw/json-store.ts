@@ -1,6 +1,6 @@
 // JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
 // older flat `auth.json` (read, never written). As openclaw 2026.5.7 reads and writes them.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   type Credential,
@@ -144,7 +144,10 @@ export function readStoreFile(path: string, kind: 'json' | 'legacy-json'): Store
 
 /** An auth-state.json (order, lastGood, usage stats), as JSON or undefined where OpenClaw would see nothing. */
 export function readAuthStateFile(agentDir: string): unknown {
-  const read = readText(join(agentDir, 'auth-state.json'));
+  const path = join(agentDir, 'auth-state.json');
+  // Most agents have none: a stat is several times cheaper than an open that throws.
+  if (!existsSync(path)) return undefined;
+  const read = readText(path);
   if (!read.ok) return undefined;
   const data = parseJson(read.text);
   return data.ok ? data.value : undefined;
