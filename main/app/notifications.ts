@@ -6,9 +6,13 @@
 //   not, and once V8 collects one its click and action events are gone (electron#16922).
 // - On Windows, Notification.handleActivation hears clicks on toasts whose object is gone
 //   (and cold starts from the Action Center); the instance events are then not used, since
-//   both would fire for a live one.
+//   both would fire for a live one. Each notice has its own `id`, which Electron 45 makes the
+//   toast's Tag and hands back in the launch arguments (`type=click&tag=<id>`), so a click on
+//   an older toast opens (or refreshes) that toast's agent; a tag this run never showed is a
+//   toast from an earlier run: it opens the panel and refreshes nothing.
 // - A notice counts as sent only when it was shown; where the OS cannot or will not show it
 //   ('failed') the panel's banner says it (and the tray icon shows the status, as always).
+import { randomBytes } from 'node:crypto';
 import { Notification } from 'electron';
 import { type Controller, MAX_TIMER_MS } from '../core/controller.ts';
 import type { AgentRef } from '../core/panel-api.ts';
@@ -16,6 +20,15 @@ import { planNotifications } from '../core/ui/notify-plan.ts';
 import { combineUsageNotifications, planUsageNotifications } from '../core/usage/notify-plan.ts';
 
 const MAX_LIVE = 20;
+/** What a click on each recent toast does, by its id: more than a day's worth of notices. */
+const MAX_REMEMBERED = 100;
+
+/** The toast's tag in Windows' launch arguments; null when there is none (or it is not ours). */
+export function activatedTag(launchArguments: string): string | null {
+  if (launchArguments.length > 1024) return null;
+  const tag = new URLSearchParams(launchArguments).get('tag');
+  return tag && /^ab[0-9a-f]{12}$/.test(tag) ? tag : null;
+}
 
 export interface NotifierOptions {
   controller: Pick<Controller, 'on' | 'state' | 'refresh' | 'setBanner' | 'usageAccounts' | 'warn'>;
@@ -37,15 +50,28 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
   // Electron 45 offers button actions on macOS and Windows.
   const refreshButton = platform === 'darwin' || platform === 'win32';
   let timer: NodeJS.Timeout | undefined;
-  /** What the last shown notice opens and refreshes (Windows hears clicks on collected toasts only here). */
-  let latest: { focus: AgentRef; refreshable: AgentRef[] } | null = null;
+  /** What each shown notice opens and refreshes, by its id (Windows hears clicks on collected toasts only here). */
+  const targets = new Map<string, { focus?: AgentRef; refreshable: AgentRef[] }>();
+  /** The last shown notice's target: for an activation whose arguments carry no tag at all. */
+  let latest: { focus?: AgentRef; refreshable: AgentRef[] } | null = null;
 
   const refresh = (refs: AgentRef[]) => {
     for (const ref of refs) void controller.refresh(ref);
   };
 
-  const show = (options: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }> }, onClick: () => void, onAction?: () => void, onFailed?: () => void) => {
-    const notification = new Notification({ ...options, silent: false });
+  const show = (
+    options: { title: string; body: string; actions?: Array<{ type: 'button'; text: string }> },
+    target: { focus?: AgentRef; refreshable: AgentRef[] },
+    onFailed?: () => void,
+  ) => {
+    // Short and hex: Windows caps a toast's Tag (16 characters before the Creators Update).
+    const id = `ab${randomBytes(6).toString('hex')}`;
+    targets.set(id, target);
+    if (targets.size > MAX_REMEMBERED) targets.delete(targets.keys().next().value!);
+    latest = target;
+    const onClick = () => openPanel(target.focus);
+    const onAction = target.refreshable.length > 0 ? () => refresh(target.refreshable) : undefined;
+    const notification = new Notification({ ...options, id, silent: false });
     const release = () => live.delete(notification);
     live.add(notification);
     // A toast left in Windows' Action Center may never close: keep the newest few, not all.
@@ -70,9 +96,11 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
 
   if (platform === 'win32') {
     Notification.handleActivation((details) => {
-      if (!latest) return openPanel();
-      if (details.type === 'action') refresh(latest.refreshable);
-      else openPanel(latest.focus);
+      const tag = activatedTag(details.arguments ?? '');
+      const target = tag ? targets.get(tag) : latest;
+      if (!target) return openPanel();
+      if (details.type === 'action') refresh(target.refreshable);
+      else openPanel(target.focus);
     });
   }
 
@@ -92,10 +120,9 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
    */
   const deliver = (due: { title: string; body: string; focus: AgentRef; refreshable: AgentRef[] }, markSent: string[], supported: boolean): string | null => {
     if (!supported || markSent.every((key) => refused.has(key))) return `${due.title} (${supported ? 'the system did not show the notification' : 'this system shows no notifications'})`;
-    latest = due;
     const actions = refreshButton && due.refreshable.length > 0 ? [{ type: 'button' as const, text: 'Refresh' }] : [];
     for (const key of markSent) sent.add(key);
-    show({ title: due.title, body: due.body, actions }, () => openPanel(due.focus), () => refresh(due.refreshable), () => {
+    show({ title: due.title, body: due.body, actions }, { focus: due.focus, refreshable: due.refreshable }, () => {
       for (const key of markSent) {
         sent.delete(key);
         refused.add(key);
@@ -132,14 +159,14 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     if (event.type === 'auto-synced' && Notification.isSupported()) {
       const agents = event.agents.join(', ');
       const title = `Brought ${event.agents.length === 1 ? event.agents[0] : `${event.agents.length} agents`} along`;
-      show({ title, body: `${agents} now hold${event.agents.length === 1 ? 's' : ''} the newest sign-in from ${event.source}.` }, () => openPanel());
+      show({ title, body: `${agents} now hold${event.agents.length === 1 ? 's' : ''} the newest sign-in from ${event.source}.` }, { refreshable: [] });
     }
   });
   replan();
   return {
     replan,
     tell(text) {
-      if (Notification.isSupported()) show({ title: 'AuthBar', body: text }, () => openPanel());
+      if (Notification.isSupported()) show({ title: 'AuthBar', body: text }, { refreshable: [] });
       else controller.warn(text);
     },
     stop() {

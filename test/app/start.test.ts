@@ -94,6 +94,48 @@ describe('notifications', () => {
     await until(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
   });
 
+  it('on Windows: a click on an older toast opens the panel at that toast\'s agent, not the newest one\'s; its Refresh refreshes that agent', async () => {
+    const server = await startTokenServer();
+    cleanups.push(() => server.close());
+    const [a, b] = [server.issue('acct-a'), server.issue('acct-b')];
+    const signIn = (issued: typeof a, expiresInMs: number) => storeDocument({ 'openai-codex:default': codexCredential({ accountId: issued.accountId, access: issued.access, refresh: issued.refresh, expiresInMs }) });
+    const { d, running } = await launch({
+      platform: 'win32',
+      agents: [{ id: 'main', store: signIn(a, 50 * HOUR) }, { id: 'artist', store: signIn(b, 40 * MINUTE) }],
+      env: { AUTHBAR_TOKEN_URL: server.url },
+    });
+    await waitShown();
+    expect(electron.Notification.shown[0]!.title).toMatch(/artist/);
+    // Later, main's sign-in is about to expire too: a second toast, for main.
+    d.writeStore('main', signIn(a, 20 * MINUTE));
+    await running!.controller!.rescan();
+    await waitShown(2);
+    expect(electron.Notification.shown[1]!.title).toMatch(/main/);
+    expect(electron.Notification.shown[0]!.id).not.toBe(electron.Notification.shown[1]!.id);
+    await electron.collectGarbage();
+    // The user clicks the first toast, still in the Action Center.
+    expect(electron.Notification.deliver(0, 'click')).toBe(true);
+    await until(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
+    // And its Refresh button: artist's sign-in is refreshed, not main's.
+    expect(electron.Notification.deliver(0, 'action')).toBe(true);
+    await until(() => expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']));
+    expect(server.requests[0]!.refreshToken).toBe(b.refresh);
+    await until(() => expect(running!.controller!.state().report.agents.find((x) => x.id === 'artist')?.status).toBe('ok'));
+    expect(running!.controller!.state().report.agents.find((x) => x.id === 'main')?.status).not.toBe('ok');
+  });
+
+  it('on Windows: a toast left from an earlier run (a tag this run never showed) opens the panel and refreshes nothing', async () => {
+    const server = await startTokenServer();
+    cleanups.push(() => server.close());
+    await launch({ platform: 'win32', env: { AUTHBAR_TOKEN_URL: server.url } });
+    await waitShown();
+    electron.Notification.activation!({ type: 'action', actionIndex: 0, arguments: 'type=action&action=0&tag=ab0123456789ab' });
+    electron.Notification.activation!({ type: 'click', arguments: 'type=click&tag=ab0123456789ab' });
+    await until(() => expect(panelWindow()?.visible).toBe(true));
+    expect(focusSent()).toEqual([]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('says only what the platform offers: no Refresh button on Linux, and the packaged app points to the panel, not a CLI it does not have', async () => {
     await launch({ platform: 'linux', packaged: true });
     await waitShown();

@@ -10,6 +10,7 @@
 // - each platform's tray click rules (see `Tray.userClick`);
 // - `Notification.isSupported()` is whatever the test says;
 // - `app.quit()` asks every window to close, and a window that refuses cancels the quit.
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 
@@ -209,6 +210,8 @@ export const ipcMain = {
 };
 
 export interface ShownNotification {
+  /** Electron's `id` (the toast's Tag on Windows): the caller's, else a random UUID. */
+  id: string;
   title: string;
   body: string;
   actions: unknown[];
@@ -224,9 +227,11 @@ export class Notification extends EventEmitter {
   static activation: ((details: { type: string; actionIndex?: number; arguments: string }) => void) | null = null;
   static isSupported() { return Notification.supported; }
   options: any;
+  id: string;
   constructor(options: any) {
     super();
     this.options = options;
+    this.id = typeof options?.id === 'string' && options.id !== '' ? options.id : randomUUID();
   }
   show() {
     if (!Notification.supported) return;
@@ -235,15 +240,16 @@ export class Notification extends EventEmitter {
       setImmediate(() => this.emit('failed', {}, 'the notification could not be shown'));
       return;
     }
-    Notification.shown.push({ title: this.options.title, body: this.options.body, actions: this.options.actions ?? [], ref: new WeakRef(this) });
+    Notification.shown.push({ id: this.id, title: this.options.title, body: this.options.body, actions: this.options.actions ?? [], ref: new WeakRef(this) });
     record('notification.show', this.options.title);
   }
   close() { this.emit('close', {}); }
 
   /**
    * The user clicks the n-th shown notification (or its first button). Reaches the object's
-   * listeners only if it is still alive; on Windows, handleActivation hears it either way.
-   * Returns whether anyone heard it.
+   * listeners only if it is still alive; on Windows, handleActivation hears it either way, with
+   * the launch arguments Electron 45 writes into the toast: `type=click&tag=<id>` for the body,
+   * `type=action&action=<index>&tag=<id>` for a button. Returns whether anyone heard it.
    */
   static deliver(n: number, kind: 'click' | 'action'): boolean {
     const shown = Notification.shown[n];
@@ -252,7 +258,8 @@ export class Notification extends EventEmitter {
     let heard = false;
     if (target) heard = kind === 'click' ? target.emit('click', {}) : target.emit('action', {}, 0);
     if (platform === 'win32' && Notification.activation) {
-      Notification.activation(kind === 'click' ? { type: 'click', arguments: '' } : { type: 'action', actionIndex: 0, arguments: '' });
+      const tag = encodeURIComponent(shown.id);
+      Notification.activation(kind === 'click' ? { type: 'click', arguments: `type=click&tag=${tag}` } : { type: 'action', actionIndex: 0, arguments: `type=action&action=0&tag=${tag}` });
       heard = true;
     }
     return heard;
