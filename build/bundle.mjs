@@ -38,10 +38,15 @@ const subcommandsAsSiblings = {
 
 // undici (three quarters of a subcommand's bytes) is its own sibling bundle, loaded only when a
 // command really goes to the network: `status` then parses none of it. Measured: see `npm run bench`.
+// `undici` resolves to a one-line shim that requires the sibling at run time: an external
+// `import('./undici.cjs')` would stay a real dynamic import, which sees a minified CommonJS
+// bundle's exports as `default` only.
 const undiciAsSibling = {
   name: 'undici-as-sibling',
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.cjs', external: true }));
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-sibling' }));
+    b.onLoad({ filter: /.*/, namespace: 'undici-sibling' }, () => ({ contents: "module.exports = require('./undici.cjs');", loader: 'js' }));
+    b.onResolve({ filter: /^\.\/undici\.cjs$/ }, () => ({ path: './undici.cjs', external: true }));
   },
 };
 

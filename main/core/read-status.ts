@@ -8,7 +8,7 @@ import { buildInventory, type Inventory } from './copies.ts';
 import { changedStores, recordSightings } from './history.ts';
 import { groupLineages, type Lineages } from './lineage.ts';
 import type { Env } from './openclaw/paths.ts';
-import { tokenEndpointWarning } from './refresh/endpoint.ts';
+import { endpointWarnings } from './refresh/endpoint.ts';
 import { type Scan, scanOpenClaw } from './scan.ts';
 import { buildStatusReport, DEFAULT_WARN_AFTER_MS } from './status.ts';
 import { findStranded, type Strandings } from './stranded.ts';
@@ -75,8 +75,7 @@ export async function readStatus(options: ReadStatusOptions = {}): Promise<Statu
   const versions = storeVersions(scan);
   const home = resolveAuthbarHome(env);
   const loaded = loadMemory(home);
-  const endpoint = tokenEndpointWarning(env);
-  const warnings = [...(endpoint ? [endpoint] : []), ...(loaded.warning ? [loaded.warning] : [])];
+  const warnings = [...endpointWarnings(env), ...(loaded.warning ? [loaded.warning] : [])];
   const memory = await remember(home, loaded.memory, inventory, versions, now, warnings);
   const needsLogin = needsLoginByCopy(inventory, memory);
   const strandings = findStranded({ copies: inventory.copies, lineages, memory, versions, needsLogin: new Set(needsLogin.keys()), now });

@@ -1,6 +1,7 @@
 // Where refresh tokens go. A loopback endpoint is reached directly, never through a proxy from
 // the environment (a real recording proxy on 127.0.0.1 must see nothing); and an endpoint other
 // than OpenAI's is said in every output: status (table and JSON), refresh, sync, the panel.
+// The same for the usage endpoint, which is sent access tokens: status, usage, the panel.
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Controller } from '../../main/core/controller.ts';
@@ -90,10 +91,31 @@ describe('the token endpoint', () => {
     expect(status.stdout).not.toMatch(/hunter2|s3cret/);
   });
 
+  it('for usage, other than OpenAI\'s is a warning in status (table and JSON), usage and the panel\'s state, with no password or query', async () => {
+    const d = expiring();
+    const url = new URL(server.url);
+    const env = { ...d.env, AUTHBAR_USAGE_URL: `http://user:hunter2@${url.host}/backend-api/wham/usage?key=s3cret` };
+    const note = `access tokens go to http://${url.host}/backend-api/wham/usage, not to OpenAI's https://chatgpt.com/backend-api/wham/usage (AUTHBAR_USAGE_URL is set); unset it unless you run that endpoint`;
+    const table = await runCli(['status'], env);
+    expect(table.stdout).toContain(`note: ${note}\n`);
+    const json = await runCli(['status', '--json'], env);
+    expect(JSON.parse(json.stdout).warnings).toContain(note);
+    const usage = await runCli(['usage', '--json'], env);
+    expect(JSON.parse(usage.stdout).warnings).toContain(note);
+    expect(table.stdout + json.stdout + usage.stdout + usage.stderr).not.toMatch(/hunter2|s3cret/);
+    controller = new Controller({ env });
+    await controller.start();
+    expect(controller.state().report.warnings).toContain(note);
+    // Said once, not once per endpoint variable: the token endpoint's own note is still there.
+    expect(controller.state().report.warnings.filter((w) => w.startsWith('access tokens go to'))).toHaveLength(1);
+    expect(controller.state().report.warnings.some((w) => w.startsWith('refresh tokens go to'))).toBe(true);
+  });
+
   it('when it is OpenAI\'s, nothing is said', async () => {
     const d = expiring();
     const env: Record<string, string> = { ...d.env };
     delete env.AUTHBAR_TOKEN_URL;
+    delete env.AUTHBAR_USAGE_URL;
     expect(JSON.parse((await runCli(['status', '--json'], env)).stdout).warnings).toEqual([]);
     expect((await runCli(['status'], env)).stdout).not.toContain('note:');
   });

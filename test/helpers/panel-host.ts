@@ -14,6 +14,7 @@ import { resolveAuthbarHome, settingsPath } from '../../main/core/authbar/home.t
 import { CHANNELS } from '../../main/core/channels.ts';
 import { Controller } from '../../main/core/controller.ts';
 import type { Env } from '../../main/core/openclaw/paths.ts';
+import { LOOPBACK } from '../../main/core/refresh/endpoint.ts';
 import type { StateDir } from './state-dir.ts';
 import type { AgentRef, PanelState } from '../../main/core/panel-api.ts';
 import { DEFAULT_SETTINGS, saveSettings } from '../../main/core/settings.ts';
@@ -49,7 +50,25 @@ export interface PanelOptions {
   holdState?: boolean;
   /** "Install command-line tool" as the installed app does it, writing into env.HOME; unset: this panel cannot. */
   launcherExecutable?: string;
+  /** For the README's screenshots: no notes about the test endpoints, which no user sets. */
+  asUsersSeeIt?: boolean;
 }
+
+/**
+ * The state without the notes that AUTHBAR_TOKEN_URL and AUTHBAR_USAGE_URL are set: every test
+ * sets them (no test may reach OpenAI), no user does, and a README screenshot shows the panel as
+ * users see it. Tests of the notes themselves read the controller's state, which keeps them.
+ */
+function withoutTestEndpointNotes<S extends { report: { warnings: string[] } }>(state: S): S {
+  return { ...state, report: { ...state.report, warnings: state.report.warnings.filter((w) => !/\((AUTHBAR_TOKEN_URL|AUTHBAR_USAGE_URL) is set\)/.test(w)) } };
+}
+
+/** The network a test panel may reach: this machine only (a test must never ask OpenAI). */
+const loopbackFetch: typeof fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  if (!LOOPBACK.test(url.hostname)) return Promise.reject(new TypeError(`fetch failed: a test panel reaches nothing beyond this machine (${url.host})`));
+  return fetch(input, init);
+};
 
 export interface PanelHost {
   page: Page;
@@ -113,8 +132,9 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
   const traffic: string[] = [];
   const home = resolveAuthbarHome(options.env);
   if (!options.firstLaunch && !existsSync(settingsPath(home))) await saveSettings(home, DEFAULT_SETTINGS);
-  const controller = new Controller({ env: options.env, debounceMs: 50 });
+  const controller = new Controller({ env: options.env, debounceMs: 50, fetch: loopbackFetch });
   await controller.start();
+  const shown = (state: PanelState): PanelState => (options.asUsersSeeIt ? withoutTestEndpointNotes(state) : state);
   const handlers = createHandlers(controller, createCommands(controller, {
     copy: (text) => void copied.push(text),
     openFolder: async (path) => void opened.push(path),
@@ -152,7 +172,8 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
       if (channel === CHANNELS.getState) await held;
       const handler = (handlers as Record<string, ((raw: unknown) => Promise<unknown>) | undefined>)[channel];
       if (!handler) throw new Error(`${channel}: no such channel`);
-      const answer = await handler(payload);
+      let answer = await handler(payload);
+      if (channel === CHANNELS.getState) answer = shown(answer as PanelState);
       traffic.push(JSON.stringify({ answer: channel, value: answer ?? null }));
       return answer;
     });
@@ -168,7 +189,7 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
       return pushing as Promise<void>;
     };
     unsubscribe = controller.on((event) => {
-      if (event.type === 'state') void push(CHANNELS.state, event.state);
+      if (event.type === 'state') void push(CHANNELS.state, shown(event.state));
     });
 
     await page.goto(url);
@@ -181,7 +202,7 @@ export async function openPanel(options: PanelOptions): Promise<PanelHost> {
       traffic,
       focus: (ref) => push(CHANNELS.focus, ref),
       // Newer than the controller's last state, older than its next: the panel never goes back.
-      push: (state) => push(CHANNELS.state, { ...state, seq: state.seq + 0.5 }),
+      push: (state) => push(CHANNELS.state, shown({ ...state, seq: state.seq + 0.5 })),
       releaseState: () => releaseState(),
       async close() {
         unsubscribe();

@@ -47,7 +47,8 @@ function state(options: StateDirOptions): StateDir {
 }
 
 async function open(d: StateDir, options: Omit<PanelOptions, 'env'> = {}): Promise<PanelHost> {
-  const panel = await openPanel({ env: d.env, ...options });
+  // The screenshots show the panel as users see it: no notes about the test's endpoints.
+  const panel = await openPanel({ env: d.env, asUsersSeeIt: true, ...options });
   panels.push(panel);
   return panel;
 }

@@ -410,7 +410,8 @@ describe.skipIf(missing)('the panel', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const d = await realisticTeam({ underHome: true });
     for (const colorScheme of ['light', 'dark'] as const) {
-      const panel = await open(d, { colorScheme, viewport: { width: 440, height: 760 }, scale: 2 });
+      // As users see it: without the notes about the test's own endpoints (AUTHBAR_TOKEN_URL, AUTHBAR_USAGE_URL).
+      const panel = await open(d, { colorScheme, viewport: { width: 440, height: 760 }, scale: 2, asUsersSeeIt: true });
       const { page } = panel;
       // One refresh, so the picture shows what an outcome looks like (main and coder share it).
       await page.getByRole('button', { name: 'Refresh main' }).click();
@@ -422,10 +423,6 @@ describe.skipIf(missing)('the panel', () => {
       expect(await pillText(page, 'ops')).toBe('expired');
       expect(await text(row(page, 'stale').locator('.stranded .note'))).toBe('Probably stranded: newer sign-in in main');
       expect(await text(row(page, 'main').locator('.badge'))).toBe('image gen');
-      // The pictures show what users see: without the warning about the test's own loopback
-      // token endpoint (AUTHBAR_TOKEN_URL), which no user has set.
-      const state = panel.controller.state();
-      await panel.push({ ...state, report: { ...state.report, warnings: state.report.warnings.filter((w) => !w.includes('AUTHBAR_TOKEN_URL')) } });
       await eventually(async () => String(await page.locator('.notices').count())).toBe('0');
       // The state dir under the user's home, as a shell writes it: no test temp path in the picture.
       expect(await text(page.locator('footer.footer'))).toBe('OpenClaw state: ~/.openclaw');
@@ -435,7 +432,7 @@ describe.skipIf(missing)('the panel', () => {
       await settingsButton(page).click();
       await page.locator('#settings').waitFor();
       const withRemote = withHosts(panel.controller.state());
-      await panel.push({ ...withRemote, report: { ...withRemote.report, warnings: withRemote.report.warnings.filter((w) => !w.includes('AUTHBAR_TOKEN_URL')) } });
+      await panel.push(withRemote);
       await eventually(async () => String(await page.locator('[data-host-item]').count())).toBe('2');
       await page.mouse.move(0, 0);
       await page.screenshot({ path: join(SCREENSHOTS, `panel-settings-${colorScheme}.png`), fullPage: true, animations: 'disabled' });

@@ -60,7 +60,8 @@ function team(): { d: StateDir; secrets: string[] } {
 }
 
 async function open(d: StateDir, colorScheme: 'light' | 'dark' = 'light', scale = 1): Promise<PanelHost> {
-  const panel = await openPanel({ env: d.env, colorScheme, viewport: { width: 440, height: 760 }, scale });
+  // The screenshots show the panel as users see it: no notes about the test's endpoints.
+  const panel = await openPanel({ env: d.env, colorScheme, viewport: { width: 440, height: 760 }, scale, asUsersSeeIt: true });
   panels.push(panel);
   // The panel opening asks on demand (main/core/commands.ts); the host opens it without the command.
   await panel.controller.askUsage('demand');

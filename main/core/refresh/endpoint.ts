@@ -1,10 +1,13 @@
-// Which token endpoint refresh tokens go to, said wherever AuthBar reports anything: a refresh
-// token sent anywhere but OpenAI's endpoint is handed to whoever runs it. AUTHBAR_TOKEN_URL
-// exists for tests and proxies; set in a shell profile by someone else, it would be invisible.
+// Which endpoints tokens go to, said wherever AuthBar reports anything: a refresh token (or an
+// access token, to the usage endpoint) sent anywhere but OpenAI's is handed to whoever runs it.
+// AUTHBAR_TOKEN_URL and AUTHBAR_USAGE_URL exist for tests and proxies; set in a shell profile by
+// someone else, they would be invisible.
 // Kept apart from token-client.ts so `status` can say it without loading an HTTP client.
 import type { Env } from '../openclaw/paths.ts';
 
 export const CODEX_TOKEN_URL = 'https://auth.openai.com/oauth/token';
+/** Where the Codex CLI (and OpenClaw 2026.5.7) asks a plan's usage windows. */
+export const WHAM_USAGE_URL = 'https://chatgpt.com/backend-api/wham/usage';
 
 /** Plain http is allowed only to these hosts. Here, not in token-client.ts: importing that loads undici. */
 export const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
@@ -29,8 +32,25 @@ export function checkedEndpointUrl(env: Env, name: 'AUTHBAR_TOKEN_URL' | 'AUTHBA
 
 /** A one-line warning when AUTHBAR_TOKEN_URL points elsewhere; null for the official endpoint. */
 export function tokenEndpointWarning(env: Env): string | null {
-  const raw = env.AUTHBAR_TOKEN_URL?.trim();
-  if (!raw || raw === CODEX_TOKEN_URL) return null;
+  return elsewhere(env, 'AUTHBAR_TOKEN_URL', CODEX_TOKEN_URL, 'refresh tokens');
+}
+
+/**
+ * The same for AUTHBAR_USAGE_URL: the plan's usage is asked with each sign-in's access token,
+ * which is as good as the sign-in until it expires.
+ */
+export function usageEndpointWarning(env: Env): string | null {
+  return elsewhere(env, 'AUTHBAR_USAGE_URL', WHAM_USAGE_URL, 'access tokens');
+}
+
+/** Both warnings, in the order AuthBar reports them. */
+export function endpointWarnings(env: Env): string[] {
+  return [tokenEndpointWarning(env), usageEndpointWarning(env)].filter((w): w is string => w !== null);
+}
+
+function elsewhere(env: Env, name: 'AUTHBAR_TOKEN_URL' | 'AUTHBAR_USAGE_URL', official: string, what: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw || raw === official) return null;
   let shown: string;
   try {
     const url = new URL(raw);
@@ -39,6 +59,6 @@ export function tokenEndpointWarning(env: Env): string | null {
   } catch {
     shown = 'a value that is not a URL';
   }
-  if (shown === CODEX_TOKEN_URL) return null;
-  return `refresh tokens go to ${shown}, not to OpenAI's ${CODEX_TOKEN_URL} (AUTHBAR_TOKEN_URL is set); unset it unless you run that endpoint`;
+  if (shown === official) return null;
+  return `${what} go to ${shown}, not to OpenAI's ${official} (${name} is set); unset it unless you run that endpoint`;
 }

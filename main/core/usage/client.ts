@@ -4,11 +4,11 @@
 // cause, not in a log, not in the cache.
 import type { Env } from '../openclaw/paths.ts';
 // From endpoint.ts, not token-client.ts: that one loads undici, a third of `status`'s CPU (--cpu-prof).
-import { checkedEndpointUrl } from '../refresh/endpoint.ts';
+import { checkedEndpointUrl, WHAM_USAGE_URL } from '../refresh/endpoint.ts';
 import { MIN_INTERVAL_MS } from './schedule.ts';
 import type { UsageError } from './schema.ts';
 import { type UsageCredential, unusableCredential } from './credential.ts';
-import { type ParsedUsage, parseUsageResponse, WHAM_BACKOFF, WHAM_USAGE_URL } from './wham.ts';
+import { type ParsedUsage, parseUsageResponse, WHAM_BACKOFF } from './wham.ts';
 
 /** Longer than OpenClaw's 3 s: a CLI on a loaded laptop should not call a slow answer an error. */
 export const DEFAULT_USAGE_TIMEOUT_MS = 10_000;

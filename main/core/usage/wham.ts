@@ -16,8 +16,6 @@
 import * as z from 'zod/mini';
 import type { UsageWindow } from './schema.ts';
 
-export const WHAM_USAGE_URL = 'https://chatgpt.com/backend-api/wham/usage';
-
 /** 2026.5.7 / 2026.9.6 `WEEKLY_RESET_GAP_SECONDS`: a secondary window resetting 3+ days after the primary is weekly. */
 export const WEEKLY_RESET_GAP_SECONDS = 259_200;
 
