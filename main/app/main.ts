@@ -44,6 +44,11 @@ export interface RunningApp {
 }
 
 const POWER_EVENTS = ['resume', 'unlock-screen', 'user-did-become-active'] as const;
+/**
+ * The longest a quit waits for a refresh in flight. Past the token answer the new sign-in is in
+ * AuthBar's recovery file before any store is written, so cutting off then loses nothing.
+ */
+const QUIT_WAIT_MS = 30_000;
 
 export async function start(deps: StartDeps): Promise<RunningApp | null> {
   const { env, platform } = deps;
@@ -58,13 +63,24 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   let markStopped = () => {};
   running.stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let quitting = false;
+  let stoppedAll = false;
+  let shuttingDown = false;
   let allowClose = () => {};
-  // First, before anything can fail: quitting always stops what was started.
-  app.on('before-quit', () => {
+  // First, before anything can fail: quitting always stops what was started. While a refresh or
+  // sync is in flight the quit is held (preventDefault) until everything has stopped, so a new
+  // sign-in on its way reaches its stores (Electron does not wait for promises); then it is
+  // asked again and goes through. A stop that never ends is cut off after QUIT_WAIT_MS. An OS
+  // shutdown or logout is never held: macOS reads that as the app refusing (electron#230), and
+  // past the token answer the recovery file has the new sign-in anyway.
+  app.on('before-quit', (event) => {
     // Now, not after an await: Electron closes the windows next, and the panel's close only hides.
     allowClose();
+    if (stoppedAll) return;
+    const hold = !shuttingDown && (running.controller?.busy() ?? false);
+    if (hold) event.preventDefault();
     if (quitting) return;
     quitting = true;
+    const cutOff = hold ? setTimeout(() => app.exit(0), QUIT_WAIT_MS) : undefined;
     void (async () => {
       for (const stop of stops.reverse()) {
         try {
@@ -73,7 +89,12 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
           // keep stopping the rest
         }
       }
-    })().finally(markStopped);
+    })().finally(() => {
+      clearTimeout(cutOff);
+      stoppedAll = true;
+      markStopped();
+      if (hold) app.quit();
+    });
   });
   if (platform === 'win32') app.setAppUserModelId(APP_ID);
   // Closing the panel must not quit the app.
@@ -142,8 +163,12 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
       void controller.rescan();
     };
     for (const name of POWER_EVENTS) powerMonitor.on(name as 'resume', wake);
+    // macOS and Linux say so before the quit they send: that quit is not held (above).
+    const shutdown = () => (shuttingDown = true);
+    powerMonitor.on('shutdown', shutdown);
     stops.push(() => {
       for (const name of POWER_EVENTS) powerMonitor.off(name as 'resume', wake);
+      powerMonitor.off('shutdown', shutdown);
     });
     // Asked, never assumed: the first launch opens the panel with its welcome. Where no tray
     // can show (stock GNOME), the panel opens at every launch so AuthBar never runs unseen.

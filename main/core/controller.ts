@@ -77,6 +77,8 @@ export class Controller {
   private rescanning: Promise<void> | null = null;
   private rescanAgain = false;
   private autoSyncing = false;
+  /** Refreshes and syncs in flight: stop() waits for them, so a rotated sign-in reaches its store first. */
+  private readonly runs = new Set<Promise<void>>();
   private boundaryTimer: unknown;
   private readonly usage: UsageFollow;
   private readonly timers: Timers;
@@ -145,9 +147,16 @@ export class Controller {
     this.remotes.stop();
     await this.watch?.close();
     this.watch = null;
-    // A read (or usage ask) still running would write AuthBar's files after the caller is done
-    // with the home (a quit, or a test's temp dir already removed).
+    // A refresh whose answer is on its way ends with the new sign-in in the stores (or, cut off,
+    // in the recovery file only); a read (or usage ask) still running would write AuthBar's
+    // files after the caller is done with the home (a quit, or a test's temp dir removed).
+    while (this.runs.size > 0) await Promise.allSettled([...this.runs]);
     await this.settled();
+  }
+
+  /** Whether a refresh or sync is in flight (a quit then waits for it: main/app/main.ts). */
+  busy(): boolean {
+    return this.runs.size > 0;
   }
 
   /** Reconnect every host at once (resume from sleep, network back). */
@@ -307,7 +316,14 @@ export class Controller {
     };
   }
 
-  private async run(kind: Busy, host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
+  private run(kind: Busy, host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
+    const running = this.runNow(kind, host, ids, work);
+    this.runs.add(running);
+    void running.finally(() => this.runs.delete(running));
+    return running;
+  }
+
+  private async runNow(kind: Busy, host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
     this.activity.begin(host, ids, kind);
     this.emitState();
     const onEvent = this.track(kind);

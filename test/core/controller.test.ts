@@ -54,6 +54,31 @@ describe('Controller', () => {
     await until(() => controller!.state().report.agents.every((a) => a.profiles.every((p) => p.stranded === null)), 'a clean state');
   }, 60_000);
 
+  it('stop() waits for a refresh in flight: the rotated sign-in is in the store when it resolves (a quit or a test cleanup comes next)', async () => {
+    const issued = server.issue('acct-1');
+    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', access: issued.access, refresh: issued.refresh, expiresInMs: 3 * HOUR }) }) }] });
+    dirs.push(d);
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '30000' });
+    controller = new Controller({ env: d.env, debounceMs: 50 });
+    await controller.start();
+    let answer = () => {};
+    server.queue({ until: new Promise<void>((resolve) => (answer = resolve)) });
+    const refreshing = controller.refresh({ host: 'local', agentId: 'main' });
+    await server.received(1);
+    let stopped = false;
+    const stopping = controller.stop().then(() => (stopped = true));
+    // The token endpoint answers only once stop() was asked (and had its chance to return early).
+    await new Promise((resolve) => setImmediate(resolve));
+    answer();
+    await stopping;
+    expect(stopped).toBe(true);
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+    const stored = d.readStore('main').profiles['openai-codex:default'].refresh;
+    expect(server.live.has(stored)).toBe(true);
+    await refreshing;
+    controller = null;
+  });
+
   it('only offers likely-stranded copies', async () => {
     const live = codexCredential({ accountId: 'acct-1', expiresInMs: 50 * HOUR });
     const expired = codexCredential({ accountId: 'acct-1', expiresInMs: -HOUR });

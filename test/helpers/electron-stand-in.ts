@@ -289,10 +289,18 @@ export const app = Object.assign(new EventEmitter(), {
   },
   isReady() { return app.ready; },
   requestSingleInstanceLock: () => true,
-  /** As Electron: before-quit, then every window is asked to close; one that refuses cancels the quit. */
+  /**
+   * As Electron: before-quit (a listener that calls preventDefault cancels the quit), then every
+   * window is asked to close (one that refuses cancels it too), then will-quit.
+   */
   quit() {
     record('app.quit');
-    app.emit('before-quit', { preventDefault() {} });
+    let prevented = false;
+    app.emit('before-quit', { preventDefault: () => (prevented = true) });
+    if (prevented) {
+      record('app.quit.prevented');
+      return;
+    }
     for (const win of BrowserWindow.getAllWindows()) {
       let refused = false;
       win.emit('close', { preventDefault: () => (refused = true) });
