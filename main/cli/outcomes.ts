@@ -56,7 +56,13 @@ export async function runOnTargets(
   targets: Targets,
   local: () => Promise<RefreshReport>,
   remoteArgs: string[],
-  options: { json: boolean; onResult: (result: ProfileOutcome) => void; waiting?: WaitingLine },
+  options: {
+    json: boolean;
+    onResult: (result: ProfileOutcome) => void;
+    waiting?: WaitingLine;
+    /** How long ssh may take per host (the remote command's own --timeout, plus the way there and back). */
+    remoteTimeoutMs?: number;
+  },
 ): Promise<number> {
   const reports: RefreshReport[] = [];
   const { tokenEndpointWarning } = await import('../core/refresh/endpoint.ts');
@@ -74,7 +80,7 @@ export async function runOnTargets(
       let report: RefreshReport;
       options.waiting?.begin(`host\0${host.name}`, `host ${host.name}`);
       try {
-        report = await remoteAction(host, remoteArgs, process.env, VERSION);
+        report = await remoteAction(host, remoteArgs, process.env, VERSION, options.remoteTimeoutMs);
       } catch (error) {
         const result = profileOutcome({ agentId: '*', profileId: '*', host: host.name }, { outcome: 'failed', failureKind: 'transient', cause: (error as Error).message });
         report = { version: VERSION, generatedAt: new Date().toISOString(), requests: 0, results: [result] };

@@ -24,6 +24,8 @@ export async function runRefresh(args: string[]): Promise<number> {
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError(`--concurrency "${values.concurrency}" is not a positive whole number`);
 
   const timeoutMs = await parseDuration('--timeout', values.timeout);
+  // ssh's bound on a host: its own --timeout, plus connecting and the report's way back.
+  const REMOTE_MARGIN_MS = 20_000;
 
   // The whole command is bounded: past the timeout no token request starts, one in flight is
   // cut off, and waits for locks or OpenClaw's fence end; each lineage reports what it did.
@@ -44,7 +46,8 @@ export async function runRefresh(args: string[]): Promise<number> {
     waiting.onEvent(event);
     if (event.type === 'finished') onResult(event.result);
   };
-  const remoteArgs = ['refresh', ...(values.all ? ['--all'] : values.agent.flatMap((id) => ['--agent', id])), ...(values['if-needed'] ? ['--if-needed'] : [])];
+  // A host's run has the same bound: it stops there and reports what it did, as this one does.
+  const remoteArgs = ['refresh', ...(values.all ? ['--all'] : values.agent.flatMap((id) => ['--agent', id])), ...(values['if-needed'] ? ['--if-needed'] : []), '--timeout', values.timeout];
   const targets = await resolveTargets(values, false);
   const guard = targets.local ? deferSignalsDuringRotation() : undefined;
   try {
@@ -56,7 +59,7 @@ export async function runRefresh(args: string[]): Promise<number> {
       concurrency,
       signal: stop.signal,
       onEvent,
-    }), remoteArgs, { json: values.json, onResult, waiting });
+    }), remoteArgs, { json: values.json, onResult, waiting, remoteTimeoutMs: timeoutMs + REMOTE_MARGIN_MS });
   } finally {
     clearTimeout(timer);
     waiting.stop();

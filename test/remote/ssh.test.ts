@@ -119,6 +119,17 @@ maybe('remote hosts over SSH', () => {
     }
   }, 120_000);
 
+  it('refresh --timeout bounds the host\'s run too: it stops there at the same bound and says so', async () => {
+    const { laptop, vps, remoteCommand } = machines();
+    await addHost(laptop, 'vps', ['--state-dir', vps.stateDir, '--remote-command', remoteCommand]);
+    server.queue('hang');
+    const refresh = await runCli(['refresh', '--host', 'vps', '--agent', 'artist', '--timeout', '2s', '--json'], laptop.env);
+    expect(refresh.code, refresh.stderr).toBe(1);
+    const [result] = JSON.parse(refresh.stdout).results;
+    expect(result).toMatchObject({ host: 'vps', agentId: 'artist', outcome: 'failed' });
+    expect(result.cause).toMatch(/stopped at the 2s --timeout/);
+  }, 120_000);
+
   it('says in one line when a host\'s own remote command is missing or runs an old AuthBar, and what to do', async () => {
     const { laptop } = machines();
     await addHost(laptop, 'bare', ['--remote-command', '/nonexistent/authbar']);

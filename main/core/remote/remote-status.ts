@@ -64,8 +64,8 @@ export async function remoteStatus(host: Host, env: NodeJS.ProcessEnv, ourVersio
 }
 
 /** `authbar refresh|sync ... --json` on the host: its outcomes, tagged with the host. */
-export async function remoteAction(host: Host, args: string[], env: NodeJS.ProcessEnv, ourVersion: string): Promise<RefreshReport> {
-  const run = await runRemote(host, [...args, '--json'], env);
+export async function remoteAction(host: Host, args: string[], env: NodeJS.ProcessEnv, ourVersion: string, timeoutMs?: number): Promise<RefreshReport> {
+  const run = await runRemote(host, [...args, '--json'], env, timeoutMs);
   if (run.tooLarge) throw tooLargeError(host);
   // refresh and sync exit 1 when a profile failed: their JSON still says which and why.
   if (run.code !== 0 && (run.code !== 1 || !run.stdout.trim().startsWith('{'))) throw classifySshFailure(host, run.code, run.stderr, ourVersion);
