@@ -3,7 +3,7 @@
 // file's sha256 there, and later commands run it with that Node. A real sshd on 127.0.0.1
 // whose sessions get a clean, empty home of their own (sshd's SetEnv) and this Node on PATH.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,29 @@ maybe('AuthBar brings itself to a host', () => {
     const now = deployedDirs();
     expect(now).toHaveLength(2);
     expect(now).toContain(v1);
+  }, 120_000);
+
+  it('keeps the newest three versions there and prunes older ones past a day, and temp dirs a crashed copy left', async () => {
+    const here = laptop();
+    const root = join(remoteHome, '.cache', 'authbar', 'cli');
+    rmSync(join(remoteHome, '.cache'), { recursive: true, force: true });
+    const aged = (name: string, ageMs: number) => {
+      mkdirSync(join(root, name), { recursive: true });
+      writeFileSync(join(root, name, 'authbar.cjs'), '// an older AuthBar\n');
+      const at = new Date(Date.now() - ageMs);
+      utimesSync(join(root, name), at, at);
+    };
+    aged('0.0.1-aaaaaaaaaaaa', 4 * 24 * HOUR);
+    aged('0.0.2-bbbbbbbbbbbb', 3 * 24 * HOUR);
+    aged('0.0.3-cccccccccccc', 2 * 24 * HOUR);
+    aged('0.0.4-dddddddddddd', HOUR); // superseded, but not a day old: another machine may run it still
+    aged('.deploy-crashed', 2 * HOUR);
+    aged('.deploy-running', 60_000); // another AuthBar copying right now
+    const added = await runCli(['hosts', 'add', 'vps', sshd.destination, '--ssh-config', sshd.sshConfig, '--state-dir', vps.stateDir], here.env, { timeoutMs: 60_000 });
+    expect(added.code, added.stderr).toBe(0);
+    const current = deployedDirs().find((n) => n.startsWith(`${VERSION}-`));
+    expect(current).toBeDefined();
+    expect(deployedDirs().sort()).toEqual(['.deploy-running', '0.0.3-cccccccccccc', '0.0.4-dddddddddddd', current!].sort());
   }, 120_000);
 
   it('the app\'s live stream deploys on first contact too', async () => {

@@ -53,6 +53,8 @@ export function locateBundle(env: NodeJS.ProcessEnv): string | null {
 }
 
 const bundles = new Map<string, Bundle>();
+/** Versions of AuthBar's bundle a host keeps (this one included); older ones go once a day old. */
+const KEEP_VERSIONS = 3;
 
 /** This AuthBar's bundle, read once per process; null where there is none (then the host's `authbar` runs). */
 export function localBundle(env: NodeJS.ProcessEnv, version: string): Bundle | null {
@@ -96,7 +98,8 @@ export function deployPayload(bundle: Bundle): Buffer {
  * The installer, run by the host's Node (`node -e`): reads the payload, checks each file's
  * size and sha256, writes them into a fresh private temp dir beside the target and renames it
  * into place, so a half-copied bundle is never run. A target already there is kept (another
- * AuthBar deployed the same files meanwhile). Prints `authbar-deploy: ok <dir>`.
+ * AuthBar deployed the same files meanwhile). Then prunes old versions. Prints
+ * `authbar-deploy: ok <dir>`.
  */
 export const INSTALLER = `
 const fs = require('fs'), path = require('path'), os = require('os'), crypto = require('crypto');
@@ -104,6 +107,24 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < ${MIN_REMOTE_NODE[0]} || (major === ${MIN_REMOTE_NODE[0]} && minor < ${MIN_REMOTE_NODE[1]})) {
   process.stderr.write('authbar-deploy: this host runs Node ' + process.versions.node + ', older than ${MIN_REMOTE_NODE.join('.')}; AuthBar (like OpenClaw) needs ${MIN_REMOTE_NODE.join('.')} or newer on PATH\\n');
   process.exit(${OLD_NODE_EXIT});
+}
+// Older versions go once superseded: the newest ${KEEP_VERSIONS} stay (other machines may run other
+// versions), the rest once a day old; a temp dir a crashed copy left goes after an hour.
+// Best effort: a file in use is simply kept until the next time.
+function prune(root, keep) {
+  const now = Date.now();
+  const entries = [];
+  for (const name of fs.readdirSync(root)) {
+    try {
+      const stat = fs.lstatSync(path.join(root, name));
+      if (stat.isDirectory()) entries.push({ name, mtimeMs: stat.mtimeMs });
+    } catch {}
+  }
+  const versions = entries.filter((e) => !e.name.startsWith('.') && e.name !== keep).sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const old = [...versions.slice(${KEEP_VERSIONS - 1}).filter((e) => now - e.mtimeMs > 86400000), ...entries.filter((e) => e.name.startsWith('.deploy-') && now - e.mtimeMs > 3600000)];
+  for (const e of old) {
+    try { fs.rmSync(path.join(root, e.name), { recursive: true, force: true }); } catch {}
+  }
 }
 const chunks = [];
 process.stdin.on('data', (c) => chunks.push(c));
@@ -136,6 +157,7 @@ process.stdin.on('end', () => {
     } catch (error) {
       if (!fs.existsSync(path.join(target, 'authbar.cjs'))) throw error;
     }
+    prune(root, manifest.key);
     process.stdout.write('authbar-deploy: ok ' + target + '\\n');
   } catch (error) {
     process.stderr.write('authbar-deploy: ' + String(error && error.message || error).split('\\n')[0] + '\\n');
