@@ -23,6 +23,7 @@ import { remoteAction } from './remote/remote-status.ts';
 import { applyPatch, type Host, loadSettings, saveSettings, type Settings, type SettingsPatch } from './settings.ts';
 import { syncStranded } from './sync.ts';
 import { UsageFollow } from './usage-follow.ts';
+import { accountsOfHosts } from './usage/host-accounts.ts';
 import type { AskReason } from './usage/schedule.ts';
 import type { AccountUsageReport } from './usage/schema.ts';
 import { nextExpiryChange } from './verdict.ts';
@@ -196,9 +197,9 @@ export class Controller {
     };
   }
 
-  /** This machine's accounts and their usage, as last read (no token in them). */
+  /** Every account's usage, as last read: this machine's, then each host's from its rows (no token in them). */
   usageAccounts(): AccountUsageReport[] {
-    return this.usage.accounts;
+    return [...this.usage.accounts, ...accountsOfHosts(this.remotes.view().agents)];
   }
 
   /**

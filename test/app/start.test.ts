@@ -261,51 +261,44 @@ describe('lifecycle', () => {
     expect(electron.Tray.instances[0]!.destroyed).toBe(true);
   });
 
-  it('quitting during a refresh waits for it: the rotated sign-in is in the store before the app goes', async () => {
+  /** The app on `platform`, with main's refresh started from the tray and its token answer held. */
+  async function refreshHeldAtTheEndpoint(platform: NodeJS.Platform) {
     const server = await startTokenServer();
     cleanups.push(() => server.close());
     const issued = server.issue('acct-a');
-    const { d, running, tray } = await launch({
-      platform: 'linux',
+    const launched = await launch({
+      platform,
       agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-a', access: issued.access, refresh: issued.refresh, expiresInMs: 20 * MINUTE }) }) }],
       env: { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '30000' },
     });
     let answer = () => {};
     server.queue({ until: new Promise<void>((resolve) => (answer = resolve)) });
-    let willQuit = false;
-    electron.app.once('will-quit', () => (willQuit = true));
-    menuItem(tray, /^main:/).submenu[0].click();
+    const quit = { willQuit: false };
+    electron.app.once('will-quit', () => (quit.willQuit = true));
+    menuItem(launched.tray, /^main:/).submenu[0].click();
     await server.received(1);
+    return { ...launched, server, quit, answer: () => answer() };
+  }
+
+  it('quitting during a refresh waits for it: the rotated sign-in is in the store before the app goes', async () => {
+    const { d, running, server, quit, answer } = await refreshHeldAtTheEndpoint('linux');
     electron.app.quit();
     // The answer is held at the token endpoint: the app does not go yet.
     await new Promise((resolve) => setImmediate(resolve));
-    expect(willQuit).toBe(false);
+    expect(quit.willQuit).toBe(false);
     expect(electron.called('app.quit.prevented')).toHaveLength(1);
     answer();
     await running!.stopped;
-    await until(() => expect(willQuit).toBe(true));
+    await until(() => expect(quit.willQuit).toBe(true));
     expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
     expect(server.live.has(d.readStore('main').profiles['openai-codex:default'].refresh)).toBe(true);
   });
 
   it('an OS shutdown or logout is never held, even during a refresh (macOS would read it as the app refusing)', async () => {
-    const server = await startTokenServer();
-    cleanups.push(() => server.close());
-    const issued = server.issue('acct-a');
-    const { running, tray } = await launch({
-      platform: 'darwin',
-      agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-a', access: issued.access, refresh: issued.refresh, expiresInMs: 20 * MINUTE }) }) }],
-      env: { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '30000' },
-    });
-    let answer = () => {};
-    server.queue({ until: new Promise<void>((resolve) => (answer = resolve)) });
-    let willQuit = false;
-    electron.app.once('will-quit', () => (willQuit = true));
-    menuItem(tray, /^main:/).submenu[0].click();
-    await server.received(1);
+    const { running, quit, answer } = await refreshHeldAtTheEndpoint('darwin');
     electron.powerMonitor.emit('shutdown', { preventDefault() {} });
     electron.app.quit();
-    expect(willQuit).toBe(true);
+    expect(quit.willQuit).toBe(true);
     expect(electron.called('app.quit.prevented')).toEqual([]);
     answer();
     await running!.stopped;

@@ -3,7 +3,9 @@
 // that lies is shown as invalid data, never obeyed.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Controller } from '../../main/core/controller.ts';
+import { planUsageNotifications } from '../../main/core/usage/notify-plan.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { remoteAuthbar, remoteScript, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
@@ -62,6 +64,26 @@ describe.skipIf(!available)('usage on remote hosts', () => {
     const artist = JSON.parse(status.stdout).agents.find((a: any) => a.host === 'vps' && a.id === 'artist');
     expect(artist.readiness.state).toBe('usage-high');
     expect(artist.profiles[0].usage.windows.map((w: any) => w.label)).toEqual(['5h', 'Week']);
+  }, 120_000);
+
+  it('the app\'s usage notices cover a host\'s accounts too, named with the host', async () => {
+    const { laptop, vps, remoteCommand } = machines();
+    await addHost(laptop.env, 'vps', vps.stateDir, remoteCommand);
+    usage.answer = 'high';
+    // The host asks with its own tokens and keeps the answer; its live rows then carry it.
+    expect((await runCli(['usage', '--json', '--host', 'vps'], laptop.env)).code).toBe(0);
+    const controller = new Controller({ env: laptop.env, debounceMs: 50 });
+    try {
+      await controller.start();
+      await vi.waitFor(() => expect(controller.usageAccounts().find((a) => a.host === 'vps')?.usage.windows).toHaveLength(2), { timeout: 60_000, interval: 50 });
+      expect(controller.usageAccounts().find((a) => a.host === 'vps')).toMatchObject({ accountId: 'acct-vps', agents: ['artist', 'main'], imageAgents: ['artist', 'main'] });
+      const plan = planUsageNotifications({ accounts: controller.usageAccounts(), now: Date.now(), sent: new Set() });
+      const there = plan.notifications.find((n) => n.host === 'vps');
+      expect(there?.body).toMatch(/^Image generation for artist and main on vps stops at the weekly limit: 96 % used/);
+      expect(there?.agents[0]).toBe('artist');
+    } finally {
+      await controller.stop();
+    }
   }, 120_000);
 
   it('shows a host whose usage breaks the rules as invalid data, and cleans its free text', async () => {

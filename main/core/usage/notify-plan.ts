@@ -3,7 +3,7 @@
 // clock-free. Wiring into the app (showing them, persisting `sent`) belongs to the app's glue.
 // - A window crossing a threshold (default 80 % and 95 %) or exhausted: once per window per reset,
 //   only the highest level reached (a jump from 70 % to 97 % says 95 % once, not 80 % too).
-// - Naming the agents that share the account, image generation first.
+// - Naming the agents that share the account, image generation first (and a remote host's name).
 // - A reset of an exhausted window: announced once ("artist can generate images again").
 import { DEFAULT_THRESHOLDS } from './schedule.ts';
 import type { AccountUsageReport, UsageWindow } from './schema.ts';
@@ -77,8 +77,13 @@ function wasSent(sent: ReadonlySet<string>, a: AccountUsageReport, w: UsageWindo
   return false;
 }
 
+/** The agents, and the host they run on when it is not this machine. */
+function named(a: AccountUsageReport, agents: string[]): string {
+  return a.host === 'local' ? list(agents) : `${list(agents)} on ${a.host}`;
+}
+
 function subject(a: AccountUsageReport): string {
-  return a.imageAgents.length > 0 ? `Image generation for ${list(a.imageAgents)}` : `Codex for ${list(a.agents)}`;
+  return a.imageAgents.length > 0 ? `Image generation for ${named(a, a.imageAgents)}` : `Codex for ${named(a, a.agents)}`;
 }
 
 function orderedAgents(a: AccountUsageReport): string[] {
@@ -124,8 +129,8 @@ export function planUsageNotifications(input: UsagePlanInput): UsagePlan {
       // Not yet reset, or exhausted again (the next window's own notice says so).
       if (!(Number.isFinite(at) && at <= input.now) || (current && current.usedPercent >= EXHAUSTED)) continue;
       const body = account.imageAgents.length > 0
-        ? `${list(account.imageAgents)} can generate images again`
-        : `Codex for ${list(account.agents)} works again: the ${limitName(label!)} has reset`;
+        ? `${named(account, account.imageAgents)} can generate images again`
+        : `Codex for ${named(account, account.agents)} works again: the ${limitName(label!)} has reset`;
       notifications.push({ ...base, key: resetKey, title: 'Plan limit reset', body });
       markSent.push(resetKey);
     }

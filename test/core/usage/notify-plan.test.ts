@@ -34,6 +34,19 @@ describe('usage notifications', () => {
     expect(run([week(100)], sent).notifications).toEqual([]);
   });
 
+  it('names a host\'s agents with the host, and keeps its windows apart from this machine\'s same account', () => {
+    const sent = new Set<string>();
+    const week = [{ label: 'Week', usedPercent: 100, resetsAt: TUE_0900_NEXT }];
+    const here = account(week);
+    const there = account(week, { host: 'vps', agents: ['main'], imageAgents: ['main'] });
+    expect(run([here, there], sent).notifications.map((n) => [n.host, n.body])).toEqual([
+      ['local', 'Image generation for artist and coder stopped: the weekly limit is reached until Tue 09:00'],
+      ['vps', 'Image generation for main on vps stopped: the weekly limit is reached until Tue 09:00'],
+    ]);
+    const reset = run([account([]), account([], { host: 'vps', agents: ['main'], imageAgents: ['main'] })], sent, TUE_0900_NEXT + HOUR);
+    expect(reset.notifications.map((n) => n.body)).toEqual(['artist and coder can generate images again', 'main on vps can generate images again']);
+  });
+
   it('takes a window whose reset time drifts between answers (reset_after_seconds, a moving reset_at) for the same window', () => {
     const sent = new Set<string>();
     const week = (used: number, drift: number) => account([{ label: 'Week', usedPercent: used, resetsAt: TUE_0900_NEXT + drift }]);
