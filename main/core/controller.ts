@@ -7,7 +7,6 @@
 // timer). State snapshots are pure (state() changes nothing); sequence numbers are assigned
 // where states are sent. The tray, the panel, notifications and the Playwright tests all drive
 // this one object.
-import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { AgentReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
@@ -67,7 +66,7 @@ export class Controller {
   readonly warnings: string[] = [];
   private readonly options: ControllerOptions;
   private readonly now: () => number;
-  private readonly events = new EventEmitter();
+  private readonly listeners = new Set<(event: ControllerEvent) => void>();
   private watch: OpenClawWatch | null = null;
   private report: StatusReport | null = null;
   private settings: Settings;
@@ -104,13 +103,23 @@ export class Controller {
   }
 
   on(listener: (event: ControllerEvent) => void): () => void {
-    this.events.on('event', listener);
-    return () => this.events.off('event', listener);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Every listener hears every event: one that throws (a notice that cannot be planned) is
+   * logged and skipped, never stopping the others or the rescan that emitted it.
+   */
   private emit(event: ControllerEvent): void {
     if (event.type === 'warning') this.notices = [...this.notices, event.message].slice(-MAX_NOTICES);
-    this.events.emit('event', event);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error(`authbar: a ${event.type} listener failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Sequence numbers are assigned here, where states are sent: state() itself changes nothing. */

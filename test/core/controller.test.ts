@@ -79,6 +79,19 @@ describe('Controller', () => {
     controller = null;
   });
 
+  it('one listener that throws (a notice that cannot be planned) stops neither the others nor the rescan', async () => {
+    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', expiresInMs: 3 * HOUR }) }) }] });
+    dirs.push(d);
+    controller = new Controller({ env: d.env, debounceMs: 50 });
+    const seen: string[] = [];
+    controller.on(() => {
+      throw new RangeError('Invalid time value');
+    });
+    controller.on((e) => seen.push(e.type));
+    await controller.rescan();
+    expect(seen).toContain('state');
+  });
+
   it('only offers likely-stranded copies', async () => {
     const live = codexCredential({ accountId: 'acct-1', expiresInMs: 50 * HOUR });
     const expired = codexCredential({ accountId: 'acct-1', expiresInMs: -HOUR });

@@ -210,4 +210,18 @@ describe('a remote host\'s report', () => {
     expect(accepted.agents[0]!.profiles[0]!.error).toBe('access is not a string');
     expect(accepted.agents[1]).toMatchObject({ status: 'unreadable', openclawStatus: 'ok' });
   });
+
+  it('with a time no Date can hold (an expiry, a reset) is invalid data, before any notice formats it', async () => {
+    const { acceptStatusReport } = await import('../../main/core/remote/remote-report.ts');
+    const d = state({ agents: [{ id: 'main', default: true, store: storeDocument({ 'openai-codex:default': cred('a1', 30 * HOUR) }) }] });
+    const local = await report(d);
+    const host = { name: 'vps', destination: 'user@vps' };
+    const window = { label: 'Week', usedPercent: 100, resetsAt: 1e20 };
+    const withReset = structuredClone(local);
+    withReset.agents[0]!.profiles[0]!.usage = { plan: 'plus', windows: [window], credits: null, checkedAt: Date.now(), limitReachedUntil: null };
+    expect(() => acceptStatusReport(host, withReset)).toThrow(/answered with invalid data \(agents\.0\.profiles\.0\.usage\.windows\.0\.resetsAt\)/);
+    const withExpiry = structuredClone(local);
+    withExpiry.agents[0]!.profiles[0]!.expiresAt = -9e15;
+    expect(() => acceptStatusReport(host, withExpiry)).toThrow(/invalid data \(agents\.0\.profiles\.0\.expiresAt\)/);
+  });
 });

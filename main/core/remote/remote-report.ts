@@ -9,7 +9,7 @@ import { fixCommand } from '../fixes.ts';
 import { AGENT_ID_PATTERN, MAIN_AGENT_ID } from '../openclaw/paths.ts';
 import type { Host } from '../settings.ts';
 import { RemoteError, sshCommand } from './ssh.ts';
-import { cleanText } from './untrusted.ts';
+import { cleanText, inDateRange } from './untrusted.ts';
 import { cleanReadiness, cleanUsage } from '../usage/untrusted.ts';
 
 /** OpenClaw's profile ids: `openai-codex:default`, `openai-codex:<email>`, `openai:codex-cli`. */
@@ -27,7 +27,7 @@ const check = (ok: boolean, where: string): void => {
   if (!ok) throw new Invalid(where);
 };
 const id = (value: string, where: string): string => (check(AGENT_ID_PATTERN.test(value), where), value);
-const finite = (value: number | null, where: string): number | null => (check(value === null || Number.isFinite(value), where), value);
+const finite = (value: number | null, where: string): number | null => (check(value === null || inDateRange(value), where), value);
 const text = (value: string, max = MAX_TEXT): string => cleanText(value, max);
 const optionalText = (value: string | null, max = MAX_TEXT): string | null => (value === null ? null : text(value, max));
 

@@ -47,7 +47,8 @@ function limitName(label: string): string {
 }
 
 function when(at: number | null, timeZone: string | undefined): string {
-  if (at === null) return '';
+  // Not a time a Date can hold (a host's row is checked for this; a cache could still hold one).
+  if (at === null || !Number.isFinite(new Date(at).getTime())) return '';
   const parts = new Intl.DateTimeFormat('en-US', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(new Date(at));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('weekday')} ${get('hour')}:${get('minute')}`;
@@ -108,10 +109,10 @@ export function planUsageNotifications(input: UsagePlanInput): UsagePlan {
       const reached = levels.filter((level) => window.usedPercent >= level);
       const top = reached.at(-1);
       if (top !== undefined && !wasSent(input.sent, account, window, top)) {
-        const resets = window.resetsAt === null ? '' : `, resets ${when(window.resetsAt, input.timeZone)}`;
+        const at = when(window.resetsAt, input.timeZone);
         const body = top === EXHAUSTED
-          ? `${subject(account)} stopped: the ${limitName(window.label)} is reached${window.resetsAt === null ? '' : ` until ${when(window.resetsAt, input.timeZone)}`}`
-          : `${subject(account)} stops at the ${limitName(window.label)}: ${Math.round(window.usedPercent)} % used${resets}`;
+          ? `${subject(account)} stopped: the ${limitName(window.label)} is reached${at ? ` until ${at}` : ''}`
+          : `${subject(account)} stops at the ${limitName(window.label)}: ${Math.round(window.usedPercent)} % used${at ? `, resets ${at}` : ''}`;
         notifications.push({ ...base, key: `${key}/${top}`, title: top === EXHAUSTED ? 'Plan limit reached' : 'Plan usage is high', body });
         for (const level of reached) markSent.push(`${key}/${level}`);
       }

@@ -1,9 +1,9 @@
 // Usage from another machine (inside its `status --json` or `usage --json`) is data, checked
-// as ../remote/remote-report.ts checks the rest: numbers finite, labels and reasons words,
+// as ../remote/remote-report.ts checks the rest: numbers finite and within a Date's range, labels and reasons words,
 // free text cleaned and bounded, and a fix never taken from the host (rebuilt from AuthBar's own
 // commands, or none). A field that breaks a rule makes the whole host "invalid data".
 import { rebuildFix } from '../remote/remote-report.ts';
-import { cleanText } from '../remote/untrusted.ts';
+import { cleanText, inDateRange } from '../remote/untrusted.ts';
 import type { Host } from '../settings.ts';
 import type { Readiness, RecordedState, Usage, UsageError } from './schema.ts';
 
@@ -14,7 +14,7 @@ const LABEL = /^[A-Za-z0-9][A-Za-z0-9 -]{0,19}$/;
 const WORD = /^[a-z_]{1,40}$/;
 
 function finite(check: Check, value: number | null, where: string): number | null {
-  check(value === null || Number.isFinite(value), where);
+  check(value === null || inDateRange(value), where);
   return value;
 }
 

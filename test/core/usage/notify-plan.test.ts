@@ -47,6 +47,11 @@ describe('usage notifications', () => {
     expect(reset.notifications.map((n) => n.body)).toEqual(['artist and coder can generate images again', 'main on vps can generate images again']);
   });
 
+  it('never throws on a time no Date can hold: the window is said without its reset time', () => {
+    const plan = run([account([{ label: 'Week', usedPercent: 100, resetsAt: 1e20 }])], new Set());
+    expect(plan.notifications.map((n) => n.body)).toEqual(['Image generation for artist and coder stopped: the weekly limit is reached']);
+  });
+
   it('takes a window whose reset time drifts between answers (reset_after_seconds, a moving reset_at) for the same window', () => {
     const sent = new Set<string>();
     const week = (used: number, drift: number) => account([{ label: 'Week', usedPercent: used, resetsAt: TUE_0900_NEXT + drift }]);
