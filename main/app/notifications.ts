@@ -4,12 +4,13 @@
 // unlock re-plan at once: main/app/main.ts).
 // - Every shown Notification is kept referenced until it is closed or clicked: Electron does
 //   not, and once V8 collects one its click and action events are gone (electron#16922).
-// - On Windows, Notification.handleActivation hears clicks on toasts whose object is gone
-//   (and cold starts from the Action Center); the instance events are then not used, since
-//   both would fire for a live one. Each notice has its own `id`, which Electron 45 makes the
-//   toast's Tag and hands back in the launch arguments (`type=click&tag=<id>`), so a click on
-//   an older toast opens (or refreshes) that toast's agent; a tag this run never showed is a
-//   toast from an earlier run: it opens the panel and refreshes nothing.
+// - On Windows, as Electron 45 delivers them (shell/browser/notifications/win): a click on a
+//   toast's body reaches only the object's 'click' event (so it is kept referenced); a button
+//   reaches Notification.handleActivation with `type=action&action=0&tag=<id>`, and the object's
+//   'action' event too, so buttons are taken from handleActivation alone (once). Each notice has
+//   its own `id`, the toast's Tag, so a Refresh on an older toast refreshes that toast's agents.
+//   After a restart (the Action Center, no object), a body click carries no arguments and opens
+//   the panel; a tag this run never showed refreshes nothing.
 // - A notice counts as sent only when it was shown; where the OS cannot or will not show it
 //   ('failed') the panel's banner says it (and the tray icon shows the status, as always).
 import { randomBytes } from 'node:crypto';
@@ -52,8 +53,6 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
   let timer: NodeJS.Timeout | undefined;
   /** What each shown notice opens and refreshes, by its id (Windows hears clicks on collected toasts only here). */
   const targets = new Map<string, { focus?: AgentRef; refreshable: AgentRef[] }>();
-  /** The last shown notice's target: for an activation whose arguments carry no tag at all. */
-  let latest: { focus?: AgentRef; refreshable: AgentRef[] } | null = null;
 
   const refresh = (refs: AgentRef[]) => {
     for (const ref of refs) void controller.refresh(ref);
@@ -68,7 +67,6 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     const id = `ab${randomBytes(6).toString('hex')}`;
     targets.set(id, target);
     if (targets.size > MAX_REMEMBERED) targets.delete(targets.keys().next().value!);
-    latest = target;
     const onClick = () => openPanel(target.focus);
     const onAction = target.refreshable.length > 0 ? () => refresh(target.refreshable) : undefined;
     const notification = new Notification({ ...options, id, silent: false });
@@ -81,23 +79,21 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
       release();
       onFailed?.();
     });
-    if (platform !== 'win32') {
-      notification.on('click', () => {
-        release();
-        onClick();
-      });
-      if (onAction) notification.on('action', () => {
-        release();
-        onAction();
-      });
-    }
+    notification.on('click', () => {
+      release();
+      onClick();
+    });
+    if (onAction && platform !== 'win32') notification.on('action', () => {
+      release();
+      onAction();
+    });
     notification.show();
   };
 
   if (platform === 'win32') {
     Notification.handleActivation((details) => {
       const tag = activatedTag(details.arguments ?? '');
-      const target = tag ? targets.get(tag) : latest;
+      const target = tag ? targets.get(tag) : undefined;
       if (!target) return openPanel();
       if (details.type === 'action') refresh(target.refreshable);
       else openPanel(target.focus);

@@ -246,10 +246,13 @@ export class Notification extends EventEmitter {
   close() { this.emit('close', {}); }
 
   /**
-   * The user clicks the n-th shown notification (or its first button). Reaches the object's
-   * listeners only if it is still alive; on Windows, handleActivation hears it either way, with
-   * the launch arguments Electron 45 writes into the toast: `type=click&tag=<id>` for the body,
-   * `type=action&action=<index>&tag=<id>` for a button. Returns whether anyone heard it.
+   * The user clicks the n-th shown notification (or its first button) while the app runs, as
+   * Electron 45 delivers it (shell/browser/notifications/win/windows_toast_*.cc on Windows):
+   * - a click on the body reaches the object's 'click' listeners only, and only if V8 has not
+   *   collected it; Electron's toast has no launch arguments, so handleActivation hears nothing;
+   * - a button's arguments are `type=action&action=<index>&tag=<id>`: handleActivation hears
+   *   them (Windows), and the object's 'action' listeners too while it is alive.
+   * Returns whether anyone heard it.
    */
   static deliver(n: number, kind: 'click' | 'action'): boolean {
     const shown = Notification.shown[n];
@@ -257,12 +260,23 @@ export class Notification extends EventEmitter {
     const target = shown.ref.deref();
     let heard = false;
     if (target) heard = kind === 'click' ? target.emit('click', {}) : target.emit('action', {}, 0);
-    if (platform === 'win32' && Notification.activation) {
-      const tag = encodeURIComponent(shown.id);
-      Notification.activation(kind === 'click' ? { type: 'click', arguments: `type=click&tag=${tag}` } : { type: 'action', actionIndex: 0, arguments: `type=action&action=0&tag=${tag}` });
+    if (kind === 'action' && platform === 'win32' && Notification.activation) {
+      Notification.activation({ type: 'action', actionIndex: 0, arguments: `type=action&action=0&tag=${shown.id}` });
       heard = true;
     }
     return heard;
+  }
+
+  /**
+   * Windows, from the Action Center after AuthBar restarted (COM activation): no object exists;
+   * handleActivation hears the toast's arguments: '' for the body, the button's for a button.
+   */
+  static activateFromActionCenter(n: number, kind: 'click' | 'action'): boolean {
+    const shown = Notification.shown[n];
+    if (!shown) throw new Error(`no notification #${n} was shown`);
+    if (platform !== 'win32' || !Notification.activation) return false;
+    Notification.activation(kind === 'click' ? { type: 'click', arguments: '' } : { type: 'action', actionIndex: 0, arguments: `type=action&action=0&tag=${shown.id}` });
+    return true;
   }
 }
 // Windows only, as in Electron 45.
