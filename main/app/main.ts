@@ -45,10 +45,12 @@ export interface RunningApp {
 
 const POWER_EVENTS = ['resume', 'unlock-screen', 'user-did-become-active'] as const;
 /**
- * The longest a quit waits for a refresh in flight. Past the token answer the new sign-in is in
- * AuthBar's recovery file before any store is written, so cutting off then loses nothing.
+ * The longest a quit waits for a refresh in flight. Once quitting, no token request starts (no
+ * retry either: Controller.stop), and one in flight ends within its own timeout (30 s by
+ * default); its answer is in AuthBar's recovery file before any store is written, so a store
+ * lock held past this bound loses nothing either.
  */
-const QUIT_WAIT_MS = 30_000;
+const QUIT_WAIT_MS = 45_000;
 
 export async function start(deps: StartDeps): Promise<RunningApp | null> {
   const { env, platform } = deps;
@@ -66,6 +68,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   let stoppedAll = false;
   let shuttingDown = false;
   let allowClose = () => {};
+  let hideNow = () => {};
   // First, before anything can fail: quitting always stops what was started. While a refresh or
   // sync is in flight the quit is held (preventDefault) until everything has stopped, so a new
   // sign-in on its way reaches its stores (Electron does not wait for promises); then it is
@@ -80,6 +83,8 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
     if (hold) event.preventDefault();
     if (quitting) return;
     quitting = true;
+    // Gone from sight at once, while the refresh finishes behind.
+    if (hold) hideNow();
     const cutOff = hold ? setTimeout(() => app.exit(0), QUIT_WAIT_MS) : undefined;
     void (async () => {
       for (const stop of stops.reverse()) {
@@ -103,6 +108,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   let tray: AppTray | null = null;
   const panel = createPanel({ paths, platform, trayBounds: () => tray?.bounds() ?? null });
   allowClose = () => panel.allowClose();
+  hideNow = () => panel.window()?.hide();
   stops.push(() => panel.destroy());
   // Until the commands exist the panel just opens; then it opens through them (which asks usage).
   let reopen = () => panel.open();
@@ -163,13 +169,14 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
       void controller.rescan();
     };
     for (const name of POWER_EVENTS) powerMonitor.on(name as 'resume', wake);
-    // macOS and Linux say so before the quit they send: that quit is not held (above).
-    const shutdown = () => (shuttingDown = true);
-    powerMonitor.on('shutdown', shutdown);
     stops.push(() => {
       for (const name of POWER_EVENTS) powerMonitor.off(name as 'resume', wake);
-      powerMonitor.off('shutdown', shutdown);
     });
+    // macOS and Linux say so before the quit they send: that quit is not held (above). Heard
+    // until the very end (the first of the stops, which run last to first).
+    const shutdown = () => (shuttingDown = true);
+    powerMonitor.on('shutdown', shutdown);
+    stops.unshift(() => powerMonitor.off('shutdown', shutdown));
     // Asked, never assumed: the first launch opens the panel with its welcome. Where no tray
     // can show (stock GNOME), the panel opens at every launch so AuthBar never runs unseen.
     const trayShows = platform !== 'linux' || (await (deps.trayHostAvailable?.() ?? Promise.resolve(true)));

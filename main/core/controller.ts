@@ -17,6 +17,7 @@ import { Activity, type Busy } from './activity.ts';
 import { type AgentRef, type PanelState } from './panel-api.ts';
 import { readStatus } from './read-status.ts';
 import { refreshAgents } from './refresh/refresh-agents.ts';
+import type { RotationGuard } from './refresh/refresh-lineage.ts';
 import { RemoteHosts } from './remote-hosts.ts';
 import { remoteAction } from './remote/remote-status.ts';
 import { applyPatch, type Host, loadSettings, saveSettings, type Settings, type SettingsPatch } from './settings.ts';
@@ -79,6 +80,13 @@ export class Controller {
   private autoSyncing = false;
   /** Refreshes and syncs in flight: stop() waits for them, so a rotated sign-in reaches its store first. */
   private readonly runs = new Set<Promise<void>>();
+  /** Of those, the ones on this machine (a host's run holds none of this machine's tokens). */
+  private localRuns = 0;
+  /** Aborted by stop(): no token request starts after it; one in flight finishes and is written. */
+  private readonly quitting = new AbortController();
+  private readonly guard: RotationGuard = {
+    enter: () => (this.quitting.signal.aborted ? null : { now: () => {}, release: () => {} }),
+  };
   private boundaryTimer: unknown;
   private readonly usage: UsageFollow;
   private readonly timers: Timers;
@@ -152,6 +160,7 @@ export class Controller {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.quitting.abort();
     if (this.boundaryTimer) this.timers.clearTimeout(this.boundaryTimer);
     this.boundaryTimer = undefined;
     this.remotes.stop();
@@ -164,9 +173,9 @@ export class Controller {
     await this.settled();
   }
 
-  /** Whether a refresh or sync is in flight (a quit then waits for it: main/app/main.ts). */
+  /** Whether a refresh or sync on this machine is in flight (a quit then waits for it: main/app/main.ts). */
   busy(): boolean {
-    return this.runs.size > 0;
+    return this.localRuns > 0;
   }
 
   /** Reconnect every host at once (resume from sleep, network back). */
@@ -328,8 +337,13 @@ export class Controller {
 
   private run(kind: Busy, host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
     const running = this.runNow(kind, host, ids, work);
+    const local = host === 'local';
+    if (local) this.localRuns++;
     this.runs.add(running);
-    void running.finally(() => this.runs.delete(running));
+    void running.finally(() => {
+      this.runs.delete(running);
+      if (local) this.localRuns--;
+    });
     return running;
   }
 
@@ -360,12 +374,12 @@ export class Controller {
     if (ref.host !== 'local') {
       return this.run('refreshing', ref.host, [ref.agentId], () => remoteAction(this.remoteHost(ref.host), ['refresh', '--agent', ref.agentId], this.env as NodeJS.ProcessEnv, VERSION));
     }
-    return this.run('refreshing', 'local', [ref.agentId], (onEvent) => refreshAgents({ env: this.env, agents: [ref.agentId], onEvent, now: this.now, fetch: this.options.fetch }));
+    return this.run('refreshing', 'local', [ref.agentId], (onEvent) => refreshAgents({ env: this.env, agents: [ref.agentId], onEvent, now: this.now, fetch: this.options.fetch, guard: this.guard, stopRetrying: this.quitting.signal }));
   }
 
   refreshAll(options: { ifNeeded?: boolean } = {}): Promise<void> {
     const ids = this.report?.agents.filter((a) => a.configured).map((a) => a.id) ?? [];
-    return this.run('refreshing', 'local', ids, (onEvent) => refreshAgents({ env: this.env, agents: 'all', ifNeeded: options.ifNeeded, onEvent, now: this.now, fetch: this.options.fetch }));
+    return this.run('refreshing', 'local', ids, (onEvent) => refreshAgents({ env: this.env, agents: 'all', ifNeeded: options.ifNeeded, onEvent, now: this.now, fetch: this.options.fetch, guard: this.guard, stopRetrying: this.quitting.signal }));
   }
 
   sync(host: string, agentId: string | null): Promise<void> {

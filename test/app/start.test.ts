@@ -282,8 +282,12 @@ describe('lifecycle', () => {
   }
 
   it('quitting during a refresh waits for it: the rotated sign-in is in the store before the app goes', async () => {
-    const { d, running, server, quit, answer } = await refreshHeldAtTheEndpoint('linux');
+    const { d, running, server, quit, answer, tray } = await refreshHeldAtTheEndpoint('linux');
+    menuItem(tray, /^main:/).submenu.find((i: any) => i.label === 'Show in panel').click();
+    await until(() => expect(panelWindow()?.visible).toBe(true));
     electron.app.quit();
+    // Gone from sight at once, while the refresh finishes behind.
+    expect(panelWindow()!.visible).toBe(false);
     // The answer is held at the token endpoint: the app does not go yet.
     await new Promise((resolve) => setImmediate(resolve));
     expect(quit.willQuit).toBe(false);
@@ -317,7 +321,7 @@ describe('lifecycle', () => {
 
   it('quits with the panel open: the window that only hides on close lets the quit through', async () => {
     const { running, tray } = await launch({ platform: 'win32' });
-    tray.userClick('left');
+    menuItem(tray, /^main:/).submenu.find((i: any) => i.label === 'Show in panel').click();
     await until(() => expect(panelWindow()?.visible).toBe(true));
     electron.app.quit();
     await running!.stopped;

@@ -79,6 +79,32 @@ describe('Controller', () => {
     controller = null;
   });
 
+  it('stop() lets a token request in flight finish but starts none after it: no retry, no queued lineage', async () => {
+    const a = server.issue('acct-a');
+    const b = server.issue('acct-b');
+    const signIn = (issued: typeof a) => storeDocument({ 'openai-codex:default': codexCredential({ accountId: issued.accountId, access: issued.access, refresh: issued.refresh, expiresInMs: 20 * 60_000 }) });
+    const d = makeStateDir({ agents: [{ id: 'main', store: signIn(a) }, { id: 'artist', store: signIn(b) }] });
+    dirs.push(d);
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '30000' });
+    controller = new Controller({ env: d.env, debounceMs: 50 });
+    await controller.start();
+    let fail = () => {};
+    // main's request fails (a 500) only once stop() was asked: a retry would be a new request.
+    server.queue({ until: new Promise<void>((resolve) => (fail = resolve)), then: '500' });
+    const refreshing = controller.refresh({ host: 'local', agentId: 'main' });
+    await server.received(1);
+    expect(controller.busy()).toBe(true);
+    const stopping = controller.stop();
+    fail();
+    await stopping;
+    await refreshing;
+    // Asked after the stop: nothing goes out.
+    await controller.refresh({ host: 'local', agentId: 'artist' });
+    expect(server.requests.map((r) => r.outcome)).toEqual(['500']);
+    expect(controller.busy()).toBe(false);
+    controller = null;
+  });
+
   it('one listener that throws (a notice that cannot be planned) stops neither the others nor the rescan', async () => {
     const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', expiresInMs: 3 * HOUR }) }) }] });
     dirs.push(d);

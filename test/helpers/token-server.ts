@@ -18,8 +18,8 @@ export type Behaviour =
   | 'garbage'
   | 'missing-fields'
   | { delayMs: number }
-  /** Held until `until` settles (the test saw what it waits for), then answered as 'ok' is. */
-  | { until: Promise<unknown> };
+  /** Held until `until` settles (the test saw what it waits for), then answered as 'ok' is (or as `then` says). */
+  | { until: Promise<unknown>; then?: '500' };
 
 export interface Issued {
   access: string;
@@ -96,7 +96,13 @@ export async function startTokenServer(): Promise<TokenServer> {
     if (req.method !== 'POST' || req.url !== '/oauth/token') return json(res, 404, { error: 'not_found' });
 
     const behaviour = behaviours.shift() ?? 'ok';
-    if (typeof behaviour === 'object' && 'until' in behaviour) await behaviour.until.catch(() => undefined);
+    if (typeof behaviour === 'object' && 'until' in behaviour) {
+      await behaviour.until.catch(() => undefined);
+      if (behaviour.then === '500') {
+        record.outcome = '500';
+        return json(res, 500, { error: 'server_error' });
+      }
+    }
     else if (typeof behaviour === 'object') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     else if (behaviour !== 'ok') {
       record.outcome = behaviour;

@@ -131,7 +131,7 @@ maybe('AuthBar brings itself to a host', () => {
     expect(now).toContain(v1);
   }, 120_000);
 
-  it('keeps the newest three versions there and prunes older ones past a day, and temp dirs a crashed copy left', async () => {
+  it('keeps the three versions used last there and prunes others unused for a day, and temp dirs a crashed copy left', async () => {
     const here = laptop();
     const root = join(remoteHome, '.cache', 'authbar', 'cli');
     rmSync(join(remoteHome, '.cache'), { recursive: true, force: true });
@@ -152,6 +152,11 @@ maybe('AuthBar brings itself to a host', () => {
     const current = deployedDirs().find((n) => n.startsWith(`${VERSION}-`));
     expect(current).toBeDefined();
     expect(deployedDirs().sort()).toEqual(['.deploy-running', '0.0.3-cccccccccccc', '0.0.4-dddddddddddd', current!].sort());
+    // Each run marks its version as used: pruning goes by last use, not by when it was copied.
+    const longAgo = new Date(Date.now() - 3 * 24 * HOUR);
+    utimesSync(join(root, current!), longAgo, longAgo);
+    expect((await runCli(['status', '--json', '--host', 'vps'], here.env, { timeoutMs: 60_000 })).code).toBe(0);
+    expect(statSync(join(root, current!)).mtimeMs).toBeGreaterThan(longAgo.getTime() + 24 * HOUR);
   }, 120_000);
 
   it('the app\'s live stream deploys on first contact too', async () => {

@@ -37,9 +37,11 @@ export interface RefreshOptions {
   ifNeeded?: boolean;
   concurrency?: number;
   signal?: AbortSignal;
+  /** No further token request once aborted; one in flight finishes and is written (the app, quitting). */
+  stopRetrying?: AbortSignal;
   onEvent?: (event: RefreshEvent) => void;
   now?: () => number;
-  /** Holds off signals while a rotated token is on its way to the stores (the CLI's). */
+  /** Holds off signals (the CLI's) or a quit (the app's) while a rotated token is on its way to the stores. */
   guard?: RotationGuard;
   /** The caller's fetch (the app: Electron's net.fetch); undici with the environment's proxy when absent. */
   fetch?: typeof fetch;
@@ -186,6 +188,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             fenceWaitMs: fenceWaitFrom(options.env),
             isKnownDead,
             signal: options.signal,
+            stopRetrying: options.stopRetrying,
             onRequest: () => requests++,
             mintedThisRun,
             authbarHome: resolveAuthbarHome(options.env),

@@ -91,6 +91,8 @@ export interface LineageContext {
   /** Refresh tokens AuthBar knows are dead (a refresh proved it): never adopted, never presented. */
   isKnownDead: (refresh: string) => boolean;
   signal?: AbortSignal;
+  /** No further token request once aborted; one in flight finishes and is written (a quitting app). */
+  stopRetrying?: AbortSignal;
   /** Called just before each token request, so callers can count them. */
   onRequest?: () => void;
   /** How long to wait for OpenClaw's own pending refresh (its own bound: 120 s). */
@@ -252,10 +254,10 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     if (unproven) return { outcome: 'failed', kind: 'unwritable', cause: `${unproven}; nothing was requested`, ...done, synced, unproven: true };
     const agents = [...new Set(targets.map((c) => c.holder))].sort().join(', ');
     const hold = context.guard ? context.guard.enter(`the token endpoint's answer for ${agents} (once sent, the request may have rotated the sign-in)`) : NO_HOLD;
-    if (hold === null) return { outcome: 'failed', kind: 'transient', cause: 'stopping (a signal arrived); nothing was requested', ...done, synced };
+    if (hold === null) return { outcome: 'failed', kind: 'transient', cause: 'stopping (a signal arrived, or AuthBar is quitting); nothing was requested', ...done, synced };
     try {
       context.onRequest?.();
-      const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, now: context.now });
+      const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, stopRetrying: context.stopRetrying, now: context.now });
       if (!answer.ok) {
         if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };
         // The token was dead after all. A usable copy of the same account elsewhere heals it.

@@ -187,27 +187,38 @@ export function abortCause(signal: AbortSignal): string {
  * One refresh, retried with backoff and jitter on network errors, timeouts and 5xx (never
  * on 4xx: presenting a rejected refresh token again only risks the whole token family).
  */
-export async function exchangeRefreshToken(refreshToken: string, endpoint: TokenEndpoint, options: { signal?: AbortSignal; now?: () => number } = {}): Promise<TokenResult> {
+export async function exchangeRefreshToken(
+  refreshToken: string,
+  endpoint: TokenEndpoint,
+  options: {
+    /** Cuts an attempt in flight too (the CLI's --timeout). */
+    signal?: AbortSignal;
+    /** Starts no further attempt, but lets one in flight finish and its answer count (a quitting app). */
+    stopRetrying?: AbortSignal;
+    now?: () => number;
+  } = {},
+): Promise<TokenResult> {
   const timeouts = { connect: { timeout: endpoint.timeoutMs }, headersTimeout: endpoint.timeoutMs, bodyTimeout: endpoint.timeoutMs };
   // A loopback endpoint is on this machine: never through HTTP(S)_PROXY, which would receive the
   // refresh token in the clear (a plain-http request body), whatever NO_PROXY says.
   const dispatcher: Dispatcher = LOOPBACK.test(new URL(endpoint.url).hostname) ? new Agent(timeouts) : new EnvHttpProxyAgent(timeouts);
-  const { signal } = options;
+  const { signal, stopRetrying } = options;
   try {
-    // The signal is checked before each attempt, never handed to p-retry: p-retry also checks
+    // The signals are checked before each attempt, never handed to p-retry: p-retry also checks
     // it after a successful attempt and would throw a rotated credential away.
     return await pRetry(() => {
-      if (signal?.aborted) throw new AbortError('cancelled');
+      if (signal?.aborted || stopRetrying?.aborted) throw new AbortError('cancelled');
       return attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now, signal);
     }, {
       retries: endpoint.tries - 1,
       minTimeout: endpoint.minRetryDelayMs,
       factor: 2,
       randomize: true,
-      shouldRetry: ({ error }) => error instanceof Transient && !signal?.aborted,
+      shouldRetry: ({ error }) => error instanceof Transient && !signal?.aborted && !stopRetrying?.aborted,
     });
   } catch (error) {
     if (signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: abortCause(signal) } };
+    if (stopRetrying?.aborted) return { ok: false, failure: { kind: 'transient', cause: error instanceof Transient ? `${error.message} (not tried again: stopping)` : 'stopping; nothing more was requested' } };
     if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${endpoint.tries} tries)` } };
     if (error instanceof AbortError) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
     throw error;

@@ -53,7 +53,7 @@ export function locateBundle(env: NodeJS.ProcessEnv): string | null {
 }
 
 const bundles = new Map<string, Bundle>();
-/** Versions of AuthBar's bundle a host keeps (this one included); older ones go once a day old. */
+/** Versions of AuthBar's bundle a host keeps (this one included); others go once unused for a day. */
 const KEEP_VERSIONS = 3;
 
 /** This AuthBar's bundle, read once per process; null where there is none (then the host's `authbar` runs). */
@@ -77,6 +77,8 @@ export function launcherScript(bundle: Bundle): string {
   return [
     `d="${REMOTE_DIR(bundle.key)}"`,
     `[ -f "$d/${ENTRY}" ] || { echo "${NOT_DEPLOYED_MARKER}" >&2; exit ${NOT_DEPLOYED_EXIT}; }`,
+    // Marks the version as used now: the installer prunes versions by their last use.
+    `touch -c "$d" 2>/dev/null`,
     `exec node "$d/${ENTRY}" "$@"`,
   ].join('; ');
 }
@@ -108,13 +110,16 @@ if (major < ${MIN_REMOTE_NODE[0]} || (major === ${MIN_REMOTE_NODE[0]} && minor <
   process.stderr.write('authbar-deploy: this host runs Node ' + process.versions.node + ', older than ${MIN_REMOTE_NODE.join('.')}; AuthBar (like OpenClaw) needs ${MIN_REMOTE_NODE.join('.')} or newer on PATH\\n');
   process.exit(${OLD_NODE_EXIT});
 }
-// Older versions go once superseded: the newest ${KEEP_VERSIONS} stay (other machines may run other
-// versions), the rest once a day old; a temp dir a crashed copy left goes after an hour.
-// Best effort: a file in use is simply kept until the next time.
+// Older versions go once superseded: the ${KEEP_VERSIONS} used last stay (other machines may run other
+// versions), the rest once unused for a day (the launcher touches a version's dir at each run);
+// a temp dir a crashed copy left goes after an hour. Best effort: whatever fails stays until
+// the next time, and never fails the copy that was just made.
 function prune(root, keep) {
   const now = Date.now();
   const entries = [];
-  for (const name of fs.readdirSync(root)) {
+  let names = [];
+  try { names = fs.readdirSync(root); } catch {}
+  for (const name of names) {
     try {
       const stat = fs.lstatSync(path.join(root, name));
       if (stat.isDirectory()) entries.push({ name, mtimeMs: stat.mtimeMs });
