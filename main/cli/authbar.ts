@@ -3,15 +3,20 @@
 // Subcommands are imported lazily so `authbar status --json` loads nothing it does not use.
 import module from 'node:module';
 import { UsageError } from './args.ts';
+import { exitWhenSafe } from './exit-when-safe.ts';
 import { asksForHelp, type Command, helpFor, swallowedByNpm, USAGE } from './help.ts';
 
 // V8's code cache on disk: a terminal command that runs often should not re-compile every time.
 module.enableCompileCache?.();
-// `authbar status | head` closes the pipe early: that is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// `authbar status | head` closes the pipe early, and a dropped ssh session closes both: not an
+// error worth a stack trace, and no reason to lose a rotated sign-in still on its way to the
+// stores (the exit waits for it: ./exit-when-safe.ts).
+for (const [stream, name] of [[process.stdout, 'the output'], [process.stderr, 'the error output']] as const) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return exitWhenSafe(Number(process.exitCode ?? 0), `${name} was closed`);
+    throw error;
+  });
+}
 
 const HELP = `authbar: every OpenClaw agent's Codex sign-in at a glance
 

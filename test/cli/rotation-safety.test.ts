@@ -145,6 +145,38 @@ describe('before any token request, everything that can be proven is proven', ()
 });
 
 describe('after a rotation', () => {
+  it('a reader that goes away (`| head -1`, a dropped ssh session) while another sign-in\'s answer is on its way: the exit waits for that write', async () => {
+    const [a, b] = [signIn('acct-a'), signIn('acct-b')];
+    // Two profile ids: two refresh locks, so the two requests go out together.
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': a }) }, { id: 'coder', store: storeDocument({ 'openai-codex:work': b }) }] });
+    d.env.AUTHBAR_TOKEN_TIMEOUT_MS = '60000';
+    let open!: () => void;
+    // The first request to arrive is held; the other is answered at once and its line printed.
+    server.queue({ until: new Promise<void>((resolve) => (open = resolve)) });
+    const child = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    let exitedEarly = false;
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+      exitedEarly = true;
+      resolve(code);
+    }));
+    // Nobody reads the output: the other sign-in's progress line meets a closed pipe.
+    child.stdout!.destroy();
+    await until(() => exitedEarly || stderr.includes('finishing a token refresh'));
+    expect(exitedEarly, 'it exited with an answer still on its way').toBe(false);
+    expect(stderr).toMatch(/^authbar: the output was closed; finishing a token refresh before exiting/m);
+    open();
+    expect(await exited).toBe(0);
+    // Both rotated sign-ins reached their stores.
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated', 'rotated']);
+    for (const [id, profile, account] of [['main', 'openai-codex:default', 'acct-a'], ['coder', 'openai-codex:work', 'acct-b']] as const) {
+      const head = [...server.live].find(([, acc]) => acc === account)![0];
+      expect(d.readStore(id).profiles[profile].refresh, id).toBe(head);
+    }
+  }, 60_000);
+
   for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) it(`${signal === 'SIGINT' ? 'Ctrl-C' : signal} while waiting for a store lock does not end the process before the write (a second one says what it waits for); exit ${exitCode} with the new token in the store`, async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
