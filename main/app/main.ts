@@ -13,6 +13,7 @@ import { Controller, type ControllerOptions } from '../core/controller.ts';
 import { keepTokensFresh } from '../core/keep-fresh.ts';
 import { CHANNELS, type PanelState } from '../core/panel-api.ts';
 import { createHandlers } from '../core/panel-handlers.ts';
+import { tokenTimeoutMs } from '../core/refresh/endpoint.ts';
 import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { logStartupError } from '../core/ui/startup-error.ts';
 import { VERSION } from '../core/version.ts';
@@ -45,12 +46,13 @@ export interface RunningApp {
 
 const POWER_EVENTS = ['resume', 'unlock-screen', 'user-did-become-active'] as const;
 /**
- * The longest a quit waits for a refresh in flight. Once quitting, no token request starts (no
- * retry either: Controller.stop), and one in flight ends within its own timeout (30 s by
- * default); its answer is in AuthBar's recovery file before any store is written, so a store
- * lock held past this bound loses nothing either.
+ * The longest a quit waits for a refresh in flight: one request's timeout (30 s unless
+ * AUTHBAR_TOKEN_TIMEOUT_MS says otherwise) and 15 s more. Once quitting, no token request starts
+ * (no retry either: Controller.stop), and one in flight ends within its timeout; its answer is in
+ * AuthBar's recovery file before any store is written, so a store lock held past this bound
+ * loses nothing either.
  */
-const QUIT_WAIT_MS = 45_000;
+const quitWaitMs = (env: NodeJS.ProcessEnv): number => tokenTimeoutMs(env) + 15_000;
 
 export async function start(deps: StartDeps): Promise<RunningApp | null> {
   const { env, platform } = deps;
@@ -85,7 +87,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
     quitting = true;
     // Gone from sight at once, while the refresh finishes behind.
     if (hold) hideNow();
-    const cutOff = hold ? setTimeout(() => app.exit(0), QUIT_WAIT_MS) : undefined;
+    const cutOff = hold ? setTimeout(() => app.exit(0), quitWaitMs(env)) : undefined;
     void (async () => {
       for (const stop of stops.reverse()) {
         try {

@@ -74,7 +74,11 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
     live.add(notification);
     // A toast left in Windows' Action Center may never close: keep the newest few, not all.
     if (live.size > MAX_LIVE) live.delete(live.values().next().value!);
-    notification.on('close', release);
+    // On Windows a toast that times out moves to the Action Center, where a click still reaches
+    // this object alone: it stays referenced until clicked (or pushed out by newer ones).
+    notification.on('close', (details: { reason?: string }) => {
+      if (!(platform === 'win32' && details?.reason === 'timedOut')) release();
+    });
     notification.on('failed', () => {
       release();
       onFailed?.();

@@ -125,7 +125,7 @@ export class Controller {
       try {
         listener(event);
       } catch (error) {
-        console.error(`authbar: a ${event.type} listener failed: ${(error as Error).message}`);
+        console.error(`authbar: a ${event.type} listener failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
@@ -217,7 +217,9 @@ export class Controller {
 
   /** Every account's usage, as last read: this machine's, then each host's from its rows (no token in them). */
   usageAccounts(): AccountUsageReport[] {
-    return [...this.usage.accounts, ...accountsOfHosts(this.remotes.view().agents)];
+    // As for expiry notices: configured agents, on hosts whose answer is current (not greyed).
+    const remote = this.remotes.view();
+    return [...this.usage.accounts, ...accountsOfHosts(remote.agents.filter((a) => a.configured && remote.lastSeen[a.host] === undefined))];
   }
 
   /**
@@ -336,6 +338,8 @@ export class Controller {
   }
 
   private run(kind: Busy, host: string, ids: string[], work: (onEvent: (e: RefreshEvent) => void) => Promise<RefreshReport | unknown>): Promise<void> {
+    // Quitting: nothing new starts (a host's run would only make the quit wait for ssh).
+    if (this.quitting.signal.aborted) return Promise.resolve();
     const running = this.runNow(kind, host, ids, work);
     const local = host === 'local';
     if (local) this.localRuns++;

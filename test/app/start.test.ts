@@ -124,6 +124,15 @@ describe('notifications', () => {
     expect(running!.controller!.state().report.agents.find((x) => x.id === 'main')?.status).not.toBe('ok');
   });
 
+  it('on Windows: a toast that timed out into the Action Center still opens its agent when clicked there', async () => {
+    await launch({ platform: 'win32' });
+    await waitShown();
+    electron.Notification.timeOut(0);
+    await electron.collectGarbage();
+    expect(electron.Notification.deliver(0, 'click')).toBe(true);
+    await until(() => expect(focusSent()).toEqual([{ host: 'local', agentId: 'artist' }]));
+  });
+
   it('on Windows: a toast left from an earlier run (a tag this run never showed, a body with no arguments) opens the panel and refreshes nothing', async () => {
     const server = await startTokenServer();
     cleanups.push(() => server.close());

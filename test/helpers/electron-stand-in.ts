@@ -267,6 +267,11 @@ export class Notification extends EventEmitter {
     return heard;
   }
 
+  /** The n-th toast leaves the screen unclicked: 'close' with reason 'timedOut' (on Windows it moves to the Action Center). */
+  static timeOut(n: number): void {
+    Notification.shown[n]?.ref.deref()?.emit('close', { reason: 'timedOut' });
+  }
+
   /**
    * Windows, from the Action Center after AuthBar restarted (COM activation): no object exists;
    * handleActivation hears the toast's arguments: '' for the body, the button's for a button.

@@ -9,6 +9,18 @@ export const CODEX_TOKEN_URL = 'https://auth.openai.com/oauth/token';
 /** Where the Codex CLI (and OpenClaw 2026.5.7) asks a plan's usage windows. */
 export const WHAM_USAGE_URL = 'https://chatgpt.com/backend-api/wham/usage';
 
+/**
+ * How long one token request may take, unless AUTHBAR_TOKEN_TIMEOUT_MS says otherwise: well
+ * under OpenClaw's own 120 s per refresh call, and under its 180 s refresh-lock staleness.
+ */
+export const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
+
+/** One token request's bound, from the environment (here, not in token-client.ts: the app's quit reads it too). */
+export function tokenTimeoutMs(env: Env): number {
+  const timeout = Number(env.AUTHBAR_TOKEN_TIMEOUT_MS);
+  return Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TOKEN_TIMEOUT_MS;
+}
+
 /** Plain http is allowed only to these hosts. Here, not in token-client.ts: importing that loads undici. */
 export const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/;
 

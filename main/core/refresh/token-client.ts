@@ -5,12 +5,10 @@ import pRetry, { AbortError } from 'p-retry';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, errors, request } from 'undici';
 import { readAccessTokenClaims } from '../jwt.ts';
 import type { Env } from '../openclaw/paths.ts';
-import { checkedEndpointUrl, CODEX_TOKEN_URL, LOOPBACK } from './endpoint.ts';
+import { checkedEndpointUrl, CODEX_TOKEN_URL, LOOPBACK, tokenTimeoutMs } from './endpoint.ts';
 
 export { CODEX_TOKEN_URL };
 export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
-/** Well under OpenClaw's own 120 s per refresh call, and under its 180 s refresh-lock staleness. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_TRIES = 3;
 
 export type FailureKind = 'transient' | 'needs-login' | 'bad-response';
@@ -51,10 +49,9 @@ export interface TokenEndpoint {
  */
 export function tokenEndpointFrom(env: Env): TokenEndpoint {
   const url = checkedEndpointUrl(env, 'AUTHBAR_TOKEN_URL', CODEX_TOKEN_URL);
-  const timeout = Number(env.AUTHBAR_TOKEN_TIMEOUT_MS);
   return {
     url,
-    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
+    timeoutMs: tokenTimeoutMs(env),
     tries: DEFAULT_TRIES,
     minRetryDelayMs: 500,
   };

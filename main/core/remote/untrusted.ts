@@ -16,14 +16,6 @@ export function cleanText(text: string, maxLength = 500): string {
 }
 
 /** Whether a string is already clean (an identifier from a host must be, or the host is not trusted). */
-/**
- * The largest magnitude a Date holds (ECMAScript: 8.64e15 ms either side of 1970). A number from
- * another machine beyond it is no time (or duration) at all: formatting one throws.
- */
-export const MAX_TIME_MS = 8.64e15;
-/** A finite number a Date can hold: every time, duration and count a host sends is one. */
-export const inDateRange = (value: number): boolean => Number.isFinite(value) && Math.abs(value) <= MAX_TIME_MS;
-
 export const hasControls = (text: string): boolean => /[\x00-\x1f\x7f-\x9f]/.test(text);
 
 /** The last non-empty line of ssh's stderr, cleaned: what a failure message quotes. */

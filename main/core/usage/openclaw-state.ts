@@ -12,6 +12,7 @@
 // Read with the stores (one open per database); a missing table, row or file is nothing recorded.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { inDateRange } from '../date-range.ts';
 import type { StoreRead } from '../openclaw/json-store.ts';
 import { MAIN_AGENT_ID } from '../openclaw/paths.ts';
 import { readRegularFile } from '../openclaw/read-file.ts';
@@ -21,7 +22,7 @@ import type { RecordedState } from './schema.ts';
 
 export type RecordedByProfile = Map<string, RecordedState>;
 
-const time = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
+const time = (value: unknown): number | null => (typeof value === 'number' && inDateRange(value) && value > 0 ? value : null);
 const word = (value: unknown): string | null => (typeof value === 'string' && /^[a-z_]{1,40}$/.test(value) ? value : null);
 
 /** One `usageStats` object, narrowed from unknown; entries with nothing to show are dropped. */

@@ -3,7 +3,8 @@
 // free text cleaned and bounded, and a fix never taken from the host (rebuilt from AuthBar's own
 // commands, or none). A field that breaks a rule makes the whole host "invalid data".
 import { rebuildFix } from '../remote/remote-report.ts';
-import { cleanText, inDateRange } from '../remote/untrusted.ts';
+import { inDateRange } from '../date-range.ts';
+import { cleanText } from '../remote/untrusted.ts';
 import type { Host } from '../settings.ts';
 import type { Readiness, RecordedState, Usage, UsageError } from './schema.ts';
 

@@ -14,6 +14,7 @@
 //
 // Pure: no I/O, no clock (`now` is an argument).
 import * as z from 'zod/mini';
+import { inDateRange } from '../date-range.ts';
 import type { UsageWindow } from './schema.ts';
 
 /** 2026.5.7 / 2026.9.6 `WEEKLY_RESET_GAP_SECONDS`: a secondary window resetting 3+ days after the primary is weekly. */
@@ -73,9 +74,10 @@ function windowOf(raw: unknown): RawWindow | null {
 /** Epoch ms of a window's reset: `reset_at` (seconds) as OpenClaw shows it, else now + `reset_after_seconds`. */
 function resetOf(window: RawWindow, now: number): number | null {
   const at = strictNumber(window.reset_at);
-  if (at !== null && at > 0) return at * 1000;
   const after = strictNumber(window.reset_after_seconds);
-  return after !== null && after > 0 ? now + after * 1000 : null;
+  const ms = at !== null && at > 0 ? at * 1000 : after !== null && after > 0 ? now + after * 1000 : null;
+  // A reset no Date can hold is unknown, never a crash later in a notice or a verdict.
+  return ms !== null && inDateRange(ms) ? ms : null;
 }
 
 const hoursOf = (window: RawWindow, fallbackSeconds: number): number =>

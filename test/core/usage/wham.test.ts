@@ -65,3 +65,13 @@ describe('parseUsageResponse', () => {
     for (const body of [null, 'text', 42, usageBody('array', NOW)]) expect(parseUsageResponse(body, NOW).ok).toBe(false);
   });
 });
+
+describe('times no Date can hold', () => {
+  it('a reset (or an OpenClaw record) past a Date\'s range is unknown, never a crash later in a notice or a verdict', async () => {
+    const body = { plan_type: 'plus', rate_limit: { primary_window: { used_percent: 100, reset_at: 1e13, limit_window_seconds: 18_000 }, secondary_window: { used_percent: 10, reset_after_seconds: 1e14, limit_window_seconds: 604_800 } } };
+    expect(parsed(body).windows.map((w) => w.resetsAt)).toEqual([null, null]);
+    const { recordedFromState } = await import('../../../main/core/usage/openclaw-state.ts');
+    const recorded = recordedFromState({ usageStats: { 'openai-codex:default': { disabledUntil: 1e20, disabledReason: 'auth', cooldownUntil: NOW + HOUR } } });
+    expect(recorded.get('openai-codex:default')).toMatchObject({ disabledUntil: null, cooldownUntil: NOW + HOUR });
+  });
+});
