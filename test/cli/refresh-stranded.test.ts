@@ -1,22 +1,13 @@
 // `authbar refresh` beside a stranded copy: one rotation per account per run, and every
 // action taken (a sync before a failed request) is reported, in text and in --json.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
-let server: TokenServer;
-let dirs: StateDir[] = [];
-beforeEach(async () => {
-  server = await startTokenServer();
-});
-afterEach(async () => {
-  await server.close();
-  for (const d of dirs) d.cleanup();
-  dirs = [];
-});
+tokenServerPerTest();
 
 function signIn(accountId: string, expiresInMs = 2 * HOUR) {
   const issued = server.issue(accountId);
@@ -36,7 +27,7 @@ function strandedBesideSource(): StateDir {
     ],
   });
   Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
-  dirs.push(d);
+  cleanedAfter(d);
   return d;
 }
 

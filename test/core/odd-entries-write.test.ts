@@ -4,25 +4,16 @@
 // left byte for byte as it was.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readStatus } from '../../main/core/read-status.ts';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import { syncStranded } from '../../main/core/sync.ts';
 import { makeStateDir, type StateDir, storeDocument, writeJson } from '../helpers/state-dir.ts';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
-let server: TokenServer;
-let dirs: StateDir[] = [];
-beforeEach(async () => {
-  server = await startTokenServer();
-});
-afterEach(async () => {
-  await server.close();
-  for (const d of dirs) d.cleanup();
-  dirs = [];
-});
+tokenServerPerTest();
 
 function signIn(accountId: string, extra: Record<string, unknown> = {}) {
   const issued = server.issue(accountId);
@@ -32,7 +23,7 @@ function signIn(accountId: string, extra: Record<string, unknown> = {}) {
 function state(options: Parameters<typeof makeStateDir>[0]): StateDir {
   const d = makeStateDir(options);
   Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
-  dirs.push(d);
+  cleanedAfter(d);
   return d;
 }
 

@@ -7,28 +7,19 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { replaceCredential, writeStoreFile } from '../../main/core/openclaw/json-store.ts';
 import { CLI } from '../helpers/cli.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
-let server: TokenServer;
-let dirs: StateDir[] = [];
-beforeEach(async () => {
-  server = await startTokenServer();
-});
-afterEach(async () => {
-  await server.close();
-  for (const d of dirs) d.cleanup();
-  dirs = [];
-});
+tokenServerPerTest();
 
 function state(options: Parameters<typeof makeStateDir>[0]): StateDir {
   const d = makeStateDir(options);
   Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
-  dirs.push(d);
+  cleanedAfter(d);
   return d;
 }
 

@@ -1,26 +1,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RefreshEvent } from '../../main/core/api.ts';
 import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { readStatus } from '../../main/core/read-status.ts';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
-let server: TokenServer;
-let dirs: StateDir[] = [];
-beforeEach(async () => {
-  server = await startTokenServer();
-});
-afterEach(async () => {
-  await server.close();
-  for (const d of dirs) d.cleanup();
-  dirs = [];
-});
+tokenServerPerTest();
 
 /** A credential the token server knows, as a fresh sign-in would leave it. */
 function signIn(accountId: string, expiresInMs = 2 * HOUR, extra: Record<string, unknown> = {}) {
@@ -32,7 +23,7 @@ function state(options: Parameters<typeof makeStateDir>[0]): StateDir & { env: R
   const d = makeStateDir(options);
   d.env.AUTHBAR_TOKEN_URL = server.url;
   d.env.AUTHBAR_TOKEN_TIMEOUT_MS = '1500';
-  dirs.push(d);
+  cleanedAfter(d);
   return d;
 }
 

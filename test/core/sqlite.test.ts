@@ -5,27 +5,18 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sqliteEraLockDigest, sqliteEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { readStatus } from '../../main/core/read-status.ts';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import { syncStranded } from '../../main/core/sync.ts';
 import { fence, makeSqliteStateDir, openaiCredential, type SqliteState } from '../helpers/sqlite-state.ts';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { accessToken, refreshToken } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-let server: TokenServer;
-let dirs: SqliteState[] = [];
-beforeEach(async () => {
-  server = await startTokenServer();
-});
-afterEach(async () => {
-  await server.close();
-  for (const d of dirs) d.cleanup();
-  dirs = [];
-});
+tokenServerPerTest();
 
 function signIn(accountId: string, expiresInMs: number, email = `${accountId}@example.com`) {
   const issued = server.issue(accountId);
@@ -35,7 +26,7 @@ function signIn(accountId: string, expiresInMs: number, email = `${accountId}@ex
 function state(options: Parameters<typeof makeSqliteStateDir>[0]): SqliteState {
   const d = makeSqliteStateDir(options);
   Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
-  dirs.push(d);
+  cleanedAfter(d);
   return d;
 }
 
