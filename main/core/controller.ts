@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import type { AgentReport, ProfileOutcome, RefreshEvent, RefreshReport, StatusReport } from './api.ts';
 import { resolveAuthbarHome, settingsPath } from './authbar/home.ts';
 import { tildePath } from './ui/home-path.ts';
+import { watchedAgents } from './ui/tray-state.ts';
 import type { Env } from './openclaw/paths.ts';
 import { Activity, type Busy } from './activity.ts';
 import { type AgentRef, type PanelState } from './panel-api.ts';
@@ -219,7 +220,7 @@ export class Controller {
   usageAccounts(): AccountUsageReport[] {
     // As for expiry notices: configured agents, on hosts whose answer is current (not greyed).
     const remote = this.remotes.view();
-    return [...this.usage.accounts, ...accountsOfHosts(remote.agents.filter((a) => a.configured && remote.lastSeen[a.host] === undefined))];
+    return [...this.usage.accounts, ...accountsOfHosts(watchedAgents(remote, remote.lastSeen))];
   }
 
   /**

@@ -9,7 +9,7 @@ import { readinessRank, readinessWords, usageReadiness } from './readiness-words
 export type TrayIcon = 'ok' | 'expiring' | 'error' | 'unreadable';
 
 /** Agents that count: configured ones, on hosts whose answer is current. */
-export function watchedAgents(report: StatusReport, lastSeen: Readonly<Record<string, number>> = {}): AgentReport[] {
+export function watchedAgents(report: Pick<StatusReport, 'agents'>, lastSeen: Readonly<Record<string, number>> = {}): AgentReport[] {
   return report.agents.filter((a) => a.configured && lastSeen[a.host] === undefined);
 }
 
