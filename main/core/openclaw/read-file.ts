@@ -55,7 +55,7 @@ export function regularFileProblem(path: string): { absent: boolean; error: stri
   } catch (error) {
     return openFailure(path, error);
   }
-  if (!stat) return openFailure(path, Object.assign(new Error('ENOENT'), { code: 'ENOENT' }));
+  if (!stat) return openFailure(path, { code: 'ENOENT' });
   const why = irregular(stat);
   return why ? { absent: false, error: why } : null;
 }

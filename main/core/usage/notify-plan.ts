@@ -5,6 +5,7 @@
 //   only the highest level reached (a jump from 70 % to 97 % says 95 % once, not 80 % too).
 // - Naming the agents that share the account, image generation first (and a remote host's name).
 // - A reset of an exhausted window: announced once ("artist can generate images again").
+import { inDateRange } from '../date-range.ts';
 import { DEFAULT_THRESHOLDS } from './schedule.ts';
 import type { AccountUsageReport, UsageWindow } from './schema.ts';
 
@@ -48,7 +49,7 @@ function limitName(label: string): string {
 
 function when(at: number | null, timeZone: string | undefined): string {
   // Not a time a Date can hold (a host's row is checked for this; a cache could still hold one).
-  if (at === null || !Number.isFinite(new Date(at).getTime())) return '';
+  if (at === null || !inDateRange(at)) return '';
   const parts = new Intl.DateTimeFormat('en-US', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(new Date(at));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('weekday')} ${get('hour')}:${get('minute')}`;

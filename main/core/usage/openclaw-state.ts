@@ -10,12 +10,9 @@
 // - 2026.5.7: `<agentDir>/auth-state.json`, same `usageStats`, but only `cooldownUntil` and
 //   `disabledUntil` (its WHAM probe turns a reached limit into a cooldown, never a block).
 // Read with the stores (one open per database); a missing table, row or file is nothing recorded.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { inDateRange } from '../date-range.ts';
-import type { StoreRead } from '../openclaw/json-store.ts';
+import { readAuthStateFile, type StoreRead } from '../openclaw/json-store.ts';
 import { MAIN_AGENT_ID } from '../openclaw/paths.ts';
-import { readRegularFile } from '../openclaw/read-file.ts';
 import type { SqliteRead } from '../openclaw/sqlite-store.ts';
 import type { Scan } from '../scan.ts';
 import type { RecordedState } from './schema.ts';
@@ -57,27 +54,14 @@ function sqliteState(read: StoreRead): unknown {
   }
 }
 
-function readJsonState(agentDir: string): unknown {
-  const path = join(agentDir, 'auth-state.json');
-  // Most agents have none: a stat is far cheaper than a failed open. Read bounded, never a FIFO.
-  if (!existsSync(path)) return null;
-  const read = readRegularFile(path);
-  if (!read.ok) return null;
-  try {
-    return JSON.parse(read.text);
-  } catch {
-    return null;
-  }
-}
-
 /** Agent id → profile id → what OpenClaw recorded, merged as OpenClaw merges it. */
 export function readRecordedState(scan: Scan): Map<string, RecordedByProfile> {
   const sqlite = scan.era === 'sqlite';
-  const shared = recordedFromState(sqlite ? sqliteState(scan.mainStore) : readJsonState(scan.mainAgentDir));
+  const shared = recordedFromState(sqlite ? sqliteState(scan.mainStore) : readAuthStateFile(scan.mainAgentDir));
   const result = new Map<string, RecordedByProfile>();
   for (const agent of scan.agents) {
     const isMain = agent.id === MAIN_AGENT_ID || agent.agentDir === scan.mainAgentDir;
-    const own = isMain || agent.store === scan.mainStore ? new Map() : recordedFromState(sqlite ? sqliteState(agent.store) : readJsonState(agent.agentDir));
+    const own = isMain || agent.store === scan.mainStore ? new Map() : recordedFromState(sqlite ? sqliteState(agent.store) : readAuthStateFile(agent.agentDir));
     result.set(agent.id, new Map([...(agent.configured || isMain ? shared : []), ...own]));
   }
   return result;
