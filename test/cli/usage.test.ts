@@ -7,12 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StatusReportSchema } from '../../main/core/api.ts';
 import { UsageReportSchema } from '../../main/core/usage/schema.ts';
 import { runCli } from '../helpers/cli.ts';
-import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { codexCredential, secretsIn } from '../helpers/tokens.ts';
-import { startUsageServer, type UsageServer } from '../helpers/usage-server.ts';
+import type { StateDir } from '../helpers/state-dir.ts';
+import { startUsageServer, type UsageServer, usageTeam } from '../helpers/usage-server.ts';
 
 const HOUR = 3_600_000;
-const PROFILE = 'openai-codex:default';
 let server: UsageServer;
 let dirs: StateDir[] = [];
 const outputs: string[] = [];
@@ -30,18 +28,9 @@ afterEach(() => {
 
 /** main has its own account; coder and artist share a copy of acct-team; image generation rides on Codex. */
 function setup(teamExpiresInMs = 72 * HOUR): { d: StateDir; env: Record<string, string>; secrets: string[] } {
-  const team = codexCredential({ accountId: 'acct-team', email: 'team@example.com', expiresInMs: teamExpiresInMs });
-  const stores = {
-    main: storeDocument({ [PROFILE]: codexCredential({ accountId: 'acct-main', email: 'me@example.com', expiresInMs: 72 * HOUR }) }),
-    coder: storeDocument({ [PROFILE]: team }),
-    artist: storeDocument({ [PROFILE]: { ...team } }),
-  };
-  const d = makeStateDir({
-    imageGenerationModel: 'openai/gpt-image-2',
-    agents: [{ id: 'main', default: true, store: stores.main }, { id: 'coder', store: stores.coder }, { id: 'artist', store: stores.artist }],
-  });
-  dirs.push(d);
-  return { d, env: { ...d.env, AUTHBAR_USAGE_URL: server.url }, secrets: secretsIn(stores) };
+  const team = usageTeam(server.url, { teamExpiresInMs, mainExpiresInMs: 72 * HOUR });
+  dirs.push(team.d);
+  return team;
 }
 
 async function cli(args: string[], env: Record<string, string>) {

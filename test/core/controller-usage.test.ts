@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCommands } from '../../main/core/commands.ts';
 import { Controller, type Timers } from '../../main/core/controller.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { codexCredential, secretsIn } from '../helpers/tokens.ts';
-import { startUsageServer, type UsageServer } from '../helpers/usage-server.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+import { startUsageServer, type UsageServer, usageTeam } from '../helpers/usage-server.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -58,18 +58,9 @@ function heldTimers(): Timers & { pending: { callback: () => void; at: number } 
 
 /** main has its own account; coder and artist share acct-team; image generation rides on Codex. */
 function setup(): { d: StateDir; env: Record<string, string>; secrets: string[] } {
-  const team = codexCredential({ accountId: 'acct-team', email: 'team@example.com', expiresInMs: 30 * 24 * HOUR }, START);
-  const stores = {
-    main: storeDocument({ [PROFILE]: codexCredential({ accountId: 'acct-main', email: 'me@example.com', expiresInMs: 30 * 24 * HOUR }, START) }),
-    coder: storeDocument({ [PROFILE]: team }),
-    artist: storeDocument({ [PROFILE]: { ...team } }),
-  };
-  const d = makeStateDir({
-    imageGenerationModel: 'openai/gpt-image-2',
-    agents: [{ id: 'main', default: true, store: stores.main }, { id: 'coder', store: stores.coder }, { id: 'artist', store: stores.artist }],
-  });
-  dirs.push(d);
-  return { d, env: { ...d.env, AUTHBAR_USAGE_URL: server.url }, secrets: secretsIn(stores) };
+  const team = usageTeam(server.url, { teamExpiresInMs: 30 * 24 * HOUR, mainExpiresInMs: 30 * 24 * HOUR, now: START });
+  dirs.push(team.d);
+  return team;
 }
 
 /** Runs the held timer when it is due on the injected clock, and waits for what it started. */

@@ -7,6 +7,8 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { makeStateDir, type StateDir, storeDocument } from './state-dir.ts';
+import { codexCredential, secretsIn } from './tokens.ts';
 
 export const SHAPES = ['both', 'week-by-gap', 'day', 'missing-windows', 'null-secondary', 'string-balance', 'high', 'exhausted', 'additional-exhausted', '401', '403', '429', '500', 'garbage', 'array'] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -120,4 +122,24 @@ export async function startUsageServer(options: { clock?: () => number } = {}): 
     },
   };
   return api;
+}
+
+const USAGE_PROFILE = 'openai-codex:default';
+
+/**
+ * The usage tests' team: main has its own account; coder and artist share a copy of acct-team;
+ * image generation rides on Codex. The env points AuthBar's usage asks at `usageUrl`.
+ */
+export function usageTeam(usageUrl: string, options: { teamExpiresInMs: number; mainExpiresInMs: number; now?: number }): { d: StateDir; env: Record<string, string>; secrets: string[] } {
+  const team = codexCredential({ accountId: 'acct-team', email: 'team@example.com', expiresInMs: options.teamExpiresInMs }, options.now);
+  const stores = {
+    main: storeDocument({ [USAGE_PROFILE]: codexCredential({ accountId: 'acct-main', email: 'me@example.com', expiresInMs: options.mainExpiresInMs }, options.now) }),
+    coder: storeDocument({ [USAGE_PROFILE]: team }),
+    artist: storeDocument({ [USAGE_PROFILE]: { ...team } }),
+  };
+  const d = makeStateDir({
+    imageGenerationModel: 'openai/gpt-image-2',
+    agents: [{ id: 'main', default: true, store: stores.main }, { id: 'coder', store: stores.coder }, { id: 'artist', store: stores.artist }],
+  });
+  return { d, env: { ...d.env, AUTHBAR_USAGE_URL: usageUrl }, secrets: secretsIn(stores) };
 }
