@@ -25,7 +25,7 @@ const MAX_LIVE = 20;
 const MAX_REMEMBERED = 100;
 
 /** The toast's tag in Windows' launch arguments; null when there is none (or it is not ours). */
-export function activatedTag(launchArguments: string): string | null {
+function activatedTag(launchArguments: string): string | null {
   if (launchArguments.length > 1024) return null;
   const tag = new URLSearchParams(launchArguments).get('tag');
   return tag && /^ab[0-9a-f]{12}$/.test(tag) ? tag : null;
@@ -51,7 +51,7 @@ export function setupNotifier({ controller, openPanel, platform, now = Date.now 
   // Electron 45 offers button actions on macOS and Windows.
   const refreshButton = platform === 'darwin' || platform === 'win32';
   let timer: NodeJS.Timeout | undefined;
-  /** What each shown notice opens and refreshes, by its id (Windows hears clicks on collected toasts only here). */
+  /** What each shown notice opens and refreshes, by its id: Windows hands a button's id to handleActivation. */
   const targets = new Map<string, { focus?: AgentRef; refreshable: AgentRef[] }>();
 
   const refresh = (refs: AgentRef[]) => {

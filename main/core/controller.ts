@@ -79,10 +79,8 @@ export class Controller {
   private rescanning: Promise<void> | null = null;
   private rescanAgain = false;
   private autoSyncing = false;
-  /** Refreshes and syncs in flight: stop() waits for them, so a rotated sign-in reaches its store first. */
-  private readonly runs = new Set<Promise<void>>();
-  /** Of those, the ones on this machine (a host's run holds none of this machine's tokens). */
-  private localRuns = 0;
+  /** Refreshes and syncs in flight, with their host: stop() waits for them, so a rotated sign-in reaches its store first. */
+  private readonly runs = new Map<Promise<void>, string>();
   /** Aborted by stop(): no token request starts after it; one in flight finishes and is written. */
   private readonly quitting = new AbortController();
   private readonly guard: RotationGuard = {
@@ -170,13 +168,16 @@ export class Controller {
     // A refresh whose answer is on its way ends with the new sign-in in the stores (or, cut off,
     // in the recovery file only); a read (or usage ask) still running would write AuthBar's
     // files after the caller is done with the home (a quit, or a test's temp dir removed).
-    while (this.runs.size > 0) await Promise.allSettled([...this.runs]);
+    while (this.runs.size > 0) await Promise.allSettled([...this.runs.keys()]);
     await this.settled();
   }
 
-  /** Whether a refresh or sync on this machine is in flight (a quit then waits for it: main/app/main.ts). */
+  /**
+   * Whether a refresh or sync on this machine is in flight (a quit then waits for it:
+   * main/app/main.ts); a host's run holds none of this machine's tokens.
+   */
   busy(): boolean {
-    return this.localRuns > 0;
+    return [...this.runs.values()].includes('local');
   }
 
   /** Reconnect every host at once (resume from sleep, network back). */
@@ -342,13 +343,8 @@ export class Controller {
     // Quitting: nothing new starts (a host's run would only make the quit wait for ssh).
     if (this.quitting.signal.aborted) return Promise.resolve();
     const running = this.runNow(kind, host, ids, work);
-    const local = host === 'local';
-    if (local) this.localRuns++;
-    this.runs.add(running);
-    void running.finally(() => {
-      this.runs.delete(running);
-      if (local) this.localRuns--;
-    });
+    this.runs.set(running, host);
+    void running.finally(() => this.runs.delete(running));
     return running;
   }
 
