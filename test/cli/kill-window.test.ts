@@ -7,9 +7,11 @@
 // OpenClaw has the same window. This test starts once the client holds the answer.)
 // `npm test` runs a few rounds; `npm run stress` runs 100 (AUTHBAR_KILL_ROUNDS).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recoveryPath } from '../../main/core/authbar/recovery.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
@@ -94,4 +96,122 @@ describe('SIGKILL between the answer and the write', () => {
     expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
     expect(existsSync(recoveryDir)).toBe(true);
   }, 30_000 + ROUNDS * 5_000);
+});
+
+// The same kill timed from the recovery file's temp appearing, with no delay: it lands in that
+// file's own write (its fsync is the slow step), or just after it. The new credential then ends
+// in a store, in the recovery file or in its whole temp; it is gone only when the kill came
+// before the temp's bytes were written (an empty temp: as in flight, no client closes that).
+describe('SIGKILL while the recovery file itself is written', () => {
+  it(`over ${ROUNDS} kills, the answer is lost only if no byte of it reached the disk`, async () => {
+    const ids = ['main', 'copy-1', 'copy-2'];
+    const signInAll = () => {
+      const issued = server.issue('acct-0');
+      const cred = codexCredential({ accountId: 'acct-0', access: issued.access, refresh: issued.refresh, expiresInMs: 2 * 3_600_000 });
+      for (const id of ids) d!.writeStore(id, storeDocument({ 'openai-codex:default': { ...cred } }));
+    };
+    d = makeStateDir({ agents: ids.map((id) => ({ id })) });
+    signInAll();
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
+    const recoveryDir = join(d.authbarHome, 'recovery');
+    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
+    const texts = (names: string[]) => names.map((f) => {
+      try {
+        return readFileSync(join(recoveryDir, f), 'utf8');
+      } catch {
+        return '';
+      }
+    });
+    const counts = { inStores: 0, inFile: 0, inTemp: 0, lostBeforeWrite: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const child = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
+      children.push(child);
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      const before = new Set(readdirSync(recoveryDir));
+      const watcher = watch(recoveryDir);
+      // The first temp is the pre-flight's probe (created and removed before the request); the second is the write.
+      const seen = new Set<string>();
+      watcher.on('change', (_type, name) => {
+        if (!String(name).endsWith('.tmp') || before.has(String(name))) return;
+        seen.add(String(name));
+        if (seen.size === 2) child.kill('SIGKILL');
+      });
+      await exited;
+      watcher.close();
+
+      const live = [...server.live].filter(([, account]) => account === 'acct-0').map(([token]) => token);
+      expect(live, `round ${round}`).toHaveLength(1);
+      const names = readdirSync(recoveryDir);
+      const temps = names.filter((n) => n.endsWith('.tmp') && !before.has(n));
+      if (ids.some((id) => readFileSync(d!.storePath(id), 'utf8').includes(live[0]!))) counts.inStores++;
+      else if (texts(names.filter((n) => n.endsWith('.json'))).some((t) => t.includes(live[0]!))) counts.inFile++;
+      else if (texts(temps).some((t) => t.includes(live[0]!))) counts.inTemp++;
+      else {
+        // Lost: only when this round's temp holds none of the answer, and the old token is dead.
+        expect(temps.length, `round ${round}: the rotated token was lost`).toBeGreaterThan(0);
+        expect(texts(temps).every((t) => !t.includes('"refresh"')), `round ${round}: lost with its bytes on disk`).toBe(true);
+        counts.lostBeforeWrite++;
+        server.live.delete(live[0]!); // nobody holds it: as good as gone
+        signInAll(); // the user signs in again, as they would
+      }
+    }
+    console.log(`kill-window (temp): ${JSON.stringify(counts)} over ${ROUNDS} rounds`);
+    const final = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
+    expect(final.code, final.stderr).toBe(0);
+    expect(readdirSync(recoveryDir).filter((n) => n.endsWith('.json'))).toEqual([]);
+    const refreshes = new Set(ids.map((id) => d!.readStore(id).profiles['openai-codex:default'].refresh));
+    expect(refreshes.size).toBe(1);
+    expect(server.live.has([...refreshes][0]!)).toBe(true);
+    expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
+  }, 30_000 + ROUNDS * 5_000);
+});
+
+// A kill after the recovery file's temp was written and fsynced but before its rename (the fsync
+// is the slow step of that write, so this is where a kill in that window most likely lands):
+// the only live copy of the sign-in is the temp file. It is held like the file itself.
+describe('a recovery file a kill left under its temp name', () => {
+  it('is held: status shows it, the dead token is never presented, and the next refresh writes it back', async () => {
+    const dead = server.issue('acct-0');
+    server.live.delete(dead.refresh);
+    server.used.add(dead.refresh);
+    const next = server.issue('acct-0');
+    const cred = codexCredential({ accountId: 'acct-0', access: dead.access, refresh: dead.refresh, expiresInMs: -60_000 });
+    d = makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
+    const recoveryDir = join(d.authbarHome, 'recovery');
+    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
+    const temp = `${recoveryPath(d.authbarHome, dead.refresh)}.${randomUUID()}.tmp`;
+    writeFileSync(temp, `${JSON.stringify({
+      version: 1, createdAt: Date.now(), provider: 'openai-codex', profileId: 'openai-codex:default', oldRefresh: dead.refresh,
+      credential: { access: next.access, refresh: next.refresh, expires: Date.now() + 3_600_000, accountId: 'acct-0' },
+      copies: ['main', 'artist'].map((id) => ({ storePath: d!.storePath(id), storeKind: 'json', profileId: 'openai-codex:default', holder: id })),
+    }, null, 2)}\n`, { mode: 0o600 });
+    // A temp another kill left before writing a byte, an hour ago: it holds nothing and goes.
+    const empty = `${recoveryPath(d.authbarHome, 'rt_other')}.${randomUUID()}.tmp`;
+    writeFileSync(empty, '', { mode: 0o600 });
+    utimesSync(empty, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+
+    const status = await runCli(['status', '--json'], d.env);
+    expect(JSON.parse(status.stdout).held).toMatchObject([{ agents: ['artist', 'main'] }]);
+    expect(status.stdout).not.toContain(next.refresh);
+
+    const run = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(server.requests.filter((r) => r.refreshToken === dead.refresh)).toHaveLength(0);
+    for (const id of ['main', 'artist']) expect(server.live.has(d.readStore(id).profiles['openai-codex:default'].refresh)).toBe(true);
+    expect(readdirSync(recoveryDir)).toEqual([]);
+  });
+
+  it('a temp another AuthBar may still be writing (young, not yet whole) is left alone and not reported', async () => {
+    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
+    const recoveryDir = join(d.authbarHome, 'recovery');
+    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
+    const young = `${recoveryPath(d.authbarHome, 'rt_other')}.${randomUUID()}.tmp`;
+    writeFileSync(young, '{"version": 1, "createdAt"', { mode: 0o600 });
+    const status = await runCli(['status', '--json'], d.env);
+    expect(JSON.parse(status.stdout).held).toBeUndefined();
+    const run = await runCli(['recover'], d.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(young)).toBe(true);
+  });
 });

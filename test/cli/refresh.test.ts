@@ -197,6 +197,18 @@ describe('authbar refresh beside other processes', () => {
   });
 });
 
+function heldLive(d: StateDir): boolean {
+  const dir = join(d.authbarHome, 'recovery');
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((name) => {
+    try {
+      return server.live.has(JSON.parse(readFileSync(join(dir, name), 'utf8')).credential.refresh);
+    } catch {
+      return false;
+    }
+  });
+}
+
 describe('crash safety', () => {
   it('a refresh SIGKILLed at random points never leaves a store truncated, unparseable or not 0600', async () => {
     const d = copiedSetup(1, 12);
@@ -215,12 +227,13 @@ describe('crash safety', () => {
         expect(JSON.parse(text).profiles['openai-codex:default'].refresh).toMatch(/^rt_/);
         expect(statSync(path).mode & 0o777).toBe(0o600);
       }
-      // Killed after AuthBar read the answer, the new token waits in its recovery file (the next run
-      // writes it back: test/cli/kill-window.test.ts). Killed while the answer was still in flight,
-      // it is gone with the old one dead (no client can close that window; OpenClaw has it too).
-      // The user then signs in again in main, as they would.
-      const held = existsSync(join(d.authbarHome, 'recovery')) && readdirSync(join(d.authbarHome, 'recovery')).length > 0;
-      if (!held && !ids.some((id) => server.live.has(refreshOf(d, id)))) {
+      // Killed after AuthBar read the answer, the new token waits in its recovery file or that
+      // file's whole temp (the next run writes it back: test/cli/kill-window.test.ts). Killed while
+      // the answer was still in flight, or before its bytes reached the disk, it is gone with the
+      // old one dead (no client can close that window; OpenClaw has it too). The user then signs
+      // in again in main, as they would. (Any file in recovery/ is not proof: an empty temp or a
+      // recovery whose token a later round rotated holds nothing live.)
+      if (!heldLive(d) && !ids.some((id) => server.live.has(refreshOf(d, id)))) {
         lost++;
         d.writeStore('main', storeDocument({ 'openai-codex:default': signIn('acct-0', server.expiresInSeconds * 1000) }));
       }

@@ -4,7 +4,7 @@
 // per token lineage) before any store is written, and deleted as soon as a store holds it, so
 // a crash, a kill or a store that refuses the write never loses it. Never printed: only the
 // agent names and the time are shown (`authbar status`), and `authbar recover` writes it back.
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { crypto } from '../lazy-crypto.ts';
@@ -68,26 +68,60 @@ export function deleteRecovery(path: string): void {
 
 export type HeldRecovery = { path: string; recovery: Recovery } | { path: string; error: string };
 
-/** Every recovery file waiting, oldest first; one that does not parse is reported by path, never read out. */
+// `<24 hex>.json`, or the temp it is written through (`<24 hex>.json.<uuid>.tmp`, private-write.ts).
+const RECOVERY_NAME = /^[0-9a-f]{24}\.json(\.[0-9a-f-]{36}\.tmp)?$/;
+/** No writer keeps its temp open this long (it writes one buffer, fsyncs and renames). */
+export const ABANDONED_TEMP_MS = 10 * 60_000;
+
+function readRecovery(path: string): { recovery: Recovery } | { error: string } {
+  try {
+    const parsed = RecoverySchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? { recovery: parsed.data } : { error: 'not a recovery file AuthBar can read' };
+  } catch (error) {
+    return { error: error instanceof SyntaxError ? 'not valid JSON' : ((error as NodeJS.ErrnoException).code ?? 'unreadable') };
+  }
+}
+
+/**
+ * Every recovery file waiting, oldest first; one that does not parse is reported by path, never
+ * read out. A temp that parses whole is held too: a kill between its fsync and its rename leaves
+ * the only live copy of the sign-in there. A temp that does not parse is skipped (a writer may be
+ * in the middle of it; one a kill left before its write holds no whole token).
+ */
 export function listRecoveries(home: string): HeldRecovery[] {
   let names: string[];
   try {
-    names = readdirSync(recoveryDir(home)).filter((name) => /^[0-9a-f]{24}\.json$/.test(name));
+    names = readdirSync(recoveryDir(home)).filter((name) => RECOVERY_NAME.test(name));
   } catch {
     return [];
   }
   const held: HeldRecovery[] = [];
   for (const name of names) {
     const path = join(recoveryDir(home), name);
-    try {
-      const parsed = RecoverySchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-      held.push(parsed.success ? { path, recovery: parsed.data } : { path, error: 'not a recovery file AuthBar can read' });
-    } catch (error) {
-      held.push({ path, error: error instanceof SyntaxError ? 'not valid JSON' : ((error as NodeJS.ErrnoException).code ?? 'unreadable') });
-    }
+    const read = readRecovery(path);
+    if ('recovery' in read || !name.endsWith('.tmp')) held.push({ path, ...read });
   }
   const at = (h: HeldRecovery) => ('recovery' in h ? h.recovery.createdAt : 0);
   return held.sort((a, b) => at(a) - at(b));
+}
+
+/** Deletes the temps a kill left before they held a whole recovery (unparseable, untouched for ten minutes). */
+export function pruneAbandonedTemps(home: string, now: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(recoveryDir(home)).filter((name) => name.endsWith('.tmp') && RECOVERY_NAME.test(name));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(recoveryDir(home), name);
+    try {
+      if (now - statSync(path).mtimeMs < ABANDONED_TEMP_MS || 'recovery' in readRecovery(path)) continue;
+      unlinkSync(path);
+    } catch {
+      // gone already, or not ours to remove: the next run tries again
+    }
+  }
 }
 
 /** The agents a recovery is for, for the line `authbar status` and the panel show. */

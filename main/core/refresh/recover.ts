@@ -4,7 +4,7 @@
 // short transaction), and delete the file as soon as a store holds the credential.
 import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../api.ts';
 import { resolveAuthbarHome } from '../authbar/home.ts';
-import { deleteRecovery, type HeldRecovery, listRecoveries, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
+import { deleteRecovery, type HeldRecovery, listRecoveries, pruneAbandonedTemps, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
 import { copyKey, type CredentialCopy } from '../copies.ts';
 import { LockTimeoutError } from '../openclaw/lock.ts';
 import type { Env } from '../openclaw/paths.ts';
@@ -83,6 +83,7 @@ function unreadable(held: { path: string; error: string }): ProfileOutcome {
 export async function recoverHeld(options: RecoverOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
   const home = resolveAuthbarHome(options.env);
+  pruneAbandonedTemps(home, now());
   const held: HeldRecovery[] = listRecoveries(home);
   const results: ProfileOutcome[] = [];
   if (held.length > 0) {
