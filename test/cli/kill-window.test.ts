@@ -5,8 +5,10 @@
 // random 0-40 ms, so it falls anywhere in the writes to 8 stores or just after them.
 // (The bytes still in flight between the server and the client cannot be kept by any client:
 // OpenClaw has the same window. This test starts once the client holds the answer.)
+// Below: the kill within the recovery file's own write, the temps kills leave (recovery and
+// store), and odd entries in the recovery directory.
 // `npm test` runs a few rounds; `npm run stress` runs 100 (AUTHBAR_KILL_ROUNDS).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -213,5 +215,47 @@ describe('a recovery file a kill left under its temp name', () => {
     const run = await runCli(['recover'], d.env);
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(young)).toBe(true);
+  });
+});
+
+// A kill among the store writes leaves `auth-profiles.json.<uuid>.tmp` beside the store, holding
+// the sign-in (OpenClaw's own writes leave the same). No file of AuthBar's but the recovery file
+// keeps a token: the next write of that store removes the temps no writer has touched for ten
+// minutes, under the store's lock; a young one (OpenClaw may be writing it) stays.
+describe('store temps a kill left', () => {
+  it('are removed by the next write of that store once abandoned; a young one stays', async () => {
+    const issued = server.issue('acct-0');
+    const cred = codexCredential({ accountId: 'acct-0', access: issued.access, refresh: issued.refresh, expiresInMs: 60_000 });
+    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
+    const old = `${d.storePath('main')}.${randomUUID()}.tmp`;
+    const young = `${d.storePath('main')}.${randomUUID()}.tmp`;
+    const other = `${d.storePath('main')}.notes.tmp`;
+    for (const path of [old, young, other]) writeFileSync(path, readFileSync(d.storePath('main')), { mode: 0o600 });
+    utimesSync(old, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    utimesSync(other, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const run = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(server.live.has(d.readStore('main').profiles['openai-codex:default'].refresh)).toBe(true);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(young)).toBe(true);
+    expect(existsSync(other)).toBe(true); // not a name AuthBar or OpenClaw writes through
+  });
+});
+
+describe('odd entries in the recovery directory', () => {
+  it('a FIFO under a recovery name is reported by path and never blocks status or refresh', async () => {
+    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
+    const recoveryDir = join(d.authbarHome, 'recovery');
+    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
+    const fifo = `${recoveryPath(d.authbarHome, 'rt_other')}`;
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(spawnSync('mkfifo', [`${fifo}.${randomUUID()}.tmp`]).status).toBe(0);
+    const status = await runCli(['status', '--json'], d.env, { timeoutMs: 30_000 });
+    // The one under a final name is reported (by path, as an unreadable recovery file); the temp is skipped.
+    expect(JSON.parse(status.stdout).held).toEqual([expect.objectContaining({ agents: [], message: expect.stringMatching(/FIFO/) })]);
+    expect(JSON.parse(status.stdout).held[0].message).toContain(fifo);
+    const recover = await runCli(['recover'], d.env, { timeoutMs: 30_000 });
+    expect(recover.stdout + recover.stderr).toContain('FIFO');
   });
 });

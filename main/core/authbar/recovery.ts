@@ -4,11 +4,12 @@
 // per token lineage) before any store is written, and deleted as soon as a store holds it, so
 // a crash, a kill or a store that refuses the write never loses it. Never printed: only the
 // agent names and the time are shown (`authbar status`), and `authbar recover` writes it back.
-import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { crypto } from '../lazy-crypto.ts';
-import { ensurePrivateDirectory, probeTempFile, writePrivateFile } from '../openclaw/private-write.ts';
+import { ensurePrivateDirectory, probeTempFile, removeAbandonedTemps, writePrivateFile } from '../openclaw/private-write.ts';
+import { readRegularFile } from '../openclaw/read-file.ts';
 
 const CopySchema = z.strictObject({
   storePath: z.string(),
@@ -69,16 +70,19 @@ export function deleteRecovery(path: string): void {
 export type HeldRecovery = { path: string; recovery: Recovery } | { path: string; error: string };
 
 // `<24 hex>.json`, or the temp it is written through (`<24 hex>.json.<uuid>.tmp`, private-write.ts).
-const RECOVERY_NAME = /^[0-9a-f]{24}\.json(\.[0-9a-f-]{36}\.tmp)?$/;
-/** No writer keeps its temp open this long (it writes one buffer, fsyncs and renames). */
-export const ABANDONED_TEMP_MS = 10 * 60_000;
+const RECOVERY_NAME = /^([0-9a-f]{24}\.json)(\.[0-9a-f-]{36}\.tmp)?$/;
+/** A recovery file is about 2 KiB. */
+const MAX_RECOVERY_BYTES = 1024 * 1024;
 
 function readRecovery(path: string): { recovery: Recovery } | { error: string } {
+  // Not readFileSync: a FIFO or device in its place would block or never end (read-file.ts).
+  const read = readRegularFile(path, MAX_RECOVERY_BYTES);
+  if (!read.ok) return { error: read.error };
   try {
-    const parsed = RecoverySchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    const parsed = RecoverySchema.safeParse(JSON.parse(read.text));
     return parsed.success ? { recovery: parsed.data } : { error: 'not a recovery file AuthBar can read' };
-  } catch (error) {
-    return { error: error instanceof SyntaxError ? 'not valid JSON' : ((error as NodeJS.ErrnoException).code ?? 'unreadable') };
+  } catch {
+    return { error: 'not valid JSON' };
   }
 }
 
@@ -105,23 +109,16 @@ export function listRecoveries(home: string): HeldRecovery[] {
   return held.sort((a, b) => at(a) - at(b));
 }
 
-/** Deletes the temps a kill left before they held a whole recovery (unparseable, untouched for ten minutes). */
-export function pruneAbandonedTemps(home: string, now: number): void {
+/** Deletes the temps a kill left before they held a whole recovery (a whole one is held: listRecoveries). */
+export function pruneAbandonedTemps(home: string): void {
   let names: string[];
   try {
-    names = readdirSync(recoveryDir(home)).filter((name) => name.endsWith('.tmp') && RECOVERY_NAME.test(name));
+    names = readdirSync(recoveryDir(home));
   } catch {
     return;
   }
-  for (const name of names) {
-    const path = join(recoveryDir(home), name);
-    try {
-      if (now - statSync(path).mtimeMs < ABANDONED_TEMP_MS || 'recovery' in readRecovery(path)) continue;
-      unlinkSync(path);
-    } catch {
-      // gone already, or not ours to remove: the next run tries again
-    }
-  }
+  const finals = new Set(names.flatMap((name) => RECOVERY_NAME.exec(name)?.[1] ?? []));
+  for (const name of finals) removeAbandonedTemps(join(recoveryDir(home), name), (temp) => 'recovery' in readRecovery(temp));
 }
 
 /** The agents a recovery is for, for the line `authbar status` and the panel show. */

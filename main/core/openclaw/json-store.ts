@@ -11,7 +11,7 @@ import {
 } from './credentials.ts';
 import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
 import { OAUTH_FILE } from './paths.ts';
-import { foreignWriteReason, writePrivateFile } from './private-write.ts';
+import { foreignWriteReason, removeAbandonedTemps, writePrivateFile } from './private-write.ts';
 import { readRegularFile } from './read-file.ts';
 import { jsonErrorPosition } from '../parse-error.ts';
 
@@ -166,13 +166,15 @@ export class UnsafeStoreError extends Error {
 /**
  * Atomic replace with a random exclusive temp name, mode 0600, fsync, rename, directory fsync
  * (private-write.ts), the symlink followed to its target as OpenClaw does; refused when another
- * local user could redirect the write (issue 13 §3).
+ * local user could redirect the write (issue 13 §3). Temps a killed writer left beside it go too.
  */
 export function writeStoreFile(path: string, document: StoreDocument): void {
   const target = realTarget(path);
   const reason = foreignWriteReason(target);
   if (reason) throw new UnsafeStoreError(`not written: ${reason}`);
   writePrivateFile(target, serializeStore(document));
+  // A kill in an earlier write (ours or OpenClaw's) left the sign-in in a temp beside it.
+  removeAbandonedTemps(target);
 }
 
 export function realTarget(path: string): string {

@@ -4,8 +4,8 @@
 // directory fsynced. (write-file-atomic's temp names are predictable, a hash of its path,
 // the pid and a counter, and opened with `w`: a symlink planted at that name received the
 // tokens, mode 0666. Issue 13 §3.)
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { crypto } from '../lazy-crypto.ts';
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -66,6 +66,46 @@ export function writePrivateFile(path: string, text: string, mode = 0o600): void
       } catch {
         // never created, or already gone
       }
+    }
+  }
+}
+
+/** No writer keeps its temp this long: it writes one buffer, fsyncs and renames. */
+export const ABANDONED_TEMP_MS = 10 * 60_000;
+const UUID_TEMP = /^\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * The temps a killed writer left for `path` (`<file>.<uuid>.tmp`, regular files untouched for
+ * ABANDONED_TEMP_MS by the wall clock, as file times are), as full paths.
+ */
+export function abandonedTemps(path: string): string[] {
+  const dir = dirname(path);
+  const name = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(name) && UUID_TEMP.test(n.slice(name.length)));
+  } catch {
+    return [];
+  }
+  const now = Date.now();
+  return names.map((n) => join(dir, n)).filter((temp) => {
+    try {
+      const stat = lstatSync(temp);
+      return stat.isFile() && now - stat.mtimeMs >= ABANDONED_TEMP_MS;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Removes what abandonedTemps finds (a kill's leftovers hold secrets); one that will not go is left for the next write. */
+export function removeAbandonedTemps(path: string, keep: (temp: string) => boolean = () => false): void {
+  for (const temp of abandonedTemps(path)) {
+    if (keep(temp)) continue;
+    try {
+      unlinkSync(temp);
+    } catch {
+      // gone already, or not ours to remove
     }
   }
 }

@@ -83,7 +83,7 @@ function unreadable(held: { path: string; error: string }): ProfileOutcome {
 export async function recoverHeld(options: RecoverOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
   const home = resolveAuthbarHome(options.env);
-  pruneAbandonedTemps(home, now());
+  pruneAbandonedTemps(home);
   const held: HeldRecovery[] = listRecoveries(home);
   const results: ProfileOutcome[] = [];
   if (held.length > 0) {
