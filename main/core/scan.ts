@@ -17,6 +17,8 @@ export interface AgentScan extends AgentLocation {
   writable: boolean;
   /** JSON era: what OpenClaw 2026.5.7 loads for this agent dir, entry by entry. */
   loaded?: LoadedStore;
+  /** JSON era: the auth-state.json beside the store, as JSON (undefined when absent or unusable). */
+  authStateFile?: unknown;
 }
 
 export interface Scan {
@@ -26,8 +28,9 @@ export interface Scan {
   mainAgentDir: string;
   /** The store every agent inherits from. */
   mainStore: StoreRead;
-  /** JSON era: what OpenClaw 2026.5.7 loads from it. */
+  /** JSON era: what OpenClaw 2026.5.7 loads from it, and the auth-state.json beside it. */
   mainLoaded?: LoadedStore;
+  mainAuthStateFile?: unknown;
   /** Why the state dir is read-only for AuthBar, when it is. */
   readOnlyReason: string | null;
   agents: AgentScan[];
@@ -37,7 +40,7 @@ export interface ScanOptions {
   env: Env;
 }
 
-function scanJsonEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<Scan, 'mainStore' | 'mainLoaded' | 'agents' | 'readOnlyReason'> {
+function scanJsonEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<Scan, 'mainStore' | 'mainLoaded' | 'mainAuthStateFile' | 'agents' | 'readOnlyReason'> {
   let oauth: StoreRead | undefined;
   const oauthFile = () => (oauth ??= readLegacyFile(oauthFilePath(stateDir, env)));
   const reads = new Map<string, JsonEraStore>();
@@ -50,10 +53,11 @@ function scanJsonEra(stateDir: string, env: Env, agents: AgentLocation[]): Pick<
   return {
     mainStore: main.primary,
     mainLoaded: main.loaded,
+    mainAuthStateFile: main.authStateFile,
     readOnlyReason: null,
     agents: agents.map((agent) => {
-      const { primary, loaded } = readOnce(agent.agentDir);
-      return { ...agent, store: primary, loaded, writable: true };
+      const { primary, loaded, authStateFile } = readOnce(agent.agentDir);
+      return { ...agent, store: primary, loaded, authStateFile, writable: true };
     }),
   };
 }

@@ -12,6 +12,8 @@ export interface JsonEraStore {
   primary: StoreRead;
   /** What OpenClaw uses, entry by entry, with the file each came from. */
   loaded: LoadedStore;
+  /** The auth-state.json beside it as JSON, read once (usage/openclaw-state.ts reads its usage stats too). */
+  authStateFile: unknown;
 }
 
 function entriesOf(read: StoreRead, into: Map<string, LoadedEntry>): void {
@@ -24,14 +26,15 @@ function entriesOf(read: StoreRead, into: Map<string, LoadedEntry>): void {
 export function loadJsonEraStore(agentDir: string, oauthFile: () => StoreRead): JsonEraStore {
   const profiles = readStoreFile(jsonStorePath(agentDir), 'json');
   const entries = new Map<string, LoadedEntry>();
+  const authStateFile = readAuthStateFile(agentDir);
   if (profiles.state === 'ok') {
     entriesOf(profiles, entries);
-    const state = mergeAuthState(coerceAuthState(profiles.authState), coerceAuthState(readAuthStateFile(agentDir)));
-    return { primary: profiles, loaded: { entries, state } };
+    const state = mergeAuthState(coerceAuthState(profiles.authState), coerceAuthState(authStateFile));
+    return { primary: profiles, loaded: { entries, state }, authStateFile };
   }
   const legacy = readLegacyFile(legacyStorePath(agentDir));
   entriesOf(legacy, entries);
   entriesOf(oauthFile(), entries);
   const primary = profiles.state === 'absent' && legacy.state !== 'absent' ? legacy : profiles;
-  return { primary, loaded: { entries, state: {} } };
+  return { primary, loaded: { entries, state: {} }, authStateFile };
 }

@@ -9,9 +9,10 @@
 //   `disabledUntil` / `disabledReason` (after failed refreshes), all times in epoch ms.
 // - 2026.5.7: `<agentDir>/auth-state.json`, same `usageStats`, but only `cooldownUntil` and
 //   `disabledUntil` (its WHAM probe turns a reached limit into a cooldown, never a block).
-// Read with the stores (one open per database); a missing table, row or file is nothing recorded.
+// Read with the stores (one open per database, one read per auth-state.json: scan.ts); a missing
+// table, row or file is nothing recorded.
 import { inDateRange } from '../date-range.ts';
-import { readAuthStateFile, type StoreRead } from '../openclaw/json-store.ts';
+import type { StoreRead } from '../openclaw/json-store.ts';
 import { MAIN_AGENT_ID } from '../openclaw/paths.ts';
 import type { SqliteRead } from '../openclaw/sqlite-store.ts';
 import type { Scan } from '../scan.ts';
@@ -57,11 +58,11 @@ function sqliteState(read: StoreRead): unknown {
 /** Agent id → profile id → what OpenClaw recorded, merged as OpenClaw merges it. */
 export function readRecordedState(scan: Scan): Map<string, RecordedByProfile> {
   const sqlite = scan.era === 'sqlite';
-  const shared = recordedFromState(sqlite ? sqliteState(scan.mainStore) : readAuthStateFile(scan.mainAgentDir));
+  const shared = recordedFromState(sqlite ? sqliteState(scan.mainStore) : scan.mainAuthStateFile);
   const result = new Map<string, RecordedByProfile>();
   for (const agent of scan.agents) {
     const isMain = agent.id === MAIN_AGENT_ID || agent.agentDir === scan.mainAgentDir;
-    const own = isMain || agent.store === scan.mainStore ? new Map() : recordedFromState(sqlite ? sqliteState(agent.store) : readAuthStateFile(agent.agentDir));
+    const own = isMain || agent.store === scan.mainStore ? new Map() : recordedFromState(sqlite ? sqliteState(agent.store) : agent.authStateFile);
     result.set(agent.id, new Map([...(agent.configured || isMain ? shared : []), ...own]));
   }
   return result;
