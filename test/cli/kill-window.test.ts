@@ -14,7 +14,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync,
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recoveryPath } from '../../main/core/authbar/recovery.ts';
+import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
+import { observeLock } from '../helpers/lock-observer.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential } from '../helpers/tokens.ts';
@@ -258,4 +260,50 @@ describe('odd entries in the recovery directory', () => {
     const recover = await runCli(['recover'], d.env, { timeoutMs: 30_000 });
     expect(recover.stdout + recover.stderr).toContain('FIFO');
   });
+});
+
+// The same temp while its writer is alive (stopped between its write and its rename): another
+// AuthBar's status, recover and refresh beside it lose nothing and present no dead token; they
+// wait on the writer's refresh lock, and the writer finishes as if nothing happened.
+describe('a whole recovery temp whose writer is alive', () => {
+  it('status beside it prints no token; a refresh beside it waits, and the writer finishes', async () => {
+    const r0 = server.issue('acct-0');
+    const cred = codexCredential({ accountId: 'acct-0', access: r0.access, refresh: r0.refresh, expiresInMs: 60_000 });
+    d = makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
+    const dir = join(d.authbarHome, 'recovery');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const a = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
+    children.push(a);
+    const aExited = new Promise<number | null>((resolve) => a.on('exit', (code) => resolve(code)));
+    // The first temp is the pre-flight's probe; stop A at the second (the recovery file's write).
+    const seen = new Set<string>();
+    await new Promise<void>((resolve) => {
+      const watcher = watch(dir);
+      watcher.on('change', (_type, name) => {
+        if (!String(name).endsWith('.tmp')) return;
+        seen.add(String(name));
+        if (seen.size !== 2) return;
+        a.kill('SIGSTOP');
+        watcher.close();
+        resolve();
+      });
+    });
+    const status = await runCli(['status', '--json'], d.env);
+    expect(status.code, status.stderr).not.toBeNull();
+    for (const token of [...server.used, ...server.live.keys()]) expect(status.stdout + status.stderr).not.toContain(token);
+    const refreshLock = observeLock(`${jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', 'openai-codex:default')}.lock`);
+    const b = runCli(['refresh', '--all', '--json'], d.env, { timeoutMs: 120_000 });
+    await refreshLock.readByAnother();
+    refreshLock.stop();
+    a.kill('SIGCONT');
+    expect(await aExited).toBe(0);
+    const rb = await b;
+    expect(rb.code, rb.stdout).toBe(0);
+    expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
+    const refreshes = new Set(['main', 'artist'].map((id) => d!.readStore(id).profiles['openai-codex:default'].refresh));
+    expect(refreshes.size).toBe(1);
+    expect(server.live.has([...refreshes][0]!)).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 150_000);
 });

@@ -5,7 +5,11 @@ import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recoveryPath } from '../../main/core/authbar/recovery.ts';
+import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
+import { observeLock } from '../helpers/lock-observer.ts';
+import { holdLock } from '../helpers/peer.ts';
 import { makeSqliteStateDir, openaiCredential, type SqliteState } from '../helpers/sqlite-state.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
@@ -219,4 +223,45 @@ describe('after a rotation', () => {
     expect(existsSync(`${d.storePath('main')}.lock`)).toBe(false);
     expect(readdirSync(join(d.stateDir, 'locks', 'oauth-refresh')).filter((f) => f.endsWith('.lock'))).toEqual([]);
   }, 60_000);
+});
+
+// Two AuthBars (the app and the CLI): B planned before A's answer came, then waited on the
+// refresh lock. A kept its answer in the recovery file and was killed while OpenClaw held the
+// store lock. Under the lock B must see the held answer: the token it planned to present is dead.
+describe('two AuthBars: one holds the answer, the other already planned', () => {
+  it('the second never presents the token the first rotated away; the held answer goes back into the store', async () => {
+    const r0 = server.issue('acct-0');
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0', access: r0.access, refresh: r0.refresh, expiresInMs: 60_000 }) }) }] });
+    d.env.AUTHBAR_TOKEN_TIMEOUT_MS = '5000';
+    let answer = () => {};
+    server.queue({ until: new Promise<void>((resolve) => (answer = resolve)) });
+
+    // A asks the endpoint and holds the refresh lock while the answer is on its way.
+    const a = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
+    children.push(a);
+    const aExited = new Promise<void>((resolve) => a.on('exit', () => resolve()));
+    await server.received(1);
+    // B starts: nothing is held yet, so it plans to refresh R0 and waits on the lock.
+    const refreshLock = observeLock(`${jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', 'openai-codex:default')}.lock`);
+    const b = runCli(['refresh', '--all', '--json'], d.env, { timeoutMs: 120_000 });
+    await refreshLock.readByAnother();
+    refreshLock.stop();
+    // OpenClaw holds main's store lock; A gets its answer, keeps it in recovery/, waits on the store...
+    const store = await holdLock(d.storePath('main'), (c) => children.push(c));
+    answer();
+    const held = recoveryPath(d.authbarHome, r0.refresh);
+    await until(() => existsSync(held));
+    // ...and is killed there (the case the recovery file exists for).
+    a.kill('SIGKILL');
+    await aExited;
+    store.release();
+
+    const result = await b;
+    expect(server.requests.filter((r) => r.refreshToken === r0.refresh).map((r) => r.outcome), `B: ${result.stdout}`).toEqual(['rotated']);
+    expect(JSON.parse(result.stdout).results).toMatchObject([{ agentId: 'main', outcome: 'failed', fix: 'authbar recover' }]);
+    const recover = await runCli(['recover'], d.env);
+    expect(recover.code, recover.stderr).toBe(0);
+    expect(server.live.has(d.readStore('main').profiles['openai-codex:default'].refresh)).toBe(true);
+    expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
+  }, 150_000);
 });

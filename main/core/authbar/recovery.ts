@@ -121,6 +121,11 @@ export function pruneAbandonedTemps(home: string): void {
   for (const name of finals) removeAbandonedTemps(join(recoveryDir(home), name), (temp) => 'recovery' in readRecovery(temp));
 }
 
+/** The dead tokens whose successors wait here: never presented, the copies wait for `authbar recover`. */
+export function heldOldRefreshTokens(home: string): Set<string> {
+  return new Set(listRecoveries(home).flatMap((h) => ('recovery' in h ? [h.recovery.oldRefresh] : [])));
+}
+
 /** The agents a recovery is for, for the line `authbar status` and the panel show. */
 export function recoveryAgents(recovery: Recovery): string[] {
   return [...new Set(recovery.copies.map((c) => c.holder))].sort();

@@ -4,7 +4,7 @@
 // short transaction), and delete the file as soon as a store holds the credential.
 import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../api.ts';
 import { resolveAuthbarHome } from '../authbar/home.ts';
-import { deleteRecovery, type HeldRecovery, listRecoveries, pruneAbandonedTemps, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
+import { deleteRecovery, heldOldRefreshTokens, type HeldRecovery, listRecoveries, pruneAbandonedTemps, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
 import { copyKey, type CredentialCopy } from '../copies.ts';
 import { LockTimeoutError } from '../openclaw/lock.ts';
 import type { Env } from '../openclaw/paths.ts';
@@ -105,5 +105,5 @@ export async function recoverHeld(options: RecoverOptions): Promise<RefreshRepor
 
 /** The dead tokens whose successors AuthBar still holds: never presented, the copies wait for `authbar recover`. */
 export function heldOldTokens(env: Env): Set<string> {
-  return new Set(listRecoveries(resolveAuthbarHome(env)).flatMap((h) => ('recovery' in h ? [h.recovery.oldRefresh] : [])));
+  return heldOldRefreshTokens(resolveAuthbarHome(env));
 }

@@ -3,6 +3,7 @@
 // what someone else already refreshed, else make exactly one token request and write the
 // answer into every copy that still holds the old refresh token, each under its store lock.
 import type { FailureKindName } from '../api.ts';
+import { heldMessage, heldOldRefreshTokens } from '../authbar/recovery.ts';
 import { type CredentialCopy, fenceOf } from '../copies.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readAccessTokenClaims } from '../jwt.ts';
@@ -248,6 +249,12 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       return { outcome: 'failed', kind: 'unwritable', cause: `only stores AuthBar does not write hold it (${holders[0]!.storePath})`, written: [], notWritten: [] };
     }
 
+    // Another AuthBar may have rotated it since this run planned (the app beside the CLI), and
+    // been killed before a store took the answer: under the lock, its recovery file is the truth.
+    if (heldOldRefreshTokens(context.authbarHome).has(present)) {
+      const agents = [...new Set(holders.map((c) => c.holder))].sort();
+      return { outcome: 'failed', kind: 'unwritable', cause: heldMessage(agents), ...done, synced, held: true };
+    }
     if (!holders.every(writableNow)) return { outcome: 'failed', kind: 'transient', cause: 'a store that must take the new token is busy (a long write transaction holds it); nothing was requested', ...done, synced };
     const targets = writableCopies(holders);
     const unproven = proveAnswerCanBeKept(targets, { stateDir: context.stateDir, authbarHome: context.authbarHome, oldRefresh: present });
