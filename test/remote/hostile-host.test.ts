@@ -2,7 +2,7 @@
 // chains a second command, terminal escapes that set the window title or write the local
 // clipboard through OSC 52, ids that are not ids), floods, and writes escapes to stderr.
 // Nothing it sends may reach the clipboard, the terminal as a control sequence, or a command.
-import { readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCommands } from '../../main/core/commands.ts';
@@ -77,6 +77,8 @@ interface Plan {
   exit?: number;
   /** Write this many MiB of one endless line, then keep going until the pipe closes. */
   flood?: boolean;
+  /** Before answering an action: create `<gate>.started`, then wait until `<gate>` exists. */
+  gate?: string;
 }
 
 /** The host's `authbar`: a script at a path (as settings require) answering from `plan`. */
@@ -103,8 +105,14 @@ if (plan.flood) {
     const parent = process.ppid;
     setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500);
   } else {
-    process.stdout.write(JSON.stringify(payload, null, 2) + '\\n');
-    process.exitCode = plan.exit ?? 0;
+    const answer = () => {
+      process.stdout.write(JSON.stringify(payload, null, 2) + '\\n');
+      process.exitCode = plan.exit ?? 0;
+    };
+    if (plan.gate && args[0] !== 'status') {
+      fs.writeFileSync(plan.gate + '.started', '');
+      const wait = setInterval(() => { if (fs.existsSync(plan.gate)) { clearInterval(wait); answer(); } }, 20);
+    } else answer();
   }
 }
 `, { mode: 0o755 });
@@ -260,5 +268,30 @@ maybe('host settings the panel can set', () => {
       chmodSync(theirs, 0o644);
       expect(await cli(theirs)).toMatchObject({ code: 64, stderr: expect.stringContaining('belongs to another user') });
     }
+  }, 60_000);
+});
+
+maybe('a host\'s run in flight', () => {
+  it('holds none of this machine\'s tokens: busy() stays false while it runs (a quit does not wait for it)', async () => {
+    const action = { version: VERSION, generatedAt: new Date().toISOString(), requests: 0, results: [] };
+    const { laptop } = await laptopWith({ status: statusReport([agent('coder')]), action });
+    const gate = join(laptop.root, 'evil-host', 'gate');
+    writeFileSync(join(laptop.root, 'evil-host', 'plan.json'), JSON.stringify({ status: statusReport([agent('coder')]), action, gate }));
+    controller = new Controller({ env: laptop.env, debounceMs: 50 });
+    await controller.start();
+    const warnings: string[] = [];
+    controller.on((event) => void (event.type === 'warning' && warnings.push(event.message)));
+    const running = controller.refresh({ host: 'evil', agentId: 'coder' });
+    let settled = false;
+    void running.finally(() => (settled = true));
+    while (!existsSync(`${gate}.started`) && !settled) await new Promise((r) => setTimeout(r, 20));
+    try {
+      expect(existsSync(`${gate}.started`), warnings.join('; ')).toBe(true);
+      expect(controller.busy()).toBe(false);
+    } finally {
+      writeFileSync(gate, '');
+    }
+    await running;
+    expect(controller.busy()).toBe(false);
   }, 60_000);
 });
