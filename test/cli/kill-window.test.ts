@@ -2,21 +2,16 @@
 // The answer is the only live copy of the sign-in then: AuthBar writes it to its recovery file
 // before any store, so whenever the kill lands, the new credential ends in a store or there.
 // The kill is timed from the recovery file appearing (the CLI has read the answer) plus a
-// random 0-40 ms, so it falls anywhere in the writes to 8 stores or just after them.
-// (The bytes still in flight between the server and the client cannot be kept by any client:
-// OpenClaw has the same window. This test starts once the client holds the answer.)
-// Below: the kill within the recovery file's own write, the temps kills leave (recovery and
-// store), and odd entries in the recovery directory.
+// random 0-40 ms, so it falls anywhere in the writes to 8 stores or just after them; then from
+// the recovery file's own temp appearing. (The bytes still in flight between the server and the
+// client cannot be kept by any client: OpenClaw has the same window.) What such kills leave
+// behind is test/cli/recovery-temps.test.ts.
 // `npm test` runs a few rounds; `npm run stress` runs 100 (AUTHBAR_KILL_ROUNDS).
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, watch, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recoveryPath } from '../../main/core/authbar/recovery.ts';
-import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
-import { observeLock } from '../helpers/lock-observer.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential } from '../helpers/tokens.ts';
@@ -168,142 +163,4 @@ describe('SIGKILL while the recovery file itself is written', () => {
     expect(server.live.has([...refreshes][0]!)).toBe(true);
     expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
   }, 30_000 + ROUNDS * 5_000);
-});
-
-// A kill after the recovery file's temp was written and fsynced but before its rename (the fsync
-// is the slow step of that write, so this is where a kill in that window most likely lands):
-// the only live copy of the sign-in is the temp file. It is held like the file itself.
-describe('a recovery file a kill left under its temp name', () => {
-  it('is held: status shows it, the dead token is never presented, and the next refresh writes it back', async () => {
-    const dead = server.issue('acct-0');
-    server.live.delete(dead.refresh);
-    server.used.add(dead.refresh);
-    const next = server.issue('acct-0');
-    const cred = codexCredential({ accountId: 'acct-0', access: dead.access, refresh: dead.refresh, expiresInMs: -60_000 });
-    d = makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
-    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
-    const recoveryDir = join(d.authbarHome, 'recovery');
-    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
-    const temp = `${recoveryPath(d.authbarHome, dead.refresh)}.${randomUUID()}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({
-      version: 1, createdAt: Date.now(), provider: 'openai-codex', profileId: 'openai-codex:default', oldRefresh: dead.refresh,
-      credential: { access: next.access, refresh: next.refresh, expires: Date.now() + 3_600_000, accountId: 'acct-0' },
-      copies: ['main', 'artist'].map((id) => ({ storePath: d!.storePath(id), storeKind: 'json', profileId: 'openai-codex:default', holder: id })),
-    }, null, 2)}\n`, { mode: 0o600 });
-    // A temp another kill left before writing a byte, an hour ago: it holds nothing and goes.
-    const empty = `${recoveryPath(d.authbarHome, 'rt_other')}.${randomUUID()}.tmp`;
-    writeFileSync(empty, '', { mode: 0o600 });
-    utimesSync(empty, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
-
-    const status = await runCli(['status', '--json'], d.env);
-    expect(JSON.parse(status.stdout).held).toMatchObject([{ agents: ['artist', 'main'] }]);
-    expect(status.stdout).not.toContain(next.refresh);
-
-    const run = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
-    expect(run.code, run.stderr).toBe(0);
-    expect(server.requests.filter((r) => r.refreshToken === dead.refresh)).toHaveLength(0);
-    for (const id of ['main', 'artist']) expect(server.live.has(d.readStore(id).profiles['openai-codex:default'].refresh)).toBe(true);
-    expect(readdirSync(recoveryDir)).toEqual([]);
-  });
-
-  it('a temp another AuthBar may still be writing (young, not yet whole) is left alone and not reported', async () => {
-    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
-    const recoveryDir = join(d.authbarHome, 'recovery');
-    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
-    const young = `${recoveryPath(d.authbarHome, 'rt_other')}.${randomUUID()}.tmp`;
-    writeFileSync(young, '{"version": 1, "createdAt"', { mode: 0o600 });
-    const status = await runCli(['status', '--json'], d.env);
-    expect(JSON.parse(status.stdout).held).toBeUndefined();
-    const run = await runCli(['recover'], d.env);
-    expect(run.code, run.stderr).toBe(0);
-    expect(existsSync(young)).toBe(true);
-  });
-});
-
-// A kill among the store writes leaves `auth-profiles.json.<uuid>.tmp` beside the store, holding
-// the sign-in (OpenClaw's own writes leave the same). No file of AuthBar's but the recovery file
-// keeps a token: the next write of that store removes the temps no writer has touched for ten
-// minutes, under the store's lock; a young one (OpenClaw may be writing it) stays.
-describe('store temps a kill left', () => {
-  it('are removed by the next write of that store once abandoned; a young one stays', async () => {
-    const issued = server.issue('acct-0');
-    const cred = codexCredential({ accountId: 'acct-0', access: issued.access, refresh: issued.refresh, expiresInMs: 60_000 });
-    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
-    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
-    const old = `${d.storePath('main')}.${randomUUID()}.tmp`;
-    const young = `${d.storePath('main')}.${randomUUID()}.tmp`;
-    const other = `${d.storePath('main')}.notes.tmp`;
-    for (const path of [old, young, other]) writeFileSync(path, readFileSync(d.storePath('main')), { mode: 0o600 });
-    utimesSync(old, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
-    utimesSync(other, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
-    const run = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
-    expect(run.code, run.stderr).toBe(0);
-    expect(server.live.has(d.readStore('main').profiles['openai-codex:default'].refresh)).toBe(true);
-    expect(existsSync(old)).toBe(false);
-    expect(existsSync(young)).toBe(true);
-    expect(existsSync(other)).toBe(true); // not a name AuthBar or OpenClaw writes through
-  });
-});
-
-describe('odd entries in the recovery directory', () => {
-  it('a FIFO under a recovery name is reported by path and never blocks status or refresh', async () => {
-    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
-    const recoveryDir = join(d.authbarHome, 'recovery');
-    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
-    const fifo = `${recoveryPath(d.authbarHome, 'rt_other')}`;
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    expect(spawnSync('mkfifo', [`${fifo}.${randomUUID()}.tmp`]).status).toBe(0);
-    const status = await runCli(['status', '--json'], d.env, { timeoutMs: 30_000 });
-    // The one under a final name is reported (by path, as an unreadable recovery file); the temp is skipped.
-    expect(JSON.parse(status.stdout).held).toEqual([expect.objectContaining({ agents: [], message: expect.stringMatching(/FIFO/) })]);
-    expect(JSON.parse(status.stdout).held[0].message).toContain(fifo);
-    const recover = await runCli(['recover'], d.env, { timeoutMs: 30_000 });
-    expect(recover.stdout + recover.stderr).toContain('FIFO');
-  });
-});
-
-// The same temp while its writer is alive (stopped between its write and its rename): another
-// AuthBar's status, recover and refresh beside it lose nothing and present no dead token; they
-// wait on the writer's refresh lock, and the writer finishes as if nothing happened.
-describe('a whole recovery temp whose writer is alive', () => {
-  it('status beside it prints no token; a refresh beside it waits, and the writer finishes', async () => {
-    const r0 = server.issue('acct-0');
-    const cred = codexCredential({ accountId: 'acct-0', access: r0.access, refresh: r0.refresh, expiresInMs: 60_000 });
-    d = makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
-    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
-    const dir = join(d.authbarHome, 'recovery');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const a = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
-    children.push(a);
-    const aExited = new Promise<number | null>((resolve) => a.on('exit', (code) => resolve(code)));
-    // The first temp is the pre-flight's probe; stop A at the second (the recovery file's write).
-    const seen = new Set<string>();
-    await new Promise<void>((resolve) => {
-      const watcher = watch(dir);
-      watcher.on('change', (_type, name) => {
-        if (!String(name).endsWith('.tmp')) return;
-        seen.add(String(name));
-        if (seen.size !== 2) return;
-        a.kill('SIGSTOP');
-        watcher.close();
-        resolve();
-      });
-    });
-    const status = await runCli(['status', '--json'], d.env);
-    expect(status.code, status.stderr).not.toBeNull();
-    for (const token of [...server.used, ...server.live.keys()]) expect(status.stdout + status.stderr).not.toContain(token);
-    const refreshLock = observeLock(`${jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', 'openai-codex:default')}.lock`);
-    const b = runCli(['refresh', '--all', '--json'], d.env, { timeoutMs: 120_000 });
-    await refreshLock.readByAnother();
-    refreshLock.stop();
-    a.kill('SIGCONT');
-    expect(await aExited).toBe(0);
-    const rb = await b;
-    expect(rb.code, rb.stdout).toBe(0);
-    expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
-    const refreshes = new Set(['main', 'artist'].map((id) => d!.readStore(id).profiles['openai-codex:default'].refresh));
-    expect(refreshes.size).toBe(1);
-    expect(server.live.has([...refreshes][0]!)).toBe(true);
-    expect(readdirSync(dir)).toEqual([]);
-  }, 150_000);
 });
