@@ -93,6 +93,17 @@ describe('store writes another local user cannot redirect', () => {
   });
 });
 
+describe('files written under a narrow umask', () => {
+  it('are exactly 0600: the mode is set after the bytes go in, whatever the umask took away', async () => {
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-1') }) }] });
+    const child = spawn('/bin/sh', ['-c', 'umask 377; exec "$0" "$@"', process.execPath, CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(statSync(d.storePath('main')).mode & 0o777).toBe(0o600);
+    expect(server.live.has(d.readStore('main').profiles['openai-codex:default'].refresh)).toBe(true);
+  });
+});
+
 describe('lock directories are ours alone', () => {
   it('refuses a lock directory another user planted, or a symlink in its place, and tightens one of ours that is too open', async () => {
     const { ensurePrivateDirectory } = await import('../../main/core/openclaw/private-write.ts');

@@ -13,18 +13,10 @@ const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO
 
 const tempNameFor = (path: string) => `${path}.${crypto().randomUUID()}.tmp`;
 
-/** Creates `<path>.<uuid>.tmp` exclusively (never following a symlink), `mode` (0600) whatever the umask. */
-function createTemp(path: string, mode = 0o600): { temp: string; fd: number } {
+/** Creates `<path>.<uuid>.tmp` exclusively (never following a symlink), at most 0600 (the umask can only narrow it). */
+function createTemp(path: string): { temp: string; fd: number } {
   const temp = tempNameFor(path);
-  const fd = openSync(temp, EXCLUSIVE, 0o600);
-  try {
-    fchmodSync(fd, mode);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(temp);
-    throw error;
-  }
-  return { temp, fd };
+  return { temp, fd: openSync(temp, EXCLUSIVE, 0o600) };
 }
 
 function fsyncDirectory(dir: string): void {
@@ -44,11 +36,14 @@ function fsyncDirectory(dir: string): void {
  * (a file that holds no secret, such as an autostart entry, may ask for a wider `mode`).
  */
 export function writePrivateFile(path: string, text: string, mode = 0o600): void {
-  const { temp, fd } = createTemp(path, mode);
+  // The bytes go in first, then the mode: a kill right after the answer of a token request
+  // finds them on disk sooner (the temp is never wider than 0600 before the fchmod).
+  const data = Buffer.from(text, 'utf8');
+  const { temp, fd } = createTemp(path);
   let renamed = false;
   try {
-    const data = Buffer.from(text, 'utf8');
     for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+    fchmodSync(fd, mode); // exactly `mode`, whatever the umask
     fsyncSync(fd);
     closeSync(fd);
     renameSync(temp, path);
