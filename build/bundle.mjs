@@ -1,7 +1,8 @@
 // Bundles AuthBar with esbuild: the CLI (one CommonJS file per subcommand, so each loads only
 // what it uses), the Electron main process and preload (CommonJS, as Electron's sandboxed preload
 // requires), and the panel's renderer. Runs on any Node >= 18.
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -50,9 +51,13 @@ const undiciAsSibling = {
   },
 };
 
+// The dispatcher names each subcommand bundle's code cache by the bundle's content hash
+// (main/cli/code-cache.ts), so it is built once they are.
+const subcommands = build({ ...cliOptions, entryPoints: Object.fromEntries(SUBCOMMANDS.map((n) => [n, at(`main/cli/${n}.ts`)])), outdir: join(out, 'cli'), plugins: [undiciAsSibling] });
+const hashes = subcommands.then(() => Object.fromEntries(SUBCOMMANDS.map((n) => [n, createHash('sha256').update(readFileSync(join(out, 'cli', `${n}.cjs`))).digest('hex').slice(0, 16)])));
 const jobs = [
-  build({ ...cliOptions, entryPoints: { authbar: at('main/cli/authbar.ts') }, outdir: join(out, 'cli'), plugins: [subcommandsAsSiblings] }),
-  build({ ...cliOptions, entryPoints: Object.fromEntries(SUBCOMMANDS.map((n) => [n, at(`main/cli/${n}.ts`)])), outdir: join(out, 'cli'), plugins: [undiciAsSibling] }),
+  subcommands,
+  hashes.then((h) => build({ ...cliOptions, entryPoints: { authbar: at('main/cli/authbar.ts') }, outdir: join(out, 'cli'), plugins: [subcommandsAsSiblings], define: { AUTHBAR_BUNDLE_HASHES: JSON.stringify(h) } })),
   build({ ...cliOptions, entryPoints: { undici: at('build/undici.cjs') }, outdir: join(out, 'cli') }),
 ];
 

@@ -2,7 +2,10 @@
 // `authbar`: argument parsing and printing only; every decision lives in main/core.
 // Subcommands are imported lazily so `authbar status --json` loads nothing it does not use.
 import module from 'node:module';
+import { join } from 'node:path';
+import envPaths from 'env-paths';
 import { UsageError } from './args.ts';
+import { type Loaded, requireWithCodeCache } from './code-cache.ts';
 import { exitWhenSafe } from './exit-when-safe.ts';
 import { asksForHelp, type Command, helpFor, swallowedByNpm, USAGE } from './help.ts';
 
@@ -34,13 +37,28 @@ Environment: OPENCLAW_STATE_DIR, OPENCLAW_CONFIG_PATH, OPENCLAW_AGENT_DIR pick t
 install to read; AUTHBAR_HOME holds AuthBar's own settings and memory.
 `;
 
-const COMMANDS: Record<string, () => Promise<{ run: (args: string[]) => Promise<number> }>> = {
-  status: async () => ({ run: (await import('./status.ts')).runStatus }),
-  refresh: async () => ({ run: (await import('./refresh.ts')).runRefresh }),
-  sync: async () => ({ run: (await import('./sync.ts')).runSync }),
-  recover: async () => ({ run: (await import('./recover.ts')).runRecover }),
-  hosts: async () => ({ run: (await import('./hosts.ts')).runHosts }),
-  usage: async () => ({ run: (await import('./usage.ts')).runUsage }),
+type Run = (args: string[]) => Promise<number>;
+
+declare const AUTHBAR_BUNDLE_HASHES: Record<string, string> | undefined;
+/** Each subcommand bundle's content hash, set by the build (build/bundle.mjs); null unbundled. */
+const BUNDLE_HASHES = typeof AUTHBAR_BUNDLE_HASHES === 'undefined' ? null : AUTHBAR_BUNDLE_HASHES;
+let loaded: Loaded<unknown> | null = null;
+
+/** A subcommand's bundle, through the code cache of ./code-cache.ts where there is one to use. */
+async function command<T>(name: string, fallback: () => Promise<T>): Promise<T> {
+  const hash = BUNDLE_HASHES?.[name];
+  if (!hash || typeof __dirname !== 'string' || process.env.NODE_DISABLE_COMPILE_CACHE) return fallback();
+  loaded = requireWithCodeCache<T>(join(__dirname, `${name}.cjs`), hash, join(envPaths('authbar', { suffix: '' }).cache, 'code'));
+  return loaded.exports as T;
+}
+
+const COMMANDS: Record<string, () => Promise<{ run: Run }>> = {
+  status: async () => ({ run: (await command('status', () => import('./status.ts'))).runStatus }),
+  refresh: async () => ({ run: (await command('refresh', () => import('./refresh.ts'))).runRefresh }),
+  sync: async () => ({ run: (await command('sync', () => import('./sync.ts'))).runSync }),
+  recover: async () => ({ run: (await command('recover', () => import('./recover.ts'))).runRecover }),
+  hosts: async () => ({ run: (await command('hosts', () => import('./hosts.ts'))).runHosts }),
+  usage: async () => ({ run: (await command('usage', () => import('./usage.ts'))).runUsage }),
 };
 
 async function dispatch(argv: string[]): Promise<number> {
@@ -67,7 +85,9 @@ async function dispatch(argv: string[]): Promise<number> {
     const kept = rest.filter((a) => !values.has(a));
     throw new UsageError(`npm kept ${swallowed.join(' ')} for itself (an npm script gets flags only after --), so AuthBar did not see ${swallowed.length === 1 ? 'it' : 'them'}; run: npm run ${process.env.npm_lifecycle_event} -- ${[command, ...kept, ...swallowed].join(' ')}`);
   }
-  return (await load()).run(rest);
+  const code = await (await load()).run(rest);
+  loaded?.save();
+  return code;
 }
 
 /** Runs one `authbar` command line; prints its errors; resolves to the exit code. */

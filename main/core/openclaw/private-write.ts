@@ -35,10 +35,10 @@ function fsyncDirectory(dir: string): void {
  * Replaces `path` (already resolved: no symlink is followed here) with `text`, atomically, 0600
  * (a file that holds no secret, such as an autostart entry, may ask for a wider `mode`).
  */
-export function writePrivateFile(path: string, text: string, mode = 0o600): void {
+export function writePrivateFile(path: string, text: string | Uint8Array, mode = 0o600): void {
   // The bytes go in first, then the mode: a kill right after the answer of a token request
   // finds them on disk sooner (the temp is never wider than 0600 before the fchmod).
-  const data = Buffer.from(text, 'utf8');
+  const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const { temp, fd } = createTemp(path);
   let renamed = false;
   try {

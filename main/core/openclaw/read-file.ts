@@ -62,6 +62,12 @@ export function regularFileProblem(path: string): { absent: boolean; error: stri
 
 /** The whole text of a regular file of at most `maxBytes`, and a version (inode, size, mtime). */
 export function readRegularFile(path: string, maxBytes = MAX_STORE_BYTES): FileRead {
+  const read = readRegularBytes(path, maxBytes);
+  return read.ok ? { ok: true, text: read.bytes.toString('utf8'), version: read.version } : read;
+}
+
+/** readRegularFile's bytes, for a file that is not text. */
+export function readRegularBytes(path: string, maxBytes = MAX_STORE_BYTES): { ok: true; bytes: Buffer; version: string } | { ok: false; absent: boolean; error: string } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
@@ -87,7 +93,7 @@ export function readRegularFile(path: string, maxBytes = MAX_STORE_BYTES): FileR
       if (read === 0) break;
       length += read;
     }
-    return { ok: true, text: buffer.toString('utf8', 0, length), version: `${stat.ino}:${stat.size}:${stat.mtimeMs}` };
+    return { ok: true, bytes: buffer.subarray(0, length), version: `${stat.ino}:${stat.size}:${stat.mtimeMs}` };
   } catch (error) {
     return { ok: false, ...openFailure(path, error) };
   } finally {
