@@ -2,6 +2,7 @@
 // agent actually uses: its own profiles overlaid on main's, profile id by profile id, with
 // OpenClaw's own repair rules (./openclaw/merge.ts). Pure: works on a Scan.
 import { readAccessTokenClaims } from './jwt.ts';
+import { apartFrom } from './secret-parts.ts';
 import { type Credential, isCodexOAuth, isWritableEntry } from './openclaw/credentials.ts';
 import type { StoreKind, StoreRead } from './openclaw/json-store.ts';
 import { type LoadedEntry, type LoadedStore, mergeStores } from './openclaw/merge.ts';
@@ -63,7 +64,10 @@ export function copyKey(storePath: string, profileId: string): string {
 
 function copyOf(credential: Credential, storePath: string, storeKind: StoreKind, holder: string, holderConfigured: boolean, writable: boolean): CredentialCopy {
   // The token's own claims matter only when the store lacks an account or an expiry.
-  const claims = credential.accountId === null || credential.expires === null ? readAccessTokenClaims(credential.access) : { accountId: null, expiresAt: null };
+  const tokens = [credential.access, credential.refresh];
+  // A stored account id that carries part of a token is no account id (and is never shown).
+  const stored = apartFrom(credential.accountId, tokens);
+  const claims = stored === null || credential.expires === null ? readAccessTokenClaims(credential.access, [credential.refresh]) : { accountId: null, expiresAt: null };
   return {
     key: copyKey(storePath, credential.profileId),
     storePath,
@@ -71,7 +75,7 @@ function copyOf(credential: Credential, storePath: string, storeKind: StoreKind,
     holder,
     holderConfigured,
     credential,
-    accountId: credential.accountId ?? claims.accountId,
+    accountId: stored ?? claims.accountId,
     jwtExpiresAt: claims.expiresAt,
     fence: fenceOf(credential),
     // Never write an entry OpenClaw reads differently than a rewrite would leave it.

@@ -1,5 +1,6 @@
 // The status pipeline, end to end: read OpenClaw's files and AuthBar's memory, record what
 // changed, decide. The CLI's `status`, `refresh`, `sync` and the app all start here.
+import { inDateRange } from './date-range.ts';
 import type { StatusReport } from './api.ts';
 import { resolveAuthbarHome } from './authbar/home.ts';
 import { fingerprint, loadMemory, type Memory, updateMemory } from './authbar/memory.ts';
@@ -103,7 +104,8 @@ function addHeldSignIns(report: StatusReport, home: string): void {
     return {
       agents,
       profileId: 'recovery' in h ? h.recovery.profileId : '*',
-      heldSince: new Date('recovery' in h ? h.recovery.createdAt : 0).toISOString(),
+      // A time no Date holds (a damaged file) shows as the epoch: the file still holds a sign-in.
+      heldSince: new Date('recovery' in h && inDateRange(h.recovery.createdAt) ? h.recovery.createdAt : 0).toISOString(),
       message: 'recovery' in h ? heldMessage(agents) : `${h.path}: ${h.error}`,
     };
   });

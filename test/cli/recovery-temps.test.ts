@@ -105,6 +105,21 @@ describe('store temps a kill left', () => {
 });
 
 describe('odd entries in the recovery directory', () => {
+  it('a recovery file with a time no Date can hold is still shown as held, and status does not fail', async () => {
+    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
+    const recoveryDir = join(d.authbarHome, 'recovery');
+    mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
+    writeFileSync(recoveryPath(d.authbarHome, 'rt_old'), JSON.stringify({
+      version: 1, createdAt: 1e300, provider: 'openai-codex', profileId: 'openai-codex:default', oldRefresh: 'rt_old',
+      credential: { access: 'at_new', refresh: 'rt_new', expires: Date.now() + 3_600_000, accountId: 'acct-0' },
+      copies: [{ storePath: d.storePath('main'), storeKind: 'json', profileId: 'openai-codex:default', holder: 'main' }],
+    }), { mode: 0o600 });
+    const status = await runCli(['status', '--json'], d.env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).held).toMatchObject([{ agents: ['main'] }]);
+  });
+
+
   it('a FIFO under a recovery name is reported by path and never blocks status or refresh', async () => {
     d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
     const recoveryDir = join(d.authbarHome, 'recovery');

@@ -203,6 +203,19 @@ maybe('a hostile host', () => {
     for (const line of sent) expect(line).not.toMatch(/curl|pwned|;/);
   }, 60_000);
 
+  it('that hides escapes in a held sign-in\'s time (inside a comment Date.parse skips) gets them nowhere', async () => {
+    // OSC 52 (write the clipboard) and a screen clear in their one-byte C1 forms, which JSON.stringify does not escape.
+    const heldSince = `Jan 1 2030 (\x9d52;c;dG91Y2g=\x07\x9b2J)`;
+    expect(Number.isNaN(Date.parse(heldSince))).toBe(false);
+    const held = [{ agents: ['coder'], profileId: 'openai-codex:default', heldSince, message: 'x' }];
+    const { laptop } = await laptopWith({ status: statusReport([agent('coder')], { held }) });
+    const json = await runCli(['status', '--host', 'evil', '--json'], laptop.env);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).not.toMatch(CONTROL_BYTES);
+    expect(json.stdout).not.toMatch(/[\x7f-\x9f]/);
+    expect(JSON.parse(json.stdout).held[0].heldSince).toBe(new Date(Date.parse(heldSince)).toISOString());
+  }, 60_000);
+
   it('that sends ids that are not ids is "answered with invalid data", and none of its rows are shown', async () => {
     for (const [what, bad] of [
       ['agent id', statusReport([agent('coder;touch ~/pwned')])],

@@ -12,6 +12,7 @@ describe('cleanText', () => {
     const osc52 = `\x1b]52;c;${Buffer.from('touch ~/pwned').toString('base64')}\x07`;
     expect(cleanText(`${osc52}\x1b]0;title\x1b\\\x1b[2J\x1b[1;31mred\x1b[0m \x9b31mc1\x9d0;t\x07 \x1bcreset\r\nbell\x07`)).toBe('red c1 resetbell');
     expect(cleanText('right\u202eto-left\u2066isolate')).toBe('rightto-leftisolate');
+    expect(cleanText('arabic\u061cmark mongolian\u180evs word\u2060joiner invisible\u2062times')).toBe('arabicmark mongolianvs wordjoiner invisibletimes');
   });
 
   it('caps the length', () => {

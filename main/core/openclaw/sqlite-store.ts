@@ -88,12 +88,19 @@ function parseRow(location: SqliteLocation, value: string): unknown {
   }
 }
 
+// SQLite's own message can quote the data (RAISE(ABORT, <any expression>) in a trigger since
+// 3.47; json_extract quotes a bad path): only the messages that name no data are shown as they
+// are, any other as SQLite's generic text for its code (errstr, e.g. "constraint failed").
+const PLAIN_SQLITE_MESSAGE = /^(?:no such (?:table|column|function): [\w.$]{1,64}|file is not a database|database disk image is malformed|unable to open database file|attempt to write a readonly database|disk I\/O error|database or disk is full)$/;
+
 function describe(error: unknown): string {
   if (error instanceof RowSyntaxError) return error.message;
   if (error instanceof SyntaxError) return 'a row is not valid JSON';
-  const message = (error as Error).message ?? String(error);
+  const message = ((error as Error).message ?? String(error)).split('\n')[0]!;
   if (/locked|busy/i.test(message)) return 'database is busy (another process holds a write transaction)';
-  return message.split('\n')[0]!;
+  const { code, errstr } = error as { code?: unknown; errstr?: unknown };
+  if (code !== 'ERR_SQLITE_ERROR' || PLAIN_SQLITE_MESSAGE.test(message)) return message;
+  return typeof errstr === 'string' && /^[\w ,/'-]{1,80}$/.test(errstr) ? `SQLite: ${errstr}` : 'SQLite error';
 }
 
 function credentialsOf(document: StoreDocument): Credential[] {

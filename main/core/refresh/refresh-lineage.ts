@@ -64,7 +64,7 @@ export async function currentCredential(copy: CredentialCopy): Promise<Credentia
 }
 
 function accountOf(credential: Credential): string | null {
-  return credential.accountId ?? readAccessTokenClaims(credential.access).accountId;
+  return credential.accountId ?? readAccessTokenClaims(credential.access, [credential.refresh]).accountId;
 }
 
 export function fieldsOf(credential: Credential): CredentialFields | null {

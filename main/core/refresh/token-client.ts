@@ -169,7 +169,7 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
       access: fields.access_token,
       refresh: fields.refresh_token,
       expires: now() + fields.expires_in * 1000,
-      accountId: readAccessTokenClaims(fields.access_token).accountId,
+      accountId: readAccessTokenClaims(fields.access_token, [fields.refresh_token]).accountId,
     },
   };
 }

@@ -109,6 +109,6 @@ export async function fetchUsage(credential: UsageCredential, options: FetchUsag
   } catch {
     return failure('bad-response', 'the usage endpoint answered with something that is not JSON', null, now + MIN_INTERVAL_MS);
   }
-  const parsed = parseUsageResponse(body, now);
+  const parsed = parseUsageResponse(body, now, [credential.access]);
   return parsed.ok ? parsed : failure('bad-response', parsed.cause, null, now + MIN_INTERVAL_MS);
 }

@@ -13,6 +13,7 @@
 // the same shape (2026.9.6's probe counts these toward a block; its display ignores them).
 //
 // Pure: no I/O, no clock (`now` is an argument).
+import { sharesSecretPart } from '../secret-parts.ts';
 import * as z from 'zod/mini';
 import { inDateRange } from '../date-range.ts';
 import type { UsageWindow } from './schema.ts';
@@ -129,7 +130,18 @@ function windowsOf(rateLimit: unknown, now: number): { windows: UsageWindow[]; e
  * The answer of `wham/usage`, from unknown. Missing windows, a null secondary window and string
  * numbers are read as OpenClaw reads them; anything that is not a JSON object is an error.
  */
-export function parseUsageResponse(body: unknown, now: number): ParseResult {
+/**
+ * The plan's name as shown: a plain word (`plus`, `pro`, `team`...), never one that carries part
+ * of the access token it was asked with (an endpoint or proxy that echoes the Bearer), never text
+ * with controls in it.
+ */
+function planName(value: unknown, sentWith: ReadonlyArray<string | null>): string | null {
+  if (typeof value !== 'string') return null;
+  const plan = value.trim();
+  return /^[A-Za-z][A-Za-z0-9_ -]{0,39}$/.test(plan) && !sharesSecretPart(plan, sentWith) ? plan : null;
+}
+
+export function parseUsageResponse(body: unknown, now: number, sentWith: ReadonlyArray<string | null> = []): ParseResult {
   const parsed = ResponseSchema.safeParse(body);
   if (!parsed.success || Array.isArray(body)) return { ok: false, cause: 'the usage endpoint answered with something that is not a usage report' };
   const data = parsed.data;
@@ -145,7 +157,7 @@ export function parseUsageResponse(body: unknown, now: number): ParseResult {
   return {
     ok: true,
     usage: {
-      plan: typeof data.plan_type === 'string' && data.plan_type.trim() ? data.plan_type.trim().slice(0, 40) : null,
+      plan: planName(data.plan_type, sentWith),
       windows: main.windows,
       // 2026.9.6 drops a negative balance.
       credits: balance !== null && balance >= 0 ? balance : null,

@@ -1,0 +1,131 @@
+// No part of a token in any output or file of AuthBar's but the recovery file, whatever the
+// other side sends (found by an attack review): a usage endpoint that echoes the Bearer in its
+// plan name, SQLite error text that quotes a row, an access token whose account claim carries
+// the refresh token.
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { makeSqliteStateDir, openaiCredential } from '../helpers/sqlite-state.ts';
+import { makeStateDir, storeDocument } from '../helpers/state-dir.ts';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { accessToken, codexCredential, refreshToken, secretsIn } from '../helpers/tokens.ts';
+
+describe('a usage endpoint', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const escapes = req.headers['chatgpt-account-id'] === 'acct-esc';
+      const now = Math.floor(Date.now() / 1000);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // The token's signature: the part no other token shares.
+      res.end(JSON.stringify({ plan_type: escapes ? 'plus\x9b2J\x9d0;owned\x07\x1b[31m' : bearer.split('.')[2], rate_limit: { primary_window: { used_percent: 5, limit_window_seconds: 18000, reset_at: now + 3600 } } }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/backend-api/wham/usage`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('never shows or caches any part of the access token a usage endpoint echoes back', async () => {
+    const store = storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-echo', email: 'e@example.com' }) });
+    const d = makeStateDir({ agents: [{ id: 'main', default: true, store }] });
+    const env = { ...d.env, AUTHBAR_USAGE_URL: url };
+    const [access] = secretsIn(store);
+    const piece = access!.split('.')[2]!.slice(0, 12); // 12 chars of the access token's signature
+    try {
+      const usage = await runCli(['usage', '--json'], env);
+      const table = await runCli(['usage'], env);
+      const status = await runCli(['status', '--json'], env);
+      const cache = readFileSync(join(d.authbarHome, 'usage.json'), 'utf8');
+      const leaked = Object.entries({ 'usage --json': usage.stdout, usage: table.stdout, 'status --json': status.stdout, 'usage.json': cache })
+        .filter(([, text]) => text.includes(piece)).map(([where]) => where);
+      expect(leaked).toEqual([]);
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('drops a plan name with control characters in it', async () => {
+    const store = storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-esc' }) });
+    const d = makeStateDir({ agents: [{ id: 'main', default: true, store }] });
+    try {
+      const env = { ...d.env, AUTHBAR_USAGE_URL: url };
+      const usage = await runCli(['usage', '--json'], env);
+      const status = await runCli(['status', '--json'], env);
+      // One-byte CSI/OSC (C1) are not escaped by JSON.stringify: they reach the terminal as is.
+      expect(usage.stdout + status.stdout).not.toMatch(/[\x80-\x9f]/);
+      expect(JSON.parse(usage.stdout).accounts[0].usage.plan).toBeNull(); // not a plan's name: dropped
+    } finally {
+      d.cleanup();
+    }
+  });
+});
+
+describe('SQLite error text', () => {
+  let tokens: TokenServer;
+  beforeAll(async () => {
+    tokens = await startTokenServer();
+  });
+  afterAll(() => tokens.close());
+
+  it('refresh: a write refused with the new row in the error prints the new, live refresh token', async () => {
+    const issued = tokens.issue('acct-1');
+    const d = makeSqliteStateDir({
+      shared: { 'openai:default': openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + 3_600_000, accountId: 'acct-1' }) },
+      agents: [{ id: 'main' }],
+    });
+    try {
+      const db = new DatabaseSync(d.stateDb);
+      db.exec("CREATE TRIGGER guard BEFORE UPDATE ON config_machine_state BEGIN SELECT RAISE(ABORT, NEW.value_json); END");
+      db.close();
+      const env = { ...d.env, AUTHBAR_TOKEN_URL: tokens.url };
+      const run = await runCli(['refresh', '--agent', 'main', '--json'], env);
+      expect(tokens.requests.at(-1)?.outcome).toBe('rotated');
+      const fresh = [...tokens.live.keys()].at(-1)!; // the refresh token the endpoint just issued
+      expect(run.stdout + run.stderr).not.toContain(fresh.slice(3, 15));
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('status: a store row read through a view whose error quotes the row prints the stored tokens', async () => {
+    const issued = tokens.issue('acct-2');
+    const d = makeSqliteStateDir({
+      shared: {},
+      agents: [{ id: 'main' }, { id: 'coder', profiles: { 'openai:default': openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + 3_600_000, accountId: 'acct-2' }) } }],
+    });
+    try {
+      const db = new DatabaseSync(d.agentDb('coder'));
+      db.exec('ALTER TABLE auth_profile_store RENAME TO auth_profile_store_data');
+      db.exec("CREATE VIEW auth_profile_store AS SELECT store_key, json_extract('{}', store_json) AS store_json, updated_at FROM auth_profile_store_data");
+      db.close();
+      const run = await runCli(['status', '--json'], d.env);
+      expect(run.stdout + run.stderr).not.toContain(issued.refresh.slice(3, 15));
+    } finally {
+      d.cleanup();
+    }
+  });
+});
+
+describe('an account claim', () => {
+  it('never prints a refresh token that the access token\'s account claim carries', async () => {
+    const refresh = refreshToken();
+    const access = accessToken(refresh, Date.now() + 3 * 86_400_000);
+    const store = storeDocument({ 'openai-codex:default': codexCredential({ accountId: null, access, refresh }) });
+    const d = makeStateDir({ agents: [{ id: 'main', default: true, store }] });
+    try {
+      const json = await runCli(['status', '--json'], d.env);
+      const usage = await runCli(['usage'], d.env);
+      expect(json.stdout + usage.stdout).not.toContain(refresh.slice(3, 15));
+    } finally {
+      d.cleanup();
+    }
+  });
+});
