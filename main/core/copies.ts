@@ -2,6 +2,7 @@
 // agent actually uses: its own profiles overlaid on main's, profile id by profile id, with
 // OpenClaw's own repair rules (./openclaw/merge.ts). Pure: works on a Scan.
 import { readAccessTokenClaims } from './jwt.ts';
+import { crypto } from './lazy-crypto.ts';
 import { apartFrom } from './secret-parts.ts';
 import { type Credential, isCodexOAuth, isWritableEntry } from './openclaw/credentials.ts';
 import type { StoreKind, StoreRead } from './openclaw/json-store.ts';
@@ -43,6 +44,21 @@ export function fenceOf(credential: Credential): CredentialCopy['fence'] {
   if (!access || !refresh || access[3] !== 'access' || refresh[3] !== 'refresh') return null;
   if (access[1] !== refresh[1] || Boolean(access[2]) !== Boolean(refresh[2]) || credential.expires !== 1) return null;
   return access[2] ? 'failed' : 'pending';
+}
+
+/**
+ * Whether `credential` is OpenClaw's fence over the refresh token `oldRefresh`: its refresh
+ * digest is OpenClaw 2026.9.6's `buildOAuthRefreshSecretDigest` of that token (sha256 of
+ * `["openclaw.oauth-refresh-generation", 1, profileId, provider, "refresh", token]` as JSON),
+ * so the fence stands where that token stood (OpenClaw was refreshing it, or failed to).
+ */
+export function fenceReplaces(credential: Credential, oldRefresh: string): boolean {
+  if (fenceOf(credential) === null) return false;
+  const digest = crypto()
+    .createHash('sha256')
+    .update(JSON.stringify(['openclaw.oauth-refresh-generation', 1, credential.profileId, credential.raw.provider, 'refresh', oldRefresh]))
+    .digest('hex');
+  return credential.refresh!.endsWith(`:refresh:${digest}`);
 }
 
 export interface EffectiveProfile {

@@ -1,6 +1,7 @@
 // SQLite-era (OpenClaw 2026.9.x) state dirs built per test, with the tables, rows and schema
 // versions that openclaw@2026.9.6's `doctor --fix` leaves (read off the real package). The
 // compatibility tests use real migrated dirs; these are for fast tests of AuthBar's own logic.
+import { createHash } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -130,13 +131,19 @@ export function openaiCredential(base: { access: string; refresh: string; expire
   return { type: 'oauth', provider: 'openai', ...base };
 }
 
-/** OpenClaw 2026.9's fence over a credential: `pending` while it refreshes, `failed` after. */
-export function fence(credential: Record<string, unknown>, kind: 'pending' | 'failed', claim = '0123456789abcdef0123456789abcdef') {
+/**
+ * OpenClaw 2026.9's fence over a credential: `pending` while it refreshes, `failed` after. Its
+ * digests are OpenClaw 2026.9.6's (`buildOAuthRefreshSecretDigest`): sha256 of
+ * `["openclaw.oauth-refresh-generation", 1, profileId, provider, kind, secret]` as JSON.
+ */
+export function fence(credential: Record<string, unknown>, kind: 'pending' | 'failed', claim = '0123456789abcdef0123456789abcdef', profileId = 'openai:default') {
   const mark = kind === 'failed' ? 'failed:' : '';
+  const digest = (part: 'access' | 'refresh') =>
+    createHash('sha256').update(JSON.stringify(['openclaw.oauth-refresh-generation', 1, profileId, credential.provider, part, credential[part]])).digest('hex');
   return {
     ...credential,
-    access: `openclaw-oauth-refresh-fence:v1:${claim}:${mark}access:${'a'.repeat(64)}`,
-    refresh: `openclaw-oauth-refresh-fence:v1:${claim}:${mark}refresh:${'b'.repeat(64)}`,
+    access: `openclaw-oauth-refresh-fence:v1:${claim}:${mark}access:${digest('access')}`,
+    refresh: `openclaw-oauth-refresh-fence:v1:${claim}:${mark}refresh:${digest('refresh')}`,
     expires: 1,
   };
 }

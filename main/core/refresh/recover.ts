@@ -5,13 +5,14 @@
 import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../api.ts';
 import { resolveAuthbarHome } from '../authbar/home.ts';
 import { deleteRecovery, heldOldRefreshTokens, type HeldRecovery, listRecoveries, pruneAbandonedTemps, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
-import { copyKey, type CredentialCopy } from '../copies.ts';
+import { copyKey, type CredentialCopy, fenceOf, fenceReplaces } from '../copies.ts';
+import type { Credential } from '../openclaw/credentials.ts';
 import { LockTimeoutError } from '../openclaw/lock.ts';
 import type { Env } from '../openclaw/paths.ts';
 import { readStatus } from '../read-status.ts';
 import { VERSION } from '../version.ts';
 import { currentCredential, releaseAll, type RotationGuard, takeRefreshLocks } from './refresh-lineage.ts';
-import { writeToCopies } from './write-copies.ts';
+import { type WriteNote, writeToCopies } from './write-copies.ts';
 
 export interface RecoverOptions {
   env: Env;
@@ -43,21 +44,41 @@ async function recoverOne(held: { path: string; recovery: Recovery }, copies: Cr
   }
   try {
     // Under the locks, the stores are the truth.
-    const now = new Map<CredentialCopy, string | null | 'unreadable'>();
-    for (const copy of present) {
-      const current = await currentCredential(copy);
-      now.set(copy, current === 'unreadable' || current === null ? current : current.refresh);
-    }
-    const already = present.filter((c) => now.get(c) === recovery.credential.refresh);
-    const stale = present.filter((c) => now.get(c) === recovery.oldRefresh);
-    const movedOn = present.filter((c) => typeof now.get(c) === 'string' && !already.includes(c) && !stale.includes(c));
+    const now = new Map<CredentialCopy, Credential | null | 'unreadable'>();
+    for (const copy of present) now.set(copy, await currentCredential(copy));
+    const refreshIn = (c: CredentialCopy) => {
+      const current = now.get(c);
+      return current === 'unreadable' || current === null || current === undefined ? null : current.refresh;
+    };
+    // OpenClaw 2026.9's fence over the dead token stands where that token stood: it tried the
+    // token itself (pending while it asks, failed once told it was used). No new sign-in.
+    const fenceOverOld = (c: CredentialCopy) => {
+      const current = now.get(c);
+      return current !== 'unreadable' && current !== null && current !== undefined && fenceReplaces(current, recovery.oldRefresh) ? fenceOf(current) : null;
+    };
+    const already = present.filter((c) => refreshIn(c) === recovery.credential.refresh);
+    const stale = present.filter((c) => refreshIn(c) === recovery.oldRefresh || fenceOverOld(c) === 'failed');
+    const pending = present.filter((c) => fenceOverOld(c) === 'pending');
+    const movedOn = present.filter((c) => refreshIn(c) !== null && !already.includes(c) && !stale.includes(c) && !pending.includes(c));
     if (movedOn.length === named.length) {
       // Every store took another sign-in since (a new login): the held one is superseded, not lost.
       deleteRecovery(held.path);
       return named.map(({ want }) => profileOutcome(base(want.holder), { outcome: 'skipped', cause: 'its store holds another sign-in now (signed in again?); the held one was no longer needed and is discarded' }));
     }
+    if (already.length === 0 && pending.length > 0) {
+      // OpenClaw is asking with the dead token right now; its fence settles (failed) and then takes this.
+      return recoveryAgents(recovery).map((agentId) => profileOutcome(base(agentId), {
+        outcome: 'failed', failureKind: 'busy', cause: 'OpenClaw is refreshing the dead token this sign-in replaced; it is kept until that settles', fix: FIX,
+      }));
+    }
     const fields = { ...recovery.credential, email: null };
-    const wrote = await writeToCopies(stale, recovery.oldRefresh, fields, { afterRotation: true });
+    // Each copy under the value it holds now: the dead token, or the failed fence over it.
+    const wrote = { written: [] as CredentialCopy[], notWritten: [] as WriteNote[] };
+    for (const expected of new Set(stale.map((c) => refreshIn(c)!))) {
+      const one = await writeToCopies(stale.filter((c) => refreshIn(c) === expected), expected, fields, { afterRotation: true });
+      wrote.written.push(...one.written);
+      wrote.notWritten.push(...one.notWritten);
+    }
     const holding = new Set([...already, ...wrote.written]);
     if (holding.size > 0) deleteRecovery(held.path);
     const notes = new Map(wrote.notWritten.map((n) => [n.copy, n.why]));
