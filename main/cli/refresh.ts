@@ -27,13 +27,15 @@ export async function runRefresh(args: string[]): Promise<number> {
   // ssh's bound on a host: its own --timeout, plus connecting and the report's way back.
   const REMOTE_MARGIN_MS = 20_000;
 
-  // The whole command is bounded: past the timeout no token request starts, one in flight is
-  // cut off, and waits for locks or OpenClaw's fence end; each lineage reports what it did.
+  // The waiting is bounded: past the timeout no token request starts, and waits for locks or
+  // OpenClaw's fence end; each lineage reports what it did. A request already sent gets its
+  // answer (the endpoint's own timeout bounds it): cut off, a rotated sign-in would be lost.
   const stop = new AbortController();
   const timer = setTimeout(() => {
     const reason = new Error(`stopped at the ${values.timeout} --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout`);
     reason.name = 'TimeoutError';
     stop.abort(reason);
+    waiting.note(`past the ${values.timeout} --timeout: waiting for an answer already sent, which may hold the only copy of the sign-in`);
   }, timeoutMs);
   const waiting = waitingLine(process.stderr, 'refreshing', `${values.timeout}, --timeout`);
   const { refreshAgents } = await import('../core/refresh/refresh-agents.ts');

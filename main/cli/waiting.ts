@@ -14,26 +14,30 @@ export interface WaitingLine {
   onEvent(event: RefreshEvent): void;
   /** Erase the line before printing anything else. */
   clear(): void;
+  /** Says this instead of when AuthBar gives up (it is past that, waiting for something it must not cut). */
+  note(text: string): void;
   stop(): void;
 }
 
 /** The line itself, pure: what is still running after `elapsedMs`, and when AuthBar gives up, if it says. */
-export function waitingText(verb: string, running: string[], elapsedMs: number, bound: string | null): string {
+export function waitingText(verb: string, running: string[], elapsedMs: number, bound: string | null, note: string | null = null): string {
   const names = running.length <= 3 ? running.join(', ') : `${running.slice(0, 3).join(', ')} and ${running.length - 3} more`;
-  return `authbar: still ${verb} ${names} (${formatDuration(elapsedMs)}${bound ? `; gives up after ${bound}` : ''})`;
+  const after = note ? `; ${note}` : bound ? `; gives up after ${bound}` : '';
+  return `authbar: still ${verb} ${names} (${formatDuration(elapsedMs)}${after})`;
 }
 
 export function waitingLine(stream: NodeJS.WriteStream, verb: string, bound: string | null, now: () => number = Date.now): WaitingLine {
   const started = now();
   const running = new Map<string, string>();
   let shown = false;
+  let note: string | null = null;
   const clear = () => {
     if (shown) stream.write('\r\x1b[K');
     shown = false;
   };
   const draw = () => {
     if (running.size === 0) return clear();
-    stream.write(`\r\x1b[K${waitingText(verb, [...running.values()], now() - started, bound)}`);
+    stream.write(`\r\x1b[K${waitingText(verb, [...running.values()], now() - started, bound, note)}`);
     shown = true;
   };
   const timer = stream.isTTY ? setInterval(draw, 1000) : undefined;
@@ -47,6 +51,10 @@ export function waitingLine(stream: NodeJS.WriteStream, verb: string, bound: str
       else if (event.type === 'finished') line.end(key(event.result));
     },
     clear,
+    note(text) {
+      note = text;
+      if (shown) draw();
+    },
     stop() {
       if (timer) clearInterval(timer);
       clear();

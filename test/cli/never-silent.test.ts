@@ -57,7 +57,7 @@ describe('help for each subcommand', () => {
   it('documents that sync --dry-run exits 1 when something would be synced, and refresh\'s --timeout', async () => {
     const d = oneSignIn();
     expect((await runCli(['sync', '--help'], d.env)).stdout).toMatch(/--dry-run[\s\S]*exits 1 when something\s+would be synced/);
-    expect((await runCli(['refresh', '--help'], d.env)).stdout).toMatch(/--timeout DURATION\s+bound the whole command \(default 40s\)/);
+    expect((await runCli(['refresh', '--help'], d.env)).stdout).toMatch(/--timeout DURATION\s+bound the waiting \(default 40s\)[\s\S]*a request already sent gets its answer/);
     expect((await runCli(['--help'], d.env)).stdout).toContain('authbar COMMAND --help');
   });
 });
@@ -108,19 +108,39 @@ describe('status --check pointed at nothing', () => {
 });
 
 describe('a hanging token endpoint', () => {
-  it('bounds the whole refresh with --timeout: exit 1, one line naming the timeout, the store untouched', async () => {
+  it('bounds the refresh with --timeout: the request sent ends at the endpoint\'s own timeout, no retry starts, one line says both', async () => {
     const d = oneSignIn();
     const before = d.readStore('main');
-    server.queue('hang');
-    // No AUTHBAR_TOKEN_TIMEOUT_MS here: the endpoint's own 30 s per try would run for minutes.
-    const result = await runCli(['refresh', '--agent', 'main', '--timeout', '2s'], d.env, { timeoutMs: 60_000 });
+    server.queue('hang', 'hang', 'hang');
+    // The endpoint's own bound per try is 3 s here (30 s by default); the command's is 2 s.
+    const result = await runCli(['refresh', '--agent', 'main', '--timeout', '2s'], { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '3000' }, { timeoutMs: 60_000 });
     expect(result.code).toBe(1);
     // One line for the failure; the other is the loopback endpoint's warning that every output carries.
-    expect(result.stderr.split('\n').filter((line) => !line.startsWith('authbar: note: refresh tokens go to '))).toEqual(['authbar: agent main, profile openai-codex:default: transient: stopped at the 2s --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout. Fix: authbar refresh --agent main', '']);
+    expect(result.stderr.split('\n').filter((line) => !line.startsWith('authbar: note: refresh tokens go to '))).toEqual(['authbar: agent main, profile openai-codex:default: transient: no answer within 3 s (not tried again: stopped at the 2s --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout). Fix: authbar refresh --agent main', '']);
     expect(result.stdout).toMatch(/^main\s+openai-codex:default\s+failed$/m);
     expect(server.requests).toHaveLength(1);
     expect(d.readStore('main')).toEqual(before);
   });
+
+  // Cut off, an answer that arrives after the --timeout would be lost with the old token dead:
+  // the endpoint rotates when it receives the request, not when the client reads the answer.
+  it('keeps an answer that arrives after the --timeout: the line says it waits for it, and the new sign-in is written', async () => {
+    const d = oneSignIn();
+    let pastTimeout: () => void = () => undefined;
+    server.queue({ until: new Promise<void>((resolve) => (pastTimeout = resolve)) });
+    const command = `${process.execPath} ${CLI} refresh --agent main --timeout 1s`;
+    const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { env: d.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('past the 1s --timeout: waiting for an answer already sent')) pastTimeout();
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(output).toMatch(/main\s+openai-codex:default\s+refreshed/);
+    expect(code).toBe(0);
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+    expect(server.live.has(d.readStore('main').profiles['openai-codex:default'].refresh)).toBe(true);
+  }, 60_000);
 
   it('prints a progress line on a terminal while it waits, and erases it before the outcome', async () => {
     const d = oneSignIn();

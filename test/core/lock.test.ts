@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,18 @@ async function deadPid(): Promise<number> {
 const quick: LockPolicy = { staleMs: 30_000, liveStaleMs: 30_000, retries: 3, minTimeoutMs: 20, maxTimeoutMs: 50 };
 
 describe('OpenClaw-compatible sidecar locks', () => {
+  it('releases only its own lock: one another process took over (judged ours stale) stays', async () => {
+    const target = join(dir, 'auth-profiles.json');
+    const lock = await acquireLock(target, { policy: STORE_LOCK });
+    // Another process found ours stale, removed it and took the lock (as OpenClaw 2026.5 may after 180 s).
+    rmSync(`${target}.lock`);
+    const theirs = JSON.stringify({ pid: 1, createdAt: new Date().toISOString() }, null, 2);
+    writeFileSync(`${target}.lock`, theirs);
+    lock.release();
+    expect(readFileSync(`${target}.lock`, 'utf8')).toBe(theirs);
+    expect(readdirSync(dir).filter((n) => n !== 'auth-profiles.json.lock')).toEqual([]);
+  });
+
   it('creates `<target>.lock` holding {pid, createdAt} as 2-space JSON, and deletes it on release', async () => {
     const target = join(dir, 'auth-profiles.json');
     const before = Date.now();

@@ -198,3 +198,21 @@ describe('refreshAgents', () => {
     expect(report.requests).toBe(0);
   });
 });
+
+// OpenClaw 2026.5 takes a live holder's refresh lock once it is older than 180 s. A request sent
+// after that could meet another AuthBar's request for the same token (one of them a reuse), so
+// none is sent unless its answer can come (the endpoint's timeout) while the lock is still ours.
+describe('the refresh lock\'s age', () => {
+  it('sends no request that could outlast the lock: transient, nothing requested, the store as it was', async () => {
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-1') }) }] });
+    const before = readFileSync(d.storePath('main'), 'utf8');
+    // The endpoint's own 30 s per try cannot fit in a lock that goes stale after 20 s (15 s kept as margin).
+    const report = await refreshAgents({ env: { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '30000' }, agents: 'all', lockStaleMs: 20_000 });
+    expect(report.results).toMatchObject([{ agentId: 'main', outcome: 'failed', failureKind: 'transient' }]);
+    expect(report.results[0]!.cause).toMatch(/held the refresh lock too long .*; nothing was requested/);
+    expect(server.requests).toHaveLength(0);
+    expect(readFileSync(d.storePath('main'), 'utf8')).toBe(before);
+    // With the lock's real bound, the same refresh goes through.
+    expect((await refreshAgents({ env: d.env, agents: 'all' })).results).toMatchObject([{ outcome: 'refreshed' }]);
+  });
+});

@@ -61,6 +61,22 @@ describe('exchangeRefreshToken against a real loopback endpoint', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('starts no attempt that could not end by finishBy: none at all, or no retry after a 500', async () => {
+    const issued = server.issue('acct-1');
+    const why = 'the lock would go stale';
+    const none = await exchangeRefreshToken(issued.refresh, endpoint(), { finishBy: { at: Date.now() + 1000, why } });
+    expect(none).toEqual({ ok: false, failure: { kind: 'transient', cause: `${why}; nothing was requested` } });
+    expect(server.requests).toHaveLength(0);
+    // Room for one attempt of 2 s, not for a second one: the clock has moved on by the retry.
+    server.queue('500');
+    const times = [0, 5000];
+    const clock = () => times.shift() ?? 5000;
+    const one = await exchangeRefreshToken(issued.refresh, endpoint(), { finishBy: { at: 3000, why, clock } });
+    expect(one).toMatchObject({ ok: false, failure: { kind: 'transient', cause: `HTTP 500 from the token endpoint (not tried again: ${why})` } });
+    expect(server.requests).toHaveLength(1);
+    expect(server.live.has(issued.refresh)).toBe(true);
+  });
+
   it('retries 5xx three times in all and then says transient', async () => {
     const issued = server.issue('acct-1');
     server.queue('500', '500', '500');

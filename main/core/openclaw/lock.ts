@@ -2,7 +2,7 @@
 // a lock on P is a file created with O_EXCL holding the owner's pid and creation time;
 // it is stale when that pid is gone, or older than the stale time, and may then be taken.
 import { crypto } from '../lazy-crypto.ts';
-import { linkSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensurePrivateDirectory } from './private-write.ts';
@@ -139,21 +139,23 @@ function readOwner(lockPath: string): { owner: LockOwner | null; mtimeMs: number
  * it to the lock path (link fails if the lock exists, like O_EXCL). A crash can then never
  * leave an empty lock file that others would have to wait out by age.
  */
-function tryCreate(lockPath: string, contents: Record<string, unknown>): boolean {
+/** The new lock's text, or null when another holds the lock. */
+function tryCreate(lockPath: string, contents: Record<string, unknown>): string | null {
+  const text = JSON.stringify(contents, null, 2);
   const temp = `${lockPath}.${process.pid}-${crypto().randomUUID()}.tmp`;
   try {
-    writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: 0o600, flag: 'wx' });
+    writeFileSync(temp, text, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     // `<stateDir>/locks/oauth-refresh` on first use, as OpenClaw does; 0700 whatever the umask.
     ensurePrivateDirectory(dirname(lockPath));
-    writeFileSync(temp, JSON.stringify(contents, null, 2), { mode: 0o600, flag: 'wx' });
+    writeFileSync(temp, text, { mode: 0o600, flag: 'wx' });
   }
   try {
     linkSync(temp, lockPath);
-    return true;
+    return text;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
     throw error;
   } finally {
     rmSync(temp, { force: true });
@@ -182,6 +184,35 @@ function removeStale(lockPath: string, judged: LockOwner | null): void {
   if (!same) {
     try {
       linkSync(aside, lockPath); // fails if someone already holds a new lock: theirs wins
+    } catch {
+      // nothing to restore over
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+/**
+ * Removes the lock only if it is still ours (what we wrote: our pid and time): one that another
+ * process judged stale and took over meanwhile is theirs. Moved aside first, so the check and
+ * the removal are one step; what is not ours is put back. (Not by inode: a new file may reuse a
+ * freed one at once.)
+ */
+function releaseOwn(lockPath: string, text: string): void {
+  const aside = `${lockPath}.release-${process.pid}-${crypto().randomUUID()}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // already gone: someone judged it stale; nothing of ours to clean
+  }
+  let ours = false;
+  try {
+    ours = readFileSync(aside, 'utf8') === text;
+  } catch {
+    // vanished: nothing to put back
+  }
+  if (!ours) {
+    try {
+      linkSync(aside, lockPath); // fails if yet another holder has it now: theirs wins
     } catch {
       // nothing to restore over
     }
@@ -225,18 +256,15 @@ export async function acquireLock(target: string, { policy, format = PID_LOCK, s
   const started = Date.now();
   let waited = false;
   for (let attempt = 0; ; attempt++) {
-    if (tryCreate(lockPath, format.contents())) {
+    const text = tryCreate(lockPath, format.contents());
+    if (text !== null) {
       let released = false;
       return {
         path: lockPath,
         release() {
           if (released) return;
           released = true;
-          try {
-            unlinkSync(lockPath);
-          } catch {
-            // already gone: someone judged it stale; nothing of ours to clean.
-          }
+          releaseOwn(lockPath, text);
         },
       };
     }

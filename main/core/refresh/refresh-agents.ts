@@ -36,9 +36,12 @@ export interface RefreshOptions {
   /** Only profiles that are expiring, expired or have no expiry. */
   ifNeeded?: boolean;
   concurrency?: number;
+  /** Ends waits and starts no request (the CLI's --timeout); a request already sent gets its answer. */
   signal?: AbortSignal;
   /** No further token request once aborted; one in flight finishes and is written (the app, quitting). */
   stopRetrying?: AbortSignal;
+  /** How long OpenClaw lets a live holder keep the refresh lock; a test shortens it. */
+  lockStaleMs?: number;
   onEvent?: (event: RefreshEvent) => void;
   now?: () => number;
   /** Holds off signals (the CLI's) or a quit (the app's) while a rotated token is on its way to the stores. */
@@ -189,6 +192,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             isKnownDead,
             signal: options.signal,
             stopRetrying: options.stopRetrying,
+            lockStaleMs: options.lockStaleMs,
             onRequest: () => requests++,
             mintedThisRun,
             authbarHome: resolveAuthbarHome(options.env),

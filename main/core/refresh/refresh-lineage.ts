@@ -91,9 +91,12 @@ export interface LineageContext {
   ifNeeded: boolean;
   /** Refresh tokens AuthBar knows are dead (a refresh proved it): never adopted, never presented. */
   isKnownDead: (refresh: string) => boolean;
+  /** Ends waits for locks and OpenClaw's fence, and starts no request (the CLI's --timeout); never cuts one in flight. */
   signal?: AbortSignal;
   /** No further token request once aborted; one in flight finishes and is written (a quitting app). */
   stopRetrying?: AbortSignal;
+  /** How long OpenClaw may let a live holder keep the refresh lock (REFRESH_LOCK; a test may shorten it). */
+  lockStaleMs?: number;
   /** Called just before each token request, so callers can count them. */
   onRequest?: () => void;
   /** How long to wait for OpenClaw's own pending refresh (its own bound: 120 s). */
@@ -109,6 +112,8 @@ export interface LineageContext {
 }
 
 export const FENCE_WAIT_MS = 120_000;
+/** Room between an answer's latest arrival and the refresh lock going stale (clocks, the writes' start). */
+const LOCK_MARGIN_MS = 15_000;
 
 /** Polls the copies until none holds a pending fence; false if that takes longer than allowed. */
 async function waitForFences(copies: CredentialCopy[], context: LineageContext): Promise<boolean> {
@@ -181,8 +186,10 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
 
   const busy = (cause: string): LineageResult => ({ outcome: 'failed', kind: 'busy', cause, written: [], notWritten: [] });
   let locks: Lock[] = [];
+  let lockedAt = 0;
   const lock = async () => {
     locks = await takeRefreshLocks(context.stateDir, [...copies, ...peers], context.signal);
+    lockedAt = Date.now();
   };
   const readAll = async () => {
     const current: Current[] = [];
@@ -264,7 +271,12 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     if (hold === null) return { outcome: 'failed', kind: 'transient', cause: 'stopping (a signal arrived, or AuthBar is quitting); nothing was requested', ...done, synced };
     try {
       context.onRequest?.();
-      const answer = await exchangeRefreshToken(present, context.endpoint, { signal: context.signal, stopRetrying: context.stopRetrying, now: context.now });
+      // Never cut once sent (the answer may be the only copy of the sign-in): a stop ends retries
+      // only. And sent only while the refresh lock stays ours: OpenClaw 2026.5 takes a live
+      // holder's lock after REFRESH_LOCK.liveStaleMs (wall clock, as the lock file's times).
+      const stops = [context.stopRetrying, context.signal].filter((s): s is AbortSignal => s !== undefined);
+      const finishBy = { at: lockedAt + (context.lockStaleMs ?? REFRESH_LOCK.liveStaleMs) - LOCK_MARGIN_MS, why: 'AuthBar has held the refresh lock too long to be sure of it until an answer comes (waiting for stores); run it again' };
+      const answer = await exchangeRefreshToken(present, context.endpoint, { stopRetrying: stops.length > 0 ? AbortSignal.any(stops) : undefined, finishBy, now: context.now });
       if (!answer.ok) {
         if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };
         // The token was dead after all. A usable copy of the same account elsewhere heals it.

@@ -174,6 +174,12 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
   };
 }
 
+/** Why no further attempt starts: the reason its caller gave (`--timeout`'s own words), else "stopping". */
+function stopWords(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name === 'TimeoutError' && reason.message ? reason.message : 'stopping';
+}
+
 /** Why a run was stopped: the reason its caller gave (`--timeout`'s own words), else "cancelled". */
 export function abortCause(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
@@ -188,10 +194,18 @@ export async function exchangeRefreshToken(
   refreshToken: string,
   endpoint: TokenEndpoint,
   options: {
-    /** Cuts an attempt in flight too (the CLI's --timeout). */
+    /** Cuts an attempt in flight too: its answer, a rotated sign-in, may then be lost. Tests only. */
     signal?: AbortSignal;
-    /** Starts no further attempt, but lets one in flight finish and its answer count (a quitting app). */
+    /**
+     * Starts no further attempt, but lets one in flight finish and its answer count (a quitting
+     * app, the CLI's --timeout): once sent, the request may have rotated the sign-in.
+     */
     stopRetrying?: AbortSignal;
+    /**
+     * An attempt starts only if it can end (the endpoint's timeout) by `at` (wall clock, ms):
+     * while AuthBar holds OpenClaw's refresh lock, before another process may call it stale.
+     */
+    finishBy?: { at: number; why: string; clock?: () => number };
     now?: () => number;
   } = {},
 ): Promise<TokenResult> {
@@ -199,13 +213,24 @@ export async function exchangeRefreshToken(
   // A loopback endpoint is on this machine: never through HTTP(S)_PROXY, which would receive the
   // refresh token in the clear (a plain-http request body), whatever NO_PROXY says.
   const dispatcher: Dispatcher = LOOPBACK.test(new URL(endpoint.url).hostname) ? new Agent(timeouts) : new EnvHttpProxyAgent(timeouts);
-  const { signal, stopRetrying } = options;
+  const { signal, stopRetrying, finishBy } = options;
+  let tries = 0;
+  let late = false;
+  let lastFailure = '';
   try {
     // The signals are checked before each attempt, never handed to p-retry: p-retry also checks
     // it after a successful attempt and would throw a rotated credential away.
     return await pRetry(() => {
       if (signal?.aborted || stopRetrying?.aborted) throw new AbortError('cancelled');
-      return attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now, signal);
+      if (finishBy && (finishBy.clock ?? Date.now)() + endpoint.timeoutMs > finishBy.at) {
+        late = true;
+        throw new AbortError('late');
+      }
+      tries++;
+      return attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now, signal).catch((error: unknown) => {
+        if (error instanceof Transient) lastFailure = error.message;
+        throw error;
+      });
     }, {
       retries: endpoint.tries - 1,
       minTimeout: endpoint.minRetryDelayMs,
@@ -215,7 +240,11 @@ export async function exchangeRefreshToken(
     });
   } catch (error) {
     if (signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: abortCause(signal) } };
-    if (stopRetrying?.aborted) return { ok: false, failure: { kind: 'transient', cause: error instanceof Transient ? `${error.message} (not tried again: stopping)` : 'stopping; nothing more was requested' } };
+    if (late) return { ok: false, failure: { kind: 'transient', cause: tries === 0 ? `${finishBy!.why}; nothing was requested` : `${lastFailure} (not tried again: ${finishBy!.why})` } };
+    if (stopRetrying?.aborted) {
+      const why = stopWords(stopRetrying);
+      return { ok: false, failure: { kind: 'transient', cause: error instanceof Transient ? `${error.message} (not tried again: ${why})` : `${why}; nothing more was requested` } };
+    }
     if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${endpoint.tries} tries)` } };
     if (error instanceof AbortError) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
     throw error;
