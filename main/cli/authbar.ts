@@ -3,7 +3,6 @@
 // Subcommands are imported lazily so `authbar status --json` loads nothing it does not use.
 import module from 'node:module';
 import { join } from 'node:path';
-import envPaths from 'env-paths';
 import { UsageError } from './args.ts';
 import { type Loaded, requireWithCodeCache } from './code-cache.ts';
 import { exitWhenSafe } from './exit-when-safe.ts';
@@ -44,11 +43,22 @@ declare const AUTHBAR_BUNDLE_HASHES: Record<string, string> | undefined;
 const BUNDLE_HASHES = typeof AUTHBAR_BUNDLE_HASHES === 'undefined' ? null : AUTHBAR_BUNDLE_HASHES;
 let loaded: Loaded<unknown> | null = null;
 
+/** AuthBar's code cache dir, or null where there is none (no home directory at all, say). */
+async function codeCacheDir(): Promise<string | null> {
+  try {
+    // Loaded here, not at the top: env-paths asks for the home directory as it loads.
+    const { default: envPaths } = await import('env-paths');
+    return join(envPaths('authbar', { suffix: '' }).cache, 'code');
+  } catch {
+    return null;
+  }
+}
+
 /** A subcommand's bundle, through the code cache of ./code-cache.ts where there is one to use. */
 async function command<T>(name: string, fallback: () => Promise<T>): Promise<T> {
   const hash = BUNDLE_HASHES?.[name];
   if (!hash || typeof __dirname !== 'string' || process.env.NODE_DISABLE_COMPILE_CACHE) return fallback();
-  loaded = requireWithCodeCache<T>(join(__dirname, `${name}.cjs`), hash, join(envPaths('authbar', { suffix: '' }).cache, 'code'));
+  loaded = requireWithCodeCache<T>(join(__dirname, `${name}.cjs`), hash, await codeCacheDir());
   return loaded.exports as T;
 }
 

@@ -1,5 +1,6 @@
 // `authbar refresh (--agent ID... | --all) [--if-needed] [--json] [--concurrency N] [--timeout DURATION]`
 import type { ProfileOutcome, RefreshEvent } from '../core/api.ts';
+import { DEFAULT_TOKEN_TIMEOUT_MS } from '../core/refresh/endpoint.ts';
 import { parse, parseDuration, UsageError } from './args.ts';
 import { deferSignalsDuringRotation } from './defer-signals.ts';
 import { failureLine, progressLine, runOnTargets } from './outcomes.ts';
@@ -24,8 +25,9 @@ export async function runRefresh(args: string[]): Promise<number> {
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError(`--concurrency "${values.concurrency}" is not a positive whole number`);
 
   const timeoutMs = await parseDuration('--timeout', values.timeout);
-  // ssh's bound on a host: its own --timeout, plus connecting and the report's way back.
-  const REMOTE_MARGIN_MS = 20_000;
+  // ssh's bound on a host: its own --timeout, plus a request already sent there when it ends
+  // (the endpoint's own timeout, never cut), plus connecting and the report's way back.
+  const REMOTE_MARGIN_MS = DEFAULT_TOKEN_TIMEOUT_MS + 20_000;
 
   // The waiting is bounded: past the timeout no token request starts, and waits for locks or
   // OpenClaw's fence end; each lineage reports what it did. A request already sent gets its
@@ -35,7 +37,7 @@ export async function runRefresh(args: string[]): Promise<number> {
     const reason = new Error(`stopped at the ${values.timeout} --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout`);
     reason.name = 'TimeoutError';
     stop.abort(reason);
-    waiting.note(`past the ${values.timeout} --timeout: waiting for an answer already sent, which may hold the only copy of the sign-in`);
+    waiting.note(`past the ${values.timeout} --timeout: finishing what is under way (a token request already sent gets its answer: it may hold the only copy of the sign-in)`);
   }, timeoutMs);
   const waiting = waitingLine(process.stderr, 'refreshing', `${values.timeout}, --timeout`);
   const { refreshAgents } = await import('../core/refresh/refresh-agents.ts');

@@ -2,10 +2,11 @@
 // after; whatever is wrong with it (garbage, another build's, a FIFO, a directory that is not
 // ours), the command runs and prints exactly what it prints without any cache.
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { CLI, runCli } from '../helpers/cli.ts';
+import { requireTool } from '../helpers/requirements.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
@@ -88,5 +89,32 @@ describe('the code cache of a subcommand', () => {
       expect(await status(env)).toBe(without);
       expect(readdirSync(dir)).toEqual([]);
     }
+  });
+});
+
+// A user with no home directory at all (a container's arbitrary uid, systemd's DynamicUser,
+// `env -i`): no cache dir, and the commands run as they did before there was a cache.
+const root = process.getuid?.() === 0;
+const setpriv = root ? requireTool('the no-home-directory', ['/usr/bin/setpriv'], "util-linux's setpriv: apt-get install util-linux") : { missing: true, why: 'needs root to run as a uid with no passwd entry' };
+describe.skipIf(setpriv.missing)('with no home directory', () => {
+  it('--version and --help work, and status says in one line what is missing', () => {
+    const { dir } = setUp();
+    // The node binary where a uid without a home can reach it (a hard link; a copy across file systems).
+    const bin = join(d!.root, 'bin');
+    mkdirSync(bin);
+    try {
+      linkSync(process.execPath, join(bin, 'node'));
+    } catch {
+      copyFileSync(process.execPath, join(bin, 'node'));
+    }
+    chmodSync(d!.root, 0o755);
+    chmodSync(bin, 0o755);
+    const run = (...args: string[]) => spawnSync('/usr/bin/setpriv', ['--reuid=54321', '--regid=54321', '--clear-groups', 'env', '-i', `OPENCLAW_STATE_DIR=${join(d!.root, 'none')}`, join(bin, 'node'), CLI, ...args], { cwd: '/', encoding: 'utf8' });
+    expect(run('--version')).toMatchObject({ status: 0, stderr: '' });
+    expect(run('--help')).toMatchObject({ status: 0, stderr: '' });
+    const status = run('status');
+    expect(status.stderr).toMatch(/^authbar: .*homedir.*\n$/);
+    expect(status.stderr.split('\n')).toHaveLength(2);
+    expect(() => readdirSync(dir)).toThrow();
   });
 });

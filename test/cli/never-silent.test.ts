@@ -128,12 +128,12 @@ describe('a hanging token endpoint', () => {
     const d = oneSignIn();
     let pastTimeout: () => void = () => undefined;
     server.queue({ until: new Promise<void>((resolve) => (pastTimeout = resolve)) });
-    const command = `${process.execPath} ${CLI} refresh --agent main --timeout 1s`;
+    const command = `${process.execPath} ${CLI} refresh --agent main --timeout 4s`;
     const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { env: d.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      if (output.includes('past the 1s --timeout: waiting for an answer already sent')) pastTimeout();
+      if (output.includes('past the 4s --timeout: finishing what is under way')) pastTimeout();
     });
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(output).toMatch(/main\s+openai-codex:default\s+refreshed/);

@@ -43,13 +43,14 @@ describe('a recovery file a kill left under its temp name', () => {
     Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
     const recoveryDir = join(d.authbarHome, 'recovery');
     mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
-    const temp = `${recoveryPath(d.authbarHome, dead.refresh)}.${randomUUID()}.tmp`;
+    const temp = `${recoveryPath(d.authbarHome, dead.refresh)}.authbar-${randomUUID()}.tmp`;
     writeFileSync(temp, `${JSON.stringify({
       version: 1, createdAt: Date.now(), provider: 'openai-codex', profileId: 'openai-codex:default', oldRefresh: dead.refresh,
       credential: { access: next.access, refresh: next.refresh, expires: Date.now() + 3_600_000, accountId: 'acct-0' },
       copies: ['main', 'artist'].map((id) => ({ storePath: d!.storePath(id), storeKind: 'json', profileId: 'openai-codex:default', holder: id })),
     }, null, 2)}\n`, { mode: 0o600 });
-    // A temp another kill left before writing a byte, an hour ago: it holds nothing and goes.
+    // A temp another kill left before writing a byte, an hour ago (unmarked, as AuthBar named
+    // them before): it holds nothing and goes.
     const empty = `${recoveryPath(d.authbarHome, 'rt_other')}.${randomUUID()}.tmp`;
     writeFileSync(empty, '', { mode: 0o600 });
     utimesSync(empty, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
@@ -79,27 +80,29 @@ describe('a recovery file a kill left under its temp name', () => {
   });
 });
 
-// A kill among the store writes leaves `auth-profiles.json.<uuid>.tmp` beside the store, holding
-// the sign-in (OpenClaw's own writes leave the same). No file of AuthBar's but the recovery file
-// keeps a token: the next write of that store removes the temps no writer has touched for ten
-// minutes, under the store's lock; a young one (OpenClaw may be writing it) stays.
+// A kill among AuthBar's store writes leaves `auth-profiles.json.authbar-<uuid>.tmp` beside the
+// store, holding a sign-in that a store or the recovery file holds too. No file of AuthBar's but
+// the recovery file keeps a token: the next write of that store removes AuthBar's temps no writer
+// has touched for ten minutes, under the store's lock. A young one stays, and OpenClaw's own
+// (`.<uuid>.tmp`) always: killed before its rename, it may hold the only copy of a sign-in.
 describe('store temps a kill left', () => {
-  it('are removed by the next write of that store once abandoned; a young one stays', async () => {
+  it('AuthBar\'s are removed by the next write of that store once abandoned; a young one and OpenClaw\'s stay', async () => {
     const issued = server.issue('acct-0');
     const cred = codexCredential({ accountId: 'acct-0', access: issued.access, refresh: issued.refresh, expiresInMs: 60_000 });
     d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
     Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
-    const old = `${d.storePath('main')}.${randomUUID()}.tmp`;
-    const young = `${d.storePath('main')}.${randomUUID()}.tmp`;
+    const old = `${d.storePath('main')}.authbar-${randomUUID()}.tmp`;
+    const young = `${d.storePath('main')}.authbar-${randomUUID()}.tmp`;
+    const openclaws = `${d.storePath('main')}.${randomUUID()}.tmp`;
     const other = `${d.storePath('main')}.notes.tmp`;
-    for (const path of [old, young, other]) writeFileSync(path, readFileSync(d.storePath('main')), { mode: 0o600 });
-    utimesSync(old, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
-    utimesSync(other, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    for (const path of [old, young, openclaws, other]) writeFileSync(path, readFileSync(d.storePath('main')), { mode: 0o600 });
+    for (const path of [old, openclaws, other]) utimesSync(path, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     const run = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
     expect(run.code, run.stderr).toBe(0);
     expect(server.live.has(d.readStore('main').profiles['openai-codex:default'].refresh)).toBe(true);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(young)).toBe(true);
+    expect(existsSync(openclaws)).toBe(true);
     expect(existsSync(other)).toBe(true); // not a name AuthBar or OpenClaw writes through
   });
 });
@@ -147,22 +150,41 @@ describe('a whole recovery temp whose writer is alive', () => {
     Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
     const dir = join(d.authbarHome, 'recovery');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const a = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
-    children.push(a);
-    const aExited = new Promise<number | null>((resolve) => a.on('exit', (code) => resolve(code)));
-    // The first temp is the pre-flight's probe; stop A at the second (the recovery file's write).
-    const seen = new Set<string>();
-    await new Promise<void>((resolve) => {
-      const watcher = watch(dir);
-      watcher.on('change', (_type, name) => {
-        if (!String(name).endsWith('.tmp')) return;
-        seen.add(String(name));
-        if (seen.size !== 2) return;
-        a.kill('SIGSTOP');
-        watcher.close();
-        resolve();
+    // Stop A at its recovery file's temp (the first temp is the pre-flight's probe). The stop
+    // lands before, within or after that write: run again until it finds the temp whole.
+    let a!: ChildProcess;
+    let aExited!: Promise<number | null>;
+    for (let round = 0; ; round++) {
+      expect(round, 'no stop landed while the recovery temp was whole').toBeLessThan(40);
+      a = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
+      children.push(a);
+      aExited = new Promise<number | null>((resolve) => a.on('exit', (code) => resolve(code)));
+      const seen = new Set<string>();
+      const temp = await new Promise<string | null>((resolve) => {
+        const watcher = watch(dir);
+        watcher.on('change', (_type, name) => {
+          if (!String(name).endsWith('.tmp')) return;
+          seen.add(String(name));
+          if (seen.size !== 2) return;
+          a.kill('SIGSTOP');
+          watcher.close();
+          resolve(String(name));
+        });
+        void aExited.then(() => {
+          watcher.close();
+          resolve(null);
+        });
       });
-    });
+      let whole = false;
+      try {
+        whole = temp !== null && typeof JSON.parse(readFileSync(join(dir, temp), 'utf8')).credential?.refresh === 'string';
+      } catch {
+        // not there any more, or not written yet
+      }
+      if (whole) break;
+      a.kill('SIGCONT');
+      expect(await aExited).toBe(0);
+    }
     const status = await runCli(['status', '--json'], d.env);
     expect(status.code, status.stderr).not.toBeNull();
     for (const token of [...server.used, ...server.live.keys()]) expect(status.stdout + status.stderr).not.toContain(token);

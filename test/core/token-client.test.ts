@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exchangeRefreshToken, type TokenEndpoint, tokenEndpointFrom } from '../../main/core/refresh/token-client.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
@@ -75,6 +78,36 @@ describe('exchangeRefreshToken against a real loopback endpoint', () => {
     expect(one).toMatchObject({ ok: false, failure: { kind: 'transient', cause: `HTTP 500 from the token endpoint (not tried again: ${why})` } });
     expect(server.requests).toHaveLength(1);
     expect(server.live.has(issued.refresh)).toBe(true);
+  });
+
+  it('ends an attempt whose answer trickles in past its timeout (undici\'s own limits are per phase)', async () => {
+    // Headers, then one byte of the body every 300 ms: no gap ever reaches a 1 s limit, the whole takes 5 s.
+    const trickle = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.flushHeaders();
+        const body = JSON.stringify({ access_token: 'at_trickled', refresh_token: 'rt_trickled', expires_in: 3600 });
+        let i = 0;
+        const tick = setInterval(() => {
+          if (i >= 16) {
+            clearInterval(tick);
+            res.end(body.slice(i));
+          } else res.write(body[i++]!);
+        }, 300);
+        res.on('close', () => clearInterval(tick));
+      });
+    });
+    trickle.listen(0, '127.0.0.1');
+    await once(trickle, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/oauth/token`;
+      const result = await exchangeRefreshToken('rt_old', endpoint({ url, timeoutMs: 1000, tries: 1 }));
+      expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'no answer within 1 s (after 1 tries)' } });
+    } finally {
+      trickle.closeAllConnections();
+      trickle.close();
+    }
   });
 
   it('retries 5xx three times in all and then says transient', async () => {

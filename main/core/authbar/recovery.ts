@@ -69,8 +69,9 @@ export function deleteRecovery(path: string): void {
 
 export type HeldRecovery = { path: string; recovery: Recovery } | { path: string; error: string };
 
-// `<24 hex>.json`, or the temp it is written through (`<24 hex>.json.<uuid>.tmp`, private-write.ts).
-const RECOVERY_NAME = /^([0-9a-f]{24}\.json)(\.[0-9a-f-]{36}\.tmp)?$/;
+// `<24 hex>.json`, or the temp it is written through (`<24 hex>.json.authbar-<uuid>.tmp`,
+// private-write.ts; `.<uuid>.tmp` before AuthBar marked its temps).
+const RECOVERY_NAME = /^([0-9a-f]{24}\.json)(\.(?:authbar-)?[0-9a-f-]{36}\.tmp)?$/;
 /** A recovery file is about 2 KiB. */
 const MAX_RECOVERY_BYTES = 1024 * 1024;
 
@@ -118,7 +119,8 @@ export function pruneAbandonedTemps(home: string): void {
     return;
   }
   const finals = new Set(names.flatMap((name) => RECOVERY_NAME.exec(name)?.[1] ?? []));
-  for (const name of finals) removeAbandonedTemps(join(recoveryDir(home), name), (temp) => 'recovery' in readRecovery(temp));
+  // Only AuthBar writes here, so its older unmarked temps go too.
+  for (const name of finals) removeAbandonedTemps(join(recoveryDir(home), name), (temp) => 'recovery' in readRecovery(temp), { older: true });
 }
 
 /** The dead tokens whose successors wait here: never presented, the copies wait for `authbar recover`. */

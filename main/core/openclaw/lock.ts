@@ -228,6 +228,8 @@ function backoff(attempt: number, policy: LockPolicy): number {
 
 export interface Lock {
   path: string;
+  /** When it was taken (wall clock, as its file's times): its age is what another process judges. */
+  takenAt: number;
   release(): void;
 }
 
@@ -261,6 +263,7 @@ export async function acquireLock(target: string, { policy, format = PID_LOCK, s
       let released = false;
       return {
         path: lockPath,
+        takenAt: Date.now(),
         release() {
           if (released) return;
           released = true;

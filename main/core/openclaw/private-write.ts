@@ -1,7 +1,7 @@
 // Writing a file that holds secrets so that no other local user can redirect or read it:
-// a temp file with a random name (`<file>.<uuid>.tmp`, OpenClaw's own pattern), created
-// exclusively without following a symlink, mode 0600, fsynced, renamed over the file, the
-// directory fsynced. (write-file-atomic's temp names are predictable, a hash of its path,
+// a temp file with a random name (`<file>.authbar-<uuid>.tmp`: OpenClaw's pattern, marked as
+// AuthBar's), created exclusively without following a symlink, mode 0600, fsynced, renamed over
+// the file, the directory fsynced. (write-file-atomic's temp names are predictable, a hash of its path,
 // the pid and a counter, and opened with `w`: a symlink planted at that name received the
 // tokens, mode 0666. Issue 13 §3.)
 import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -11,9 +11,9 @@ import { crypto } from '../lazy-crypto.ts';
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
 
-const tempNameFor = (path: string) => `${path}.${crypto().randomUUID()}.tmp`;
+const tempNameFor = (path: string) => `${path}.authbar-${crypto().randomUUID()}.tmp`;
 
-/** Creates `<path>.<uuid>.tmp` exclusively (never following a symlink), at most 0600 (the umask can only narrow it). */
+/** Creates `<path>.authbar-<uuid>.tmp` exclusively (never following a symlink), at most 0600 (the umask can only narrow it). */
 function createTemp(path: string): { temp: string; fd: number } {
   const temp = tempNameFor(path);
   return { temp, fd: openSync(temp, EXCLUSIVE, 0o600) };
@@ -67,18 +67,26 @@ export function writePrivateFile(path: string, text: string | Uint8Array, mode =
 
 /** No writer keeps its temp this long: it writes one buffer, fsyncs and renames. */
 export const ABANDONED_TEMP_MS = 10 * 60_000;
-const UUID_TEMP = /^\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+/**
+ * AuthBar's own temps (`.authbar-<uuid>.tmp`); with `older`, also the unmarked ones AuthBar wrote
+ * before it marked them (`.<uuid>.tmp`, OpenClaw's pattern: only where OpenClaw never writes).
+ */
+const OUR_TEMP = /^\.authbar-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+const ANY_UUID_TEMP = /^\.(?:authbar-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
 
 /**
- * The temps a killed writer left for `path` (`<file>.<uuid>.tmp`, regular files untouched for
- * ABANDONED_TEMP_MS by the wall clock, as file times are), as full paths.
+ * The temps a killed AuthBar left for `path` (regular files untouched for ABANDONED_TEMP_MS by
+ * the wall clock, as file times are), as full paths. Never OpenClaw's: killed between its write
+ * and its rename, OpenClaw's temp may hold the only copy of a sign-in it rotated, while what
+ * AuthBar's holds is always in a store or in its recovery file too.
  */
-export function abandonedTemps(path: string): string[] {
+export function abandonedTemps(path: string, options: { older?: boolean } = {}): string[] {
+  const pattern = options.older ? ANY_UUID_TEMP : OUR_TEMP;
   const dir = dirname(path);
   const name = basename(path);
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.startsWith(name) && UUID_TEMP.test(n.slice(name.length)));
+    names = readdirSync(dir).filter((n) => n.startsWith(name) && pattern.test(n.slice(name.length)));
   } catch {
     return [];
   }
@@ -94,8 +102,8 @@ export function abandonedTemps(path: string): string[] {
 }
 
 /** Removes what abandonedTemps finds (a kill's leftovers hold secrets); one that will not go is left for the next write. */
-export function removeAbandonedTemps(path: string, keep: (temp: string) => boolean = () => false): void {
-  for (const temp of abandonedTemps(path)) {
+export function removeAbandonedTemps(path: string, keep: (temp: string) => boolean = () => false, options: { older?: boolean } = {}): void {
+  for (const temp of abandonedTemps(path, options)) {
     if (keep(temp)) continue;
     try {
       unlinkSync(temp);

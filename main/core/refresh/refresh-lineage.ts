@@ -189,7 +189,8 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
   let lockedAt = 0;
   const lock = async () => {
     locks = await takeRefreshLocks(context.stateDir, [...copies, ...peers], context.signal);
-    lockedAt = Date.now();
+    // The first lock taken is the oldest: another may have been waited for after it.
+    lockedAt = Math.min(...locks.map((l) => l.takenAt));
   };
   const readAll = async () => {
     const current: Current[] = [];
@@ -275,7 +276,9 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       // only. And sent only while the refresh lock stays ours: OpenClaw 2026.5 takes a live
       // holder's lock after REFRESH_LOCK.liveStaleMs (wall clock, as the lock file's times).
       const stops = [context.stopRetrying, context.signal].filter((s): s is AbortSignal => s !== undefined);
-      const finishBy = { at: lockedAt + (context.lockStaleMs ?? REFRESH_LOCK.liveStaleMs) - LOCK_MARGIN_MS, why: 'AuthBar has held the refresh lock too long to be sure of it until an answer comes (waiting for stores); run it again' };
+      // (2026.9's lock is never taken from a live holder.)
+      const jsonEra = targets.every((c) => c.storeKind !== 'sqlite');
+      const finishBy = jsonEra ? { at: lockedAt + (context.lockStaleMs ?? REFRESH_LOCK.liveStaleMs) - LOCK_MARGIN_MS, why: 'AuthBar has held the refresh lock too long to be sure of it until an answer comes (waiting for stores); run it again' } : undefined;
       const answer = await exchangeRefreshToken(present, context.endpoint, { stopRetrying: stops.length > 0 ? AbortSignal.any(stops) : undefined, finishBy, now: context.now });
       if (!answer.ok) {
         if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };

@@ -85,7 +85,7 @@ const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 function networkCause(error: unknown, timeoutMs: number): string {
   if (error instanceof errors.ConnectTimeoutError) return `could not connect within ${seconds(timeoutMs)}`;
-  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
+  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || (error as Error | null)?.name === 'TimeoutError') {
     return `no answer within ${seconds(timeoutMs)}`;
   }
   const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
@@ -118,11 +118,15 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
   let response: { statusCode: number; text: () => Promise<string> };
   if (endpoint.fetch) response = await postWithFetch(endpoint.fetch, endpoint, form, signal);
   else {
+    // The whole attempt, answer read to its end, within the endpoint's timeout: undici's own
+    // limits are per phase (connect, headers, each gap in the body), and a trickled answer would
+    // pass them all. Past --timeout, only this bounds a request already sent.
+    const within = AbortSignal.timeout(endpoint.timeoutMs);
     try {
       const answer = await request(endpoint.url, {
         method: 'POST',
         dispatcher,
-        signal,
+        signal: signal ? AbortSignal.any([signal, within]) : within,
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form,
       });
