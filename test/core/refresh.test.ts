@@ -1,16 +1,24 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RefreshEvent } from '../../main/core/api.ts';
 import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { readStatus } from '../../main/core/read-status.ts';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
+import { observeLock } from '../helpers/lock-observer.ts';
+import { holdLock } from '../helpers/peer.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
+let children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children) c.kill('SIGKILL');
+  children = [];
+});
 tokenServerPerTest();
 
 /** A credential the token server knows, as a fresh sign-in would leave it. */
@@ -214,5 +222,27 @@ describe('the refresh lock\'s age', () => {
     expect(readFileSync(d.storePath('main'), 'utf8')).toBe(before);
     // With the lock's real bound, the same refresh goes through.
     expect((await refreshAgents({ env: d.env, agents: 'all' })).results).toMatchObject([{ outcome: 'refreshed' }]);
+  });
+
+  it('counts from the first lock taken: a second one waited for does not make the first any younger', async () => {
+    // One sign-in copied under two profile ids: one lineage, two refresh locks, taken in order.
+    const cred = signIn('acct-1');
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred, 'openai-codex:work': { ...cred } }) }] });
+    const ours = d.readStore('main').profiles['openai-codex:default'].refresh;
+    const [first, second] = ['openai-codex:default', 'openai-codex:work'].map((id) => jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', id)).sort();
+    mkdirSync(dirname(second!), { recursive: true, mode: 0o700 });
+    const held = await holdLock(second!, (c) => children.push(c));
+    const waiter = observeLock(`${second}.lock`);
+    // A 2 s window for the request (17 s stale, 15 s margin), of which an answer may take 0.5 s.
+    const refreshing = refreshAgents({ env: { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '500' }, agents: ['main'], concurrency: 1, lockStaleMs: 17_000 });
+    await waiter.readByAnother();
+    waiter.stop();
+    // The first lock is AuthBar's now; let go of the second once the first is older than that window.
+    const takenAt = statSync(`${first}.lock`).mtimeMs;
+    while (Date.now() - takenAt < 2_000) await new Promise((r) => setTimeout(r, 50));
+    held.release();
+    const report = await refreshing;
+    expect(server.requests.filter((r) => r.refreshToken === ours)).toHaveLength(0);
+    expect(report.results.find((r) => r.profileId === 'openai-codex:default')).toMatchObject({ outcome: 'failed', failureKind: 'transient', cause: expect.stringMatching(/held the refresh lock too long/) });
   });
 });
