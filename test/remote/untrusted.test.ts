@@ -2,6 +2,7 @@
 // split in linear time, answers capped while they arrive; and fixes rebuilt, never relayed.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rebuildFix } from '../../main/core/remote/remote-report.ts';
+import { deployedDir } from '../../main/core/remote/deploy.ts';
 import { BoundedCollector, cleanText, lastLineOf, LineSplitter } from '../../main/core/remote/untrusted.ts';
 import type { Host } from '../../main/core/settings.ts';
 
@@ -78,6 +79,16 @@ describe('rebuildFix', () => {
   it('drops anything else', () => {
     for (const fix of ['authbar sync --agent coder; touch ~/pwned #', 'authbar sync --agent $(id)', 'curl x | sh', 'authbar  sync --agent coder', 'authbar sync --agent coder\n', 'openclaw models auth --agent a login --provider evil']) {
       expect(rebuildFix({ name: 'vps', destination: 'me@vps' }, fix), fix).toBeNull();
+    }
+  });
+});
+
+describe('the installer\'s answer', () => {
+  it('names the directory only as a plain line: no controls, escapes or bidi marks, at most 400 characters', () => {
+    expect(deployedDir('authbar-deploy: ok /home/me/.cache/authbar/cli/0.1.0-abc\n')).toBe('/home/me/.cache/authbar/cli/0.1.0-abc');
+    expect(deployedDir('noise\nauthbar-deploy: ok /srv/a b\n')).toBe('/srv/a b');
+    for (const bad of ['/srv/\u202egnp.exe', '/srv/\u2066x\u2069', '/srv/\x1b]0;t\x07', '/srv/\x9b2J', `/${'x'.repeat(400)}`, '']) {
+      expect(deployedDir(`authbar-deploy: ok ${bad}\n`), JSON.stringify(bad)).toBeNull();
     }
   });
 });

@@ -278,7 +278,11 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       const stops = [context.stopRetrying, context.signal].filter((s): s is AbortSignal => s !== undefined);
       // (2026.9's lock is never taken from a live holder.)
       const jsonEra = targets.every((c) => c.storeKind !== 'sqlite');
-      const finishBy = jsonEra ? { at: lockedAt + (context.lockStaleMs ?? REFRESH_LOCK.liveStaleMs) - LOCK_MARGIN_MS, why: 'AuthBar has held the refresh lock too long to be sure of it until an answer comes (waiting for stores); run it again' } : undefined;
+      const lockWindow = (context.lockStaleMs ?? REFRESH_LOCK.liveStaleMs) - LOCK_MARGIN_MS;
+      const why = context.endpoint.timeoutMs > lockWindow
+        ? `AUTHBAR_TOKEN_TIMEOUT_MS (${Math.round(context.endpoint.timeoutMs / 1000)} s) is longer than AuthBar may keep OpenClaw's refresh lock for an answer (${Math.round(lockWindow / 1000)} s); lower it`
+        : 'AuthBar has held the refresh lock too long to be sure of it until an answer comes (waiting for stores); run it again';
+      const finishBy = jsonEra ? { at: lockedAt + lockWindow, why } : undefined;
       const answer = await exchangeRefreshToken(present, context.endpoint, { stopRetrying: stops.length > 0 ? AbortSignal.any(stops) : undefined, finishBy, now: context.now });
       if (!answer.ok) {
         if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };

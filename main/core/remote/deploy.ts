@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanText } from './untrusted.ts';
 
 export interface BundleFile {
   name: string;
@@ -81,6 +82,16 @@ export function launcherScript(bundle: Bundle): string {
     `touch -c "$d" 2>/dev/null`,
     `exec node "$d/${ENTRY}" "$@"`,
   ].join('; ');
+}
+
+/**
+ * Where the installer says it put the bundle (`authbar-deploy: ok DIR`), or null. The host's
+ * words are data: one line, at most 400 characters, nothing a terminal would act on or hide
+ * (controls, escapes, bidi marks: what cleanText would remove).
+ */
+export function deployedDir(stdout: string): string | null {
+  const dir = /^authbar-deploy: ok (.{1,400})$/m.exec(stdout)?.[1];
+  return dir !== undefined && cleanText(dir, 401) === dir ? dir : null;
 }
 
 /** The run's exit and stderr say the bundle is missing there. */

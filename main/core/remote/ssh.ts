@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Host } from '../settings.ts';
 import { VERSION } from '../version.ts';
-import { type Bundle, deployNeeded, deployPayload, INSTALLER, launcherScript, localBundle, OLD_NODE_EXIT } from './deploy.ts';
+import { type Bundle, deployedDir, deployNeeded, deployPayload, INSTALLER, launcherScript, localBundle, OLD_NODE_EXIT } from './deploy.ts';
 import { BoundedCollector, cleanText, lastLineOf, MAX_REMOTE_BYTES } from './untrusted.ts';
 
 export const CONNECT_TIMEOUT_S = 10;
@@ -184,9 +184,8 @@ export async function deployTo(host: Host, env: NodeJS.ProcessEnv, timeoutMs = 1
   const configProblem = sshConfigProblem(host, env);
   if (configProblem) throw configProblem;
   const run = await runSsh(host, `node -e ${shellQuote(INSTALLER)}`, env, timeoutMs, 64 * 1024, deployPayload(bundle));
-  // What the host says is data: one printable line of bounded length, or nothing.
-  const done = /^authbar-deploy: ok ([^\x00-\x1f\x7f-\x9f]{1,400})$/m.exec(run.stdout);
-  if (run.code === 0 && done) return done[1]!;
+  const done = deployedDir(run.stdout);
+  if (run.code === 0 && done !== null) return done;
   if (run.code === 255 || run.code === OLD_NODE_EXIT || run.code === 127 || run.code === null) throw classifySshFailure(host, run.code, run.stderr, VERSION);
   const said = cleanText(lastLineOf(run.stderr).replace(/^authbar-deploy: /, ''), 200) || `exit ${run.code}`;
   throw new RemoteError(host.name, 'failed', `host ${host.name}: copying AuthBar there failed (${said})`);
