@@ -111,7 +111,12 @@ if (plan.flood) {
     };
     if (plan.gate && args[0] !== 'status') {
       fs.writeFileSync(plan.gate + '.started', '');
-      const wait = setInterval(() => { if (fs.existsSync(plan.gate)) { clearInterval(wait); answer(); } }, 20);
+      // Waits for the gate, or ends with its ssh session (then it is re-parented): never left behind.
+      const parent = process.ppid;
+      const wait = setInterval(() => {
+        if (process.ppid !== parent) process.exit(0);
+        if (fs.existsSync(plan.gate)) { clearInterval(wait); answer(); }
+      }, 20);
     } else answer();
   }
 }
