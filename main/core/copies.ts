@@ -22,6 +22,8 @@ export interface CredentialCopy {
   credential: Credential;
   /** The stored `accountId`, else the access token's `chatgpt_account_id` claim. */
   accountId: string | null;
+  /** The stored email as shown: none when it carries part of a token (./secret-parts.ts). */
+  email: string | null;
   /** The access token's own `exp`, shown beside a missing `expires`. */
   jwtExpiresAt: number | null;
   /** OpenClaw 2026.9's refresh fence in place of the tokens: `pending` while it refreshes. */
@@ -92,6 +94,7 @@ function copyOf(credential: Credential, storePath: string, storeKind: StoreKind,
     holderConfigured,
     credential,
     accountId: stored ?? claims.accountId,
+    email: apartFrom(credential.email, tokens),
     jwtExpiresAt: claims.expiresAt,
     fence: fenceOf(credential),
     // Never write an entry OpenClaw reads differently than a rewrite would leave it.

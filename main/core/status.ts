@@ -1,6 +1,5 @@
 // (what was read, what AuthBar remembers, now) → the redacted status report. No I/O and no
 // clock: `now` is an argument, so every verdict is tested with explicit times.
-import { apartFrom } from './secret-parts.ts';
 import type { AgentReport, AgentStatus, ProfileReport, ProfileStatus, StatusReport } from './api.ts';
 import { PROFILE_STATUSES } from './status-names.ts';
 import { expiryStatus } from './verdict.ts';
@@ -83,7 +82,7 @@ function profileReport(agentId: string, writable: boolean, profile: EffectivePro
     expiresAt: expires,
     remainingMs: expires === null ? null : expires - inputs.now,
     jwtExpiresAt: copy.jwtExpiresAt,
-    email: apartFrom(copy.credential.email, [copy.credential.access, copy.credential.refresh]),
+    email: copy.email,
     accountId: copy.accountId,
     sharedWith: [...sharedWith].sort(),
     newerCopyIn: stranding?.newest.holder ?? null,

@@ -72,6 +72,7 @@ export type HeldRecovery = { path: string; recovery: Recovery } | { path: string
 // `<24 hex>.json`, or the temp it is written through (`<24 hex>.json.authbar-<uuid>.tmp`,
 // private-write.ts; `.<uuid>.tmp` before AuthBar marked its temps).
 const RECOVERY_NAME = /^([0-9a-f]{24}\.json)(\.(?:authbar-)?[0-9a-f-]{36}\.tmp)?$/;
+const recoveryTemp = (name: string) => RECOVERY_NAME.exec(name)?.[2] !== undefined;
 /** A recovery file is about 2 KiB. */
 const MAX_RECOVERY_BYTES = 1024 * 1024;
 
@@ -112,15 +113,8 @@ export function listRecoveries(home: string): HeldRecovery[] {
 
 /** Deletes the temps a kill left before they held a whole recovery (a whole one is held: listRecoveries). */
 export function pruneAbandonedTemps(home: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(recoveryDir(home));
-  } catch {
-    return;
-  }
-  const finals = new Set(names.flatMap((name) => RECOVERY_NAME.exec(name)?.[1] ?? []));
   // Only AuthBar writes here, so its older unmarked temps go too.
-  for (const name of finals) removeAbandonedTemps(join(recoveryDir(home), name), (temp) => 'recovery' in readRecovery(temp), { older: true });
+  removeAbandonedTemps(recoveryDir(home), recoveryTemp, (temp) => 'recovery' in readRecovery(temp));
 }
 
 /** The dead tokens whose successors wait here: never presented, the copies wait for `authbar recover`. */

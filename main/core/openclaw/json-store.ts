@@ -1,7 +1,7 @@
 // JSON-era auth stores (OpenClaw up to 2026.6): `<agentDir>/auth-profiles.json`, and the
 // older flat `auth.json` (read, never written). As openclaw 2026.5.7 reads and writes them.
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   type Credential,
   credentialFrom,
@@ -11,7 +11,7 @@ import {
 } from './credentials.ts';
 import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
 import { OAUTH_FILE } from './paths.ts';
-import { foreignWriteReason, removeAbandonedTemps, writePrivateFile } from './private-write.ts';
+import { foreignWriteReason, isAuthbarTempOf, removeAbandonedTemps, writePrivateFile } from './private-write.ts';
 import { readRegularFile } from './read-file.ts';
 import { jsonErrorPosition } from '../parse-error.ts';
 
@@ -174,7 +174,7 @@ export function writeStoreFile(path: string, document: StoreDocument): void {
   if (reason) throw new UnsafeStoreError(`not written: ${reason}`);
   writePrivateFile(target, serializeStore(document));
   // A kill in an earlier write (ours or OpenClaw's) left the sign-in in a temp beside it.
-  removeAbandonedTemps(target);
+  removeAbandonedTemps(dirname(target), (name) => isAuthbarTempOf(basename(target), name));
 }
 
 export function realTarget(path: string): string {

@@ -5,7 +5,7 @@
 // the pid and a counter, and opened with `w`: a symlink planted at that name received the
 // tokens, mode 0666. Issue 13 §3.)
 import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crypto } from '../lazy-crypto.ts';
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -66,46 +66,33 @@ export function writePrivateFile(path: string, text: string | Uint8Array, mode =
 }
 
 /** No writer keeps its temp this long: it writes one buffer, fsyncs and renames. */
-export const ABANDONED_TEMP_MS = 10 * 60_000;
-/**
- * AuthBar's own temps (`.authbar-<uuid>.tmp`); with `older`, also the unmarked ones AuthBar wrote
- * before it marked them (`.<uuid>.tmp`, OpenClaw's pattern: only where OpenClaw never writes).
- */
-const OUR_TEMP = /^\.authbar-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
-const ANY_UUID_TEMP = /^\.(?:authbar-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+const ABANDONED_TEMP_MS = 10 * 60_000;
+/** The suffix of writePrivateFile's temps (tempNameFor). */
+const AUTHBAR_TEMP_SUFFIX = /^\.authbar-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/** Whether `name` is a temp of AuthBar's written through for `file` (a basename). */
+export const isAuthbarTempOf = (file: string, name: string): boolean => name.startsWith(file) && AUTHBAR_TEMP_SUFFIX.test(name.slice(file.length));
 
 /**
- * The temps a killed AuthBar left for `path` (regular files untouched for ABANDONED_TEMP_MS by
- * the wall clock, as file times are), as full paths. Never OpenClaw's: killed between its write
- * and its rename, OpenClaw's temp may hold the only copy of a sign-in it rotated, while what
- * AuthBar's holds is always in a store or in its recovery file too.
+ * Removes from `dir` the temps a killed AuthBar left (names `isTemp` accepts; regular files
+ * untouched for ABANDONED_TEMP_MS by the wall clock, as file times are): they hold secrets.
+ * `keep` spares one still worth having; one that will not go is left for the next time. Never
+ * OpenClaw's temps beside a store: killed between its write and its rename, OpenClaw's may hold
+ * the only copy of a sign-in it rotated, while what AuthBar's holds is in a store or its
+ * recovery file too.
  */
-export function abandonedTemps(path: string, options: { older?: boolean } = {}): string[] {
-  const pattern = options.older ? ANY_UUID_TEMP : OUR_TEMP;
-  const dir = dirname(path);
-  const name = basename(path);
+export function removeAbandonedTemps(dir: string, isTemp: (name: string) => boolean, keep: (temp: string) => boolean = () => false): void {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.startsWith(name) && pattern.test(n.slice(name.length)));
+    names = readdirSync(dir).filter(isTemp);
   } catch {
-    return [];
+    return;
   }
   const now = Date.now();
-  return names.map((n) => join(dir, n)).filter((temp) => {
+  for (const temp of names.map((n) => join(dir, n))) {
     try {
       const stat = lstatSync(temp);
-      return stat.isFile() && now - stat.mtimeMs >= ABANDONED_TEMP_MS;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Removes what abandonedTemps finds (a kill's leftovers hold secrets); one that will not go is left for the next write. */
-export function removeAbandonedTemps(path: string, keep: (temp: string) => boolean = () => false, options: { older?: boolean } = {}): void {
-  for (const temp of abandonedTemps(path, options)) {
-    if (keep(temp)) continue;
-    try {
+      if (!stat.isFile() || now - stat.mtimeMs < ABANDONED_TEMP_MS || keep(temp)) continue;
       unlinkSync(temp);
     } catch {
       // gone already, or not ours to remove

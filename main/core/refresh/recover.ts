@@ -46,15 +46,16 @@ async function recoverOne(held: { path: string; recovery: Recovery }, copies: Cr
     // Under the locks, the stores are the truth.
     const now = new Map<CredentialCopy, Credential | null | 'unreadable'>();
     for (const copy of present) now.set(copy, await currentCredential(copy));
-    const refreshIn = (c: CredentialCopy) => {
+    const credentialIn = (c: CredentialCopy): Credential | null => {
       const current = now.get(c);
-      return current === 'unreadable' || current === null || current === undefined ? null : current.refresh;
+      return current === 'unreadable' || current === undefined ? null : current;
     };
+    const refreshIn = (c: CredentialCopy) => credentialIn(c)?.refresh ?? null;
     // OpenClaw 2026.9's fence over the dead token stands where that token stood: it tried the
     // token itself (pending while it asks, failed once told it was used). No new sign-in.
     const fenceOverOld = (c: CredentialCopy) => {
-      const current = now.get(c);
-      return current !== 'unreadable' && current !== null && current !== undefined && fenceReplaces(current, recovery.oldRefresh) ? fenceOf(current) : null;
+      const current = credentialIn(c);
+      return current !== null && fenceReplaces(current, recovery.oldRefresh) ? fenceOf(current) : null;
     };
     const already = present.filter((c) => refreshIn(c) === recovery.credential.refresh);
     const stale = present.filter((c) => refreshIn(c) === recovery.oldRefresh || fenceOverOld(c) === 'failed');

@@ -115,6 +115,15 @@ export const FENCE_WAIT_MS = 120_000;
 /** Room between an answer's latest arrival and the refresh lock going stale (clocks, the writes' start). */
 const LOCK_MARGIN_MS = 15_000;
 
+/** The latest time a token request may end while the JSON-era refresh lock taken at `lockedAt` is surely ours, and why not past it. */
+function lockDeadline(lockedAt: number, context: LineageContext): { at: number; why: string } {
+  const window = (context.lockStaleMs ?? REFRESH_LOCK.liveStaleMs) - LOCK_MARGIN_MS;
+  const why = context.endpoint.timeoutMs > window
+    ? `AUTHBAR_TOKEN_TIMEOUT_MS (${Math.round(context.endpoint.timeoutMs / 1000)} s) is longer than AuthBar may keep OpenClaw's refresh lock for an answer (${Math.round(window / 1000)} s); lower it`
+    : 'AuthBar has held the refresh lock too long to be sure of it until an answer comes (waiting for stores); run it again';
+  return { at: lockedAt + window, why };
+}
+
 /** Polls the copies until none holds a pending fence; false if that takes longer than allowed. */
 async function waitForFences(copies: CredentialCopy[], context: LineageContext): Promise<boolean> {
   const deadline = Date.now() + context.fenceWaitMs;
@@ -277,12 +286,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       // holder's lock after REFRESH_LOCK.liveStaleMs (wall clock, as the lock file's times).
       const stops = [context.stopRetrying, context.signal].filter((s): s is AbortSignal => s !== undefined);
       // (2026.9's lock is never taken from a live holder.)
-      const jsonEra = targets.every((c) => c.storeKind !== 'sqlite');
-      const lockWindow = (context.lockStaleMs ?? REFRESH_LOCK.liveStaleMs) - LOCK_MARGIN_MS;
-      const why = context.endpoint.timeoutMs > lockWindow
-        ? `AUTHBAR_TOKEN_TIMEOUT_MS (${Math.round(context.endpoint.timeoutMs / 1000)} s) is longer than AuthBar may keep OpenClaw's refresh lock for an answer (${Math.round(lockWindow / 1000)} s); lower it`
-        : 'AuthBar has held the refresh lock too long to be sure of it until an answer comes (waiting for stores); run it again';
-      const finishBy = jsonEra ? { at: lockedAt + lockWindow, why } : undefined;
+      const finishBy = targets.every((c) => c.storeKind !== 'sqlite') ? lockDeadline(lockedAt, context) : undefined;
       const answer = await exchangeRefreshToken(present, context.endpoint, { stopRetrying: stops.length > 0 ? AbortSignal.any(stops) : undefined, finishBy, now: context.now });
       if (!answer.ok) {
         if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };

@@ -178,16 +178,10 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
   };
 }
 
-/** Why no further attempt starts: the reason its caller gave (`--timeout`'s own words), else "stopping". */
-function stopWords(signal: AbortSignal): string {
+/** Why a run was stopped: the reason its caller gave (`--timeout`'s own words), else `otherwise`. */
+export function abortCause(signal: AbortSignal, otherwise = 'cancelled'): string {
   const reason: unknown = signal.reason;
-  return reason instanceof Error && reason.name === 'TimeoutError' && reason.message ? reason.message : 'stopping';
-}
-
-/** Why a run was stopped: the reason its caller gave (`--timeout`'s own words), else "cancelled". */
-export function abortCause(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error && reason.name === 'TimeoutError' && reason.message ? reason.message : 'cancelled';
+  return reason instanceof Error && reason.name === 'TimeoutError' && reason.message ? reason.message : otherwise;
 }
 
 /**
@@ -246,7 +240,7 @@ export async function exchangeRefreshToken(
     if (signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: abortCause(signal) } };
     if (late) return { ok: false, failure: { kind: 'transient', cause: tries === 0 ? `${finishBy!.why}; nothing was requested` : `${lastFailure} (not tried again: ${finishBy!.why})` } };
     if (stopRetrying?.aborted) {
-      const why = stopWords(stopRetrying);
+      const why = abortCause(stopRetrying, 'stopping');
       return { ok: false, failure: { kind: 'transient', cause: error instanceof Transient ? `${error.message} (not tried again: ${why})` : `${why}; nothing more was requested` } };
     }
     if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${endpoint.tries} tries)` } };

@@ -1,7 +1,6 @@
 // A status snapshot with usage on it: what the CLI's `status` and `usage` print, and what the
 // app shows. Asks the network only when told to (`ask`), through ./check.ts and its schedule;
 // otherwise it shows the cached answers and OpenClaw's own record.
-import { apartFrom } from '../secret-parts.ts';
 import type { StatusReport } from '../api.ts';
 import { resolveAuthbarHome } from '../authbar/home.ts';
 import type { Env } from '../openclaw/paths.ts';
@@ -64,7 +63,7 @@ export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOpti
     accounts.push({
       host: 'local',
       accountId: account.accountId,
-      email: account.copies.map((c) => apartFrom(c.credential.email, [c.credential.access, c.credential.refresh])).find((e) => e !== null) ?? null,
+      email: account.copies.find((c) => c.email)?.email ?? null,
       agents: account.agents,
       imageAgents: account.agents.filter((id) => byAgent.get(id)?.imageGeneration.dependsOnCodex),
       usage: profile.usage,
