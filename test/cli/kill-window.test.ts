@@ -7,29 +7,17 @@
 // client cannot be kept by any client: OpenClaw has the same window.) What such kills leave
 // behind is test/cli/recovery-temps.test.ts.
 // `npm test` runs a few rounds; `npm run stress` runs 100 (AUTHBAR_KILL_ROUNDS).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.ts';
-import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { cleanedAfter, killedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
+import { makeStateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 const ROUNDS = Number(process.env.AUTHBAR_KILL_ROUNDS) > 0 ? Number(process.env.AUTHBAR_KILL_ROUNDS) : 6;
-let server: TokenServer;
-let d: StateDir | null = null;
-let children: ChildProcess[] = [];
-beforeEach(async () => {
-  server = await startTokenServer();
-});
-afterEach(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  children = [];
-  await server.close();
-  d?.cleanup();
-  d = null;
-});
+tokenServerPerTest();
 
 const recoveryFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json'));
 
@@ -38,11 +26,11 @@ describe('SIGKILL between the answer and the write', () => {
     const issued = server.issue('acct-0');
     const cred = codexCredential({ accountId: 'acct-0', access: issued.access, refresh: issued.refresh, expiresInMs: 2 * 3_600_000 });
     const ids = ['main', ...Array.from({ length: 7 }, (_, i) => `copy-${i + 1}`)];
-    d = makeStateDir({ agents: ids.map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
+    const d = cleanedAfter(makeStateDir({ agents: ids.map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) }));
     Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
     const recoveryDir = join(d.authbarHome, 'recovery');
     mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
-    const storeTexts = () => ids.map((id) => readFileSync(d!.storePath(id), 'utf8'));
+    const storeTexts = () => ids.map((id) => readFileSync(d.storePath(id), 'utf8'));
     const recoveryTexts = () => recoveryFiles(recoveryDir).map((f) => readFileSync(join(recoveryDir, f), 'utf8'));
 
     let killedInWindow = 0;
@@ -50,7 +38,7 @@ describe('SIGKILL between the answer and the write', () => {
     let partly = 0; // killed among the store writes
     for (let round = 0; round < ROUNDS; round++) {
       const child = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
-      children.push(child);
+      killedAfter(child);
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
       // Only this round's answer counts: not a file left by the last kill (this run recovers and deletes it first).
       const before = new Set(recoveryFiles(recoveryDir));
@@ -77,8 +65,8 @@ describe('SIGKILL between the answer and the write', () => {
       if (held) heldOnly += inStores === 0 ? 1 : 0;
       if (held && inStores > 0 && inStores < ids.length) partly++;
       for (const id of ids) {
-        expect(() => JSON.parse(readFileSync(d!.storePath(id), 'utf8'))).not.toThrow();
-        expect(statSync(d!.storePath(id)).mode & 0o777).toBe(0o600);
+        expect(() => JSON.parse(readFileSync(d.storePath(id), 'utf8'))).not.toThrow();
+        expect(statSync(d.storePath(id)).mode & 0o777).toBe(0o600);
       }
     }
     // The kills really landed in the window in most rounds (the rest finished first).
@@ -89,7 +77,7 @@ describe('SIGKILL between the answer and the write', () => {
     const final = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
     expect(final.code, final.stderr).toBe(0);
     expect(recoveryFiles(recoveryDir)).toEqual([]);
-    const refreshes = new Set(ids.map((id) => d!.readStore(id).profiles['openai-codex:default'].refresh));
+    const refreshes = new Set(ids.map((id) => d.readStore(id).profiles['openai-codex:default'].refresh));
     expect(refreshes.size).toBe(1);
     expect(server.live.has([...refreshes][0]!)).toBe(true);
     expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
@@ -107,9 +95,9 @@ describe('SIGKILL while the recovery file itself is written', () => {
     const signInAll = () => {
       const issued = server.issue('acct-0');
       const cred = codexCredential({ accountId: 'acct-0', access: issued.access, refresh: issued.refresh, expiresInMs: 2 * 3_600_000 });
-      for (const id of ids) d!.writeStore(id, storeDocument({ 'openai-codex:default': { ...cred } }));
+      for (const id of ids) d.writeStore(id, storeDocument({ 'openai-codex:default': { ...cred } }));
     };
-    d = makeStateDir({ agents: ids.map((id) => ({ id })) });
+    const d = cleanedAfter(makeStateDir({ agents: ids.map((id) => ({ id })) }));
     signInAll();
     Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
     const recoveryDir = join(d.authbarHome, 'recovery');
@@ -124,7 +112,7 @@ describe('SIGKILL while the recovery file itself is written', () => {
     const counts = { inStores: 0, inFile: 0, inTemp: 0, lostBeforeWrite: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       const child = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
-      children.push(child);
+      killedAfter(child);
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
       const before = new Set(readdirSync(recoveryDir));
       const watcher = watch(recoveryDir);
@@ -142,7 +130,7 @@ describe('SIGKILL while the recovery file itself is written', () => {
       expect(live, `round ${round}`).toHaveLength(1);
       const names = readdirSync(recoveryDir);
       const temps = names.filter((n) => n.endsWith('.tmp') && !before.has(n));
-      if (ids.some((id) => readFileSync(d!.storePath(id), 'utf8').includes(live[0]!))) counts.inStores++;
+      if (ids.some((id) => readFileSync(d.storePath(id), 'utf8').includes(live[0]!))) counts.inStores++;
       else if (texts(names.filter((n) => n.endsWith('.json'))).some((t) => t.includes(live[0]!))) counts.inFile++;
       else if (texts(temps).some((t) => t.includes(live[0]!))) counts.inTemp++;
       else {
@@ -158,7 +146,7 @@ describe('SIGKILL while the recovery file itself is written', () => {
     const final = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
     expect(final.code, final.stderr).toBe(0);
     expect(readdirSync(recoveryDir).filter((n) => n.endsWith('.json'))).toEqual([]);
-    const refreshes = new Set(ids.map((id) => d!.readStore(id).profiles['openai-codex:default'].refresh));
+    const refreshes = new Set(ids.map((id) => d.readStore(id).profiles['openai-codex:default'].refresh));
     expect(refreshes.size).toBe(1);
     expect(server.live.has([...refreshes][0]!)).toBe(true);
     expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);

@@ -128,14 +128,7 @@ describe('a hanging token endpoint', () => {
     const d = oneSignIn();
     let pastTimeout: () => void = () => undefined;
     server.queue({ until: new Promise<void>((resolve) => (pastTimeout = resolve)) });
-    const command = `${process.execPath} ${CLI} refresh --agent main --timeout 4s`;
-    const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { env: d.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('past the 4s --timeout: finishing what is under way')) pastTimeout();
-    });
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const { output, code } = await onTerminal(['refresh', '--agent', 'main', '--timeout', '4s'], d.env, 'past the 4s --timeout: finishing what is under way', pastTimeout);
     expect(output).toMatch(/main\s+openai-codex:default\s+refreshed/);
     expect(code).toBe(0);
     expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
@@ -147,15 +140,7 @@ describe('a hanging token endpoint', () => {
     let sawLine: () => void = () => undefined;
     // The endpoint holds its answer until the test has seen the line, then answers as usual.
     server.queue({ until: new Promise<void>((resolve) => (sawLine = resolve)) });
-    // `script` gives the CLI a real pty, as a terminal does.
-    const command = `${process.execPath} ${CLI} refresh --agent main --timeout 5m`;
-    const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { env: d.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('still refreshing main')) sawLine();
-    });
-    const code = await new Promise((resolve) => child.on('close', resolve));
+    const { output, code } = await onTerminal(['refresh', '--agent', 'main', '--timeout', '5m'], d.env, 'still refreshing main', sawLine);
     expect(output).toMatch(/authbar: still refreshing main \(\d+s; gives up after 5m, --timeout\)/);
     // Erased (carriage return, clear to end of line) before the outcome line.
     expect(output).toMatch(/\r\x1b\[K\r?\n?main\s+openai-codex:default\s+refreshed/);
@@ -163,6 +148,18 @@ describe('a hanging token endpoint', () => {
     expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
   }, 60_000);
 });
+
+/** Runs `args` under a real pty (`script`, as a terminal does); calls `then` once `text` shows; resolves with all it printed and its exit code. */
+async function onTerminal(args: string[], env: Record<string, string>, text: string, then: () => void): Promise<{ output: string; code: number | null }> {
+  const child = spawn('script', ['-q', '-f', '-e', '-c', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+    if (output.includes(text)) then();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { output, code };
+}
 
 /** Runs `args` under a real pty (script); resolves once `pattern` shows, then ^C ends it as a keyboard would. */
 async function onTerminalUntil(args: string[], env: Record<string, string>, pattern: RegExp): Promise<string> {

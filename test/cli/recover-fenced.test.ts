@@ -3,31 +3,19 @@
 // refresh_token_reused). The fence stands where R0 stood, so it is no new sign-in: R1 goes over
 // a failed fence, waits while the fence is pending, and is never discarded (found by an attack
 // review; before, recover called the fence "signed in again" and deleted R1's only copy).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recoveryPath } from '../../main/core/authbar/recovery.ts';
+import { CODEX_CLIENT_ID } from '../../main/core/refresh/token-client.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
+import { cleanedAfter, killedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { fence, makeSqliteStateDir, openaiCredential, type SqliteState } from '../helpers/sqlite-state.ts';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 
-const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
-let server: TokenServer;
-let children: ChildProcess[] = [];
-let cleanups: Array<() => void> = [];
-beforeEach(async () => {
-  server = await startTokenServer();
-});
-afterEach(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  children = [];
-  await server.close();
-  for (const c of cleanups.reverse()) c();
-  cleanups = [];
-});
+tokenServerPerTest();
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 10));
@@ -43,7 +31,7 @@ async function holdWrite(db: string) {
     process.stdin.resume();
     process.stdin.on('end', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
   `, db], { stdio: ['pipe', 'pipe', 'inherit'] });
-  children.push(child);
+  killedAfter(child);
   await once(createInterface({ input: child.stdout! }), 'line');
   return { release: () => child.stdin!.end(), exited: once(child, 'exit') };
 }
@@ -52,13 +40,12 @@ async function holdWrite(db: string) {
 async function heldAfterKill() {
   const r0 = server.issue('acct-1');
   const original = openaiCredential({ access: r0.access, refresh: r0.refresh, expires: Date.now() + 60_000, accountId: 'acct-1' });
-  const d: SqliteState = makeSqliteStateDir({ agents: [{ id: 'main' }], shared: { 'openai:default': original } });
-  cleanups.push(() => d.cleanup());
+  const d: SqliteState = cleanedAfter(makeSqliteStateDir({ agents: [{ id: 'main' }], shared: { 'openai:default': original } }));
   Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000', AUTHBAR_FENCE_WAIT_MS: '500' });
   let answer = () => {};
   server.queue({ until: new Promise<void>((r) => (answer = r)) });
   const a = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
-  children.push(a);
+  killedAfter(a);
   const aExited = once(a, 'exit');
   await server.received(1);
   const busy = await holdWrite(d.stateDb);

@@ -6,28 +6,16 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recoveryPath } from '../../main/core/authbar/recovery.ts';
 import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { observeLock } from '../helpers/lock-observer.ts';
-import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
+import { cleanedAfter, killedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
+import { makeStateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
-let server: TokenServer;
-let d: StateDir | null = null;
-let children: ChildProcess[] = [];
-beforeEach(async () => {
-  server = await startTokenServer();
-});
-afterEach(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  children = [];
-  await server.close();
-  d?.cleanup();
-  d = null;
-});
+tokenServerPerTest();
 
 // A kill after the recovery file's temp was written and fsynced but before its rename (the fsync
 // is the slow step of that write, so this is where a kill in that window most likely lands):
@@ -39,7 +27,7 @@ describe('a recovery file a kill left under its temp name', () => {
     server.used.add(dead.refresh);
     const next = server.issue('acct-0');
     const cred = codexCredential({ accountId: 'acct-0', access: dead.access, refresh: dead.refresh, expiresInMs: -60_000 });
-    d = makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
+    const d = cleanedAfter(makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) }));
     Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
     const recoveryDir = join(d.authbarHome, 'recovery');
     mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
@@ -47,7 +35,7 @@ describe('a recovery file a kill left under its temp name', () => {
     writeFileSync(temp, `${JSON.stringify({
       version: 1, createdAt: Date.now(), provider: 'openai-codex', profileId: 'openai-codex:default', oldRefresh: dead.refresh,
       credential: { access: next.access, refresh: next.refresh, expires: Date.now() + 3_600_000, accountId: 'acct-0' },
-      copies: ['main', 'artist'].map((id) => ({ storePath: d!.storePath(id), storeKind: 'json', profileId: 'openai-codex:default', holder: id })),
+      copies: ['main', 'artist'].map((id) => ({ storePath: d.storePath(id), storeKind: 'json', profileId: 'openai-codex:default', holder: id })),
     }, null, 2)}\n`, { mode: 0o600 });
     // A temp another kill left before writing a byte, an hour ago (unmarked, as AuthBar named
     // them before): it holds nothing and goes.
@@ -67,7 +55,7 @@ describe('a recovery file a kill left under its temp name', () => {
   });
 
   it('a temp another AuthBar may still be writing (young, not yet whole) is left alone and not reported', async () => {
-    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
+    const d = cleanedAfter(makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] }));
     const recoveryDir = join(d.authbarHome, 'recovery');
     mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
     const young = `${recoveryPath(d.authbarHome, 'rt_other')}.${randomUUID()}.tmp`;
@@ -89,7 +77,7 @@ describe('store temps a kill left', () => {
   it('AuthBar\'s are removed by the next write of that store once abandoned; a young one and OpenClaw\'s stay', async () => {
     const issued = server.issue('acct-0');
     const cred = codexCredential({ accountId: 'acct-0', access: issued.access, refresh: issued.refresh, expiresInMs: 60_000 });
-    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
+    const d = cleanedAfter(makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] }));
     Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
     const old = `${d.storePath('main')}.authbar-${randomUUID()}.tmp`;
     const young = `${d.storePath('main')}.authbar-${randomUUID()}.tmp`;
@@ -109,7 +97,7 @@ describe('store temps a kill left', () => {
 
 describe('odd entries in the recovery directory', () => {
   it('a recovery file with a time no Date can hold is still shown as held, and status does not fail', async () => {
-    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
+    const d = cleanedAfter(makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] }));
     const recoveryDir = join(d.authbarHome, 'recovery');
     mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
     writeFileSync(recoveryPath(d.authbarHome, 'rt_old'), JSON.stringify({
@@ -124,7 +112,7 @@ describe('odd entries in the recovery directory', () => {
 
 
   it('a FIFO under a recovery name is reported by path and never blocks status or refresh', async () => {
-    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] });
+    const d = cleanedAfter(makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) }] }));
     const recoveryDir = join(d.authbarHome, 'recovery');
     mkdirSync(recoveryDir, { recursive: true, mode: 0o700 });
     const fifo = `${recoveryPath(d.authbarHome, 'rt_other')}`;
@@ -146,7 +134,7 @@ describe('a whole recovery temp whose writer is alive', () => {
   it('status beside it prints no token; a refresh beside it waits, and the writer finishes', async () => {
     const r0 = server.issue('acct-0');
     const cred = codexCredential({ accountId: 'acct-0', access: r0.access, refresh: r0.refresh, expiresInMs: 60_000 });
-    d = makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) });
+    const d = cleanedAfter(makeStateDir({ agents: ['main', 'artist'].map((id) => ({ id, store: storeDocument({ 'openai-codex:default': { ...cred } }) })) }));
     Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' });
     const dir = join(d.authbarHome, 'recovery');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -157,7 +145,7 @@ describe('a whole recovery temp whose writer is alive', () => {
     for (let round = 0; ; round++) {
       expect(round, 'no stop landed while the recovery temp was whole').toBeLessThan(40);
       a = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
-      children.push(a);
+      killedAfter(a);
       aExited = new Promise<number | null>((resolve) => a.on('exit', (code) => resolve(code)));
       const seen = new Set<string>();
       const temp = await new Promise<string | null>((resolve) => {
@@ -197,7 +185,7 @@ describe('a whole recovery temp whose writer is alive', () => {
     const rb = await b;
     expect(rb.code, rb.stdout).toBe(0);
     expect(server.requests.filter((r) => r.outcome === 'reused')).toHaveLength(0);
-    const refreshes = new Set(['main', 'artist'].map((id) => d!.readStore(id).profiles['openai-codex:default'].refresh));
+    const refreshes = new Set(['main', 'artist'].map((id) => d.readStore(id).profiles['openai-codex:default'].refresh));
     expect(refreshes.size).toBe(1);
     expect(server.live.has([...refreshes][0]!)).toBe(true);
     expect(readdirSync(dir)).toEqual([]);

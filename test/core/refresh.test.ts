@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RefreshEvent } from '../../main/core/api.ts';
 import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { readStatus } from '../../main/core/read-status.ts';
@@ -10,15 +9,10 @@ import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import { observeLock } from '../helpers/lock-observer.ts';
 import { holdLock } from '../helpers/peer.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
+import { cleanedAfter, killedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
-let children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children) c.kill('SIGKILL');
-  children = [];
-});
 tokenServerPerTest();
 
 /** A credential the token server knows, as a fresh sign-in would leave it. */
@@ -231,7 +225,7 @@ describe('the refresh lock\'s age', () => {
     const ours = d.readStore('main').profiles['openai-codex:default'].refresh;
     const [first, second] = ['openai-codex:default', 'openai-codex:work'].map((id) => jsonEraRefreshLockTarget(d.stateDir, 'openai-codex', id)).sort();
     mkdirSync(dirname(second!), { recursive: true, mode: 0o700 });
-    const held = await holdLock(second!, (c) => children.push(c));
+    const held = await holdLock(second!, killedAfter);
     const waiter = observeLock(`${second}.lock`);
     // A 2 s window for the request (17 s stale, 15 s margin), of which an answer may take 0.5 s.
     const refreshing = refreshAgents({ env: { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '500' }, agents: ['main'], concurrency: 1, lockStaleMs: 17_000 });

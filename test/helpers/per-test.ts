@@ -1,11 +1,14 @@
 // The preamble several test files shared, written once: a real token server on 127.0.0.1 for
-// each test, and the temp dirs a test made, removed after it (server first, then the dirs).
+// each test, and what a test started or made, ended after it: its child processes killed, then
+// the server closed, then its temp dirs removed.
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach } from 'vitest';
 import { startTokenServer, type TokenServer } from './token-server.ts';
 
 /** This test's token server: a live binding, a new server before each test. */
 export let server: TokenServer;
 const made: Array<{ cleanup(): void }> = [];
+const started: ChildProcess[] = [];
 
 /** Registers the hooks; call once at the top level of a test file. */
 export function tokenServerPerTest(): void {
@@ -13,6 +16,7 @@ export function tokenServerPerTest(): void {
     server = await startTokenServer();
   });
   afterEach(async () => {
+    for (const child of started.splice(0)) child.kill('SIGKILL');
     await server.close();
     for (const d of made.splice(0)) d.cleanup();
   });
@@ -22,4 +26,10 @@ export function tokenServerPerTest(): void {
 export function cleanedAfter<T extends { cleanup(): void }>(d: T): T {
   made.push(d);
   return d;
+}
+
+/** Killed (SIGKILL) after the test that started it, if it still runs. */
+export function killedAfter(child: ChildProcess): ChildProcess {
+  started.push(child);
+  return child;
 }
