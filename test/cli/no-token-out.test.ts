@@ -3,7 +3,7 @@
 // plan name, SQLite error text that quotes a row, an access token whose account claim carries
 // the refresh token.
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -47,6 +47,31 @@ describe('a usage endpoint', () => {
       const leaked = Object.entries({ 'usage --json': usage.stdout, usage: table.stdout, 'status --json': status.stdout, 'usage.json': cache })
         .filter(([, text]) => text.includes(piece)).map(([where]) => where);
       expect(leaked).toEqual([]);
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('scrubs plan names an earlier AuthBar cached from an echoing endpoint: never shown, gone from usage.json', async () => {
+    const whole = storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-whole' }) });
+    const word = storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-word' }) });
+    const d = makeStateDir({ agents: [{ id: 'main', default: true, store: whole }, { id: 'artist', store: word }] });
+    const [wholeAccess] = secretsIn(whole);
+    const [wordAccess] = secretsIn(word);
+    // Before 6d20f27 the plan was cached as sent: the whole Bearer, or a plain-looking word cut from it.
+    const piece = `p${wordAccess!.split('.')[2]!.slice(0, 12)}`;
+    const now = Date.now();
+    const entry = (plan: string) => ({ askedAt: now, checkedAt: now, usage: { plan, windows: [], credits: null, limitReachedUntil: null }, error: null, failures: 0 });
+    mkdirSync(d.authbarHome, { recursive: true });
+    writeFileSync(join(d.authbarHome, 'usage.json'), JSON.stringify({ version: 1, accounts: { 'account:acct-whole': entry(wholeAccess!), 'account:acct-word': entry(piece), 'account:acct-gone': entry('plus') } }), { mode: 0o600 });
+    try {
+      const status = await runCli(['status', '--json'], d.env);
+      const table = await runCli(['status'], d.env);
+      const cache = readFileSync(join(d.authbarHome, 'usage.json'), 'utf8');
+      const leaked = Object.entries({ 'status --json': status.stdout, status: table.stdout, 'usage.json': cache })
+        .filter(([, text]) => text.includes(wholeAccess!.slice(-16)) || text.includes(piece.slice(1))).map(([where]) => where);
+      expect(leaked).toEqual([]);
+      expect(JSON.parse(cache).accounts['account:acct-gone'].usage.plan).toBe('plus'); // the rest is kept
     } finally {
       d.cleanup();
     }

@@ -8,8 +8,9 @@ import * as z from 'zod/mini';
 import { readOwnFile } from '../authbar/own-file.ts';
 import { acquireLock, STORE_LOCK } from '../openclaw/lock.ts';
 import { writePrivateFile } from '../openclaw/private-write.ts';
+import { sharesSecretPart } from '../secret-parts.ts';
 import type { AccountUsage } from './schedule.ts';
-import { UsageErrorSchema, UsageWindowSchema } from './schema.ts';
+import { isPlanName, UsageErrorSchema, UsageWindowSchema } from './schema.ts';
 
 export const usageCachePath = (home: string): string => join(home, 'usage.json');
 
@@ -36,6 +37,22 @@ export function loadUsageCache(home: string): { cache: UsageCache; warning: stri
   const read = readOwnFile(usageCachePath(home), UsageCacheSchema);
   if (read.ok) return { cache: read.value, warning: null, corrupt: false };
   return { cache: { version: 1, accounts: {} }, warning: read.missing ? null : `${read.problem}; usage is asked afresh`, corrupt: read.corrupt };
+}
+
+/**
+ * Drops each plan name that is no plain word or that carries part of a token its account holds:
+ * AuthBar before 6d20f27 kept the plan as the endpoint sent it, which could be the echoed Bearer.
+ * True when one was dropped (the file should then be written again without it).
+ */
+export function scrubPlans(accounts: Record<string, AccountUsage>, tokensOf: (key: string) => ReadonlyArray<string | null>): boolean {
+  let scrubbed = false;
+  for (const [key, entry] of Object.entries(accounts)) {
+    const plan = entry.usage?.plan;
+    if (plan == null || (isPlanName(plan) && !sharesSecretPart(plan, tokensOf(key)))) continue;
+    entry.usage!.plan = null;
+    scrubbed = true;
+  }
+  return scrubbed;
 }
 
 /** Read-modify-write under a lock, as AuthBar's memory is: concurrent processes keep each other's answers. */

@@ -5,9 +5,9 @@ import type { StatusReport } from '../api.ts';
 import { resolveAuthbarHome } from '../authbar/home.ts';
 import type { Env } from '../openclaw/paths.ts';
 import type { StatusSnapshot } from '../read-status.ts';
-import { accountKeyOf, accountsOf } from './accounts.ts';
+import { type Account, accountKeyOf, accountsOf } from './accounts.ts';
 import { attachUsage } from './attach.ts';
-import { loadUsageCache } from './cache.ts';
+import { loadUsageCache, scrubPlans, updateUsageCache } from './cache.ts';
 import type { FetchLike } from './client.ts';
 import { readRecordedState } from './openclaw-state.ts';
 import { type AskReason, DEFAULT_THRESHOLDS } from './schedule.ts';
@@ -40,6 +40,10 @@ export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOpti
   const recorded = readRecordedState(scan);
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   let cache = loadUsageCache(home).cache.accounts;
+  let byKey: Map<string, Account> | null = null;
+  const tokensOf = (key: string) => (byKey ??= accountsOf(inventory, lineages)).get(key)?.copies.flatMap((c) => [c.credential.access, c.credential.refresh]) ?? [];
+  // A plan name an older AuthBar kept with part of a token in it: never shown, and gone from the file at once.
+  if (scrubPlans(cache, tokensOf)) await updateUsageCache(home, (entries) => void scrubPlans(entries, tokensOf)).catch(() => {});
   let requests = 0;
   const warnings = [...snapshot.report.warnings];
   if (options.ask) {
@@ -48,6 +52,7 @@ export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOpti
     const { checkUsage } = await import('./check.ts');
     const checked = await checkUsage({ inventory, lineages, recorded, env: options.env, home, now: options.now, reason: options.ask, thresholds, fetch: options.fetch, random: options.random, only });
     cache = checked.cache;
+    scrubPlans(cache, tokensOf); // in case the file could not be written above
     requests = checked.requests;
     if (checked.warning) warnings.push(checked.warning);
   }
@@ -55,7 +60,7 @@ export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOpti
   // One row per account, with the usage as its first agent's sign-in shows it.
   const byAgent = new Map(report.agents.map((a) => [a.id, a]));
   const accounts: AccountUsageReport[] = [];
-  for (const account of accountsOf(inventory, lineages).values()) {
+  for (const account of (byKey ??= accountsOf(inventory, lineages)).values()) {
     if (account.agents.length === 0) continue;
     const first = byAgent.get(account.agents[0]!);
     const profile = first?.profiles.find((p) => p.usage && (account.accountId === null || p.accountId === account.accountId));

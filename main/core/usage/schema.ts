@@ -35,6 +35,9 @@ export const RecordedStateSchema = z.strictObject({
 });
 export type RecordedState = z.infer<typeof RecordedStateSchema>;
 
+/** A plan's name has the shape of a plain word (`plus`, `pro`, `team`...): no token, no controls. */
+export const isPlanName = (plan: string): boolean => /^[A-Za-z][A-Za-z0-9_ -]{0,39}$/.test(plan);
+
 export const UsageSchema = z.strictObject({
   plan: z.nullable(z.string()),
   windows: z.array(UsageWindowSchema),

@@ -16,7 +16,7 @@
 import { sharesSecretPart } from '../secret-parts.ts';
 import * as z from 'zod/mini';
 import { inDateRange } from '../date-range.ts';
-import type { UsageWindow } from './schema.ts';
+import { isPlanName, type UsageWindow } from './schema.ts';
 
 /** 2026.5.7 / 2026.9.6 `WEEKLY_RESET_GAP_SECONDS`: a secondary window resetting 3+ days after the primary is weekly. */
 export const WEEKLY_RESET_GAP_SECONDS = 259_200;
@@ -127,20 +127,19 @@ function windowsOf(rateLimit: unknown, now: number): { windows: UsageWindow[]; e
 }
 
 /**
- * The answer of `wham/usage`, from unknown. Missing windows, a null secondary window and string
- * numbers are read as OpenClaw reads them; anything that is not a JSON object is an error.
- */
-/**
- * The plan's name as shown: a plain word (`plus`, `pro`, `team`...), never one that carries part
- * of the access token it was asked with (an endpoint or proxy that echoes the Bearer), never text
- * with controls in it.
+ * The plan's name as shown: a plain word, never one that carries part of the access token it was
+ * asked with (an endpoint or proxy that echoes the Bearer).
  */
 function planName(value: unknown, sentWith: ReadonlyArray<string | null>): string | null {
   if (typeof value !== 'string') return null;
   const plan = value.trim();
-  return /^[A-Za-z][A-Za-z0-9_ -]{0,39}$/.test(plan) && !sharesSecretPart(plan, sentWith) ? plan : null;
+  return isPlanName(plan) && !sharesSecretPart(plan, sentWith) ? plan : null;
 }
 
+/**
+ * The answer of `wham/usage`, from unknown. Missing windows, a null secondary window and string
+ * numbers are read as OpenClaw reads them; anything that is not a JSON object is an error.
+ */
 export function parseUsageResponse(body: unknown, now: number, sentWith: ReadonlyArray<string | null> = []): ParseResult {
   const parsed = ResponseSchema.safeParse(body);
   if (!parsed.success || Array.isArray(body)) return { ok: false, cause: 'the usage endpoint answered with something that is not a usage report' };
