@@ -48,8 +48,9 @@ ${TARGETS}
   --concurrency N     sign-ins refreshed at once (default 4)
   --timeout DURATION  bound the waiting (default ${DEFAULT_TIMEOUT}): no token request starts after
                       it and waits for locks end; a request already sent gets its answer (at
-                      most the endpoint's 30 s: cutting it could lose the rotated sign-in);
-                      what was done is reported (a --host runs with the same bound there)
+                      most the endpoint's 30 s: cutting it could lose the rotated sign-in), and
+                      a further try starts only if it could end within it; what was done is
+                      reported (a --host runs with the same bound there)
 
 Exit 0 when every requested profile ended well, 1 otherwise, 64 for usage mistakes.`,
   sync: `Writes the newest credential of an account into every stranded copy; no network at all.

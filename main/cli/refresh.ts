@@ -32,7 +32,9 @@ export async function runRefresh(args: string[]): Promise<number> {
   // The waiting is bounded: past the timeout no token request starts, and waits for locks or
   // OpenClaw's fence end; each lineage reports what it did. A request already sent gets its
   // answer (the endpoint's own timeout bounds it): cut off, a rotated sign-in would be lost.
+  // And a second try starts only if it can end by then: a hanging endpoint costs one try's time.
   const stop = new AbortController();
+  const endsAt = Date.now() + timeoutMs;
   const timer = setTimeout(() => {
     const reason = new Error(`stopped at the ${values.timeout} --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout`);
     reason.name = 'TimeoutError';
@@ -62,6 +64,7 @@ export async function runRefresh(args: string[]): Promise<number> {
       ifNeeded: values['if-needed'],
       concurrency,
       signal: stop.signal,
+      retriesEndBy: { at: endsAt, why: `another try could not end within the ${values.timeout} --timeout` },
       onEvent,
     }), remoteArgs, { json: values.json, onResult, waiting, remoteTimeoutMs: timeoutMs + REMOTE_MARGIN_MS });
   } finally {

@@ -150,7 +150,7 @@ export const RefreshReportSchema = z.strictObject({
   generatedAt: z.string(),
   /** `sync --dry-run`: nothing was written. */
   dryRun: z.optional(z.boolean()),
-  /** Token endpoint requests this run made. */
+  /** Token endpoint requests this run made (each try is one). */
   requests: z.number(),
   results: z.array(ProfileOutcomeSchema),
   /** What the user should know beside the outcomes (a token endpoint other than OpenAI's). */

@@ -122,6 +122,20 @@ describe('a hanging token endpoint', () => {
     expect(d.readStore('main')).toEqual(before);
   });
 
+  // The default proportions (a 40s --timeout, 30 s per try), scaled down: a second try that could
+  // not end by the --timeout never starts, so a hanging endpoint costs one try's time, not two.
+  it('starts no second try that could not end within the --timeout: the command ends at one try\'s time', async () => {
+    const d = oneSignIn();
+    server.queue('hang', 'hang', 'hang');
+    const result = await runCli(['refresh', '--agent', 'main', '--timeout', '5s', '--json'], { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '3000' }, { timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    expect(server.requests).toHaveLength(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.requests).toBe(1);
+    // Which reason stands depends on when the first try ended: both say it was tried once.
+    expect(report.results[0].cause).toMatch(/^no answer within 3 s \(not tried again: (another try could not end within the 5s --timeout|stopped at the 5s --timeout, .*)\)$/);
+  });
+
   // Cut off, an answer that arrives after the --timeout would be lost with the old token dead:
   // the endpoint rotates when it receives the request, not when the client reads the answer.
   it('keeps an answer that arrives after the --timeout: the line says it waits for it, and the new sign-in is written', async () => {

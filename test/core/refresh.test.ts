@@ -158,7 +158,7 @@ describe('refreshAgents', () => {
     server.queue('500', 'close', '500');
     const transient = await refreshAgents({ env: d.env, agents: ['main'] });
     expect(transient.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'transient', fix: 'authbar refresh --agent main' });
-    expect(transient.requests).toBe(1);
+    expect(transient.requests).toBe(3); // each try is a request the endpoint saw
     expect(server.requests).toHaveLength(3);
     server.queue('missing-fields');
     const bad = await refreshAgents({ env: d.env, agents: ['main'] });

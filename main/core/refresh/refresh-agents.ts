@@ -40,6 +40,8 @@ export interface RefreshOptions {
   signal?: AbortSignal;
   /** No further token request once aborted; one in flight finishes and is written (the app, quitting). */
   stopRetrying?: AbortSignal;
+  /** A try after a sign-in's first starts only if it can end by then (the CLI's --timeout). */
+  retriesEndBy?: { at: number; why: string };
   /** How long OpenClaw lets a live holder keep the refresh lock; a test shortens it. */
   lockStaleMs?: number;
   onEvent?: (event: RefreshEvent) => void;
@@ -192,6 +194,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             isKnownDead,
             signal: options.signal,
             stopRetrying: options.stopRetrying,
+            retriesEndBy: options.retriesEndBy,
             lockStaleMs: options.lockStaleMs,
             onRequest: () => requests++,
             mintedThisRun,

@@ -97,8 +97,10 @@ export interface LineageContext {
   stopRetrying?: AbortSignal;
   /** How long OpenClaw may let a live holder keep the refresh lock (REFRESH_LOCK; a test may shorten it). */
   lockStaleMs?: number;
-  /** Called just before each token request, so callers can count them. */
+  /** Called as each token request is sent (each try), so callers can count them. */
   onRequest?: () => void;
+  /** A try after the first starts only if it can end by then (the CLI's --timeout). */
+  retriesEndBy?: { at: number; why: string };
   /** How long to wait for OpenClaw's own pending refresh (its own bound: 120 s). */
   fenceWaitMs: number;
   /** AuthBar's home: its recovery file holds a rotated answer no store could take yet. */
@@ -280,14 +282,13 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     const hold = context.guard ? context.guard.enter(`the token endpoint's answer for ${agents} (once sent, the request may have rotated the sign-in)`) : NO_HOLD;
     if (hold === null) return { outcome: 'failed', kind: 'transient', cause: 'stopping (a signal arrived, or AuthBar is quitting); nothing was requested', ...done, synced };
     try {
-      context.onRequest?.();
       // Never cut once sent (the answer may be the only copy of the sign-in): a stop ends retries
       // only. And sent only while the refresh lock stays ours: OpenClaw 2026.5 takes a live
       // holder's lock after REFRESH_LOCK.liveStaleMs (wall clock, as the lock file's times).
       const stops = [context.stopRetrying, context.signal].filter((s): s is AbortSignal => s !== undefined);
       // (2026.9's lock is never taken from a live holder.)
       const finishBy = targets.every((c) => c.storeKind !== 'sqlite') ? lockDeadline(lockedAt, context) : undefined;
-      const answer = await exchangeRefreshToken(present, context.endpoint, { stopRetrying: stops.length > 0 ? AbortSignal.any(stops) : undefined, finishBy, now: context.now });
+      const answer = await exchangeRefreshToken(present, context.endpoint, { stopRetrying: stops.length > 0 ? AbortSignal.any(stops) : undefined, finishBy, retriesEndBy: context.retriesEndBy, onTry: context.onRequest, now: context.now });
       if (!answer.ok) {
         if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };
         // The token was dead after all. A usable copy of the same account elsewhere heals it.

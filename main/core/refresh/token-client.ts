@@ -178,6 +178,8 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
   };
 }
 
+const triesSaid = (tries: number) => (tries > 1 ? `${tries} tries; ` : '');
+
 /** Why a run was stopped: the reason its caller gave (`--timeout`'s own words), else `otherwise`. */
 export function abortCause(signal: AbortSignal, otherwise = 'cancelled'): string {
   const reason: unknown = signal.reason;
@@ -204,6 +206,13 @@ export async function exchangeRefreshToken(
      * while AuthBar holds OpenClaw's refresh lock, before another process may call it stale.
      */
     finishBy?: { at: number; why: string; clock?: () => number };
+    /**
+     * A try after the first starts only if it can end (the endpoint's timeout) by `at` (wall
+     * clock, ms): the CLI's --timeout, so a hanging endpoint costs one try's time, not two.
+     */
+    retriesEndBy?: { at: number; why: string };
+    /** Called as each try is sent (the run's count of token requests). */
+    onTry?: () => void;
     now?: () => number;
   } = {},
 ): Promise<TokenResult> {
@@ -211,20 +220,22 @@ export async function exchangeRefreshToken(
   // A loopback endpoint is on this machine: never through HTTP(S)_PROXY, which would receive the
   // refresh token in the clear (a plain-http request body), whatever NO_PROXY says.
   const dispatcher: Dispatcher = LOOPBACK.test(new URL(endpoint.url).hostname) ? new Agent(timeouts) : new EnvHttpProxyAgent(timeouts);
-  const { signal, stopRetrying, finishBy } = options;
+  const { signal, stopRetrying, finishBy, retriesEndBy } = options;
   let tries = 0;
-  let late = false;
+  /** Why no further try could start in time, once that is so. */
+  let late: string | null = null;
   let lastFailure = '';
   try {
     // The signals are checked before each attempt, never handed to p-retry: p-retry also checks
     // it after a successful attempt and would throw a rotated credential away.
     return await pRetry(() => {
       if (signal?.aborted || stopRetrying?.aborted) throw new AbortError('cancelled');
-      if (finishBy && (finishBy.clock ?? Date.now)() + endpoint.timeoutMs > finishBy.at) {
-        late = true;
-        throw new AbortError('late');
-      }
+      const clock = finishBy?.clock ?? Date.now;
+      if (finishBy && clock() + endpoint.timeoutMs > finishBy.at) late = finishBy.why;
+      else if (tries > 0 && retriesEndBy && clock() + endpoint.timeoutMs > retriesEndBy.at) late = retriesEndBy.why;
+      if (late !== null) throw new AbortError('late');
       tries++;
+      options.onTry?.();
       return attempt(refreshToken, endpoint, dispatcher, options.now ?? Date.now, signal).catch((error: unknown) => {
         if (error instanceof Transient) lastFailure = error.message;
         throw error;
@@ -238,10 +249,10 @@ export async function exchangeRefreshToken(
     });
   } catch (error) {
     if (signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: abortCause(signal) } };
-    if (late) return { ok: false, failure: { kind: 'transient', cause: tries === 0 ? `${finishBy!.why}; nothing was requested` : `${lastFailure} (not tried again: ${finishBy!.why})` } };
+    if (late !== null) return { ok: false, failure: { kind: 'transient', cause: tries === 0 ? `${late}; nothing was requested` : `${lastFailure} (${triesSaid(tries)}not tried again: ${late})` } };
     if (stopRetrying?.aborted) {
       const why = abortCause(stopRetrying, 'stopping');
-      return { ok: false, failure: { kind: 'transient', cause: error instanceof Transient ? `${error.message} (not tried again: ${why})` : `${why}; nothing more was requested` } };
+      return { ok: false, failure: { kind: 'transient', cause: tries > 0 ? `${lastFailure} (${triesSaid(tries)}not tried again: ${why})` : `${why}; nothing was requested` } };
     }
     if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${endpoint.tries} tries)` } };
     if (error instanceof AbortError) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
