@@ -58,4 +58,19 @@ describe('recoverHeld', () => {
     expect(existsSync(path)).toBe(false);
     expect((await readStatus({ env: d.env })).report.held).toBeUndefined();
   });
+
+  // Found by an attack review: a store restored from a backup (or a profile pasted in) while the
+  // request was out holds an older sign-in; the held one is the account's only live token.
+  it('keeps a held sign-in when a store took an older one since, and leaves that store as it is', async () => {
+    const old = codexCredential({ accountId: 'acct-1' });
+    const restored = codexCredential({ accountId: 'acct-1', expiresInMs: -86_400_000 });
+    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': restored }) }] });
+    const { path } = held(d, old.refresh, ['main']);
+    const report = await recoverHeld({ env: d.env });
+    expect(report.results).toMatchObject([{ agentId: 'main', outcome: 'failed', failureKind: 'unwritable' }]);
+    expect(report.results[0]!.cause).toContain('older');
+    expect(existsSync(path)).toBe(true);
+    expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(restored.refresh);
+    expect((await readStatus({ env: d.env })).report.held).toHaveLength(1);
+  });
 });

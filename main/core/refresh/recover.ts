@@ -61,8 +61,12 @@ async function recoverOne(held: { path: string; recovery: Recovery }, copies: Cr
     const stale = present.filter((c) => refreshIn(c) === recovery.oldRefresh || fenceOverOld(c) === 'failed');
     const pending = present.filter((c) => fenceOverOld(c) === 'pending');
     const movedOn = present.filter((c) => refreshIn(c) !== null && !already.includes(c) && !stale.includes(c) && !pending.includes(c));
-    if (movedOn.length === named.length) {
-      // Every store took another sign-in since (a new login): the held one is superseded, not lost.
+    // Another sign-in that expires no earlier than the held one came after it (a new login). An
+    // older one (a store restored from a backup, a profile pasted in) may hold a dead token: the
+    // held one may be the account's only live sign-in, so it is kept.
+    const newer = (c: CredentialCopy) => (credentialIn(c)?.expires ?? -Infinity) >= expiresAt;
+    if (movedOn.length === named.length && movedOn.every(newer)) {
+      // Every store took a newer sign-in since: the held one is superseded, not lost.
       deleteRecovery(held.path);
       return named.map(({ want }) => profileOutcome(base(want.holder), { outcome: 'skipped', cause: 'its store holds another sign-in now (signed in again?); the held one was no longer needed and is discarded' }));
     }
@@ -88,7 +92,8 @@ async function recoverOne(held: { path: string; recovery: Recovery }, copies: Cr
         const others = [...holding].filter((c) => c !== copy).map((c) => c.holder);
         return profileOutcome(base(want.holder), { outcome: 'recovered', expiresAt, syncedAgents: [...new Set(others)].sort() });
       }
-      const why = !copy ? `${want.storePath} no longer holds this profile` : notes.get(copy) ?? `${want.storePath} moved on to another credential (left as it is)`;
+      const why = !copy ? `${want.storePath} no longer holds this profile`
+        : notes.get(copy) ?? (movedOn.includes(copy) && !newer(copy) ? `${want.storePath} holds an older sign-in than the held one now (restored from a backup?), left as it is` : `${want.storePath} moved on to another credential (left as it is)`);
       const kept = holding.size === 0 ? '; the recovery file is kept' : '; another store holds it now: authbar sync heals this copy';
       return profileOutcome(base(want.holder), { outcome: 'failed', failureKind: 'unwritable', cause: `${why}${kept}`, fix: holding.size === 0 ? FIX : `authbar sync --agent ${want.holder}` });
     });
