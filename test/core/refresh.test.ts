@@ -167,6 +167,27 @@ describe('refreshAgents', () => {
     expect((await statusOf(d, 'main')).status).toBe('expiring');
   });
 
+  // Found by an attack review: the endpoint rotated, so the old token is dead; an answer with a
+  // new refresh token is kept whatever else it lacks, or the sign-in is lost.
+  it.each([
+    ['a string expires_in', { expires_in: '864000' }],
+    ['a zero expires_in', { expires_in: 0 }],
+    ['a null expires_in', { expires_in: null }],
+    ['no expires_in', { expires_in: undefined }],
+    ['an expires_in no date can hold', { expires_in: 1e306 }],
+    ['no access token', { access_token: undefined, id_token: undefined }],
+  ])('keeps a rotated answer with %s: the new refresh token is in the store', async (_, answerWith) => {
+    const cred = signIn('acct-1');
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
+    server.queue({ answerWith });
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.results[0]).toMatchObject({ outcome: 'refreshed' });
+    const stored = d.readStore('main').profiles['openai-codex:default'];
+    expect(server.live.has(stored.refresh)).toBe(true);
+    expect(Number.isFinite(stored.expires)).toBe(true);
+    expect(stored.expires).toBeLessThan(Date.now() + 400 * 86_400_000);
+  });
+
   it('never writes a copy that stopped parsing meanwhile, and reports it', async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }, { id: 'b', store: storeDocument({ 'openai-codex:default': { ...cred } }) }] });

@@ -19,7 +19,9 @@ export type Behaviour =
   | 'missing-fields'
   | { delayMs: number }
   /** Held until `until` settles (the test saw what it waits for), then answered as 'ok' is (or as `then` says). */
-  | { until: Promise<unknown>; then?: '500' };
+  | { until: Promise<unknown>; then?: '500' }
+  /** Rotates as 'ok' does, with these fields of the answer replaced (undefined: left out). */
+  | { answerWith: Record<string, unknown> };
 
 export interface Issued {
   access: string;
@@ -103,8 +105,8 @@ export async function startTokenServer(): Promise<TokenServer> {
         return json(res, 500, { error: 'server_error' });
       }
     }
-    else if (typeof behaviour === 'object') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
-    else if (behaviour !== 'ok') {
+    else if (typeof behaviour === 'object' && 'delayMs' in behaviour) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    else if (typeof behaviour === 'string' && behaviour !== 'ok') {
       record.outcome = behaviour;
       switch (behaviour) {
         case '500':
@@ -149,6 +151,7 @@ export async function startTokenServer(): Promise<TokenServer> {
       id_token: next.access,
       expires_in: api.expiresInSeconds,
       token_type: 'Bearer',
+      ...(typeof behaviour === 'object' && 'answerWith' in behaviour ? behaviour.answerWith : {}),
     });
   });
 

@@ -308,7 +308,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
         const why = wrote.notWritten.map((n) => n.why).join('; ');
         const cause = kept.heldIn
           ? `the token rotated but no store could be written (${why}); AuthBar holds it: run \`authbar recover\``
-          : `the token rotated but no store could be written (${why})`;
+          : `the token rotated but no store could be written (${why}), nor AuthBar's recovery file (${kept.unheld ?? 'not written'}): the new sign-in is lost`;
         return { outcome: 'failed', kind: 'unwritable', cause, ...wrote, held: kept.heldIn !== null };
       }
       return { outcome: 'refreshed', credential: fresh, source, ...merge(done, wrote) };

@@ -158,25 +158,26 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
     }
     return { ok: false, failure: { kind: 'bad-response', cause: `HTTP ${status}${code ? ` ${code}` : ''} from the token endpoint` } };
   }
-  const fields = body as { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown } | null;
-  if (
-    !fields ||
-    typeof fields.access_token !== 'string' || fields.access_token === '' ||
-    typeof fields.refresh_token !== 'string' || fields.refresh_token === '' ||
-    typeof fields.expires_in !== 'number' || !(fields.expires_in > 0)
-  ) {
-    return { ok: false, failure: { kind: 'bad-response', cause: body === null ? 'the token endpoint answered 200 with something that is not JSON' : 'the token endpoint answered 200 without access_token, refresh_token and expires_in' } };
+  const fields = body !== null && typeof body === 'object' ? (body as { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown }) : null;
+  const refresh = typeof fields?.refresh_token === 'string' && fields.refresh_token !== '' ? fields.refresh_token : null;
+  if (refresh === null) {
+    // No new refresh token: nothing rotated that could be lost, and the old one is kept as it is.
+    return { ok: false, failure: { kind: 'bad-response', cause: fields === null ? 'the token endpoint answered 200 with something that is not JSON' : 'the token endpoint answered 200 without a refresh_token' } };
   }
-  return {
-    ok: true,
-    tokens: {
-      access: fields.access_token,
-      refresh: fields.refresh_token,
-      expires: now() + fields.expires_in * 1000,
-      accountId: readAccessTokenClaims(fields.access_token, [fields.refresh_token]).accountId,
-    },
-  };
+  // The endpoint rotated, so the old token is dead: the answer is kept whatever else it lacks
+  // (OpenClaw 2026.5.7 refuses it and loses the sign-in). Without a usable expires_in the access
+  // token's own exp stands, else none (expired now: the next refresh uses the new token).
+  const access = typeof fields!.access_token === 'string' ? fields!.access_token : '';
+  const claims = readAccessTokenClaims(access, [refresh]);
+  const lifetime = typeof fields!.expires_in === 'number' && Number.isFinite(fields!.expires_in) && fields!.expires_in > 0 ? fields!.expires_in * 1000 : null;
+  const at = now();
+  const claimed = claims.expiresAt !== null && Number.isFinite(claims.expiresAt) && claims.expiresAt > 0 ? claims.expiresAt : at;
+  const expires = Math.min(lifetime !== null ? at + lifetime : claimed, at + MAX_LIFETIME_MS);
+  return { ok: true, tokens: { access, refresh, expires, accountId: claims.accountId } };
 }
+
+/** No answer's expiry is believed past this (an answer of 1e306 seconds made it Infinity). */
+const MAX_LIFETIME_MS = 366 * 86_400_000;
 
 const triesSaid = (tries: number) => (tries > 1 ? `${tries} tries; ` : '');
 

@@ -69,6 +69,8 @@ export interface Kept {
   notWritten: WriteNote[];
   /** The recovery file still holding the answer when no store could take it, else null. */
   heldIn: string | null;
+  /** Why the recovery file could not be written (an error code, never its content), else null. */
+  unheld: string | null;
 }
 
 /**
@@ -79,6 +81,7 @@ export interface Kept {
 export async function keepRotated(holders: CredentialCopy[], oldRefresh: string, fresh: CredentialFields, authbarHome: string, now: number): Promise<Kept> {
   const first = holders[0]!.credential;
   let heldIn: string | null = null;
+  let unheld: string | null = null;
   try {
     heldIn = writeRecovery(authbarHome, {
       version: 1,
@@ -89,13 +92,14 @@ export async function keepRotated(holders: CredentialCopy[], oldRefresh: string,
       credential: { access: fresh.access, refresh: fresh.refresh, expires: fresh.expires, accountId: fresh.accountId },
       copies: writableCopies(holders).map((c) => ({ storePath: c.storePath, storeKind: c.storeKind as 'json' | 'sqlite', profileId: c.credential.profileId, holder: c.holder })),
     });
-  } catch {
+  } catch (error) {
     // Proven writable just before the request; whatever changed since, the stores come next.
+    unheld = (error as NodeJS.ErrnoException).code ?? 'not writable';
   }
   const wrote = await writeToCopies(holders, oldRefresh, fresh, { afterRotation: true });
   if (wrote.written.length > 0 && heldIn !== null) {
     deleteRecovery(heldIn);
     heldIn = null;
   }
-  return { ...wrote, heldIn };
+  return { ...wrote, heldIn, unheld };
 }
