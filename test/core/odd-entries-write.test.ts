@@ -2,7 +2,7 @@
 // (issue 16, issue 13 §5): malformed fields, an odd provider spelling, `profiles` as an array,
 // legacy files. Each is listed (as OpenClaw lists it), refused before any token request, and
 // left byte for byte as it was.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readStatus } from '../../main/core/read-status.ts';
@@ -98,5 +98,28 @@ describe('refresh leaves odd entries exactly as OpenClaw reads them', () => {
     const report = await syncStranded({ env: d.env, agents: 'all' });
     expect(report.results.filter((r) => r.agentId === 'odd' && r.outcome === 'synced')).toEqual([]);
     expect(bytes(d.storePath('odd'))).toBe(before);
+  });
+});
+
+// Found by an attack review. JSON.parse keeps a "__proto__" key as an own field; an assignment
+// (zod's rebuilt object, OpenClaw's own `normalized[key] =`) does not.
+describe('"__proto__" keys', () => {
+  it('keeps a top-level "__proto__" field when it writes a refreshed store', async () => {
+    const d = state({ agents: [{ id: 'main' }] });
+    const text = `{"version":1,"__proto__":{"keepMe":true},"profiles":${JSON.stringify({ 'openai-codex:default': signIn('acct-1') })}}`;
+    writeFileSync(d.storePath('main'), text, { mode: 0o600 });
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.results[0]).toMatchObject({ outcome: 'refreshed' });
+    expect(bytes(d.storePath('main'))).toContain('"__proto__": {\n    "keepMe": true\n  }');
+  });
+
+  it('does not list a profile named "__proto__", as OpenClaw 2026.5.7 and 2026.9.6 drop it, and never refreshes it', async () => {
+    const d = state({ agents: [{ id: 'main' }] });
+    writeFileSync(d.storePath('main'), `{"version":1,"profiles":{"__proto__":${JSON.stringify(signIn('acct-1', { expires: Date.now() - HOUR }))}}}`, { mode: 0o600 });
+    const before = bytes(d.storePath('main'));
+    expect((await readStatus({ env: d.env })).report.agents[0]!.profiles).toEqual([]);
+    await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(server.requests).toEqual([]);
+    expect(bytes(d.storePath('main'))).toBe(before);
   });
 });

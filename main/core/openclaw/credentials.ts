@@ -14,6 +14,27 @@ export const StoreDocumentSchema = z.looseObject({
 });
 export type StoreDocument = z.infer<typeof StoreDocumentSchema>;
 
+/**
+ * The document as JSON.parse gave it, once it has a store's shape: zod's copy is rebuilt by
+ * assignment, which drops a "__proto__" key that JSON.parse keeps as an own field, and a
+ * rewrite must keep every field.
+ */
+export function asStoreDocument(value: unknown): StoreDocument | null {
+  return StoreDocumentSchema.safeParse(value).success ? (value as StoreDocument) : null;
+}
+
+/**
+ * Whether OpenClaw sees this entry as a profile. 2026.5.7 and 2026.9.6 copy each entry into a
+ * plain object (`normalized[key] = credential`): one named "__proto__" becomes that object's
+ * prototype, never a profile.
+ */
+export const isProfileId = (profileId: string): boolean => profileId !== '__proto__';
+
+/** The entry stored under `profileId`, never one inherited. */
+export function profileEntry(document: StoreDocument, profileId: string): unknown {
+  return isProfileId(profileId) && Object.hasOwn(document.profiles, profileId) ? document.profiles[profileId] : undefined;
+}
+
 
 export type CredentialType = 'oauth' | 'token' | 'api_key' | 'unknown';
 

@@ -3,11 +3,13 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
+  asStoreDocument,
   type Credential,
   credentialFrom,
+  isProfileId,
   normalizeCredential,
+  profileEntry,
   type StoreDocument,
-  StoreDocumentSchema,
 } from './credentials.ts';
 import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
 import { OAUTH_FILE } from './paths.ts';
@@ -39,6 +41,7 @@ function credentialsOf(profiles: object): { credentials: Credential[]; skipped: 
   const credentials: Credential[] = [];
   const skipped: string[] = [];
   for (const [profileId, value] of Object.entries(profiles)) {
+    if (!isProfileId(profileId)) continue;
     const credential = normalizeCredential(profileId, value);
     if (credential) credentials.push(credential);
     else skipped.push(profileId);
@@ -50,9 +53,8 @@ function credentialsOf(profiles: object): { credentials: Credential[]; skipped: 
 export function parseStoreText(text: string): { ok: true; document: StoreDocument } | { ok: false; error: string } {
   const data = parseJson(text);
   if (!data.ok) return data;
-  const parsed = StoreDocumentSchema.safeParse(data.value);
-  if (!parsed.success) return { ok: false, error: NOT_A_STORE };
-  return { ok: true, document: parsed.data };
+  const document = asStoreDocument(data.value);
+  return document ? { ok: true, document } : { ok: false, error: NOT_A_STORE };
 }
 
 const NOT_A_STORE = 'not an auth store (no "profiles" object)';
@@ -222,7 +224,7 @@ export async function replaceCredential(
     const parsed = parseStoreText(read.text);
     if (!parsed.ok) return { result: 'unreadable', error: parsed.error };
     const document = parsed.document;
-    const profile = document.profiles[profileId];
+    const profile = profileEntry(document, profileId);
     const current = normalizeCredential(profileId, profile);
     if (!current || current.refresh !== expectRefresh || !profile || typeof profile !== 'object') {
       return { result: 'changed', current };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { crypto } from '../lazy-crypto.ts';
-import { type Credential, normalizeCredential, type StoreDocument, StoreDocumentSchema } from './credentials.ts';
+import { asStoreDocument, type Credential, isProfileId, normalizeCredential, profileEntry, type StoreDocument } from './credentials.ts';
 import type { CredentialFields, ReplaceResult, StoreRead } from './json-store.ts';
 import { type Env, expandPath } from './paths.ts';
 import { ensurePrivateDirectory } from './private-write.ts';
@@ -104,7 +104,7 @@ function describe(error: unknown): string {
 }
 
 function credentialsOf(document: StoreDocument): Credential[] {
-  return Object.entries(document.profiles).flatMap(([id, value]) => normalizeCredential(id, value) ?? []);
+  return Object.entries(document.profiles).flatMap(([id, value]) => (isProfileId(id) ? normalizeCredential(id, value) ?? [] : []));
 }
 
 function versionOf(path: string): string {
@@ -165,9 +165,9 @@ function readOpen(db: DatabaseSync, location: SqliteLocation): SqliteRead {
     db.exec('COMMIT');
   }
   if (!row?.value) return { state: 'ok', path: location.path, kind: 'sqlite', credentials: [], skipped: [], version: versionOf(location.path), schema, profileState };
-  const parsed = StoreDocumentSchema.safeParse(parseRow(location, row.value));
-  if (!parsed.success) return { state: 'unreadable', path: location.path, kind: 'sqlite', error: `the ${location.key} row is not an auth store` };
-  return { state: 'ok', path: location.path, kind: 'sqlite', credentials: credentialsOf(parsed.data), skipped: [], version: versionOf(location.path), schema, profileState };
+  const document = asStoreDocument(parseRow(location, row.value));
+  if (!document) return { state: 'unreadable', path: location.path, kind: 'sqlite', error: `the ${location.key} row is not an auth store` };
+  return { state: 'ok', path: location.path, kind: 'sqlite', credentials: credentialsOf(document), skipped: [], version: versionOf(location.path), schema, profileState };
 }
 
 /** One store's JSON (and its schema version), read in one short read transaction on the live database. */
@@ -315,13 +315,12 @@ export function changeSqliteCredential(location: SqliteLocation, profileId: stri
     db.exec('BEGIN IMMEDIATE');
     try {
       const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
-      const parsed = row?.value ? StoreDocumentSchema.safeParse(parseRow(location, row.value)) : null;
-      if (!parsed?.success) {
+      const document = row?.value ? asStoreDocument(parseRow(location, row.value)) : null;
+      if (!document) {
         db.exec('ROLLBACK');
         return { result: 'unreadable', error: `the ${location.key} row is not an auth store` };
       }
-      const document = parsed.data;
-      const profile = document.profiles[profileId];
+      const profile = profileEntry(document, profileId);
       const current = normalizeCredential(profileId, profile);
       if (!current || current.refresh !== expectRefresh || !profile || typeof profile !== 'object') {
         db.exec('ROLLBACK');

@@ -8,6 +8,7 @@
 import { dirname } from 'node:path';
 import { proveRecoveryWritable } from '../authbar/recovery.ts';
 import type { CredentialCopy } from '../copies.ts';
+import { profileEntry } from '../openclaw/credentials.ts';
 import { parseStoreText, realTarget, serializeStore } from '../openclaw/json-store.ts';
 import { refreshLocksDir } from '../openclaw/paths.ts';
 import { ensurePrivateDirectory, foreignWriteReason, probeTempFile } from '../openclaw/private-write.ts';
@@ -24,7 +25,7 @@ function serializationProblem(storePath: string, profileId: string): string | nu
   if (!read.ok) return `${storePath}: ${read.error}`;
   const parsed = parseStoreText(read.text);
   if (!parsed.ok) return `${storePath} ${parsed.error}`;
-  const profile = parsed.document.profiles[profileId];
+  const profile = profileEntry(parsed.document, profileId);
   const document = { ...parsed.document, profiles: { ...parsed.document.profiles, [profileId]: { ...(profile as object), access: 'a', refresh: 'r', expires: 1 } } };
   try {
     serializeStore(document);
