@@ -3,6 +3,8 @@
 // (cli-table3 re-measured every row for every row added: 10,000 agents took 23 s, 100,000
 // did not finish in 15 minutes. This is linear in the number of cells.)
 
+import { terminalText } from './terminal-text.ts';
+
 /** A cell's text, and how to paint it once padded (colour codes take no columns). */
 export interface Cell {
   text: string;
@@ -16,7 +18,9 @@ export function columnsOf(text: string): number {
   return n;
 }
 
-export function layoutColumns(rows: Cell[][], options: { gap?: string; width?: (text: string) => number } = {}): string {
+export function layoutColumns(cells: Cell[][], options: { gap?: string; width?: (text: string) => number } = {}): string {
+  // A cell's text is data (a profile id, a directory name): shown, never acted on by the terminal.
+  const rows = cells.map((row) => row.map((cell) => ({ ...cell, text: terminalText(cell.text) })));
   const gap = options.gap ?? '  ';
   const width = options.width ?? columnsOf;
   const widths: number[] = [];

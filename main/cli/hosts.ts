@@ -6,6 +6,7 @@ import { sshConfigProblem } from '../core/remote/ssh.ts';
 import { HostSchema, loadSettings, saveSettings } from '../core/settings.ts';
 import { UsageError } from './args.ts';
 import { USAGE as USAGES } from './help.ts';
+import { jsonText } from './terminal-text.ts';
 
 const FIELD_RULES: Record<string, string> = {
   name: 'names are letters, digits, . _ -',
@@ -38,7 +39,7 @@ export async function runHosts(args: string[]): Promise<number> {
   switch (action) {
     case 'list':
     case undefined: {
-      if (values.json) process.stdout.write(`${JSON.stringify(settings.hosts, null, 2)}\n`);
+      if (values.json) process.stdout.write(`${jsonText(settings.hosts, 2)}\n`);
       else if (settings.hosts.length === 0) process.stdout.write('No remote hosts. Add one with: authbar hosts add NAME USER@HOST\n');
       else for (const h of settings.hosts) {
         const details = [h.stateDir && `state dir ${h.stateDir}`, h.sshConfig && `ssh config ${h.sshConfig}`, h.remoteCommand && `runs ${h.remoteCommand}`].filter(Boolean).join(', ');

@@ -4,10 +4,15 @@ import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../core
 import { formatRemaining } from '../core/format.ts';
 import { UsageError } from './args.ts';
 import type { Targets } from './targets.ts';
+import { jsonText, terminalText } from './terminal-text.ts';
 import type { WaitingLine } from './waiting.ts';
 
 /** One line per requested profile as it finishes: what happened, and where the credential went. */
 export function progressLine(result: ProfileOutcome, now: number): string {
+  return terminalText(outcomeLine(result, now));
+}
+
+function outcomeLine(result: ProfileOutcome, now: number): string {
   const who = `${result.host === 'local' ? '' : `${result.host}:`}${result.agentId}`.padEnd(14);
   const what = result.profileId.padEnd(24);
   const expiry = result.expiresAt === null ? '' : `, expires ${formatRemaining(result.expiresAt - now)}`;
@@ -35,6 +40,10 @@ export function progressLine(result: ProfileOutcome, now: number): string {
 }
 
 export function failureLine(result: ProfileOutcome): string {
+  return terminalText(failureText(result));
+}
+
+function failureText(result: ProfileOutcome): string {
   if (result.agentId === '*' && result.host !== 'local') return `authbar: ${result.cause ?? `host ${result.host} failed`}`;
   const where = result.host === 'local' ? `agent ${result.agentId}` : `agent ${result.agentId} on ${result.host}`;
   const profile = result.profileId === '*' ? '' : `, profile ${result.profileId}`;
@@ -98,7 +107,7 @@ export async function runOnTargets(
     ...(reports.some((r) => r.dryRun) ? { dryRun: true } : {}),
     ...(endpoint ? { warnings: [endpoint] } : {}),
   };
-  if (options.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+  if (options.json) process.stdout.write(`${jsonText(merged, 2)}\n`);
   else if (endpoint) process.stderr.write(`authbar: note: ${endpoint}\n`);
   return exitCodeFor(merged);
 }

@@ -4,6 +4,7 @@ import { styleText } from 'node:util';
 import type { AgentReport, ProfileReport, StatusReport } from '../core/api.ts';
 import { formatRemaining, STATUS_LABELS } from '../core/format.ts';
 import { type Cell, layoutColumns } from './columns.ts';
+import { terminalText } from './terminal-text.ts';
 import { usageCell } from '../core/usage/format.ts';
 
 type Style = Parameters<typeof styleText>[0];
@@ -92,22 +93,22 @@ export function renderStatusTable(report: StatusReport, color: boolean): string 
   const out: string[] = [];
   const configured = report.agents.filter((a) => a.configured);
   const unconfigured = report.agents.filter((a) => !a.configured);
-  if (report.configError) out.push(`${report.configPath}: ${report.configError}; showing agents found on disk only.`);
+  if (report.configError) out.push(terminalText(`${report.configPath}: ${report.configError}; showing agents found on disk only.`));
   if (report.agents.length === 0 && !report.hosts?.length) {
-    out.push(`No OpenClaw agents found in ${report.stateDir}.`);
+    out.push(terminalText(`No OpenClaw agents found in ${report.stateDir}.`));
     out.push('Point AuthBar at another state dir with OPENCLAW_STATE_DIR=/path/to/.openclaw (or OPENCLAW_CONFIG_PATH).');
     return `${out.join('\n')}\n`;
   }
   if (configured.length > 0) out.push(table(configured, color));
   if (unconfigured.length > 0) {
-    out.push('', `Not in ${report.configPath} (directory only; OpenClaw does not run these, but their copies count):`);
+    out.push('', terminalText(`Not in ${report.configPath} (directory only; OpenClaw does not run these, but their copies count):`));
     out.push(table(unconfigured, color));
   }
-  for (const host of report.hosts ?? []) if (!host.reachable) out.push('', paint('red', host.error ?? `host ${host.name} is unreachable`, color));
-  for (const held of report.held ?? []) out.push('', paint('red', held.message, color));
+  for (const host of report.hosts ?? []) if (!host.reachable) out.push('', paint('red', terminalText(host.error ?? `host ${host.name} is unreachable`), color));
+  for (const held of report.held ?? []) out.push('', paint('red', terminalText(held.message), color));
   const problems = problemLines(report);
-  if (problems.length > 0) out.push('', ...problems.map((line) => paint('yellow', line, color)));
+  if (problems.length > 0) out.push('', ...problems.map((line) => paint('yellow', terminalText(line), color)));
   const hostErrors = new Set([...(report.hosts ?? []).map((h) => h.error), ...(report.held ?? []).map((h) => h.message)]);
-  for (const warning of report.warnings) if (!hostErrors.has(warning)) out.push(paint('gray', `note: ${warning}`, color));
+  for (const warning of report.warnings) if (!hostErrors.has(warning)) out.push(paint('gray', terminalText(`note: ${warning}`), color));
   return `${out.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { checkExitCode } from '../core/status.ts';
 import { parse, parseDuration, UsageError } from './args.ts';
 import { resolveTargets, TARGET_OPTIONS, type Targets } from './targets.ts';
 import { USAGE as USAGES } from './help.ts';
+import { jsonText } from './terminal-text.ts';
 
 const USAGE = USAGES.status;
 
@@ -80,7 +81,7 @@ export async function runStatus(args: string[]): Promise<number> {
     // schema in main/core/api.ts checks this very output in the tests, and guards IPC in the app.
     const report = selectAgents(await combinedReport(targets, warnAfterMs, values.usage), values.agent);
     if (values.json) {
-      process.stdout.write(values.watch ? `${JSON.stringify(report)}\n` : `${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(values.watch ? `${jsonText(report)}\n` : `${jsonText(report, 2)}\n`);
     } else {
       const { renderStatusTable } = await import('./status-table.ts');
       if (values.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');

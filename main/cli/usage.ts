@@ -5,6 +5,7 @@
 import type { UsageReport } from '../core/usage/schema.ts';
 import { parse } from './args.ts';
 import { USAGE as USAGES } from './help.ts';
+import { jsonText } from './terminal-text.ts';
 import { resolveTargets, TARGET_OPTIONS } from './targets.ts';
 
 const USAGE = USAGES.usage;
@@ -60,7 +61,7 @@ export async function runUsage(args: string[]): Promise<number> {
   };
   if (targets.hosts.length > 0) report.hosts = hosts;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${jsonText(report, 2)}\n`);
   } else {
     const { renderUsage } = await import('./usage-table.ts');
     process.stdout.write(renderUsage(report, Date.now()));

@@ -154,3 +154,30 @@ describe('an account claim', () => {
     }
   });
 });
+
+// Found by an attack review: a store's own text (a profile id, an account id, an email) reached
+// the terminal as it was: escapes that clear the screen or retitle the window, a newline that
+// forges a row, a bidi override.
+describe('text from a store', () => {
+  it('reaches the terminal without controls, escapes or bidi marks; --json keeps it exact, escaped', async () => {
+    const id = 'openai-codex:x\u001b[2J\u001b]0;pwned\u0007\nmain   openai-codex:default  ok\r\u202e\u009b31m';
+    const store = storeDocument({ [id]: codexCredential({ accountId: 'acct-1', email: 'e@example.com', expiresInMs: -60_000 }) });
+    const d = makeStateDir({ agents: [{ id: 'main', default: true, store }] });
+    const env = { ...d.env, AUTHBAR_TOKEN_URL: 'http://127.0.0.1:9/oauth/token' };
+    try {
+      const outputs = {
+        status: await runCli(['status'], env),
+        'status --json': await runCli(['status', '--json'], env),
+        'sync --dry-run': await runCli(['sync', '--dry-run'], env),
+        refresh: await runCli(['refresh', '--agent', 'main', '--timeout', '5s'], env),
+        'refresh --json': await runCli(['refresh', '--agent', 'main', '--timeout', '5s', '--json'], env),
+      };
+      const unsafe = Object.entries(outputs).filter(([, r]) => /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/.test(r.stdout + r.stderr)).map(([what]) => what);
+      expect(unsafe).toEqual([]);
+      expect(outputs.status.stdout).toContain('openai-codex:x');
+      expect(JSON.parse(outputs['status --json'].stdout).agents[0].profiles[0].profileId).toBe(id);
+    } finally {
+      d.cleanup();
+    }
+  });
+});
