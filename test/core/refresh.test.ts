@@ -188,6 +188,24 @@ describe('refreshAgents', () => {
     expect(stored.expires).toBeLessThan(Date.now() + 400 * 86_400_000);
   });
 
+  // Found by an attack review: a directory where a store's lock file goes (no OpenClaw makes one)
+  // was moved aside and then failed to delete, ending the whole run with a stack of EISDIR.
+  it('refuses a store whose lock path is a directory, leaves it, and refreshes the other agents', async () => {
+    const d = state({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-1') }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': signIn('acct-2') }) },
+    ] });
+    const lockDir = `${d.storePath('main')}.lock`;
+    mkdirSync(join(lockDir, 'sub'), { recursive: true });
+    const report = await refreshAgents({ env: d.env, agents: 'all' });
+    const byAgent = Object.fromEntries(report.results.map((r) => [r.agentId, r]));
+    expect(byAgent.artist).toMatchObject({ outcome: 'refreshed' });
+    expect(byAgent.main).toMatchObject({ outcome: 'failed' });
+    expect(byAgent.main!.cause).toContain(`${lockDir} is not a lock file`);
+    expect(statSync(join(lockDir, 'sub')).isDirectory()).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('never writes a copy that stopped parsing meanwhile, and reports it', async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }, { id: 'b', store: storeDocument({ 'openai-codex:default': { ...cred } }) }] });

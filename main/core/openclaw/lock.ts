@@ -2,7 +2,7 @@
 // a lock on P is a file created with O_EXCL holding the owner's pid and creation time;
 // it is stale when that pid is gone, or older than the stale time, and may then be taken.
 import { crypto } from '../lazy-crypto.ts';
-import { linkSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensurePrivateDirectory } from './private-write.ts';
@@ -47,8 +47,8 @@ export interface LockFormat {
 
 export class LockTimeoutError extends Error {
   readonly lockPath: string;
-  constructor(lockPath: string, waitedMs: number) {
-    super(`timed out after ${Math.round(waitedMs / 1000)} s waiting for the lock ${lockPath}, held by another process`);
+  constructor(lockPath: string, waitedMs: number, why = `timed out after ${Math.round(waitedMs / 1000)} s waiting for the lock ${lockPath}, held by another process`) {
+    super(why);
     this.name = 'LockTimeoutError';
     this.lockPath = lockPath;
   }
@@ -120,10 +120,14 @@ export const STARTTIME_LOCK: LockFormat = {
   },
 };
 
-function readOwner(lockPath: string): { owner: LockOwner | null; mtimeMs: number } | null {
+function readOwner(lockPath: string): { owner: LockOwner | null; mtimeMs: number; notAFile?: true } | null {
   let mtimeMs: number;
   try {
-    mtimeMs = statSync(lockPath).mtimeMs;
+    const stat = lstatSync(lockPath);
+    // OpenClaw's locks are plain files: a directory, link or FIFO there is no lock of theirs to
+    // judge, move aside or read (a FIFO would block the read).
+    if (!stat.isFile()) return { owner: null, mtimeMs: stat.mtimeMs, notAFile: true };
+    mtimeMs = stat.mtimeMs;
   } catch {
     return null;
   }
@@ -273,6 +277,7 @@ export async function acquireLock(target: string, { policy, format = PID_LOCK, s
     }
     const holder = readOwner(lockPath);
     if (holder === null) continue; // released between our create and our read
+    if (holder.notAFile) throw new LockTimeoutError(lockPath, Date.now() - started, `${lockPath} is not a lock file (a directory or a link?); nothing was written; remove it if no process of yours made it`);
     if (format.isStale(holder.owner, holder.mtimeMs, policy, Date.now())) {
       removeStale(lockPath, holder.owner);
       continue;

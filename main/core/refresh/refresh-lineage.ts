@@ -203,11 +203,18 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     // The first lock taken is the oldest: another may have been waited for after it.
     lockedAt = Math.min(...locks.map((l) => l.takenAt));
   };
+  /** Why a store's lock could not be taken while reading it (said when no copy could be read). */
+  const lockProblems: string[] = [];
   const readAll = async () => {
     const current: Current[] = [];
     for (const copy of [...copies, ...peers]) {
-      const now = await currentCredential(copy);
-      if (now !== 'unreadable' && now !== null) current.push({ copy, credential: now });
+      try {
+        const now = await readCopyNow(copy);
+        if (now !== null && now !== 'unreadable') current.push({ copy, credential: now });
+      } catch (error) {
+        if (!(error instanceof LockTimeoutError)) throw error;
+        lockProblems.push(error.message);
+      }
     }
     return current;
   };
@@ -262,7 +269,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     } else if (context.isKnownDead(oldRefresh)) {
       return { outcome: 'failed', kind: 'needs-login', cause: 'this refresh token was already rejected', written: [], notWritten: [] };
     }
-    if (holders.length === 0) return { outcome: 'failed', kind: 'unreadable', cause: 'no copy of this sign-in could be read under the lock', written: [], notWritten: [] };
+    if (holders.length === 0) return { outcome: 'failed', kind: 'unreadable', cause: lockProblems[0] ?? 'no copy of this sign-in could be read under the lock', written: [], notWritten: [] };
     // Never rotate a token we could not write back: the new one would be lost with the old one dead.
     if (!holders.some((copy) => copy.storeKind !== 'legacy-json' && copy.writable)) {
       return { outcome: 'failed', kind: 'unwritable', cause: `only stores AuthBar does not write hold it (${holders[0]!.storePath})`, written: [], notWritten: [] };
