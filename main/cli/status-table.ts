@@ -2,7 +2,7 @@
 // per problem naming the agent, the profile and the command that fixes it.
 import { styleText } from 'node:util';
 import type { AgentReport, ProfileReport, StatusReport } from '../core/api.ts';
-import { formatRemaining, STATUS_LABELS } from '../core/format.ts';
+import { formatRemaining, STATUS_LABELS, strandedWords } from '../core/format.ts';
 import { type Cell, layoutColumns } from './columns.ts';
 import { terminalText } from './terminal-text.ts';
 import { usageCell } from '../core/usage/format.ts';
@@ -26,9 +26,8 @@ function paint(style: Style, text: string, color: boolean): string {
 
 function sharedNote(profile: ProfileReport): string {
   const shared = profile.sharedWith.join(', ');
-  if (profile.newerCopyIn === null) return shared || '-';
-  // Certain: AuthBar's history saw the token rotated away. Likely: an expired copy beside a live one.
-  return `${shared} (${profile.stranded === 'likely' ? 'probably stranded' : 'stranded'}: newer sign-in in ${profile.newerCopyIn})`;
+  const stranded = strandedWords(profile);
+  return stranded === null ? shared || '-' : `${shared} (${stranded})`;
 }
 
 function rows(agent: AgentReport, color: boolean): Cell[][] {

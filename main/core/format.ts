@@ -30,3 +30,12 @@ export const STATUS_LABELS: Record<AgentStatus, string> = {
   unreadable: 'unreadable',
   'no-codex-profile': 'no-codex-profile',
 };
+
+/**
+ * A stranded copy, said the same way in the table and the tray menu: certain (AuthBar's history
+ * saw the token rotated away) or likely (an expired copy beside a live one); null when not.
+ */
+export function strandedWords(profile: { stranded: 'certain' | 'likely' | null; newerCopyIn: string | null }): string | null {
+  if (profile.newerCopyIn === null) return null;
+  return `${profile.stranded === 'likely' ? 'probably stranded' : 'stranded'}: newer sign-in in ${profile.newerCopyIn}`;
+}

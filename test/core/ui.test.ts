@@ -90,10 +90,13 @@ describe('buildMenu', () => {
       agent('artist', 'needs-login', [profile(-HOUR, { status: 'needs-login', fix: 'openclaw models auth --agent artist login --provider openai-codex' })]),
       agent('writer', 'ok', [profile(30 * HOUR, { stranded: 'certain', newerCopyIn: 'main' })]),
       agent('ghost', 'ok', [profile(HOUR)], { configured: false }),
+      agent('painter', 'expired', [profile(-HOUR, { status: 'expired', stranded: 'likely', newerCopyIn: 'main' })]),
     ]);
     const menu = buildMenu({ ...s, settings: { ...s.settings, startAtLogin: true } }, NOW);
+    // The status word is the table's and the panel's; the stranding is said as the table says it.
     expect(labels(menu)).toEqual([
-      'main: ok, until Thu 14:00', 'artist: needs-login, since Tue 11:00', 'writer: stranded, until Wed 18:00',
+      'main: ok, until Thu 14:00', 'artist: needs-login, since Tue 11:00', 'writer: ok, until Wed 18:00 (stranded: newer sign-in in main)',
+      'painter: expired, since Tue 11:00 (probably stranded: newer sign-in in main)',
       '---', 'Refresh all', 'Open panel…', '---', 'Start at login', 'Notifications', 'Keep tokens fresh', 'Keep copies in sync', '---', 'Install command-line tool', 'Quit AuthBar',
     ]);
     const artist = menu[1] as Extract<MenuItem, { type: 'normal' }>;
@@ -101,8 +104,8 @@ describe('buildMenu', () => {
     const writer = menu[2] as Extract<MenuItem, { type: 'normal' }>;
     expect(labels(writer.submenu!)).toEqual(['Refresh now', 'Sync from main', 'Copy fix command', 'Open auth folder', 'Show in panel']);
     expect(writer.submenu![1]).toMatchObject({ action: { kind: 'sync', host: 'local', agentId: 'writer' } });
-    expect(menu[7]).toMatchObject({ type: 'checkbox', checked: true, action: { kind: 'set-settings', patch: { startAtLogin: false } } });
-    const notifications = (menu[8] as Extract<MenuItem, { type: 'normal' }>).submenu!;
+    expect(menu[8]).toMatchObject({ type: 'checkbox', checked: true, action: { kind: 'set-settings', patch: { startAtLogin: false } } });
+    const notifications = (menu[9] as Extract<MenuItem, { type: 'normal' }>).submenu!;
     expect(notifications.filter((i) => i.type === 'radio' && i.checked).map((i) => (i as { label: string }).label)).toEqual(['24 h, 1 h and at expiry']);
   });
 

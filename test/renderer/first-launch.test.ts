@@ -3,7 +3,7 @@
 // request that arrives while the panel is still loading, and the banner that carries what the
 // system could not show. Saves the README's screenshots of the welcome and of a panel opened
 // at an agent from a notification.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,12 +12,12 @@ import { requireChromium } from '../helpers/requirements.ts';
 import { makeStateDir, type StateDir, type StateDirOptions, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential } from '../helpers/tokens.ts';
+import { screenshotPath } from '../helpers/screenshots.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const PROFILE = 'openai-codex:default';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'build', 'screenshots');
 const { missing } = requireChromium(CHROMIUM); // under CI=true a missing Chromium fails the file
 
 let server: TokenServer;
@@ -82,9 +82,8 @@ describe.skipIf(missing)('the panel, issue 12', () => {
     const box = page.getByRole('checkbox', { name: 'Start AuthBar at login' });
     expect(await box.isChecked()).toBe(false);
     expect(existsSync(join(d.authbarHome, 'settings.json'))).toBe(false);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: join(SCREENSHOTS, 'panel-welcome.png'), fullPage: false, animations: 'disabled' });
+    await page.screenshot({ path: screenshotPath('panel-welcome.png'), fullPage: false, animations: 'disabled' });
 
     await box.check();
     await page.getByRole('button', { name: 'Done' }).click();
@@ -125,7 +124,7 @@ describe.skipIf(missing)('the panel, issue 12', () => {
     await panel.focus({ host: 'local', agentId: 'artist' });
     await eventually(highlighted(page, 'artist')).toBe('true');
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: join(SCREENSHOTS, 'panel-from-notification.png'), fullPage: false, animations: 'disabled' });
+    await page.screenshot({ path: screenshotPath('panel-from-notification.png'), fullPage: false, animations: 'disabled' });
   });
 
   it('shows the banner first, as an alert: a notice the system could not show', async () => {

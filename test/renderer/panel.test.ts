@@ -1,6 +1,6 @@
 // The real panel in a real Chromium, driven by a real Controller over temp OpenClaw state
 // dirs and a loopback token server: what a user sees, clicks and hears.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,12 +14,12 @@ import { remoteAuthbar, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, type StateDirOptions, storeDocument } from '../helpers/state-dir.ts';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
+import { screenshotPath } from '../helpers/screenshots.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const PROFILE = 'openai-codex:default';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'build', 'screenshots');
 
 const { missing, why } = requireChromium(CHROMIUM);
 
@@ -407,7 +407,6 @@ describe.skipIf(missing)('the panel', () => {
   });
 
   it('saves screenshots of a realistic panel and its Settings in light and dark', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const d = await realisticTeam({ underHome: true });
     for (const colorScheme of ['light', 'dark'] as const) {
       // As users see it: without the notes about the test's own endpoints (AUTHBAR_TOKEN_URL, AUTHBAR_USAGE_URL).
@@ -427,7 +426,7 @@ describe.skipIf(missing)('the panel', () => {
       // The state dir under the user's home, as a shell writes it: no test temp path in the picture.
       expect(await text(page.locator('footer.footer'))).toBe('OpenClaw state: ~/.openclaw');
       expect(await page.content()).not.toContain(d.root);
-      await page.screenshot({ path: join(SCREENSHOTS, `panel-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
+      await page.screenshot({ path: screenshotPath(`panel-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
 
       await settingsButton(page).click();
       await page.locator('#settings').waitFor();
@@ -435,7 +434,7 @@ describe.skipIf(missing)('the panel', () => {
       await panel.push(withRemote);
       await eventually(async () => String(await page.locator('[data-host-item]').count())).toBe('2');
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: join(SCREENSHOTS, `panel-settings-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
+      await page.screenshot({ path: screenshotPath(`panel-settings-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
       await panel.close();
       panels = panels.filter((p) => p !== panel);
     }

@@ -3,8 +3,6 @@
 // agents, the stranded one's submenu open, in real Chromium. Electron's native menu cannot be
 // shown on these machines; this is the nearest true thing: every label, check mark, separator
 // and submenu is the model's.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Controller } from '../../main/core/controller.ts';
@@ -13,8 +11,8 @@ import { CHROMIUM } from '../helpers/panel-host.ts';
 import { requireChromium } from '../helpers/requirements.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential } from '../helpers/tokens.ts';
+import { screenshotPath } from '../helpers/screenshots.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'build', 'screenshots');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const PROFILE = 'openai-codex:default';
@@ -55,7 +53,7 @@ export function menuHtml(items: MenuItem[], open: number): string {
 }
 
 describe.skipIf(missing)('the tray menu', () => {
-  it(`is drawn from the menu model and saved as build/screenshots/tray-menu.png${missing ? ` (skipped: ${why})` : ''}`, async () => {
+  it(`is drawn from the menu model and saved as the README's tray-menu.png${missing ? ` (skipped: ${why})` : ''}`, async () => {
     const team = codexCredential({ accountId: 'acct-team', email: 'acct-team@example.com', expiresInMs: 6 * DAY + 5 * HOUR });
     const d = makeStateDir({
       agents: [
@@ -73,22 +71,21 @@ describe.skipIf(missing)('the tray menu', () => {
     const labels = items.flatMap((i) => (i.type === 'separator' ? [] : [i.label]));
     // The agents' rows carry the same status words as the table and the panel.
     expect(labels.find((l) => l.startsWith('ops:'))).toMatch(/^ops: expired/);
-    expect(labels.find((l) => l.startsWith('stale:'))).toMatch(/^stale: stranded/);
+    expect(labels.find((l) => l.startsWith('stale:'))).toMatch(/^stale: expired, since .+ \(probably stranded: newer sign-in in (main|coder)\)$/);
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
     try {
-      const page = await browser.newPage({ viewport: { width: 760, height: 600 }, deviceScaleFactor: 2 });
+      const page = await browser.newPage({ viewport: { width: 960, height: 600 }, deviceScaleFactor: 2 });
       // The stranded agent's submenu open: it offers the Sync that heals it.
       await page.setContent(menuHtml(items, items.findIndex((i) => i.type === 'normal' && i.label.startsWith('stale:'))));
       const menu = page.locator('#menu');
       expect(await page.getByRole('menuitem').count()).toBeGreaterThan(labels.length - 1);
-      mkdirSync(SCREENSHOTS, { recursive: true });
       // Just the menu and its open submenu, with the shadow's margin.
       const box = await page.evaluate(() => {
         const rects = [...document.querySelectorAll('ul')].map((u) => u.getBoundingClientRect());
         return { width: Math.max(...rects.map((r) => r.right)) + 16, height: Math.max(...rects.map((r) => r.bottom)) + 16 };
       });
-      await page.screenshot({ path: join(SCREENSHOTS, 'tray-menu.png'), clip: { x: 0, y: 0, ...box }, animations: 'disabled' });
+      await page.screenshot({ path: screenshotPath('tray-menu.png'), clip: { x: 0, y: 0, ...box }, animations: 'disabled' });
       expect(await menu.isVisible()).toBe(true);
     } finally {
       await browser.close();

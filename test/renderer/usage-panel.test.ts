@@ -4,8 +4,6 @@
 // role="meter" with its value for screen readers; the row's first line says a reached plan
 // limit or a window above the threshold. Saves the README's screenshots, light and dark, and
 // proves no access token reaches the page.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, openPanel, type PanelHost, stateUnderHome } from '../helpers/panel-host.ts';
@@ -13,11 +11,11 @@ import { requireChromium } from '../helpers/requirements.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential, secretsIn } from '../helpers/tokens.ts';
 import { startUsageServer, type UsageServer } from '../helpers/usage-server.ts';
+import { screenshotPath } from '../helpers/screenshots.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const PROFILE = 'openai-codex:default';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'build', 'screenshots');
 
 const { missing, why } = requireChromium(CHROMIUM);
 // The stand-in's resets are 3h 12m and 4d after its answer; a loaded machine may draw a minute later.
@@ -137,7 +135,6 @@ describe.skipIf(missing)('usage in the panel', () => {
   });
 
   it('never lets an access token reach the page, and saves the README\'s screenshots in light and dark', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const { d, secrets } = team();
     for (const colorScheme of ['light', 'dark'] as const) {
       const panel = await open(d, colorScheme, 2);
@@ -146,7 +143,7 @@ describe.skipIf(missing)('usage in the panel', () => {
       expect(seen).toContain('"usedPercent":96');
       for (const secret of secrets) for (const part of [secret, secret.slice(0, 20), secret.slice(-20)]) expect(seen).not.toContain(part);
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: join(SCREENSHOTS, `panel-usage-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
+      await page.screenshot({ path: screenshotPath(`panel-usage-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
       await panel.close();
       panels = panels.filter((p) => p !== panel);
     }

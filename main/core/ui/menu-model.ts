@@ -4,7 +4,7 @@
 // Electron's Menu is built from this in main/app/tray.ts; its actions are commands
 // (main/core/commands.ts). Pure.
 import type { AgentReport } from '../api.ts';
-import { STATUS_LABELS } from '../format.ts';
+import { STATUS_LABELS, strandedWords } from '../format.ts';
 import type { Command } from '../commands.ts';
 import type { PanelState } from '../panel-api.ts';
 import { clockTime } from './clock-time.ts';
@@ -32,12 +32,12 @@ const agentLabel = (agent: AgentReport, now: number): string => {
   const usage = usageReadiness(agent);
   if (usage && agent.status === 'ok') return `${name}: ${readinessWords(usage, (at) => clockTime(at, now))}`;
   const profile = agent.profiles[0];
-  const status = profile?.stranded ? 'stranded' : STATUS_LABELS[agent.status];
   // A clock time, not a countdown: the label stays true without a timer rebuilding the menu.
   const when = profile && profile.expiresAt !== null && agent.status !== 'unreadable'
     ? `, ${profile.expiresAt > now ? 'until' : 'since'} ${clockTime(profile.expiresAt, now)}`
     : '';
-  return `${name}: ${status}${when}`;
+  const stranded = agent.profiles.map(strandedWords).find((words) => words !== null);
+  return `${name}: ${STATUS_LABELS[agent.status]}${when}${stranded ? ` (${stranded})` : ''}`;
 };
 
 export function buildMenu(state: PanelState, now: number): MenuItem[] {
