@@ -135,7 +135,7 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
     stops.push(() => controller.stop());
     const run = createCommands(controller, {
       copy: (text) => clipboard.writeText(text),
-      openFolder: async (dir) => void (await shell.openPath(dir)),
+      openFolder: async (path) => shell.showItemInFolder(path),
       openPanel: (ref, options) => panel.open(ref, options),
       installCli: async () => installCommandLineTool({ platform, env, home: userHome(env, platform) }),
       confirm: (text) => (notifier ? notifier.tell(text) : controller.warn(text)),

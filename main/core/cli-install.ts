@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, posix, win32 } from 'node:path';
+import { shellQuote } from './shell-quote.ts';
 
 /** The launcher's second line: a file with it is ours to replace; any other is left alone. */
 export const LAUNCHER_MARK = 'authbar launcher, written by AuthBar\'s "Install command-line tool"';
@@ -73,7 +74,7 @@ export function installCli(plan: CliInstallPlan): CliInstallProblem | null {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') existing = '';
   }
   if (existing !== null && !existing.includes(LAUNCHER_MARK)) {
-    return { kind: 'foreign-file', message: `${plan.path} exists and is not AuthBar's launcher`, fix: `move it away (mv ${plan.path} ${plan.path}.old), then install the command-line tool again` };
+    return { kind: 'foreign-file', message: `${plan.path} exists and is not AuthBar's launcher`, fix: `move it away (mv ${shellQuote(plan.path)} ${shellQuote(`${plan.path}.old`)}), then install the command-line tool again` };
   }
   const temp = `${plan.path}.${randomBytes(6).toString('hex')}.tmp`;
   try {

@@ -2,6 +2,8 @@
 // (two copies of copy-fix, open-folder and the settings patches had drifted apart). A command
 // that cannot be done throws a CommandError; the IPC hands it to the panel, the tray turns it
 // into a notice on the panel. Electron-free: the desktop side is passed in.
+import { lstatSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Controller } from './controller.ts';
 import type { AgentRef } from './panel-api.ts';
 import type { Host, SettingsPatch } from './settings.ts';
@@ -28,7 +30,10 @@ export type Command =
 export interface Desktop {
   /** Puts text on the clipboard (Electron's clipboard; a recorder in tests). */
   copy(text: string): void;
-  /** Opens a folder in the file manager. */
+  /**
+   * Shows `path` in the file manager, selected: revealed, never opened (an agentDir comes from
+   * openclaw.json, and a folder can be an app bundle that opening would launch).
+   */
   openFolder(path: string): Promise<void>;
   /** Shows the panel, at an agent when given. */
   openPanel(ref?: AgentRef, options?: { fromTray?: boolean }): void;
@@ -60,9 +65,9 @@ export function createCommands(controller: Controller, desktop: Desktop): RunCom
         return;
       }
       case 'open-folder': {
-        const dir = controller.agentDir(command.ref);
-        if (dir === null) throw new CommandError(`${command.ref.agentId} has no folder on this machine`);
-        return desktop.openFolder(dir);
+        const folder = controller.authFolder(command.ref);
+        if (folder === null) throw new CommandError(`${command.ref.agentId} has no folder on this machine`);
+        return desktop.openFolder(toReveal(folder));
       }
       case 'open-panel':
         // The panel shows usage: opening it asks the due accounts (the 5-minute floor holds).
@@ -84,4 +89,14 @@ export function createCommands(controller: Controller, desktop: Desktop): RunCom
       case 'quit': return desktop.quit();
     }
   };
+}
+
+/**
+ * What "Open auth folder" shows: the store, selected in its folder, or the folder itself when the
+ * store is elsewhere (SQLite) or absent. An agentDir that is no folder is refused: openclaw.json
+ * can name any file there (a script, an app).
+ */
+function toReveal({ agentDir, storePath }: { agentDir: string; storePath: string }): string {
+  if (!statSync(agentDir, { throwIfNoEntry: false })?.isDirectory()) throw new CommandError(`${agentDir} is not a folder; AuthBar opens only folders`);
+  return dirname(storePath) === agentDir && lstatSync(storePath, { throwIfNoEntry: false })?.isFile() ? storePath : agentDir;
 }

@@ -410,9 +410,10 @@ export class Controller {
     return profile?.fix ?? agent.fix ?? agent.profiles.find((p) => p.fix)?.fix ?? null;
   }
 
-  /** An agent's auth folder, on this machine only. */
-  agentDir(ref: AgentRef): string | null {
-    return ref.host === 'local' ? (this.agent(ref)?.agentDir ?? null) : null;
+  /** An agent's auth folder and store, on this machine only. */
+  authFolder(ref: AgentRef): { agentDir: string; storePath: string } | null {
+    const agent = ref.host === 'local' ? this.agent(ref) : undefined;
+    return agent ? { agentDir: agent.agentDir, storePath: agent.storePath } : null;
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {

@@ -5,6 +5,7 @@ import { PROFILE_STATUSES } from './status-names.ts';
 import { expiryStatus } from './verdict.ts';
 import type { CredentialCopy, EffectiveProfile, Inventory } from './copies.ts';
 import { fixCommand, loginCommand } from './fixes.ts';
+import { shellQuote } from './shell-quote.ts';
 import { imageGenerationFor } from './image-generation.ts';
 import type { Lineages } from './lineage.ts';
 import type { Scan } from './scan.ts';
@@ -123,7 +124,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       imageGeneration: imageGenerationFor(configured.get(agent.id), config, profiles.length > 0, inventory.hasAnyCodexProfile.get(agent.id) ?? false),
       profiles,
       fix: unreadable
-        ? (unreadable.fix ?? `repair or remove ${unreadable.path}, then run ${loginCommand(agent.id, provider)}`)
+        ? (unreadable.fix ?? `repair or remove ${shellQuote(unreadable.path)}, then run ${loginCommand(agent.id, provider)}`)
         : profiles.length === 0
           ? loginCommand(agent.id, provider)
           : (profiles.find((p) => p.fix !== null)?.fix ?? null),

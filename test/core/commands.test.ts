@@ -1,6 +1,9 @@
 // The one command layer behind the tray menu and the panel's IPC, on a real Controller over a
 // real temp state dir: the same command has the same effect and the same refusal from either
 // side, and Controller.state() is a snapshot with no side effects.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommands, type Desktop } from '../../main/core/commands.ts';
 import { Controller } from '../../main/core/controller.ts';
@@ -86,7 +89,7 @@ describe('commands', () => {
     expect(desktop.copied[0]).toMatch(/openclaw|authbar/);
     await run(item(artist, 'Open auth folder').action);
     await handlers[CHANNELS.openFolder]({ host: 'local', agentId: 'artist' });
-    expect(desktop.opened).toEqual([d.agentDir('artist'), d.agentDir('artist')]);
+    expect(desktop.opened).toEqual([d.storePath('artist'), d.storePath('artist')]);
     await expect(run({ kind: 'copy-fix', ref: { host: 'local', agentId: 'main' } })).rejects.toThrow(/nothing to fix for main/);
     await expect(handlers[CHANNELS.copyFix]({ host: 'local', agentId: 'main', profileId: null })).rejects.toThrow(/nothing to fix for main/);
     await expect(run({ kind: 'open-folder', ref: { host: 'box', agentId: 'main' } })).rejects.toThrow(/no folder on this machine/);
@@ -105,5 +108,36 @@ describe('commands', () => {
     expect(sent.length).toBeGreaterThan(0);
     expect(sent[0]!.state.seq).toBe(a.seq + 1);
     expect(controller.state().seq).toBe(sent.at(-1)!.state.seq);
+  });
+
+  // Found by an attack review: the folder and the fix both come from openclaw.json (an agentDir).
+  it('open-folder reveals only a real folder: an agentDir that is a file (an app, a script) is refused, never opened', async () => {
+    const { d, desktop } = await setUp();
+    const script = join(d.root, 'Invoice.command');
+    writeFileSync(script, '#!/bin/sh\ntouch "$HOME/pwned"\n', { mode: 0o755 });
+    writeFileSync(join(d.stateDir, 'openclaw.json'), JSON.stringify({ agents: { list: [{ id: 'main', default: true }, { id: 'helper', agentDir: script }] } }));
+    const controller = new Controller({ env: d.env });
+    await controller.rescan();
+    const run = createCommands(controller, { copy: () => {}, openFolder: async (path) => void desktop.opened.push(path), openPanel: () => {}, quit: () => {} });
+    await expect(run({ kind: 'open-folder', ref: { host: 'local', agentId: 'helper' } })).rejects.toThrow(/is not a folder/);
+    await run({ kind: 'open-folder', ref: { host: 'local', agentId: 'main' } });
+    expect(desktop.opened).toEqual([d.storePath('main')]);
+  });
+
+  it('copy-fix never hands a shell a path it would run: a path with ; in it is quoted', async () => {
+    const { d } = await setUp();
+    const odd = join(d.root, 'x;touch pwned;');
+    mkdirSync(odd, { recursive: true });
+    writeFileSync(join(odd, 'auth-profiles.json'), 'not json');
+    writeFileSync(join(d.stateDir, 'openclaw.json'), JSON.stringify({ agents: { list: [{ id: 'main', default: true }, { id: 'helper', agentDir: odd }] } }));
+    const controller = new Controller({ env: d.env });
+    await controller.rescan();
+    const copied: string[] = [];
+    const run = createCommands(controller, { copy: (text) => void copied.push(text), openFolder: async () => {}, openPanel: () => {}, quit: () => {} });
+    await run({ kind: 'copy-fix', ref: { host: 'local', agentId: 'helper' } });
+    expect(copied[0]).toContain('repair or remove');
+    // Pasted into a shell: the words run as they are (`repair` is no command), the path stays one word.
+    spawnSync('sh', ['-c', copied[0]!], { cwd: d.root, stdio: 'ignore' });
+    expect(existsSync(join(d.root, 'pwned'))).toBe(false);
   });
 });

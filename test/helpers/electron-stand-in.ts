@@ -342,7 +342,10 @@ export const app = Object.assign(new EventEmitter(), {
 Object.defineProperty(app, 'dock', { get: () => (platform === 'darwin' ? dock : undefined) });
 
 export const clipboard = { text: '', writeText(text: string) { this.text = text; record('clipboard.writeText', text); } };
-export const shell = { openPath: async (path: string) => { record('shell.openPath', path); return ''; } };
+export const shell = {
+  openPath: async (path: string) => { record('shell.openPath', path); return ''; },
+  showItemInFolder: (path: string) => void record('shell.showItemInFolder', path),
+};
 
 /** Electron's net.fetch: the app passes it to the token client (Chromium's network stack). */
 export const net = { fetch: (...args: Parameters<typeof fetch>) => { record('net.fetch', String(args[0])); return fetch(...args); } };

@@ -253,7 +253,7 @@ describe.skipIf(missing)('the panel', () => {
     expect(await text(row(page, 'broken').locator('.fix-command code'))).toBe(report.fix!);
     expect(await row(page, 'broken').getByRole('button', { name: 'Refresh broken' }).count()).toBe(0);
     await row(page, 'broken').getByRole('button', { name: 'Open broken\'s folder' }).click();
-    await expect.poll(() => panel.opened).toEqual([d.agentDir('broken')]);
+    await expect.poll(() => panel.opened).toEqual([d.storePath('broken')]);
   });
 
   it('with no agents, names the directory it read and how to point AuthBar elsewhere', async () => {

@@ -10,6 +10,7 @@ import type { Credential } from '../openclaw/credentials.ts';
 import { LockTimeoutError } from '../openclaw/lock.ts';
 import type { Env } from '../openclaw/paths.ts';
 import { readStatus } from '../read-status.ts';
+import { shellQuote } from '../shell-quote.ts';
 import { VERSION } from '../version.ts';
 import { currentCredential, releaseAll, type RotationGuard, takeRefreshLocks } from './refresh-lineage.ts';
 import { type WriteNote, writeToCopies } from './write-copies.ts';
@@ -103,7 +104,7 @@ async function recoverOne(held: { path: string; recovery: Recovery }, copies: Cr
 }
 
 function unreadable(held: { path: string; error: string }): ProfileOutcome {
-  return profileOutcome({ agentId: '*', profileId: '*' }, { outcome: 'failed', failureKind: 'unreadable', cause: `${held.path}: ${held.error}`, fix: `move ${held.path} aside once you have signed in again` });
+  return profileOutcome({ agentId: '*', profileId: '*' }, { outcome: 'failed', failureKind: 'unreadable', cause: `${held.path}: ${held.error}`, fix: `move ${shellQuote(held.path)} aside once you have signed in again` });
 }
 
 /** Applies every held recovery; a run with nothing held reads nothing but one directory. */

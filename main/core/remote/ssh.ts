@@ -2,6 +2,7 @@
 // user's ~/.ssh/config, agent, keys and known_hosts apply as they are. Batch mode (never a
 // password prompt), a connect timeout, and strict host key checking: an unknown or changed
 // host key is refused, never accepted on AuthBar's own. Only redacted JSON comes back.
+import { shellQuote } from '../shell-quote.ts';
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -27,10 +28,7 @@ export class RemoteError extends Error {
   }
 }
 
-/** POSIX single-quoting for the remote shell. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 /** The bundle AuthBar copies to hosts without a remote command of their own; null for those. */
 export const bundleFor = (host: Host, env: NodeJS.ProcessEnv): Bundle | null =>
