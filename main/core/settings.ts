@@ -38,8 +38,14 @@ export const SettingsSchema = z.strictObject({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-/** What the renderer may change: a partial update, validated the same way. */
-export const SettingsPatchSchema = z.partial(z.omit(SettingsSchema, { version: true, hosts: true }));
+/**
+ * What the renderer may change: a partial update, validated the same way. A key may be left out
+ * but never sent as undefined (Electron's structured clone keeps such a key).
+ */
+const { version: _version, hosts: _hosts, ...patchable } = SettingsSchema.def.shape;
+export const SettingsPatchSchema = z.strictObject(
+  Object.fromEntries(Object.entries(patchable).map(([key, schema]) => [key, z.exactOptional(schema)])) as { [K in keyof typeof patchable]: z.ZodMiniExactOptional<(typeof patchable)[K]> },
+);
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
