@@ -24,10 +24,17 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return element;
 }
 
+/**
+ * What a text node never draws: controls, bidi overrides and isolates, invisible marks. A
+ * report's text (a profile id from a store) could otherwise reorder itself into another name
+ * (U+202E) or hide characters. Tabs and newlines stay.
+ */
+const UNDRAWN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
 export function append(parent: Node, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    parent.appendChild(typeof child === 'string' ? document.createTextNode(child.replace(UNDRAWN, '')) : child);
   }
 }
 

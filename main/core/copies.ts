@@ -3,7 +3,8 @@
 // OpenClaw's own repair rules (./openclaw/merge.ts). Pure: works on a Scan.
 import { readAccessTokenClaims } from './jwt.ts';
 import { crypto } from './lazy-crypto.ts';
-import { apartFrom } from './secret-parts.ts';
+import { cleanText } from './remote/untrusted.ts';
+import { apartFrom, SECRET_PART } from './secret-parts.ts';
 import { type Credential, isCodexOAuth, isWritableEntry } from './openclaw/credentials.ts';
 import type { StoreKind, StoreRead } from './openclaw/json-store.ts';
 import { type LoadedEntry, type LoadedStore, mergeStores } from './openclaw/merge.ts';
@@ -80,6 +81,16 @@ export function copyKey(storePath: string, profileId: string): string {
   return `${storePath}\0${profileId}`;
 }
 
+/**
+ * A store's own text as shown: controls, escapes and bidi marks removed (`\u202emoc.nimda@eci`
+ * would be drawn as another address), and none at all past `max` characters (320: the longest
+ * address SMTP allows). The panel and the terminal get nothing else.
+ */
+function shownText(value: string | null, max: number): string | null {
+  if (value === null || value.length > max) return null;
+  return cleanText(value, max + 1) || null;
+}
+
 function copyOf(credential: Credential, storePath: string, storeKind: StoreKind, holder: string, holderConfigured: boolean, writable: boolean): CredentialCopy {
   // The token's own claims matter only when the store lacks an account or an expiry.
   const tokens = [credential.access, credential.refresh];
@@ -93,8 +104,8 @@ function copyOf(credential: Credential, storePath: string, storeKind: StoreKind,
     holder,
     holderConfigured,
     credential,
-    accountId: stored ?? claims.accountId,
-    email: apartFrom(credential.email, tokens),
+    accountId: shownText(stored, 200) ?? claims.accountId,
+    email: shownText(apartFrom(credential.email, tokens), 320),
     jwtExpiresAt: claims.expiresAt,
     fence: fenceOf(credential),
     // Never write an entry OpenClaw reads differently than a rewrite would leave it.
@@ -168,7 +179,41 @@ function loadedOf(read: StoreRead): LoadedStore {
 }
 
 export function buildInventory(scan: Scan, now: number): Inventory {
-  if (scan.era === 'json') return buildJsonEraInventory(scan, now);
+  return withoutTokenText(scan, scan.era === 'json' ? buildJsonEraInventory(scan, now) : buildSqliteEraInventory(scan, now));
+}
+
+/**
+ * What a copy shows (its email, account id, profile id) never carries part of a refresh token
+ * anywhere in the scan: a store's text may hold another store's token, pasted into the wrong
+ * field. (Each copy's own access and refresh tokens are checked as it is made. Every refresh
+ * token is checked here, at once, by its runs of SECRET_PART characters: refresh tokens are
+ * short. The scan's access tokens are long JWTs, too costly to index for every status.) A copy
+ * whose profile id carries one is not listed at all: its id is how it would be shown.
+ */
+function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
+  const parts = new Set<string>();
+  for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) {
+    if (read.state !== 'ok') continue;
+    for (const { refresh } of read.credentials) if (refresh) for (let i = 0; i + SECRET_PART <= refresh.length; i++) parts.add(refresh.slice(i, i + SECRET_PART));
+  }
+  const carries = (value: string | null): boolean => {
+    if (value !== null) for (let i = 0; i + SECRET_PART <= value.length; i++) if (parts.has(value.slice(i, i + SECRET_PART))) return true;
+    return false;
+  };
+  for (const copy of inventory.copies) {
+    if (carries(copy.email)) copy.email = null;
+    if (carries(copy.accountId)) copy.accountId = null;
+  }
+  const hidden = new Set(inventory.copies.filter((copy) => carries(copy.credential.profileId)));
+  if (hidden.size === 0) return inventory;
+  return {
+    copies: inventory.copies.filter((copy) => !hidden.has(copy)),
+    effective: new Map([...inventory.effective].map(([id, profiles]) => [id, profiles.filter((p) => !hidden.has(p.copy))])),
+    hasAnyCodexProfile: inventory.hasAnyCodexProfile,
+  };
+}
+
+function buildSqliteEraInventory(scan: Scan, now: number): Inventory {
   const mainHolder = scan.agents.find((agent) => agent.store === scan.mainStore || agent.agentDir === scan.mainAgentDir);
   const mainCopies = copiesOf(scan.mainStore, mainHolder?.id ?? MAIN_AGENT_ID, mainHolder?.configured ?? true, scan.readOnlyReason === null);
   const mainLoaded = loadedOf(scan.mainStore);

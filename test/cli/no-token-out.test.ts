@@ -181,3 +181,30 @@ describe('text from a store', () => {
     }
   });
 });
+
+// Found by an attack review: what a store shows (a profile id, an email) can hold a token, its
+// own or another store's, and what it shows reaches the panel (IPC) as it is.
+describe('text a store shows', () => {
+  it('never carries a refresh token of the scan, nor controls, bidi marks or unbounded length', async () => {
+    const artist = codexCredential({ accountId: 'acct-2' });
+    const own = codexCredential({ accountId: 'acct-3' });
+    const d = makeStateDir({ agents: [
+      { id: 'main', default: true, store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', email: `x${artist.refresh}@example.com` }) }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': artist }) },
+      { id: 'named', store: storeDocument({ [`openai-codex:${own.refresh}`]: own }) },
+      { id: 'spoof', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-4', email: `\u202emoc.elpmaxe@eci\u202c\x1b]52;c;aGk=\x07` }) }) },
+      { id: 'huge', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-5', email: `${'a'.repeat(200_000)}@x.com` }) }) },
+    ] });
+    try {
+      const report = JSON.parse((await runCli(['status', '--json'], d.env)).stdout);
+      const text = JSON.stringify(report);
+      expect(text.includes(artist.refresh.slice(3, 20))).toBe(false);
+      expect(text.includes(own.refresh.slice(3, 20))).toBe(false);
+      const email = (id: string) => report.agents.find((a: { id: string }) => a.id === id).profiles[0]?.email;
+      expect(email('spoof')).toBe('moc.elpmaxe@eci');
+      expect(email('huge')).toBeNull();
+    } finally {
+      d.cleanup();
+    }
+  });
+});

@@ -154,6 +154,17 @@ describe.skipIf(missing)('the panel', () => {
     expect(await page.locator('.host').count()).toBe(0);
   });
 
+  // Found by an attack review: a store's text drawn as stored could reorder itself (U+202E) into
+  // another name, or hide characters.
+  it('draws a store\'s text without bidi overrides, controls or invisible marks', async () => {
+    const id = 'openai-codex:\u202ekrow\u200b\x1b[2J';
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ [PROFILE]: signIn('acct-1', 3 * DAY), [id]: signIn('acct-2', 3 * DAY) }) }] });
+    const { page } = await open(d);
+    const shown = await page.locator('.profile-id .mono').allTextContents();
+    expect(shown).toEqual(expect.arrayContaining(['openai-codex:krow[2J']));
+    expect(shown.join('')).not.toMatch(/[\u202e\u200b\x1b]/);
+  });
+
   it('ticks a countdown every second within the hour', async () => {
     const d = state({ agents: [{ id: 'main', store: storeDocument({ [PROFILE]: signIn('acct-1', 30 * MINUTE) }) }] });
     const { page } = await open(d);
