@@ -68,11 +68,10 @@ describe.skipIf(binary === null)(`the whole app in Electron${binary === null ? `
     await expect.poll(() => server.requests.map((r) => r.outcome), { timeout: 30_000 }).toEqual(['rotated']);
     await expect.poll(() => panel.locator('[data-agent="local/main"] .result').textContent(), { timeout: 30_000 }).toMatch(/Refreshed/);
 
+    // It quits: the close event ends this, and a hang is caught by the bound, not by a timing.
     const closed = app.waitForEvent('close');
-    const started = Date.now();
     await app.evaluate(({ app: electronApp }) => electronApp.quit());
     await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`still running ${QUIT_WITHIN_MS} ms after quit`)), QUIT_WITHIN_MS))]);
-    expect(Date.now() - started).toBeLessThan(QUIT_WITHIN_MS);
     app = null;
   }, 180_000);
 });

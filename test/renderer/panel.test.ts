@@ -171,10 +171,9 @@ describe.skipIf(missing)('the panel', () => {
     const countdown = row(page, 'main').locator('.expiry .countdown');
     const first = await text(countdown);
     expect(first).toMatch(/^in 29m \d{1,2}s$/);
-    await page.waitForTimeout(1200);
-    const second = await text(countdown);
-    expect(second).toMatch(/^in 29m \d{1,2}s$/);
-    expect(second).not.toBe(first);
+    // Waits for the tick itself, however long a loaded machine takes to draw it.
+    await expect.poll(() => text(countdown), { timeout: 10_000, interval: 50 }).not.toBe(first);
+    expect(await text(countdown)).toMatch(/^in 29m \d{1,2}s$/);
   });
 
   it('Refresh rotates the sign-in; the row shows the new expiry and what happened, and the live region says it', async () => {
@@ -196,13 +195,17 @@ describe.skipIf(missing)('the panel', () => {
     const ids = ['alpha', 'beta', 'gamma'];
     const d = state({ agents: ids.map((id, i) => ({ id, store: storeDocument({ [PROFILE]: signIn(`acct-${id}`, (i + 1) * HOUR) }) })) });
     const { page } = await open(d);
-    server.queue({ delayMs: 800 }, { delayMs: 800 }, { delayMs: 800 });
+    // The endpoint holds its answers until the panel has been seen refreshing all three.
+    let seen: () => void = () => undefined;
+    const panelSawIt = new Promise<void>((resolve) => (seen = resolve));
+    server.queue({ until: panelSawIt }, { until: panelSawIt }, { until: panelSawIt });
     await page.getByRole('button', { name: 'Refresh all agents' }).click();
 
     for (const id of ids) await eventually(() => text(row(page, id).locator('.activity'))).toBe('Refreshing…');
     expect(await text(page.locator('.subtitle'))).toBe('Refreshing 3 agents…');
     expect(await page.getByRole('button', { name: 'Refresh all agents' }).getAttribute('aria-disabled')).toBe('true');
     expect(await row(page, 'alpha').getByRole('button', { name: 'Refresh alpha' }).getAttribute('aria-disabled')).toBe('true');
+    seen();
 
     for (const id of ids) {
       await eventually(() => text(row(page, id).locator('.activity'))).toBe('Refreshed, expires in 9d 23h');
@@ -388,7 +391,13 @@ describe.skipIf(missing)('the panel', () => {
     // (Playwright's own evaluate may eval by design, so eval is not what is probed here.)
     const outcome = await page.evaluate(async () => {
       const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+      // Each refusal is reported by an event: wait for the three, never for a set time.
+      let allReported: () => void = () => undefined;
+      const reported = new Promise<void>((resolve) => (allReported = resolve));
+      document.addEventListener('securitypolicyviolation', (e) => {
+        violations.push(e.effectiveDirective);
+        if (['script-src-elem', 'style-src-elem', 'connect-src'].every((d) => violations.includes(d))) allReported();
+      });
       const script = document.createElement('script');
       script.textContent = 'window.__inlineRan = true';
       document.body.append(script);
@@ -401,7 +410,7 @@ describe.skipIf(missing)('the panel', () => {
       } catch (error) {
         fetchError = (error as Error).name;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await reported;
       return {
         ran: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true,
         hidden: getComputedStyle(document.body).display === 'none',
