@@ -73,6 +73,11 @@ const COMMANDS: Record<string, () => Promise<{ run: Run }>> = {
 
 async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `authbar help status`, as git and npm take it.
+  if (command === 'help' && rest[0] !== undefined && rest[0] in COMMANDS) {
+    process.stdout.write(helpFor(rest[0] as Command));
+    return 0;
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(HELP);
     return command === undefined ? 64 : 0;

@@ -44,10 +44,10 @@ function tempDir(): string {
 }
 
 describe('help for each subcommand', () => {
-  it.each(['status', 'refresh', 'sync', 'hosts'])('authbar %s --help prints that command\'s usage and exits 0', async (command) => {
+  it.each(['status', 'refresh', 'sync', 'hosts'])('authbar %s --help (and authbar help with it) prints that command\'s usage and exits 0', async (command) => {
     const d = oneSignIn();
-    for (const flag of ['--help', '-h']) {
-      const result = await runCli([command, flag], d.env);
+    for (const args of [[command, '--help'], [command, '-h'], ['help', command]]) {
+      const result = await runCli(args, d.env);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: authbar ${command} `));

@@ -2,11 +2,13 @@
 // over ssh into a versioned dir under the remote user's cache dir, the host's Node checks every
 // file's sha256 there, and later commands run it with that Node. A real sshd on 127.0.0.1
 // whose sessions get a clean, empty home of their own (sshd's SetEnv) and this Node on PATH.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployPayload, INSTALLER, readBundle } from '../../main/core/remote/deploy.ts';
 import { openHostStream, type HostEvent } from '../../main/core/remote/host-stream.ts';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { requireSshd } from '../helpers/requirements.ts';
@@ -198,4 +200,34 @@ maybe('AuthBar brings itself to a host', () => {
       await bare.cleanup();
     }
   }, 120_000);
+});
+
+// The installer's own check, run by this Node as the host's Node runs it (no ssh needed): a copy
+// damaged on its way is refused in one line, and nothing of it stays.
+describe('the installer on the host', () => {
+  const DIST = join(import.meta.dirname, '..', '..', 'dist', 'cli');
+  const install = (payload: Buffer) => {
+    const home = mkdtempSync(join(tmpdir(), 'authbar-test-deploy-'));
+    temps.push(home);
+    const run = spawnSync(process.execPath, ['-e', INSTALLER], { input: payload, env: { HOME: home, PATH: process.env.PATH ?? '' } });
+    const root = join(home, '.cache', 'authbar', 'cli');
+    return { code: run.status, stderr: String(run.stderr), left: existsSync(root) ? readdirSync(root) : [] };
+  };
+
+  it('refuses a file that arrived damaged: one line naming it and both hashes, nothing left', () => {
+    const payload = deployPayload(readBundle(DIST, VERSION));
+    payload[payload.length - 10]! ^= 0xff;
+    const result = install(payload);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^authbar-deploy: [a-z0-9-]+\.cjs arrived damaged \(sha256 [0-9a-f]{12}, expected [0-9a-f]{12}\)\n$/);
+    expect(result.left).toEqual([]);
+  });
+
+  it('refuses a copy cut short, and one with bytes after the bundle', () => {
+    const payload = deployPayload(readBundle(DIST, VERSION));
+    expect(install(payload.subarray(0, payload.length - 100))).toMatchObject({ code: 1, left: [] });
+    const longer = install(Buffer.concat([payload, Buffer.from('x')]));
+    expect(longer).toMatchObject({ code: 1, left: [] });
+    expect(longer.stderr).toBe('authbar-deploy: unexpected bytes after the bundle\n');
+  });
 });
