@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AgentReportSchema, ProfileReportSchema, StatusReportSchema } from '../../main/core/api.ts';
 import { STATUS_LABELS } from '../../main/core/format.ts';
 import { USAGE } from '../../main/cli/help.ts';
 
@@ -32,6 +33,13 @@ describe('the README', () => {
   it('shows the CLI\'s own usage lines, every one of them', () => {
     const block = /## The CLI\n\n```\n([\s\S]*?)```/.exec(README)?.[1] ?? '';
     expect(block.trim().split('\n')).toEqual(Object.values(USAGE));
+  });
+
+  it('names every field of status --json, at every level', () => {
+    const shape = /`status --json` prints one object: `([\s\S]*?)`;/.exec(README)?.[1] ?? '';
+    const named = new Set(shape.match(/[A-Za-z]+/g));
+    const fields = [StatusReportSchema, AgentReportSchema, ProfileReportSchema].flatMap((schema) => Object.keys(schema.def.shape));
+    expect(fields.filter((field) => !named.has(field))).toEqual([]);
   });
 
   it('names each status by the word AuthBar prints, and no other', () => {
