@@ -46,6 +46,24 @@ describe('refresh --all with a stranded copy beside its newer source', () => {
       expect(server.live.has(refreshOf(d, 'coder'))).toBe(true);
     });
   }
+
+  it('never names an agent as the source of its own credential ("main adopted from main")', async () => {
+    // artist's copy not yet expired, so not known to be stranded; artist's run goes first.
+    const old = signIn('acct-a', HOUR);
+    server.live.delete(old.refresh);
+    server.used.add(old.refresh);
+    const d = makeStateDir({ agents: [
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': old }) },
+      { id: 'main', store: storeDocument({ 'openai-codex:default': signIn('acct-a') }) },
+    ] });
+    Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
+    cleanedAfter(d);
+    const result = await runCli(['refresh', '--all', '--json', '--concurrency', '1'], d.env, { timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const results = JSON.parse(result.stdout).results as Array<{ agentId: string; outcome: string; source: string | null }>;
+    for (const r of results) expect(r.source, `${r.agentId}: ${r.outcome} from ${r.source}`).not.toBe(r.agentId);
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+  });
 });
 
 describe('refresh --agent on a stranded copy with the network down', () => {

@@ -99,7 +99,9 @@ function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
   // A copy of this sign-in the run could not bring along is left behind holding a dead token: say which and why.
   const missed = result.notWritten.filter((n) => n.reason !== 'changed').map((n) => `${n.copy.holder} (${n.why})`);
   const cause = missed.length > 0 ? `not written: ${[...new Set(missed)].join('; ')}` : null;
-  return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents, source: result.source?.holder ?? null, cause });
+  // A source is another agent's copy; "main adopted from main" says nothing.
+  const source = result.source && result.source.holder !== target.agentId ? result.source.holder : null;
+  return outcome(base, { outcome: result.outcome, expiresAt: result.credential.expires, syncedAgents, source, cause });
 }
 
 /** Which requested profiles to refresh, and the outcomes decided without any request. */
