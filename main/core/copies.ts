@@ -21,9 +21,11 @@ export interface CredentialCopy {
   holder: string;
   holderConfigured: boolean;
   credential: Credential;
-  /** The stored `accountId`, else the access token's `chatgpt_account_id` claim. */
+  /** The stored `accountId`, else the access token's `chatgpt_account_id` claim: what decides, never shown. */
   accountId: string | null;
-  /** The stored email as shown: none when it carries part of a token (./secret-parts.ts). */
+  /** The account id as shown (shownText; none when it carries part of a token): display only. */
+  shownAccountId: string | null;
+  /** The stored email as shown (shownText; none when it carries part of a token): display only. */
   email: string | null;
   /** The access token's own `exp`, shown beside a missing `expires`. */
   jwtExpiresAt: number | null;
@@ -104,7 +106,8 @@ function copyOf(credential: Credential, storePath: string, storeKind: StoreKind,
     holder,
     holderConfigured,
     credential,
-    accountId: shownText(stored, 200) ?? claims.accountId,
+    accountId: stored ?? claims.accountId,
+    shownAccountId: shownText(stored ?? claims.accountId, 200),
     email: shownText(apartFrom(credential.email, tokens), 320),
     jwtExpiresAt: claims.expiresAt,
     fence: fenceOf(credential),
@@ -190,11 +193,17 @@ export function buildInventory(scan: Scan, now: number): Inventory {
  * short. The scan's access tokens are long JWTs, too costly to index for every status.) A copy
  * whose profile id carries one is not listed at all: its id is how it would be shown.
  */
+const MAX_INDEXED_TOKEN = 4096;
+
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   const parts = new Set<string>();
   for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) {
     if (read.state !== 'ok') continue;
-    for (const { refresh } of read.credentials) if (refresh) for (let i = 0; i + SECRET_PART <= refresh.length; i++) parts.add(refresh.slice(i, i + SECRET_PART));
+    for (const { refresh } of read.credentials) {
+      // A refresh token is some tens of characters; one of megabytes (a hostile or broken store)
+      // would cost every status seconds to index, and is no token any endpoint issued.
+      if (refresh && refresh.length <= MAX_INDEXED_TOKEN) for (let i = 0; i + SECRET_PART <= refresh.length; i++) parts.add(refresh.slice(i, i + SECRET_PART));
+    }
   }
   const carries = (value: string | null): boolean => {
     if (value !== null) for (let i = 0; i + SECRET_PART <= value.length; i++) if (parts.has(value.slice(i, i + SECRET_PART))) return true;
@@ -202,7 +211,7 @@ function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   };
   for (const copy of inventory.copies) {
     if (carries(copy.email)) copy.email = null;
-    if (carries(copy.accountId)) copy.accountId = null;
+    if (carries(copy.shownAccountId)) copy.shownAccountId = null;
   }
   const hidden = new Set(inventory.copies.filter((copy) => carries(copy.credential.profileId)));
   if (hidden.size === 0) return inventory;

@@ -84,7 +84,7 @@ function profileReport(agentId: string, writable: boolean, profile: EffectivePro
     remainingMs: expires === null ? null : expires - inputs.now,
     jwtExpiresAt: copy.jwtExpiresAt,
     email: copy.email,
-    accountId: copy.accountId,
+    accountId: copy.shownAccountId,
     sharedWith: [...sharedWith].sort(),
     newerCopyIn: stranding?.newest.holder ?? null,
     stranded: stranding?.kind ?? null,

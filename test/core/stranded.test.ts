@@ -20,6 +20,7 @@ function copy(holder: string, refresh: string, accountId: string | null, expires
     holderConfigured: true,
     credential: { profileId, provider: 'openai-codex', type: 'oauth', access: `at-${refresh}`, refresh, expires: expiresIn === null ? null : NOW + expiresIn, accountId, email: null, malformed: [], raw: {} },
     accountId,
+    shownAccountId: accountId,
     email: null,
     jwtExpiresAt: null,
     fence: null,

@@ -63,11 +63,12 @@ export async function withUsage(snapshot: StatusSnapshot, options: WithUsageOpti
   for (const account of (byKey ??= accountsOf(inventory, lineages)).values()) {
     if (account.agents.length === 0) continue;
     const first = byAgent.get(account.agents[0]!);
-    const profile = first?.profiles.find((p) => p.usage && (account.accountId === null || p.accountId === account.accountId));
+    const shownId = account.copies.find((c) => c.shownAccountId !== null)?.shownAccountId ?? null;
+    const profile = first?.profiles.find((p) => p.usage && (shownId === null || p.accountId === shownId));
     if (!profile?.usage) continue;
     accounts.push({
       host: 'local',
-      accountId: account.accountId,
+      accountId: shownId,
       email: account.copies.find((c) => c.email)?.email ?? null,
       agents: account.agents,
       imageAgents: account.agents.filter((id) => byAgent.get(id)?.imageGeneration.dependsOnCodex),
