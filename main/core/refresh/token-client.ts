@@ -114,6 +114,7 @@ async function postWithFetch(fetchFn: typeof fetch, endpoint: TokenEndpoint, bod
 }
 
 async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: Dispatcher, now: () => number, signal?: AbortSignal): Promise<TokenResult> {
+  const presented = refreshToken;
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CODEX_CLIENT_ID }).toString();
   let response: { statusCode: number; text: () => Promise<string> };
   if (endpoint.fetch) response = await postWithFetch(endpoint.fetch, endpoint, form, signal);
@@ -164,15 +165,20 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
     // No new refresh token: nothing rotated that could be lost, and the old one is kept as it is.
     return { ok: false, failure: { kind: 'bad-response', cause: fields === null ? 'the token endpoint answered 200 with something that is not JSON' : 'the token endpoint answered 200 without a refresh_token' } };
   }
+  const access = typeof fields!.access_token === 'string' ? fields!.access_token : '';
+  if (access === '' && refresh === presented) {
+    // The same refresh token back and no access token: nothing rotated, nothing worth a write.
+    return { ok: false, failure: { kind: 'bad-response', cause: 'the token endpoint answered 200 without an access_token' } };
+  }
   // The endpoint rotated, so the old token is dead: the answer is kept whatever else it lacks
   // (OpenClaw 2026.5.7 refuses it and loses the sign-in). Without a usable expires_in the access
-  // token's own exp stands, else none (expired now: the next refresh uses the new token).
-  const access = typeof fields!.access_token === 'string' ? fields!.access_token : '';
+  // token's own exp stands; without an access token, none: expired now, so the next refresh
+  // uses the new refresh token rather than a sign-in that cannot be used.
   const claims = readAccessTokenClaims(access, [refresh]);
   const lifetime = typeof fields!.expires_in === 'number' && Number.isFinite(fields!.expires_in) && fields!.expires_in > 0 ? fields!.expires_in * 1000 : null;
   const at = now();
   const claimed = claims.expiresAt !== null && Number.isFinite(claims.expiresAt) && claims.expiresAt > 0 ? claims.expiresAt : at;
-  const expires = Math.min(lifetime !== null ? at + lifetime : claimed, at + MAX_LIFETIME_MS);
+  const expires = access === '' ? at : Math.min(lifetime !== null ? at + lifetime : claimed, at + MAX_LIFETIME_MS);
   return { ok: true, tokens: { access, refresh, expires, accountId: claims.accountId } };
 }
 
