@@ -74,7 +74,8 @@ const COMMANDS: Record<string, () => Promise<{ run: Run }>> = {
 async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // `authbar help status`, as git and npm take it.
-  if (command === 'help' && rest[0] !== undefined && rest[0] in COMMANDS) {
+  if (command === 'help' && rest[0] !== undefined) {
+    if (!Object.hasOwn(COMMANDS, rest[0])) throw new UsageError(`unknown command "${rest[0]}"; run authbar --help`);
     process.stdout.write(helpFor(rest[0] as Command));
     return 0;
   }
@@ -87,7 +88,7 @@ async function dispatch(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const load = COMMANDS[command];
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!load) throw new UsageError(`unknown command "${command}"; run authbar --help`);
   if (asksForHelp(rest)) {
     process.stdout.write(helpFor(command as Command));

@@ -9,7 +9,25 @@ import type { WaitingLine } from './waiting.ts';
 
 /** One line per requested profile as it finishes: what happened, and where the credential went. */
 export function progressLine(result: ProfileOutcome, now: number): string {
-  return terminalText(outcomeLine(result, now));
+  return outcomeLine(shownOutcome(result), now);
+}
+
+/**
+ * The outcome with each of its texts as a terminal should show it (./terminal-text.ts): cleaned
+ * field by field, so one field's stray escape cannot swallow the words after it.
+ */
+function shownOutcome(result: ProfileOutcome): ProfileOutcome {
+  const shown = (text: string | null) => (text === null ? null : terminalText(text));
+  return {
+    ...result,
+    agentId: terminalText(result.agentId),
+    host: terminalText(result.host),
+    profileId: terminalText(result.profileId),
+    cause: shown(result.cause),
+    fix: shown(result.fix),
+    source: shown(result.source),
+    syncedAgents: result.syncedAgents.map(terminalText),
+  };
 }
 
 function outcomeLine(result: ProfileOutcome, now: number): string {
@@ -40,7 +58,7 @@ function outcomeLine(result: ProfileOutcome, now: number): string {
 }
 
 export function failureLine(result: ProfileOutcome): string {
-  return terminalText(failureText(result));
+  return failureText(shownOutcome(result));
 }
 
 function failureText(result: ProfileOutcome): string {

@@ -61,29 +61,32 @@ function table(agents: AgentReport[], color: boolean): string {
 }
 
 export function problemLines(report: StatusReport): string[] {
+  // Each of a store's texts cleaned on its own (./terminal-text.ts): one field's stray escape
+  // cannot swallow the words after it.
+  const t = (text: string | null | undefined) => terminalText(text ?? '');
   const lines: string[] = [];
   for (const agent of report.agents) {
-    const where = agent.host === 'local' ? `agent ${agent.id}` : `agent ${agent.id} on ${agent.host}`;
+    const where = agent.host === 'local' ? `agent ${t(agent.id)}` : `agent ${t(agent.id)} on ${t(agent.host)}`;
     if (agent.status === 'unreadable') {
-      lines.push(`${where}: ${agent.storePath}: ${agent.error ?? 'unreadable'}. Fix: ${agent.fix}`);
+      lines.push(`${where}: ${t(agent.storePath)}: ${t(agent.error ?? 'unreadable')}. Fix: ${t(agent.fix)}`);
       continue;
     }
     if (agent.status === 'no-codex-profile' && agent.configured && agent.fix) {
-      lines.push(`${where}: no Codex sign-in. Sign in with: ${agent.fix}`);
+      lines.push(`${where}: no Codex sign-in. Sign in with: ${t(agent.fix)}`);
       continue;
     }
     for (const profile of agent.profiles) {
       if (profile.fix === null) continue;
       const what = profile.stranded === 'likely'
-        ? `probably holds a stranded copy (it expired beside a live copy of this account in ${profile.newerCopyIn})`
+        ? `probably holds a stranded copy (it expired beside a live copy of this account in ${t(profile.newerCopyIn)})`
         : profile.stranded
-        ? `holds a stranded copy (a newer sign-in of this account is in ${profile.newerCopyIn})`
-        : profile.cause ?? `${STATUS_LABELS[profile.status]} (${formatRemaining(profile.remainingMs)})`;
-      lines.push(`${where}, profile ${profile.profileId}: ${what}. Fix: ${profile.fix}`);
+        ? `holds a stranded copy (a newer sign-in of this account is in ${t(profile.newerCopyIn)})`
+        : profile.cause !== null ? t(profile.cause) : `${STATUS_LABELS[profile.status]} (${formatRemaining(profile.remainingMs)})`;
+      lines.push(`${where}, profile ${t(profile.profileId)}: ${what}. Fix: ${t(profile.fix)}`);
     }
     // What only usage and OpenClaw's own record say (main/core/usage/readiness.ts); the rest has its line above.
     const r = agent.readiness;
-    if (r && r.cause && ['refresh-cooldown', 'plan-limit', 'auth-cooldown', 'usage-high'].includes(r.state)) lines.push(`${where}: ${r.cause}`);
+    if (r && r.cause && ['refresh-cooldown', 'plan-limit', 'auth-cooldown', 'usage-high'].includes(r.state)) lines.push(`${where}: ${t(r.cause)}`);
   }
   return lines;
 }
@@ -92,22 +95,22 @@ export function renderStatusTable(report: StatusReport, color: boolean): string 
   const out: string[] = [];
   const configured = report.agents.filter((a) => a.configured);
   const unconfigured = report.agents.filter((a) => !a.configured);
-  if (report.configError) out.push(terminalText(`${report.configPath}: ${report.configError}; showing agents found on disk only.`));
+  if (report.configError) out.push(`${terminalText(report.configPath)}: ${terminalText(report.configError)}; showing agents found on disk only.`);
   if (report.agents.length === 0 && !report.hosts?.length) {
-    out.push(terminalText(`No OpenClaw agents found in ${report.stateDir}.`));
+    out.push(`No OpenClaw agents found in ${terminalText(report.stateDir)}.`);
     out.push('Point AuthBar at another state dir with OPENCLAW_STATE_DIR=/path/to/.openclaw (or OPENCLAW_CONFIG_PATH).');
     return `${out.join('\n')}\n`;
   }
   if (configured.length > 0) out.push(table(configured, color));
   if (unconfigured.length > 0) {
-    out.push('', terminalText(`Not in ${report.configPath} (directory only; OpenClaw does not run these, but their copies count):`));
+    out.push('', `Not in ${terminalText(report.configPath)} (directory only; OpenClaw does not run these, but their copies count):`);
     out.push(table(unconfigured, color));
   }
   for (const host of report.hosts ?? []) if (!host.reachable) out.push('', paint('red', terminalText(host.error ?? `host ${host.name} is unreachable`), color));
   for (const held of report.held ?? []) out.push('', paint('red', terminalText(held.message), color));
   const problems = problemLines(report);
-  if (problems.length > 0) out.push('', ...problems.map((line) => paint('yellow', terminalText(line), color)));
+  if (problems.length > 0) out.push('', ...problems.map((line) => paint('yellow', line, color)));
   const hostErrors = new Set([...(report.hosts ?? []).map((h) => h.error), ...(report.held ?? []).map((h) => h.message)]);
-  for (const warning of report.warnings) if (!hostErrors.has(warning)) out.push(paint('gray', terminalText(`note: ${warning}`), color));
+  for (const warning of report.warnings) if (!hostErrors.has(warning)) out.push(paint('gray', `note: ${terminalText(warning)}`, color));
   return `${out.join('\n')}\n`;
 }

@@ -54,6 +54,15 @@ describe('help for each subcommand', () => {
     }
   });
 
+  it('takes no property of a plain object for a command: authbar constructor, authbar help toString', async () => {
+    const d = oneSignIn();
+    for (const args of [['constructor'], ['help', 'toString'], ['__proto__']]) {
+      const result = await runCli(args, d.env);
+      expect(result.code, args.join(' ')).toBe(64);
+      expect(result.stderr).toMatch(/^authbar: unknown command "[\w]+"; run authbar --help\n$/);
+    }
+  });
+
   it('documents that sync --dry-run exits 1 when something would be synced, and refresh\'s --timeout', async () => {
     const d = oneSignIn();
     expect((await runCli(['sync', '--help'], d.env)).stdout).toMatch(/--dry-run[\s\S]*exits 1 when something\s+would be synced/);

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profileOutcome } from '../../main/core/api.ts';
+import { failureLine, progressLine } from '../../main/cli/outcomes.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeSqliteStateDir, openaiCredential } from '../helpers/sqlite-state.ts';
 import { makeStateDir, storeDocument } from '../helpers/state-dir.ts';
@@ -206,5 +208,15 @@ describe('text a store shows', () => {
     } finally {
       d.cleanup();
     }
+  });
+});
+
+// Found by a review: cleaning a whole line let one field's unterminated OSC (`ESC ]`) swallow the
+// rest of the line, the outcome, cause and fix included.
+describe('a line with a store\'s text in it', () => {
+  it('keeps every word after a field with a stray escape', () => {
+    const result = profileOutcome({ agentId: 'main', profileId: 'openai-codex:x refreshed, expires in 9d 23h\x1b]' }, { outcome: 'failed', failureKind: 'transient', cause: 'connection refused', fix: 'authbar refresh --agent main' });
+    expect(progressLine(result, Date.now())).toMatch(/^main\s+openai-codex:x refreshed, expires in 9d 23h failed$/);
+    expect(failureLine(result)).toBe('authbar: agent main, profile openai-codex:x refreshed, expires in 9d 23h: transient: connection refused. Fix: authbar refresh --agent main');
   });
 });

@@ -60,17 +60,25 @@ describe('recoverHeld', () => {
   });
 
   // Found by an attack review: a store restored from a backup (or a profile pasted in) while the
-  // request was out holds an older sign-in; the held one is the account's only live token.
-  it('keeps a held sign-in when a store took an older one since, and leaves that store as it is', async () => {
+  // request was out holds an older sign-in whose token may be dead; the held one is the
+  // account's only live token. It was discarded as if the store had signed in again.
+  it('writes a held sign-in over an older one of the same account that a store took since', async () => {
     const old = codexCredential({ accountId: 'acct-1' });
     const restored = codexCredential({ accountId: 'acct-1', expiresInMs: -86_400_000 });
     d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': restored }) }] });
+    const { path, next } = held(d, old.refresh, ['main']);
+    const report = await recoverHeld({ env: d.env });
+    expect(report.results).toMatchObject([{ agentId: 'main', outcome: 'recovered' }]);
+    expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(next.refresh);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('discards a held sign-in when every store signed in to another account since, whatever its expiry', async () => {
+    const old = codexCredential({ accountId: 'acct-1' });
+    d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-other', expiresInMs: 3_600_000 }) }) }] });
     const { path } = held(d, old.refresh, ['main']);
     const report = await recoverHeld({ env: d.env });
-    expect(report.results).toMatchObject([{ agentId: 'main', outcome: 'failed', failureKind: 'unwritable' }]);
-    expect(report.results[0]!.cause).toContain('older');
-    expect(existsSync(path)).toBe(true);
-    expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(restored.refresh);
-    expect((await readStatus({ env: d.env })).report.held).toHaveLength(1);
+    expect(report.results).toMatchObject([{ agentId: 'main', outcome: 'skipped' }]);
+    expect(existsSync(path)).toBe(false);
   });
 });

@@ -167,6 +167,23 @@ describe('refreshAgents', () => {
     expect((await statusOf(d, 'main')).status).toBe('expiring');
   });
 
+  // Found by a review: the shown (cleaned) account id once stood in for the stored one, so two
+  // copies of one account whose stored id has an invisible mark no longer matched, and the
+  // stranded one presented its dead token.
+  it('matches copies by the stored account id, whatever of it is shown', async () => {
+    const odd = (expiresInMs: number) => ({ ...signIn('acct-a', expiresInMs), accountId: 'acct-a\u200b' });
+    const old = odd(HOUR);
+    server.live.delete(old.refresh);
+    server.used.add(old.refresh);
+    const d = state({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': odd(2 * HOUR) }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': old }) },
+    ] });
+    const report = await refreshAgents({ env: d.env, agents: ['artist'] });
+    expect(report.results[0]).toMatchObject({ outcome: 'refreshed', source: 'main' });
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+  });
+
   // Found by an attack review: the endpoint rotated, so the old token is dead; an answer with a
   // new refresh token is kept whatever else it lacks, or the sign-in is lost.
   it.each([
@@ -186,6 +203,21 @@ describe('refreshAgents', () => {
     expect(server.live.has(stored.refresh)).toBe(true);
     expect(Number.isFinite(stored.expires)).toBe(true);
     expect(stored.expires).toBeLessThan(Date.now() + 400 * 86_400_000);
+    // With no access token it is expired at once, so the next refresh uses the new token (found by a review).
+    if ('access_token' in answerWith) {
+      expect(stored.expires).toBeLessThanOrEqual(Date.now());
+      expect((await refreshAgents({ env: d.env, agents: ['main'], ifNeeded: true })).results[0]).toMatchObject({ outcome: 'refreshed' });
+    }
+  });
+
+  it('refuses a 200 that rotated nothing (the same refresh token back) and has no usable access token: the store as it was', async () => {
+    const cred = signIn('acct-1');
+    const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
+    const before = readFileSync(d.storePath('main'), 'utf8');
+    server.queue({ answerWith: { refresh_token: cred.refresh, access_token: 12345 } });
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'bad-response' });
+    expect(readFileSync(d.storePath('main'), 'utf8')).toBe(before);
   });
 
   // Found by an attack review: a directory where a store's lock file goes (no OpenClaw makes one)

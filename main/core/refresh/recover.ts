@@ -6,6 +6,7 @@ import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../api.
 import { resolveAuthbarHome } from '../authbar/home.ts';
 import { deleteRecovery, heldOldRefreshTokens, type HeldRecovery, listRecoveries, pruneAbandonedTemps, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
 import { copyKey, type CredentialCopy, fenceOf, fenceReplaces } from '../copies.ts';
+import { readAccessTokenClaims } from '../jwt.ts';
 import type { Credential } from '../openclaw/credentials.ts';
 import { LockTimeoutError } from '../openclaw/lock.ts';
 import type { Env } from '../openclaw/paths.ts';
@@ -58,16 +59,23 @@ async function recoverOne(held: { path: string; recovery: Recovery }, copies: Cr
       const current = credentialIn(c);
       return current !== null && fenceReplaces(current, recovery.oldRefresh) ? fenceOf(current) : null;
     };
+    // Another sign-in since: one that expires no earlier than the held one, or another account's,
+    // came after it (a new login), and supersedes it. An older one of the same account (a store
+    // restored from a backup, a profile pasted in) may hold a dead token while the held one is
+    // the account's only live sign-in: the held one is written over it.
+    const newer = (c: CredentialCopy) => (credentialIn(c)?.expires ?? -Infinity) >= expiresAt;
+    const sameAccount = (c: CredentialCopy) => {
+      const current = credentialIn(c);
+      const id = current?.accountId ?? readAccessTokenClaims(current?.access ?? null, [current?.refresh ?? null]).accountId;
+      return recovery.credential.accountId !== null && id === recovery.credential.accountId;
+    };
+    const olderOfAccount = (c: CredentialCopy) => refreshIn(c) !== recovery.credential.refresh && refreshIn(c) !== null && fenceOverOld(c) === null && sameAccount(c) && !newer(c);
     const already = present.filter((c) => refreshIn(c) === recovery.credential.refresh);
-    const stale = present.filter((c) => refreshIn(c) === recovery.oldRefresh || fenceOverOld(c) === 'failed');
+    const stale = present.filter((c) => refreshIn(c) === recovery.oldRefresh || fenceOverOld(c) === 'failed' || olderOfAccount(c));
     const pending = present.filter((c) => fenceOverOld(c) === 'pending');
     const movedOn = present.filter((c) => refreshIn(c) !== null && !already.includes(c) && !stale.includes(c) && !pending.includes(c));
-    // Another sign-in that expires no earlier than the held one came after it (a new login). An
-    // older one (a store restored from a backup, a profile pasted in) may hold a dead token: the
-    // held one may be the account's only live sign-in, so it is kept.
-    const newer = (c: CredentialCopy) => (credentialIn(c)?.expires ?? -Infinity) >= expiresAt;
-    if (movedOn.length === named.length && movedOn.every(newer)) {
-      // Every store took a newer sign-in since: the held one is superseded, not lost.
+    if (movedOn.length === named.length) {
+      // Every store took a newer sign-in, or another account's, since: the held one is superseded, not lost.
       deleteRecovery(held.path);
       return named.map(({ want }) => profileOutcome(base(want.holder), { outcome: 'skipped', cause: 'its store holds another sign-in now (signed in again?); the held one was no longer needed and is discarded' }));
     }
@@ -93,8 +101,7 @@ async function recoverOne(held: { path: string; recovery: Recovery }, copies: Cr
         const others = [...holding].filter((c) => c !== copy).map((c) => c.holder);
         return profileOutcome(base(want.holder), { outcome: 'recovered', expiresAt, syncedAgents: [...new Set(others)].sort() });
       }
-      const why = !copy ? `${want.storePath} no longer holds this profile`
-        : notes.get(copy) ?? (movedOn.includes(copy) && !newer(copy) ? `${want.storePath} holds an older sign-in than the held one now (restored from a backup?), left as it is` : `${want.storePath} moved on to another credential (left as it is)`);
+      const why = !copy ? `${want.storePath} no longer holds this profile` : notes.get(copy) ?? `${want.storePath} moved on to another credential (left as it is)`;
       const kept = holding.size === 0 ? '; the recovery file is kept' : '; another store holds it now: authbar sync heals this copy';
       return profileOutcome(base(want.holder), { outcome: 'failed', failureKind: 'unwritable', cause: `${why}${kept}`, fix: holding.size === 0 ? FIX : `authbar sync --agent ${want.holder}` });
     });
