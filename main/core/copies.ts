@@ -189,24 +189,32 @@ export function buildInventory(scan: Scan, now: number): Inventory {
  * What a copy shows (its email, account id, profile id) never carries part of a refresh token
  * anywhere in the scan: a store's text may hold another store's token, pasted into the wrong
  * field. (Each copy's own access and refresh tokens are checked as it is made. Every refresh
- * token is checked here, at once, by its runs of SECRET_PART characters: refresh tokens are
- * short. The scan's access tokens are long JWTs, too costly to index for every status.) A copy
+ * token is checked here, at once: refresh tokens are short. The scan's access tokens are long
+ * JWTs, too costly to search on every status.) A copy
  * whose profile id carries one is not listed at all: its id is how it would be shown.
  */
-const MAX_INDEXED_TOKEN = 4096;
+const MAX_SEARCHED_TOKEN = 4096;
 
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
-  const parts = new Set<string>();
+  const tokens = new Set<string>();
   for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) {
     if (read.state !== 'ok') continue;
-    for (const { refresh } of read.credentials) {
-      // A refresh token is some tens of characters; one of megabytes (a hostile or broken store)
-      // would cost every status seconds to index, and is no token any endpoint issued.
-      if (refresh && refresh.length <= MAX_INDEXED_TOKEN) for (let i = 0; i + SECRET_PART <= refresh.length; i++) parts.add(refresh.slice(i, i + SECRET_PART));
-    }
+    // A refresh token is some tens of characters; one of megabytes (a hostile or broken store)
+    // would cost every status seconds to search, and is no token any endpoint issued.
+    for (const { refresh } of read.credentials) if (refresh && refresh.length <= MAX_SEARCHED_TOKEN) tokens.add(refresh);
   }
+  // Each distinct run of a shown string is looked for once, in all the tokens at once: shown
+  // strings are few and short and share most of their runs (`example.com`).
+  const haystack = [...tokens].join('\n');
+  const found = new Map<string, boolean>();
   const carries = (value: string | null): boolean => {
-    if (value !== null) for (let i = 0; i + SECRET_PART <= value.length; i++) if (parts.has(value.slice(i, i + SECRET_PART))) return true;
+    if (value === null || haystack === '') return false;
+    for (let i = 0; i + SECRET_PART <= value.length; i++) {
+      const part = value.slice(i, i + SECRET_PART);
+      let hit = found.get(part);
+      if (hit === undefined) found.set(part, (hit = haystack.includes(part)));
+      if (hit) return true;
+    }
     return false;
   };
   for (const copy of inventory.copies) {
