@@ -87,4 +87,54 @@ describe('keepTokensFresh', () => {
     expect(server.requests).toHaveLength(0);
     expect(timers.waits).toEqual([]);
   });
+
+  // Found by an attack review: keyed by the credential's expiry, a refresh that came back still
+  // inside the lead (a token that lives less than the lead, or one stored expired for want of an
+  // access token) re-armed at once: 37 token requests in 3 s.
+  it('refreshes a credential that comes back still inside the lead at most once per 5 minutes', async () => {
+    server.expiresInSeconds = 60;
+    const controller = await setUp([20 * MINUTE], true);
+    let clock = Date.now();
+    const asked: string[] = [];
+    const counted = { on: controller.on.bind(controller), state: () => controller.state(), refresh: (ref: { host: string; agentId: string }) => (asked.push(ref.agentId), controller.refresh(ref)) };
+    const timers = recordingTimers();
+    const fresh = keepTokensFresh({ controller: counted, timers, now: () => clock });
+    stops.push(() => fresh.stop());
+    await until(() => server.requests.length === 1 && !controller.busy());
+    await controller.settled();
+    await controller.rescan();
+    fresh.replan();
+    expect(asked).toEqual(['main']);
+    expect(server.requests).toHaveLength(1);
+    // It waits 5 minutes, then refreshes once more.
+    expect(Math.min(...timers.waits)).toBeGreaterThanOrEqual(4 * MINUTE);
+    clock += 5 * MINUTE + 1;
+    fresh.replan();
+    expect(asked).toEqual(['main', 'main']);
+    await until(() => server.requests.length === 2 && !controller.busy());
+  });
+
+  // Found by an attack review: after a failed refresh (the network not up yet after a wake) the
+  // same credential was never tried again, and expired.
+  it('tries a refresh that failed again, later each time, until it goes through', async () => {
+    const controller = await setUp([20 * MINUTE], true);
+    server.queue('500', '500', '500');
+    let clock = Date.now();
+    const asked: string[] = [];
+    const counted = { on: controller.on.bind(controller), state: () => controller.state(), refresh: (ref: { host: string; agentId: string }) => (asked.push(ref.agentId), controller.refresh(ref)) };
+    const timers = recordingTimers();
+    const fresh = keepTokensFresh({ controller: counted, timers, now: () => clock });
+    stops.push(() => fresh.stop());
+    await until(() => server.requests.length === 3 && !controller.busy());
+    await controller.settled();
+    fresh.replan();
+    expect(asked).toEqual(['main']);
+    // A wake is set for the retry.
+    expect(timers.waits.some((ms) => ms >= 4 * MINUTE && ms <= 5 * MINUTE + 1000)).toBe(true);
+    clock += 5 * MINUTE + 1;
+    fresh.replan();
+    await until(() => server.requests.length === 4 && !controller.busy());
+    expect(server.requests.map((r) => r.outcome)).toEqual(['500', '500', '500', 'rotated']);
+    expect(asked).toEqual(['main', 'main']);
+  });
 });

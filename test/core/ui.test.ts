@@ -183,14 +183,27 @@ describe('planKeepFresh', () => {
 
   it('refreshes a local agent once when its credential comes within the lead, and wakes for the next', () => {
     const fresh = settings({ keepFresh: { enabled: true, minutesBefore: 30 } });
-    const early = planKeepFresh(report([artist(2 * HOUR)]), fresh, NOW, new Set());
+    const early = planKeepFresh(report([artist(2 * HOUR)]), fresh, NOW, new Map());
     expect(early.due).toEqual([]);
     expect(early.nextWakeAt).toBe(NOW + 90 * MIN);
-    const due = planKeepFresh(report([artist(20 * MIN)]), fresh, NOW, new Set());
+    const due = planKeepFresh(report([artist(20 * MIN)]), fresh, NOW, new Map());
     expect(due.due).toEqual([{ host: 'local', agentId: 'artist' }]);
-    expect(planKeepFresh(report([artist(20 * MIN)]), fresh, NOW, new Set(due.markStarted)).due).toEqual([]);
-    expect(planKeepFresh(report([artist(20 * MIN)]), settings(), NOW, new Set())).toEqual({ due: [], markStarted: [], nextWakeAt: null });
-    expect(planKeepFresh(report([agent('vps', 'ok', [profile(20 * MIN)], { host: 'box' })]), fresh, NOW, new Set()).due).toEqual([]);
+    const again = planKeepFresh(report([artist(20 * MIN)]), fresh, NOW, due.asked);
+    expect(again.due).toEqual([]);
+    expect(again.nextWakeAt).toBe(NOW + 5 * MIN);
+    expect(planKeepFresh(report([artist(20 * MIN)]), settings(), NOW, new Map())).toEqual({ due: [], asked: new Map(), seen: new Set(), nextWakeAt: null });
+    expect(planKeepFresh(report([agent('vps', 'ok', [profile(20 * MIN)], { host: 'box' })]), fresh, NOW, new Map()).due).toEqual([]);
+  });
+
+  it('tries a failed refresh again after 5, 10, 20 minutes, up to an hour; a new credential still inside the lead waits 5', () => {
+    const fresh = settings({ keepFresh: { enabled: true, minutesBefore: 30 } });
+    const r = report([artist(20 * MIN)]);
+    const expiresAt = NOW + 20 * MIN;
+    const waitAfter = (tries: number) => planKeepFresh(r, fresh, NOW, new Map([['artist/openai-codex:default', { at: NOW, expiresAt, tries }]])).nextWakeAt! - NOW;
+    expect([1, 2, 3, 4, 5, 9].map(waitAfter)).toEqual([5, 10, 20, 40, 60, 60].map((m) => m * MIN));
+    // The credential changed since (a refresh went through) but lives less than the lead.
+    const changed = planKeepFresh(r, fresh, NOW, new Map([['artist/openai-codex:default', { at: NOW, expiresAt: expiresAt - MIN, tries: 4 }]]));
+    expect(changed.nextWakeAt).toBe(NOW + 5 * MIN);
   });
 });
 
