@@ -81,6 +81,20 @@ describe('reading 2026.9 stores', () => {
     expect(agentOf(r, 'done')).toMatchObject({ status: 'ok', profiles: [{ source: 'main' }] });
   });
 
+  // Found by an attack review: a row of hundreds of MB was read whole on every status (672 MB, 2 s
+  // each), where a JSON store past 16 MiB is refused unread.
+  it('refuses a store row past 16 MiB unread, as it refuses a JSON store that large', async () => {
+    const cred = openaiCredential({ access: accessToken('acct-main', Date.now() + 72 * 3_600_000), refresh: refreshToken(), expires: Date.now() + 72 * 3_600_000, accountId: 'acct-main' });
+    const s = makeSqliteStateDir({ shared: { 'openai:default': cred }, agents: [{ id: 'main' }, { id: 'coder', profiles: {} }] });
+    cleanedAfter(s);
+    const db = new DatabaseSync(s.agentDb('coder'));
+    db.prepare("UPDATE auth_profile_store SET store_json = ? WHERE store_key = 'primary'").run(JSON.stringify({ version: 1, profiles: {}, junk: 'x'.repeat(17 * 1024 * 1024) }));
+    db.close();
+    const coder = (await readStatus({ env: s.env })).report.agents.find((a) => a.id === 'coder')!;
+    expect(coder.status).toBe('unreadable');
+    expect(coder.error).toContain('larger than 16 MiB');
+  });
+
   it('sees a change still in the WAL, written by another connection', async () => {
     const d = state({ shared: { 'openai:default': signIn('acct-1', 3 * DAY) }, agents: [{ id: 'main' }] });
     const writer = new DatabaseSync(d.stateDb);

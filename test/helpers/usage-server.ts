@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { makeStateDir, type StateDir, storeDocument } from './state-dir.ts';
 import { codexCredential, secretsIn } from './tokens.ts';
 
-export const SHAPES = ['both', 'week-by-gap', 'day', 'missing-windows', 'null-secondary', 'string-balance', 'high', 'exhausted', 'additional-exhausted', '401', '403', '429', '500', 'garbage', 'array'] as const;
+export const SHAPES = ['both', 'week-by-gap', 'day', 'missing-windows', 'null-secondary', 'string-balance', 'high', 'exhausted', 'additional-exhausted', '401', '403', '429', '500', 'garbage', 'array', 'huge'] as const;
 export type Shape = (typeof SHAPES)[number];
 
 export interface UsageRequest {
@@ -102,6 +102,9 @@ export async function startUsageServer(options: { clock?: () => number } = {}): 
         return send(res, 500, 'Internal Server Error', 'text/plain');
       case 'garbage':
         return send(res, 200, '<html><body>Just a moment...</body></html>', 'text/html');
+      case 'huge':
+        // A usage report padded to 4 MiB: valid JSON, far past anything the endpoint sends.
+        return send(res, 200, JSON.stringify(usageBody('both', clock())).replace('{', `{${' '.repeat(4 * 1024 * 1024)}`));
       default:
         return send(res, 200, JSON.stringify(usageBody(shape, clock())));
     }

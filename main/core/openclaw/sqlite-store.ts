@@ -11,7 +11,7 @@ import { asStoreDocument, type Credential, isProfileId, normalizeCredential, pro
 import type { CredentialFields, ReplaceResult, StoreRead } from './json-store.ts';
 import { type Env, expandPath } from './paths.ts';
 import { ensurePrivateDirectory } from './private-write.ts';
-import { regularFileProblem } from './read-file.ts';
+import { MAX_STORE_BYTES, regularFileProblem } from './read-file.ts';
 import { jsonErrorPosition } from '../parse-error.ts';
 
 export const STATE_DB = (stateDir: string) => join(stateDir, 'state', 'openclaw.sqlite');
@@ -143,13 +143,29 @@ export type SqliteRead = StoreRead & { schema?: number | null; profileState?: st
 /** 2026.9.6: `authProfiles.state` beside `authProfiles.store`, and an agent DB's `auth_profile_state` row `primary`. */
 function profileStateIn(db: DatabaseSync, location: SqliteLocation): string | null {
   try {
+    // Past MAX_STORE_BYTES it is as if nothing were recorded: not read, like an oversized store row.
     const row = (location.table === 'config_machine_state'
-      ? db.prepare("SELECT value_json AS value FROM config_machine_state WHERE state_key = 'authProfiles.state'").get()
-      : db.prepare("SELECT state_json AS value FROM auth_profile_state WHERE state_key = 'primary'").get()) as { value?: string } | undefined;
+      ? db.prepare("SELECT value_json AS value FROM config_machine_state WHERE state_key = 'authProfiles.state' AND length(CAST(value_json AS BLOB)) <= ?").get(MAX_STORE_BYTES)
+      : db.prepare("SELECT state_json AS value FROM auth_profile_state WHERE state_key = 'primary' AND length(CAST(state_json AS BLOB)) <= ?").get(MAX_STORE_BYTES)) as { value?: string } | undefined;
     return row?.value ?? null;
   } catch {
     return null; // a schema without the table: nothing recorded
   }
+}
+
+/**
+ * The store row, measured in SQLite before it is read: past MAX_STORE_BYTES (the JSON era's
+ * bound) it is refused unread, as a JSON store that large is (a row of hundreds of MB was read
+ * whole on every status).
+ */
+function storeRow(db: DatabaseSync, location: SqliteLocation): { value?: string } | undefined {
+  const measured = db.prepare(`SELECT length(CAST(${location.valueColumn} AS BLOB)) AS size FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { size?: number | null } | undefined;
+  if ((measured?.size ?? 0) > MAX_STORE_BYTES) throw new RowTooLarge(`the ${location.key} row is larger than ${MAX_STORE_BYTES / 1024 / 1024} MiB`);
+  return db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+}
+
+class RowTooLarge extends Error {
+  override name = 'RowTooLarge';
 }
 
 function readOpen(db: DatabaseSync, location: SqliteLocation): SqliteRead {
@@ -158,7 +174,7 @@ function readOpen(db: DatabaseSync, location: SqliteLocation): SqliteRead {
   let schema: number | null;
   let profileState: string | null;
   try {
-    row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+    row = storeRow(db, location);
     schema = schemaVersionIn(db, location);
     profileState = profileStateIn(db, location);
   } finally {
@@ -288,7 +304,7 @@ export function sqliteRowProblem(location: SqliteLocation): string | null {
   let db: DatabaseSync | undefined;
   try {
     db = openDatabase(location.path, { readOnly: true });
-    const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+    const row = storeRow(db, location);
     if (!row?.value) return `the ${location.key} row of ${location.path} is missing`;
     JSON.stringify(JSON.parse(row.value));
     return null;
@@ -314,7 +330,7 @@ export function changeSqliteCredential(location: SqliteLocation, profileId: stri
     db = openDatabase(location.path, { readOnly: false, timeoutMs: busyTimeoutMs });
     db.exec('BEGIN IMMEDIATE');
     try {
-      const row = db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+      const row = storeRow(db, location);
       const document = row?.value ? asStoreDocument(parseRow(location, row.value)) : null;
       if (!document) {
         db.exec('ROLLBACK');

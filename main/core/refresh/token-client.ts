@@ -6,6 +6,7 @@ import { Agent, type Dispatcher, EnvHttpProxyAgent, errors, request } from 'undi
 import { readAccessTokenClaims } from '../jwt.ts';
 import type { Env } from '../openclaw/paths.ts';
 import { checkedEndpointUrl, CODEX_TOKEN_URL, LOOPBACK, tokenTimeoutMs } from './endpoint.ts';
+import { textWithin, TooLarge } from '../bounded-body.ts';
 
 export { CODEX_TOKEN_URL };
 export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
@@ -78,6 +79,9 @@ function describeBody(body: unknown): string {
   return text;
 }
 
+/** A token answer is a few KB; this bounds what a broken or hostile one can make AuthBar hold. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 /** Thrown inside the retry loop for failures worth another try. */
 class Transient extends Error {}
 
@@ -110,7 +114,7 @@ async function postWithFetch(fetchFn: typeof fetch, endpoint: TokenEndpoint, bod
     // Only the error's name reaches the cause: a fetch error never carries the request body.
     throw new Transient((error as Error).name === 'TimeoutError' ? `no answer within ${seconds(endpoint.timeoutMs)}` : `network error (${(error as Error).message.split('\n')[0]!.slice(0, 120)})`);
   }
-  return { statusCode: response.status, text: () => response.text() };
+  return { statusCode: response.status, text: () => textWithin(response.body as AsyncIterable<Uint8Array> | null, MAX_ANSWER_BYTES) };
 }
 
 async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: Dispatcher, now: () => number, signal?: AbortSignal): Promise<TokenResult> {
@@ -131,7 +135,7 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form,
       });
-      response = { statusCode: answer.statusCode, text: () => answer.body.text() };
+      response = { statusCode: answer.statusCode, text: () => textWithin(answer.body, MAX_ANSWER_BYTES) };
     } catch (error) {
       throw new Transient(networkCause(error, endpoint.timeoutMs));
     }
@@ -140,6 +144,7 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
   try {
     text = await response.text();
   } catch (error) {
+    if (error instanceof TooLarge) return { ok: false, failure: { kind: 'bad-response', cause: 'the token endpoint answered with more than 16 MiB' } };
     throw new Transient(networkCause(error, endpoint.timeoutMs));
   }
   let body: unknown = null;

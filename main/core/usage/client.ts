@@ -9,6 +9,7 @@ import { MIN_INTERVAL_MS } from './schedule.ts';
 import type { UsageError } from './schema.ts';
 import { type UsageCredential, unusableCredential } from './credential.ts';
 import { type ParsedUsage, parseUsageResponse, WHAM_BACKOFF } from './wham.ts';
+import { textWithin, TooLarge } from '../bounded-body.ts';
 
 /** Longer than OpenClaw's 3 s: a CLI on a loaded laptop should not call a slow answer an error. */
 export const DEFAULT_USAGE_TIMEOUT_MS = 10_000;
@@ -36,7 +37,7 @@ export { unusableCredential };
 
 export type UsageResult = { ok: true; usage: ParsedUsage } | { ok: false; error: UsageError };
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; signal: AbortSignal }) => Promise<{ status: number; body?: AsyncIterable<Uint8Array> | null; text(): Promise<string> }>;
 
 export interface FetchUsageOptions {
   endpoint: UsageEndpoint;
@@ -72,6 +73,9 @@ function failure(kind: UsageError['kind'], cause: string, fix: string | null, re
   return { ok: false, error: { kind, cause, fix, retryAfter } };
 }
 
+/** A usage answer is a few KB: past this it is refused unread. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
 export async function fetchUsage(credential: UsageCredential, options: FetchUsageOptions): Promise<UsageResult> {
   const { now, endpoint } = options;
   const unusable = unusableCredential(credential, now, options.refreshCommand ?? null);
@@ -87,9 +91,11 @@ export async function fetchUsage(credential: UsageCredential, options: FetchUsag
   try {
     const response = await doFetch(endpoint.url, { method: 'GET', headers, signal: AbortSignal.timeout(endpoint.timeoutMs) });
     status = response.status;
-    text = await response.text();
+    // Read with a bound where there is a stream (undici's fetch and Electron's net.fetch both give one).
+    text = response.body === undefined ? await response.text() : await textWithin(response.body, MAX_ANSWER_BYTES);
   } catch (error) {
     const name = (error as Error).name;
+    if (error instanceof TooLarge) return failure('bad-response', 'the usage endpoint answered with more than 1 MiB', null, now + MIN_INTERVAL_MS);
     return transient(name === 'TimeoutError' || name === 'AbortError' ? `no answer from the usage endpoint within ${endpoint.timeoutMs / 1000} s` : 'the usage endpoint could not be reached');
   }
   // OpenClaw's classification (2026.5.7 and 2026.9.6 alike): 401 is `wham_token_expired`

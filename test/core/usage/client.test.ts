@@ -24,6 +24,14 @@ const credential = (over: Partial<UsageCredential> = {}): UsageCredential => ({
 const endpoint = () => usageEndpointFrom({ AUTHBAR_USAGE_URL: server.url });
 
 describe('fetchUsage', () => {
+  // Found by an attack review: the answer was read whole whatever its size (a 200 MB one took
+  // 1.76 GB). The endpoint's answers are a few KB.
+  it('refuses an answer past 1 MiB as bad-response, without reading the rest', async () => {
+    server.answer = 'huge';
+    const result = await fetchUsage(credential(), { endpoint: endpoint(), now: now() });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'bad-response', cause: 'the usage endpoint answered with more than 1 MiB' } });
+  });
+
   it('sends the access token as Bearer and the account id as ChatGPT-Account-Id, and reads the answer', async () => {
     const c = credential();
     const result = await fetchUsage(c, { endpoint: endpoint(), now: now() });
