@@ -185,16 +185,16 @@ export function buildInventory(scan: Scan, now: number): Inventory {
   return withoutTokenText(scan, scan.era === 'json' ? buildJsonEraInventory(scan, now) : buildSqliteEraInventory(scan, now));
 }
 
+const MAX_SEARCHED_TOKEN = 4096;
+
 /**
  * What a copy shows (its email, account id, profile id) never carries part of a refresh token
  * anywhere in the scan: a store's text may hold another store's token, pasted into the wrong
  * field. (Each copy's own access and refresh tokens are checked as it is made. Every refresh
  * token is checked here, at once: refresh tokens are short. The scan's access tokens are long
- * JWTs, too costly to search on every status.) A copy
- * whose profile id carries one is not listed at all: its id is how it would be shown.
+ * JWTs, too costly to search on every status.) A copy whose profile id carries one is not
+ * listed at all: its id is how it would be shown.
  */
-const MAX_SEARCHED_TOKEN = 4096;
-
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   const tokens = new Set<string>();
   for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) {

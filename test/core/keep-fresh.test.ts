@@ -53,13 +53,18 @@ const until = async (check: () => boolean, ms = 10_000) => {
   }
 };
 
+/** The real controller, with the refreshes it is asked for counted as they are asked. */
+function counting(controller: Controller) {
+  const asked: string[] = [];
+  const counted = { on: controller.on.bind(controller), state: () => controller.state(), refresh: (ref: { host: string; agentId: string }) => (asked.push(ref.agentId), controller.refresh(ref)) };
+  return { asked, counted };
+}
+
 describe('keepTokensFresh', () => {
   it('refreshes a sign-in inside its lead once, and sleeps until the next one is due', async () => {
     const controller = await setUp([20 * MINUTE, 3 * 60 * MINUTE], true);
     const timers = recordingTimers();
-    // The real controller, with the refreshes it is asked for counted as they are asked.
-    const asked: string[] = [];
-    const counted = { on: controller.on.bind(controller), state: () => controller.state(), refresh: (ref: { host: string; agentId: string }) => (asked.push(ref.agentId), controller.refresh(ref)) };
+    const { asked, counted } = counting(controller);
     const fresh = keepTokensFresh({ controller: counted, timers });
     stops.push(() => fresh.stop());
     await until(() => server.requests.length === 1);
@@ -95,8 +100,7 @@ describe('keepTokensFresh', () => {
     server.expiresInSeconds = 60;
     const controller = await setUp([20 * MINUTE], true);
     let clock = Date.now();
-    const asked: string[] = [];
-    const counted = { on: controller.on.bind(controller), state: () => controller.state(), refresh: (ref: { host: string; agentId: string }) => (asked.push(ref.agentId), controller.refresh(ref)) };
+    const { asked, counted } = counting(controller);
     const timers = recordingTimers();
     const fresh = keepTokensFresh({ controller: counted, timers, now: () => clock });
     stops.push(() => fresh.stop());
@@ -120,8 +124,7 @@ describe('keepTokensFresh', () => {
     const controller = await setUp([20 * MINUTE], true);
     server.queue('500', '500', '500');
     let clock = Date.now();
-    const asked: string[] = [];
-    const counted = { on: controller.on.bind(controller), state: () => controller.state(), refresh: (ref: { host: string; agentId: string }) => (asked.push(ref.agentId), controller.refresh(ref)) };
+    const { asked, counted } = counting(controller);
     const timers = recordingTimers();
     const fresh = keepTokensFresh({ controller: counted, timers, now: () => clock });
     stops.push(() => fresh.stop());

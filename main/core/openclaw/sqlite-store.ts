@@ -159,9 +159,11 @@ function profileStateIn(db: DatabaseSync, location: SqliteLocation): string | nu
  * whole on every status).
  */
 function storeRow(db: DatabaseSync, location: SqliteLocation): { value?: string } | undefined {
-  const measured = db.prepare(`SELECT length(CAST(${location.valueColumn} AS BLOB)) AS size FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { size?: number | null } | undefined;
-  if ((measured?.size ?? 0) > MAX_STORE_BYTES) throw new RowTooLarge(`the ${location.key} row is larger than ${MAX_STORE_BYTES / 1024 / 1024} MiB`);
-  return db.prepare(`SELECT ${location.valueColumn} AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`).get(location.key) as { value?: string } | undefined;
+  const size = `length(CAST(${location.valueColumn} AS BLOB))`;
+  const row = db.prepare(`SELECT ${size} AS size, CASE WHEN ${size} > ? THEN NULL ELSE ${location.valueColumn} END AS value FROM ${location.table} WHERE ${location.keyColumn} = ?`)
+    .get(MAX_STORE_BYTES, location.key) as { size?: number | null; value?: string | null } | undefined;
+  if ((row?.size ?? 0) > MAX_STORE_BYTES) throw new RowTooLarge(`the ${location.key} row is larger than ${MAX_STORE_BYTES / 1024 / 1024} MiB`);
+  return row === undefined ? undefined : { value: row.value ?? undefined };
 }
 
 class RowTooLarge extends Error {

@@ -118,7 +118,6 @@ async function postWithFetch(fetchFn: typeof fetch, endpoint: TokenEndpoint, bod
 }
 
 async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher: Dispatcher, now: () => number, signal?: AbortSignal): Promise<TokenResult> {
-  const presented = refreshToken;
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CODEX_CLIENT_ID }).toString();
   let response: { statusCode: number; text: () => Promise<string> };
   if (endpoint.fetch) response = await postWithFetch(endpoint.fetch, endpoint, form, signal);
@@ -171,7 +170,7 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
     return { ok: false, failure: { kind: 'bad-response', cause: fields === null ? 'the token endpoint answered 200 with something that is not JSON' : 'the token endpoint answered 200 without a refresh_token' } };
   }
   const access = typeof fields!.access_token === 'string' ? fields!.access_token : '';
-  if (access === '' && refresh === presented) {
+  if (access === '' && refresh === refreshToken) {
     // The same refresh token back and no access token: nothing rotated, nothing worth a write.
     return { ok: false, failure: { kind: 'bad-response', cause: 'the token endpoint answered 200 without an access_token' } };
   }
