@@ -2,8 +2,11 @@
 // The answer is the only live copy of the sign-in then: AuthBar writes it to its recovery file
 // before any store, so whenever the kill lands, the new credential ends in a store or there.
 // The kill is timed from the recovery file appearing (the CLI has read the answer) plus a
-// random 0-40 ms, so it falls anywhere in the writes to 8 stores or just after them; then from
-// the recovery file's own temp appearing. (The bytes still in flight between the server and the
+// random 0-40 ms. So that it lands in the window on a machine of any speed, another process
+// takes one random store's lock (as OpenClaw does while it writes) after the request arrived
+// and before it is answered: AuthBar waits for that store, so the kill falls among the writes
+// before it, or in that wait, never after the run. Then the kill is timed from the recovery
+// file's own temp appearing. (The bytes still in flight between the server and the
 // client cannot be kept by any client: OpenClaw has the same window.) What such kills leave
 // behind is test/cli/recovery-temps.test.ts.
 // `npm test` runs a few rounds; `npm run stress` runs 100 (AUTHBAR_KILL_ROUNDS).
@@ -12,6 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch } fro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.ts';
+import { type HeldLock, holdLock } from '../helpers/peer.ts';
 import { cleanedAfter, killedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { makeStateDir, storeDocument } from '../helpers/state-dir.ts';
 import { codexCredential } from '../helpers/tokens.ts';
@@ -37,6 +41,11 @@ describe('SIGKILL between the answer and the write', () => {
     let heldOnly = 0; // killed before any store was written: only the recovery file had it
     let partly = 0; // killed among the store writes
     for (let round = 0; round < ROUNDS; round++) {
+      // Once the request is in, a store's lock is taken before the answer goes out: never before
+      // the request, or the run would wait for it while re-reading, before any answer.
+      let holder: HeldLock | null = null;
+      const locked = ids[Math.floor(Math.random() * ids.length)]!;
+      server.queue({ until: server.received(server.requests.length + 1).then(async () => (holder = await holdLock(d.storePath(locked), killedAfter))) });
       const child = spawn(process.execPath, [CLI, 'refresh', '--all'], { env: d.env, stdio: 'ignore' });
       killedAfter(child);
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -55,6 +64,9 @@ describe('SIGKILL between the answer and the write', () => {
       const signal = await exited;
       watcher.close();
       if (signal === 'SIGKILL') killedInWindow++;
+      expect(holder, `round ${round}: the store lock was never taken`).not.toBeNull();
+      holder!.release();
+      await holder!.exited;
 
       // The account's one live refresh token is somewhere AuthBar or OpenClaw can use it.
       const live = [...server.live].filter(([, account]) => account === 'acct-0').map(([token]) => token);
@@ -69,9 +81,9 @@ describe('SIGKILL between the answer and the write', () => {
         expect(statSync(d.storePath(id)).mode & 0o777).toBe(0o600);
       }
     }
-    // The kills really landed in the window in most rounds (the rest finished first).
-    expect(killedInWindow).toBeGreaterThan(0);
-    console.log(`kill-window: ${killedInWindow} of ${ROUNDS} runs killed after the answer (${heldOnly} before any store write, ${partly} among the store writes)`);
+    // Every kill landed in the window: no run could end while a store it must write was locked.
+    expect(killedInWindow).toBe(ROUNDS);
+    console.log(`kill-window: ${ROUNDS} runs killed after the answer (${heldOnly} before any store write, ${partly} among the store writes)`);
 
     // One clean run: held sign-ins go back into the stores, every copy ends on one live token, no reuse ever.
     const final = await runCli(['refresh', '--all'], d.env, { timeoutMs: 60_000 });
