@@ -4,7 +4,7 @@
 import { readAccessTokenClaims } from './jwt.ts';
 import { crypto } from './lazy-crypto.ts';
 import { cleanText } from './remote/untrusted.ts';
-import { apartFrom, SECRET_PART } from './secret-parts.ts';
+import { apartFrom, carriersOf } from './secret-parts.ts';
 import { type Credential, isCodexOAuth, isWritableEntry } from './openclaw/credentials.ts';
 import type { StoreKind, StoreRead } from './openclaw/json-store.ts';
 import { type LoadedEntry, type LoadedStore, mergeStores } from './openclaw/merge.ts';
@@ -185,38 +185,25 @@ export function buildInventory(scan: Scan, now: number): Inventory {
   return withoutTokenText(scan, scan.era === 'json' ? buildJsonEraInventory(scan, now) : buildSqliteEraInventory(scan, now));
 }
 
-const MAX_SEARCHED_TOKEN = 4096;
+/** Every secret a store entry holds: OAuth tokens, and an API key or static token. */
+const secretsOf = (c: Credential): Array<string | null> => [c.access, c.refresh, ...(['key', 'token'] as const).map((k) => (typeof c.raw[k] === 'string' ? (c.raw[k] as string) : null))];
 
 /**
- * What a copy shows (its email, account id, profile id) never carries part of a refresh token
- * anywhere in the scan: a store's text may hold another store's token, pasted into the wrong
- * field. (Each copy's own access and refresh tokens are checked as it is made. Every refresh
- * token is checked here, at once: refresh tokens are short. The scan's access tokens are long
- * JWTs, too costly to search on every status.) A copy whose profile id carries one is not
- * listed at all: its id is how it would be shown.
+ * What a copy shows (its email, account id, profile id) never carries part of a secret anywhere
+ * in the scan: a store's text may hold another store's token, pasted into the wrong field. Every
+ * token of every store is searched, long JWTs included, in one pass (`carriersOf`). A copy whose
+ * profile id carries one is not listed at all: its id is how it would be shown.
  */
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
-  const tokens = new Set<string>();
+  const tokens: string[] = [];
   for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) {
     if (read.state !== 'ok') continue;
-    // A refresh token is some tens of characters; one of megabytes (a hostile or broken store)
-    // would cost every status seconds to search, and is no token any endpoint issued.
-    for (const { refresh } of read.credentials) if (refresh && refresh.length <= MAX_SEARCHED_TOKEN) tokens.add(refresh);
+    for (const credential of read.credentials) for (const secret of secretsOf(credential)) if (secret) tokens.push(secret);
   }
-  // Each distinct run of a shown string is looked for once, in all the tokens at once: shown
-  // strings are few and short and share most of their runs (`example.com`).
-  const haystack = [...tokens].join('\n');
-  const found = new Map<string, boolean>();
-  const carries = (value: string | null): boolean => {
-    if (value === null || haystack === '') return false;
-    for (let i = 0; i + SECRET_PART <= value.length; i++) {
-      const part = value.slice(i, i + SECRET_PART);
-      let hit = found.get(part);
-      if (hit === undefined) found.set(part, (hit = haystack.includes(part)));
-      if (hit) return true;
-    }
-    return false;
-  };
+  const shown = inventory.copies.flatMap((copy) => [copy.email, copy.shownAccountId, copy.credential.profileId]);
+  const carriers = carriersOf(shown, tokens);
+  if (carriers.size === 0) return inventory;
+  const carries = (value: string | null) => value !== null && carriers.has(value);
   for (const copy of inventory.copies) {
     if (carries(copy.email)) copy.email = null;
     if (carries(copy.shownAccountId)) copy.shownAccountId = null;

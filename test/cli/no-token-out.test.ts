@@ -209,6 +209,37 @@ describe('text a store shows', () => {
       d.cleanup();
     }
   });
+
+  // Found by this project's own leftovers list: other profiles' access tokens were not searched.
+  it('never carries part of another profile\'s access token, however long the tokens', async () => {
+    const artist = codexCredential({ accountId: 'acct-2', email: 'artist@example.com' });
+    const coder = codexCredential({ accountId: 'acct-3', refresh: `rt_${'Q'.repeat(10_000)}long` });
+    const sig = (jwt: string) => jwt.split('.')[2]!;
+    const d = makeStateDir({ agents: [
+      { id: 'main', default: true, store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', email: `${sig(artist.access).slice(0, 12)}@example.com` }) }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': artist }) },
+      { id: 'coder', store: storeDocument({ 'openai-codex:default': coder }) },
+      { id: 'ops', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: `acct-${sig(artist.access).slice(12, 22)}` }) }) },
+      { id: 'tail', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-5', email: `QQQQQQlong@example.com` }) }) },
+      { id: 'named', store: storeDocument({ [`openai-codex:${sig(artist.access).slice(20, 32)}`]: codexCredential({ accountId: 'acct-6' }) }) },
+    ] });
+    try {
+      const run = await runCli(['status', '--json'], d.env);
+      const report = JSON.parse(run.stdout);
+      const profiles = (id: string) => report.agents.find((a: { id: string }) => a.id === id).profiles;
+      expect(profiles('main')[0].email).toBeNull();
+      expect(profiles('ops')[0].accountId).toBeNull();
+      expect(profiles('tail')[0].email).toBeNull();
+      expect(profiles('named').map((p: { profileId: string }) => p.profileId)).toEqual(['openai-codex:default']); // main's, inherited; never its own
+      expect(profiles('artist')[0].email).toBe('artist@example.com');
+      const table = await runCli(['status'], d.env);
+      for (const text of [run.stdout, table.stdout]) {
+        for (let i = 0; i + 8 <= artist.access.length; i += 8) expect(text.includes(artist.access.slice(i, i + 8)), artist.access.slice(i, i + 8)).toBe(false);
+      }
+    } finally {
+      d.cleanup();
+    }
+  });
 });
 
 // Found by a review: cleaning a whole line let one field's unterminated OSC (`ESC ]`) swallow the
