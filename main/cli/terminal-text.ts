@@ -3,7 +3,7 @@
 // or write the clipboard, a newline that forges a row, or a bidi override. Text lines get them
 // removed; JSON keeps every string exact, with those characters written as \u escapes (valid
 // JSON that reads back the same, and nothing a terminal acts on).
-import { cleanText } from '../core/remote/untrusted.ts';
+import { cleanText } from '../core/clean-text.ts';
 
 /** One line as a terminal should show it: no escapes, no controls, no invisible reorderings. */
 export const terminalText = (text: string): string => cleanText(text, 4000);

@@ -1,7 +1,7 @@
 // The readable `authbar usage`: one row per account, then one line per agent that is not ready.
 import Table from 'cli-table3';
 import { usageLine } from '../core/usage/format.ts';
-import { cleanText as clean } from '../core/remote/untrusted.ts';
+import { cleanText as clean } from '../core/clean-text.ts';
 import type { UsageReport } from '../core/usage/schema.ts';
 
 const BORDERLESS = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',

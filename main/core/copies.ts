@@ -3,7 +3,7 @@
 // OpenClaw's own repair rules (./openclaw/merge.ts). Pure: works on a Scan.
 import { readAccessTokenClaims } from './jwt.ts';
 import { crypto } from './lazy-crypto.ts';
-import { cleanText } from './remote/untrusted.ts';
+import { cleanText } from './clean-text.ts';
 import { apartFrom, carriersOf } from './secret-parts.ts';
 import { type Credential, isCodexOAuth, isWritableEntry } from './openclaw/credentials.ts';
 import type { StoreKind, StoreRead } from './openclaw/json-store.ts';

@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rebuildFix } from '../../main/core/remote/remote-report.ts';
 import { deployedDir } from '../../main/core/remote/deploy.ts';
-import { BoundedCollector, cleanText, lastLineOf, LineSplitter } from '../../main/core/remote/untrusted.ts';
+import { cleanText } from '../../main/core/clean-text.ts';
+import { BoundedCollector, lastLineOf, LineSplitter } from '../../main/core/remote/untrusted.ts';
 import type { Host } from '../../main/core/settings.ts';
 
 afterEach(() => vi.restoreAllMocks());

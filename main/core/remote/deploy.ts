@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanText } from './untrusted.ts';
+import { cleanText } from '../clean-text.ts';
 
 export interface BundleFile {
   name: string;

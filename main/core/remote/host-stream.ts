@@ -9,7 +9,8 @@ import { parseRemote } from './remote-status.ts';
 import { acceptStatusReport } from './remote-report.ts';
 import { deployNeeded } from './deploy.ts';
 import { classifySshFailure, deployTo, RemoteError, remoteCommandLine, sshArgs, sshBinary, sshConfigProblem, tooLargeError } from './ssh.ts';
-import { BoundedCollector, cleanText, LineSplitter, MAX_REMOTE_BYTES } from './untrusted.ts';
+import { cleanText } from '../clean-text.ts';
+import { BoundedCollector, LineSplitter, MAX_REMOTE_BYTES } from './untrusted.ts';
 
 export type HostEvent =
   | { type: 'report'; host: string; report: StatusReport; at: number }

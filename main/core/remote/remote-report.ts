@@ -10,7 +10,7 @@ import { AGENT_ID_PATTERN, MAIN_AGENT_ID } from '../openclaw/paths.ts';
 import type { Host } from '../settings.ts';
 import { RemoteError, sshCommand } from './ssh.ts';
 import { inDateRange } from '../date-range.ts';
-import { cleanText } from './untrusted.ts';
+import { cleanText } from '../clean-text.ts';
 import { cleanReadiness, cleanUsage } from '../usage/untrusted.ts';
 
 /** OpenClaw's profile ids: `openai-codex:default`, `openai-codex:<email>`, `openai:codex-cli`. */

@@ -4,7 +4,7 @@
 import type { AgentReport, HostReport, RefreshReport, StatusReport } from '../api.ts';
 import { RefreshReportSchema, StatusReportSchema } from '../api.ts';
 import type { Host } from '../settings.ts';
-import { cleanText } from './untrusted.ts';
+import { cleanText } from '../clean-text.ts';
 import { acceptRefreshReport, acceptStatusReport, invalidData, REMOTE_VERSION } from './remote-report.ts';
 import { classifySshFailure, RemoteError, runRemote, tooLargeError, updateHint } from './ssh.ts';
 

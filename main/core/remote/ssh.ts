@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { Host } from '../settings.ts';
 import { VERSION } from '../version.ts';
 import { type Bundle, deployedDir, deployNeeded, deployPayload, INSTALLER, launcherScript, localBundle, OLD_NODE_EXIT } from './deploy.ts';
-import { BoundedCollector, cleanText, lastLineOf, MAX_REMOTE_BYTES } from './untrusted.ts';
+import { cleanText } from '../clean-text.ts';
+import { BoundedCollector, lastLineOf, MAX_REMOTE_BYTES } from './untrusted.ts';
 
 export const CONNECT_TIMEOUT_S = 10;
 export const DEFAULT_REMOTE_COMMAND = 'authbar';

@@ -3,20 +3,7 @@
 // writes the local clipboard) and every other control character are removed, and it is cut to
 // a bounded length. Its size is capped while it arrives, and lines are split without
 // rescanning what came before, so a host that never stops talking costs neither memory nor time.
-
-/** ESC sequences: CSI (`ESC [ ... final`), OSC/DCS/SOS/PM/APC strings up to BEL or ST, two-byte escapes, and their one-byte C1 forms. */
-const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -~])?|\x9b[0-?]*[ -/]*[@-~]?|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?/g;
-/** C0 and C1 controls (C1 includes the one-byte CSI and OSC), DEL, and Unicode's invisible marks and reorderings. */
-const CONTROL = /[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
-/** One line of text a terminal shows as it is: escape sequences and controls removed, length capped. */
-export function cleanText(text: string, maxLength = 500): string {
-  const clean = text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
-  return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
-}
-
-/** Whether a string is already clean (an identifier from a host must be, or the host is not trusted). */
-export const hasControls = (text: string): boolean => /[\x00-\x1f\x7f-\x9f]/.test(text);
+import { cleanText } from '../clean-text.ts';
 
 /** The last non-empty line of ssh's stderr, cleaned: what a failure message quotes. */
 export function lastLineOf(stderr: string): string {

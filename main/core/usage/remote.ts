@@ -6,7 +6,7 @@ import { AGENT_ID_PATTERN } from '../openclaw/paths.ts';
 import { invalidData, REMOTE_VERSION } from '../remote/remote-report.ts';
 import { parseRemote } from '../remote/remote-status.ts';
 import { classifySshFailure, RemoteError, runRemote, tooLargeError } from '../remote/ssh.ts';
-import { cleanText } from '../remote/untrusted.ts';
+import { cleanText } from '../clean-text.ts';
 import type { Host } from '../settings.ts';
 import { type UsageReport, UsageReportSchema } from './schema.ts';
 import { type Check, cleanReadiness, cleanUsage } from './untrusted.ts';

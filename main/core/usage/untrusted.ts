@@ -4,7 +4,7 @@
 // commands, or none). A field that breaks a rule makes the whole host "invalid data".
 import { rebuildFix } from '../remote/remote-report.ts';
 import { inDateRange } from '../date-range.ts';
-import { cleanText } from '../remote/untrusted.ts';
+import { cleanText } from '../clean-text.ts';
 import type { Host } from '../settings.ts';
 import type { Readiness, RecordedState, Usage, UsageError } from './schema.ts';
 
