@@ -121,11 +121,12 @@ describe('a hanging token endpoint', () => {
     const d = oneSignIn();
     const before = d.readStore('main');
     server.queue('hang', 'hang', 'hang');
-    // The endpoint's own bound per try is 3 s here (30 s by default); the command's is 2 s.
-    const result = await runCli(['refresh', '--agent', 'main', '--timeout', '2s'], { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '3000' }, { timeoutMs: 60_000 });
+    // The endpoint's own bound per try is 5 s here (30 s by default); the command's is 4 s (room
+    // for a loaded machine to reach the request before it).
+    const result = await runCli(['refresh', '--agent', 'main', '--timeout', '4s'], { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' }, { timeoutMs: 60_000 });
     expect(result.code).toBe(1);
     // One line for the failure; the other is the loopback endpoint's warning that every output carries.
-    expect(result.stderr.split('\n').filter((line) => !line.startsWith('authbar: note: refresh tokens go to '))).toEqual(['authbar: agent main, profile openai-codex:default: transient: no answer within 3 s (not tried again: stopped at the 2s --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout). Fix: authbar refresh --agent main', '']);
+    expect(result.stderr.split('\n').filter((line) => !line.startsWith('authbar: note: refresh tokens go to '))).toEqual(['authbar: agent main, profile openai-codex:default: transient: no answer within 5 s (not tried again: stopped at the 4s --timeout, still waiting for the token endpoint or a lock; run it again, or allow longer with --timeout). Fix: authbar refresh --agent main', '']);
     expect(result.stdout).toMatch(/^main\s+openai-codex:default\s+failed$/m);
     expect(server.requests).toHaveLength(1);
     expect(d.readStore('main')).toEqual(before);
@@ -136,13 +137,13 @@ describe('a hanging token endpoint', () => {
   it('starts no second try that could not end within the --timeout: the command ends at one try\'s time', async () => {
     const d = oneSignIn();
     server.queue('hang', 'hang', 'hang');
-    const result = await runCli(['refresh', '--agent', 'main', '--timeout', '5s', '--json'], { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '3000' }, { timeoutMs: 60_000 });
+    const result = await runCli(['refresh', '--agent', 'main', '--timeout', '8s', '--json'], { ...d.env, AUTHBAR_TOKEN_TIMEOUT_MS: '5000' }, { timeoutMs: 60_000 });
     expect(result.code).toBe(1);
     expect(server.requests).toHaveLength(1);
     const report = JSON.parse(result.stdout);
     expect(report.requests).toBe(1);
     // Which reason stands depends on when the first try ended: both say it was tried once.
-    expect(report.results[0].cause).toMatch(/^no answer within 3 s \(not tried again: (another try could not end within the 5s --timeout|stopped at the 5s --timeout, .*)\)$/);
+    expect(report.results[0].cause).toMatch(/^no answer within 5 s \(not tried again: (another try could not end within the 8s --timeout|stopped at the 8s --timeout, .*)\)$/);
   });
 
   // Cut off, an answer that arrives after the --timeout would be lost with the old token dead:
@@ -151,7 +152,7 @@ describe('a hanging token endpoint', () => {
     const d = oneSignIn();
     let pastTimeout: () => void = () => undefined;
     server.queue({ until: new Promise<void>((resolve) => (pastTimeout = resolve)) });
-    const { output, code } = await onTerminal(['refresh', '--agent', 'main', '--timeout', '4s'], d.env, 'past the 4s --timeout: finishing what is under way', pastTimeout);
+    const { output, code } = await onTerminal(['refresh', '--agent', 'main', '--timeout', '8s'], d.env, 'past the 8s --timeout: finishing what is under way', pastTimeout);
     expect(output).toMatch(/main\s+openai-codex:default\s+refreshed/);
     expect(code).toBe(0);
     expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);

@@ -151,11 +151,35 @@ describe('Controller', () => {
   }, 60_000);
 
   it('moves a status across "expiring" by the clock alone', async () => {
-    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 24 * HOUR + 800 }) }) }] });
+    // The clock and the controller's timer are held: a slow start cannot cross the boundary first.
+    let clock = Date.now();
+    let pending: { callback: () => void; at: number } | null = null;
+    const timers = {
+      setTimeout: (callback: () => void, ms: number) => (pending = { callback, at: clock + ms }),
+      clearTimeout: (handle: unknown) => {
+        if (pending === handle) pending = null;
+      },
+    };
+    const expiresAt = clock + 24 * HOUR + 60_000;
+    const d = makeStateDir({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: expiresAt - clock }, clock) }) }] });
     dirs.push(d);
-    controller = new Controller({ env: d.env, debounceMs: 50 });
+    controller = new Controller({ env: d.env, debounceMs: 50, now: () => clock, timers });
     await controller.start();
     expect(controller.state().report.agents[0]!.status).toBe('ok');
-    await until(() => controller!.state().report.agents[0]!.status === 'expiring', 'the clock to cross the warn window');
+    // Each wake it sets is run when due on the held clock (a usage check may come first): the
+    // status stays ok until the clock reaches the boundary, and turns with no file changed.
+    const boundary = expiresAt - 24 * HOUR;
+    for (let wakes = 1; ; wakes++) {
+      const wake = pending as { callback: () => void; at: number } | null;
+      if (wake === null || wakes > 10) throw new Error(`no wake planned for the boundary (wake ${wakes})`);
+      expect(wake.at).toBeLessThanOrEqual(boundary + 50);
+      clock = Math.max(clock, wake.at);
+      pending = null;
+      wake.callback();
+      await until(() => pending !== null, 'the controller to plan its next wake');
+      if (clock < boundary) expect(controller.state().report.agents[0]!.status).toBe('ok');
+      else break;
+    }
+    expect(controller.state().report.agents[0]!.status).toBe('expiring');
   }, 60_000);
 });

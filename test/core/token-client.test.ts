@@ -146,7 +146,7 @@ describe('exchangeRefreshToken against a real loopback endpoint', () => {
   it('says transient when nothing listens', async () => {
     const url = server.url;
     await server.close();
-    const result = await exchangeRefreshToken('rt_x', { url, timeoutMs: 500, tries: 2, minRetryDelayMs: 10 });
+    const result = await exchangeRefreshToken('rt_x', { url, timeoutMs: 30_000, tries: 2, minRetryDelayMs: 10 });
     expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'connection refused (after 2 tries)' } });
     server = await startTokenServer();
   });

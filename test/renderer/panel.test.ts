@@ -778,15 +778,16 @@ describe.skipIf(missing)('the Settings view', () => {
       expect(requests(panel, 'authbar:refresh')).toHaveLength(0);
       expect(requests(panel, 'authbar:sync')).toHaveLength(0);
 
-      // Back again: current rows, buttons on.
+      // Back again: current rows, buttons on. The stream's next try may be a whole backoff away
+      // (doubling from 1 s, with jitter): after a long outage on a slow machine, 32 s and more.
       await sshd.start();
-      await eventually(async () => String(await refresh.getAttribute('aria-disabled')), 25_000).toBe('null');
+      await eventually(async () => String(await refresh.getAttribute('aria-disabled')), 80_000).toBe('null');
       expect(await group.getAttribute('class')).not.toContain('is-stale');
       expect(await sync.getAttribute('aria-disabled')).toBeNull();
     } finally {
       await sshd.cleanup();
     }
-  }, 90_000);
+  }, 180_000);
 
   it('never lets a token reach the page with Settings in use', async () => {
     const d = await realisticTeam();
