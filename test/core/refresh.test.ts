@@ -151,6 +151,27 @@ describe('refreshAgents', () => {
     expect(memory).not.toContain(cred.refresh.slice(3, 20));
   });
 
+  // A copy with a later expiry is adopted before the request (OpenClaw's own merge rule). When
+  // the endpoint then says that one was dead, the copies it replaced get their own sign-in back:
+  // it may be a live one (a separate sign-in of the account), and it was never tried.
+  it('puts a copy\'s own sign-in back when the newer one it adopted turns out dead', async () => {
+    const own = signIn('acct-1', -1 * HOUR);
+    const newer = signIn('acct-1', 2 * HOUR);
+    server.used.add(newer.refresh);
+    server.live.delete(newer.refresh);
+    const d = state({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
+    ] });
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(server.requests.map((r) => [r.refreshToken, r.outcome])).toEqual([[newer.refresh, 'reused']]);
+    expect(report.results).toMatchObject([{ agentId: 'main', outcome: 'failed', failureKind: 'needs-login' }]);
+    expect(report.results[0]!.cause).toBe('refresh_token_reused: the newer sign-in adopted from artist was dead; main has its own sign-in back, not tried');
+    expect(d.readStore('main').profiles['openai-codex:default']).toEqual(own);
+    expect(server.live.has(own.refresh)).toBe(true);
+    expect(d.readStore('artist').profiles['openai-codex:default']).toEqual(newer);
+  });
+
   it('keeps the old credential on transient and bad-response failures', async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });

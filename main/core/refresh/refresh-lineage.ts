@@ -184,6 +184,24 @@ function newestOther(current: Current[], ours: string, account: string | null, c
   return best;
 }
 
+/** Copies an adoption overwrote get their own credential back, where they still hold the adopted one. */
+async function putBack(copies: CredentialCopy[], adopted: string, current: Current[]): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
+  const written: CredentialCopy[] = [];
+  const notWritten: WriteNote[] = [];
+  for (const copy of copies) {
+    const own = current.find((e) => e.copy.key === copy.key);
+    const fields = own ? fieldsOf(own.credential) : null;
+    if (!fields) {
+      notWritten.push({ copy, reason: 'error', why: 'its own sign-in could not be put back' });
+      continue;
+    }
+    const wrote = await writeToCopies([copy], adopted, fields);
+    written.push(...wrote.written);
+    notWritten.push(...wrote.notWritten);
+  }
+  return { written, notWritten };
+}
+
 const merge = (a: { written: CredentialCopy[]; notWritten: WriteNote[] }, b: { written: CredentialCopy[]; notWritten: WriteNote[] }) => ({
   written: [...new Set([...a.written, ...b.written])],
   notWritten: [...a.notWritten, ...b.notWritten],
@@ -300,7 +318,15 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
         if (answer.failure.kind !== 'needs-login') return { outcome: 'failed', kind: answer.failure.kind, cause: answer.failure.cause, ...done, synced };
         // The token was dead after all. A usable copy of the same account elsewhere heals it.
         const healer = newestOther(current, present, account, context, 0);
-        if (!healer || healer.credential.expires! <= context.now()) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced };
+        if (!healer || healer.credential.expires! <= context.now()) {
+          if (!synced) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced };
+          // The newer sign-in it adopted was dead: what it replaced may be live (a separate sign-in
+          // of the account). Each copy gets its own back, untried, as it was before this run.
+          const back = await putBack(done.written, present, current);
+          const agents = [...new Set(back.written.map((c) => c.holder))].sort();
+          const kept = agents.length > 0 ? `; ${agents.join(', ')} ${agents.length === 1 ? 'has its' : 'have their'} own sign-in back, not tried` : '';
+          return { outcome: 'failed', kind: 'needs-login', cause: `${answer.failure.cause}: the newer sign-in adopted from ${synced.source.holder} was dead${kept}`, written: [], notWritten: back.notWritten };
+        }
         const fields = fieldsOf(healer.credential)!;
         const healed = await writeToCopies(holders, present, fields, { source: healer.copy });
         return { outcome: 'healed', credential: fields, source: healer.copy, ...merge(done, healed) };
