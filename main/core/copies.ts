@@ -185,23 +185,24 @@ export function buildInventory(scan: Scan, now: number): Inventory {
   return withoutTokenText(scan, scan.era === 'json' ? buildJsonEraInventory(scan, now) : buildSqliteEraInventory(scan, now));
 }
 
-/** Every secret a store entry holds: OAuth tokens, and an API key or static token. */
-const secretsOf = (c: Credential): Array<string | null> => [c.access, c.refresh, ...(['key', 'token'] as const).map((k) => (typeof c.raw[k] === 'string' ? (c.raw[k] as string) : null))];
+/** Every secret a store entry holds: OAuth tokens (and an ID token), an API key or static token. */
+const secretsOf = (c: Credential): unknown[] => [c.access, c.refresh, c.raw.idToken, c.raw.key, c.raw.token];
 
 /**
  * What a copy shows (its email, account id, profile id) never carries part of a secret anywhere
  * in the scan: a store's text may hold another store's token, pasted into the wrong field. Every
- * token of every store is searched, long JWTs included, in one pass (`carriersOf`). A copy whose
- * profile id carries one is not listed at all: its id is how it would be shown.
+ * secret of every file read is searched (stores, legacy files, credentials/oauth.json), long JWTs
+ * included, in one pass (`carriersOf`). A copy whose profile id carries one is not listed at
+ * all: its id is how it would be shown.
  */
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
-  const tokens: string[] = [];
-  for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) {
-    if (read.state !== 'ok') continue;
-    for (const credential of read.credentials) for (const secret of secretsOf(credential)) if (secret) tokens.push(secret);
-  }
+  const credentials: Credential[] = inventory.copies.map((copy) => copy.credential);
+  for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) if (read.state === 'ok') credentials.push(...read.credentials);
+  for (const loaded of [scan.mainLoaded, ...scan.agents.map((a) => a.loaded)]) for (const entry of loaded?.entries.values() ?? []) credentials.push(entry.credential);
+  const tokens = new Set<string>();
+  for (const credential of credentials) for (const secret of secretsOf(credential)) if (typeof secret === 'string') tokens.add(secret);
   const shown = inventory.copies.flatMap((copy) => [copy.email, copy.shownAccountId, copy.credential.profileId]);
-  const carriers = carriersOf(shown, tokens);
+  const carriers = carriersOf(shown, [...tokens]);
   if (carriers.size === 0) return inventory;
   const carries = (value: string | null) => value !== null && carriers.has(value);
   for (const copy of inventory.copies) {

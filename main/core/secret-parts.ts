@@ -19,56 +19,61 @@ export const apartFrom = (value: string | null, secrets: ReadonlyArray<string | 
 const BASE = 0x01000193;
 /** BASE to the power SECRET_PART - 1, modulo 2^32: what the run's first character weighs. */
 const FIRST_WEIGHT = Array.from({ length: SECRET_PART - 1 }).reduce<number>((w) => Math.imul(w, BASE), 1);
+/** Longer shown values are not searched: they count as carriers (a hostile store's megabyte id). */
+export const MAX_SEARCHED_VALUE = 1024;
 
 /** A 32-bit hash of the run of SECRET_PART characters at `at`. */
-function runHash(text: string, at: number): number {
+export function runHash(text: string, at: number): number {
   let h = 0;
   for (let i = at; i < at + SECRET_PART; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
   return h;
 }
 
+const sameRun = (a: string, at: number, b: string, bt: number): boolean => {
+  for (let k = 0; k < SECRET_PART; k++) if (a.charCodeAt(at + k) !== b.charCodeAt(bt + k)) return false;
+  return true;
+};
+
 /**
  * Which of `values` carry part of any of `secrets`, in one pass over the secrets however many
- * values there are and however long the secrets: the runs of the values are hashed once, and
- * a rolling hash slides over each secret (a hit is compared as text). Every token of a whole
- * scan (access tokens of kilobytes included) costs about a millisecond per megabyte this way.
+ * values there are and however long the secrets: each run of each value is hashed once (kept as
+ * numbers: value and offset), and a rolling hash slides over each secret; a hit is compared as
+ * text. A value longer than MAX_SEARCHED_VALUE counts as a carrier unsearched.
  */
-export function carriersOf(values: Iterable<string | null>, secrets: Iterable<string | null | undefined>): Set<string> {
-  const runs = new Map<number, Set<string>>();
-  for (const value of values) {
-    if (value === null) continue;
+export function carriersOf(values: ReadonlyArray<string | null>, secrets: ReadonlyArray<string | null | undefined>): Set<string> {
+  const carriers = new Set<string>();
+  const searched: string[] = [];
+  for (const value of new Set(values)) {
+    if (value === null || value.length < SECRET_PART) continue;
+    if (value.length > MAX_SEARCHED_VALUE) carriers.add(value);
+    else searched.push(value);
+  }
+  // hash → value index * MAX_SEARCHED_VALUE + offset, or a list of them when runs collide
+  const runs = new Map<number, number | number[]>();
+  searched.forEach((value, index) => {
     for (let i = 0; i + SECRET_PART <= value.length; i++) {
       const h = runHash(value, i);
+      const at = index * MAX_SEARCHED_VALUE + i;
       const known = runs.get(h);
-      if (known) known.add(value.slice(i, i + SECRET_PART));
-      else runs.set(h, new Set([value.slice(i, i + SECRET_PART)]));
+      if (known === undefined) runs.set(h, at);
+      else if (typeof known === 'number') runs.set(h, [known, at]);
+      else known.push(at);
     }
-  }
-  const found = new Set<string>();
-  if (runs.size > 0) {
-    for (const secret of secrets) {
-      if (!secret || secret.length < SECRET_PART) continue;
-      let h = runHash(secret, 0);
-      for (let i = 0; ; i++) {
-        const candidates = runs.get(h);
-        if (candidates) {
-          const run = secret.slice(i, i + SECRET_PART);
-          if (candidates.has(run)) found.add(run);
-        }
-        if (i + SECRET_PART >= secret.length) break;
-        h = (Math.imul(h - Math.imul(secret.charCodeAt(i), FIRST_WEIGHT), BASE) + secret.charCodeAt(i + SECRET_PART)) | 0;
-      }
-    }
-  }
-  const carriers = new Set<string>();
-  if (found.size === 0) return carriers;
-  for (const value of values) {
-    if (value === null || carriers.has(value)) continue;
-    for (let i = 0; i + SECRET_PART <= value.length; i++) {
-      if (found.has(value.slice(i, i + SECRET_PART))) {
-        carriers.add(value);
-        break;
-      }
+  });
+  if (runs.size === 0) return carriers;
+  const check = (secret: string, i: number, at: number) => {
+    const value = searched[Math.floor(at / MAX_SEARCHED_VALUE)]!;
+    if (!carriers.has(value) && sameRun(secret, i, value, at % MAX_SEARCHED_VALUE)) carriers.add(value);
+  };
+  for (const secret of secrets) {
+    if (!secret || secret.length < SECRET_PART) continue;
+    let h = runHash(secret, 0);
+    for (let i = 0; ; i++) {
+      const hit = runs.get(h);
+      if (typeof hit === 'number') check(secret, i, hit);
+      else if (hit) for (const at of hit) check(secret, i, at);
+      if (i + SECRET_PART >= secret.length) break;
+      h = (Math.imul(h - Math.imul(secret.charCodeAt(i), FIRST_WEIGHT), BASE) + secret.charCodeAt(i + SECRET_PART)) | 0;
     }
   }
   return carriers;

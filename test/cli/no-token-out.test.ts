@@ -210,6 +210,31 @@ describe('text a store shows', () => {
     }
   });
 
+  // Found by a review: only each agent's primary store was searched, not the files OpenClaw falls back to.
+  it('never carries part of a token that only credentials/oauth.json or a legacy auth.json holds', async () => {
+    const inOauthFile = codexCredential({ accountId: 'acct-9' });
+    const inLegacy = codexCredential({ accountId: 'acct-8' });
+    const sig = (jwt: string) => jwt.split('.')[2]!;
+    const d = makeStateDir({ agents: [
+      { id: 'main', default: true },
+      // auth-profiles.json unparseable: OpenClaw falls back to auth.json (and oauth.json)
+      { id: 'coder', store: '{ not json', legacy: { 'openai-codex': inLegacy } },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', email: `${sig(inOauthFile.access).slice(0, 12)}@example.com` }) }) },
+      { id: 'ops', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-2', email: `${sig(inLegacy.access).slice(0, 12)}@example.com` }) }) },
+    ] });
+    mkdirSync(join(d.stateDir, 'credentials'), { recursive: true });
+    writeFileSync(join(d.stateDir, 'credentials', 'oauth.json'), JSON.stringify({ 'openai-codex': { access: inOauthFile.access, refresh: inOauthFile.refresh, expires: inOauthFile.expires, accountId: 'acct-9' } }), { mode: 0o600 });
+    try {
+      const run = await runCli(['status', '--json'], d.env);
+      const email = (id: string) => JSON.parse(run.stdout).agents.find((a: { id: string }) => a.id === id).profiles[0]?.email;
+      expect(email('artist')).toBeNull();
+      expect(email('ops')).toBeNull();
+      for (const token of [inOauthFile.access, inLegacy.access]) expect(run.stdout.includes(sig(token).slice(0, 12))).toBe(false);
+    } finally {
+      d.cleanup();
+    }
+  });
+
   // Found by this project's own leftovers list: other profiles' access tokens were not searched.
   it('never carries part of another profile\'s access token, however long the tokens', async () => {
     const artist = codexCredential({ accountId: 'acct-2', email: 'artist@example.com' });
