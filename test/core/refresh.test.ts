@@ -172,6 +172,45 @@ describe('refreshAgents', () => {
     expect(d.readStore('artist').profiles['openai-codex:default']).toEqual(newer);
   });
 
+  // Found by a review: the put-back sign-in was remembered as the one rejected (so never tried
+  // again), and the token the endpoint did reject was not remembered (so presented again).
+  it('remembers the token the endpoint rejected, never the sign-in put back in its place', async () => {
+    const own = signIn('acct-1', -1 * HOUR);
+    const newer = signIn('acct-1', 2 * HOUR);
+    server.used.add(newer.refresh);
+    server.live.delete(newer.refresh);
+    const d = state({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
+    ] });
+    await refreshAgents({ env: d.env, agents: ['main'] });
+    const main = (await statusOf(d, 'main')).profiles[0]!;
+    expect(main.status).not.toBe('needs-login');
+    expect(main.newerCopyIn).toBeNull(); // never offered a sync from the dead copy
+    expect((await statusOf(d, 'artist')).profiles[0]!.status).toBe('needs-login');
+    // The dead token is never presented again; the one put back is tried next time.
+    await refreshAgents({ env: d.env, agents: ['artist'] });
+    expect(server.requests.filter((r) => r.refreshToken === newer.refresh)).toHaveLength(1);
+    const again = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(again.results[0]).toMatchObject({ agentId: 'main', outcome: 'refreshed' });
+    expect(server.requests.map((r) => r.refreshToken)).toEqual([newer.refresh, own.refresh]);
+  });
+
+  // Found by a review: an entry without an expiry could not be put back, and the line hid it.
+  it('puts back a copy\'s own entry whole, one without an expiry too', async () => {
+    const { expires: _none, ...own } = signIn('acct-1', -1 * HOUR);
+    const newer = signIn('acct-1', 2 * HOUR);
+    server.used.add(newer.refresh);
+    server.live.delete(newer.refresh);
+    const d = state({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': { ...own, futureField: 1 } }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
+    ] });
+    const report = await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(report.results[0]!.cause).toContain('main has its own sign-in back, not tried');
+    expect(d.readStore('main').profiles['openai-codex:default']).toEqual({ ...own, futureField: 1 });
+  });
+
   it('keeps the old credential on transient and bad-response failures', async () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });

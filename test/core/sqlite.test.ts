@@ -164,6 +164,21 @@ describe('refreshing and syncing 2026.9 stores', () => {
     expect(agentOf(r, 'artist').profiles).toMatchObject([{ source: 'main', status: 'ok' }]);
   });
 
+  // Found by a review: adoption removes an agent's copy so it inherits the shared one; when that
+  // shared one turns out dead, the removed copy (a live sign-in) must come back, whole.
+  it('puts back an agent copy that adoption removed, when the shared sign-in turns out dead', async () => {
+    const own = { ...signIn('acct-1', -1 * HOUR), note: 'kept' };
+    const newer = signIn('acct-1', 2 * HOUR);
+    server.used.add(newer.refresh);
+    server.live.delete(newer.refresh);
+    const d = state({ shared: { 'openai:default': newer }, agents: [{ id: 'main' }, { id: 'artist', profiles: { 'openai:default': own } }] });
+    const result = await refreshAgents({ env: d.env, agents: ['artist'] });
+    expect(server.requests.map((r) => r.outcome)).toEqual(['reused']);
+    expect(result.results[0]).toMatchObject({ agentId: 'artist', outcome: 'failed', failureKind: 'needs-login' });
+    expect(result.results[0]!.cause).toContain('artist has its own sign-in back, not tried');
+    expect(d.profiles('artist')).toEqual({ 'openai:default': own });
+  });
+
   it('waits for OpenClaw\'s pending fence to settle, then adopts what it wrote with no request', async () => {
     const shared = signIn('acct-1', 2 * HOUR);
     const d = state({ shared: { 'openai:default': shared }, agents: [{ id: 'main' }] });
@@ -227,7 +242,7 @@ describe('refreshing and syncing 2026.9 stores', () => {
     let out = '';
     writer.stdout!.on('data', (c) => (out += c));
     const lines = createInterface({ input: writer.stdout! });
-    await once(lines, 'line');
+    await Promise.race([once(lines, 'line'), exited.then((code) => Promise.reject(new Error(`the writer exited (${code}) before its first write`)))]);
     try {
       for (let i = 0; i < 3; i++) {
         const result = await refreshAgents({ env: d.env, agents: 'all' });

@@ -214,7 +214,7 @@ export async function replaceCredential(
   storePath: string,
   profileId: string,
   expectRefresh: string,
-  next: CredentialFields,
+  next: CredentialFields | { entry: Readonly<Record<string, unknown>> },
   policy: LockPolicy = STORE_LOCK,
 ): Promise<ReplaceResult> {
   const lock = await acquireLock(storePath, { policy });
@@ -229,10 +229,13 @@ export async function replaceCredential(
     if (!current || current.refresh !== expectRefresh || !profile || typeof profile !== 'object') {
       return { result: 'changed', current };
     }
-    const updated: Record<string, unknown> = { ...(profile as Record<string, unknown>), access: next.access, refresh: next.refresh, expires: next.expires };
-    if (next.accountId) updated.accountId = next.accountId;
-    if (next.email) updated.email = next.email;
-    document.profiles[profileId] = updated;
+    if ('entry' in next) document.profiles[profileId] = { ...next.entry };
+    else {
+      const updated: Record<string, unknown> = { ...(profile as Record<string, unknown>), access: next.access, refresh: next.refresh, expires: next.expires };
+      if (next.accountId) updated.accountId = next.accountId;
+      if (next.email) updated.email = next.email;
+      document.profiles[profileId] = updated;
+    }
     writeStoreFile(storePath, document);
     return { result: 'written' };
   } finally {

@@ -318,7 +318,11 @@ export function sqliteRowProblem(location: SqliteLocation): string | null {
   }
 }
 
-export type SqliteChange = { kind: 'replace'; fields: CredentialFields } | { kind: 'delete' };
+/**
+ * `restore` puts a profile's earlier entry back whole: where it holds `expectRefresh`, or is gone
+ * (a per-agent copy removed moments ago so it would inherit the shared one).
+ */
+export type SqliteChange = { kind: 'replace'; fields: CredentialFields } | { kind: 'delete' } | { kind: 'restore'; entry: Readonly<Record<string, unknown>> };
 
 /**
  * Changes one profile of a SQLite store in a single short `BEGIN IMMEDIATE`: re-read inside the
@@ -340,11 +344,13 @@ export function changeSqliteCredential(location: SqliteLocation, profileId: stri
       }
       const profile = profileEntry(document, profileId);
       const current = normalizeCredential(profileId, profile);
-      if (!current || current.refresh !== expectRefresh || !profile || typeof profile !== 'object') {
+      const restoresRemoved = change.kind === 'restore' && profile === undefined && isProfileId(profileId);
+      if (!restoresRemoved && (!current || current.refresh !== expectRefresh || !profile || typeof profile !== 'object')) {
         db.exec('ROLLBACK');
         return { result: 'changed', current };
       }
       if (change.kind === 'delete') delete document.profiles[profileId];
+      else if (change.kind === 'restore') document.profiles[profileId] = { ...change.entry };
       else {
         const next: Record<string, unknown> = { ...(profile as Record<string, unknown>), access: change.fields.access, refresh: change.fields.refresh, expires: change.fields.expires };
         if (change.fields.accountId) next.accountId = change.fields.accountId;

@@ -8,7 +8,7 @@ import type { Credential } from './credentials.ts';
 import { type CredentialFields, readStoreFile, replaceCredential, type ReplaceResult } from './json-store.ts';
 import { type LockFormat, PID_LOCK, ROTATED_WRITE_LOCK, STARTTIME_LOCK, STORE_LOCK, withLock } from './lock.ts';
 import { jsonEraRefreshLockTarget, sqliteEraRefreshLockTarget } from './refresh-lock.ts';
-import { agentDbLocation, changeSqliteCredential, probeSqliteWrite, readSqliteStore, sharedStateDbLocation, type SqliteLocation, withStateLifecycleLock, WRITE_BUSY_TIMEOUT_MS } from './sqlite-store.ts';
+import { agentDbLocation, changeSqliteCredential, probeSqliteWrite, readSqliteStore, sharedStateDbLocation, type SqliteChange, type SqliteLocation, withStateLifecycleLock, WRITE_BUSY_TIMEOUT_MS } from './sqlite-store.ts';
 
 export function sqliteLocationOf(path: string): SqliteLocation {
   return basename(path) === 'openclaw.sqlite' && basename(dirname(path)) === 'state' ? sharedStateDbLocation(path) : agentDbLocation(path);
@@ -26,7 +26,7 @@ export async function readCopyNow(copy: CredentialCopy): Promise<Credential | nu
   return read.credentials.find((c) => c.profileId === copy.credential.profileId) ?? null;
 }
 
-export type CopyChange = { kind: 'replace'; fields: CredentialFields } | { kind: 'delete' };
+export type CopyChange = SqliteChange;
 
 /**
  * Changes one copy if it still holds `expectRefresh`; never touches a store that moved on.
@@ -41,7 +41,7 @@ export async function changeCopy(copy: CredentialCopy, expectRefresh: string, ch
     return location.table === 'config_machine_state' ? withStateLifecycleLock(location.path, busyMs, write) : write();
   }
   if (change.kind === 'delete') throw new Error('JSON-era copies are never deleted');
-  return replaceCredential(copy.storePath, copy.credential.profileId, expectRefresh, change.fields, afterRotation ? ROTATED_WRITE_LOCK : STORE_LOCK);
+  return replaceCredential(copy.storePath, copy.credential.profileId, expectRefresh, change.kind === 'restore' ? { entry: change.entry } : change.fields, afterRotation ? ROTATED_WRITE_LOCK : STORE_LOCK);
 }
 
 /** Waiting for a SQLite write lock never blocks OpenClaw: only holding one does, and ours last milliseconds. */

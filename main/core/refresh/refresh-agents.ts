@@ -169,7 +169,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
 
   let requests = 0;
   const mintedThisRun = new Set<string>();
-  const dead: Array<{ lineage: CredentialCopy[]; cause: string }> = [];
+  const dead: Array<{ lineage: CredentialCopy[]; token: string | null; cause: string }> = [];
   const settled: CredentialCopy[] = [];
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   const results = await Promise.all(
@@ -204,7 +204,11 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             guard: options.guard,
           },
         ).catch(stopped);
-        if (result.outcome === 'failed' && result.kind === 'needs-login') dead.push({ lineage, cause: result.cause });
+        if (result.outcome === 'failed' && result.kind === 'needs-login') {
+          // The token the endpoint rejected, in the copies that still hold it; else the lineage's own.
+          if (result.rejected) dead.push({ lineage: result.rejected.holders, token: result.rejected.token, cause: result.cause });
+          else dead.push({ lineage, token: null, cause: result.cause });
+        }
         else settled.push(...result.written);
         return members.map((t) => {
           const r = lineageOutcome(t, result);
@@ -220,12 +224,13 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
 }
 
 /** A dead refresh token is remembered (hashed) so `status` says needs-login until the store changes. */
-async function rememberOutcomes(env: Env, dead: Array<{ lineage: CredentialCopy[]; cause: string }>, settled: CredentialCopy[], at: number): Promise<void> {
+async function rememberOutcomes(env: Env, dead: Array<{ lineage: CredentialCopy[]; token: string | null; cause: string }>, settled: CredentialCopy[], at: number): Promise<void> {
   if (dead.length === 0 && settled.length === 0) return;
   await updateMemory(resolveAuthbarHome(env), (memory) => {
-    for (const { lineage, cause } of dead) {
+    for (const { lineage, token, cause } of dead) {
       for (const copy of lineage) {
-        if (copy.credential.refresh) memory.needsLogin[copy.key] = { refreshHash: fingerprint(memory, copy.credential.refresh), at, cause };
+        const refresh = token ?? copy.credential.refresh;
+        if (refresh) memory.needsLogin[copy.key] = { refreshHash: fingerprint(memory, refresh), at, cause };
       }
     }
     for (const copy of settled) delete memory.needsLogin[copy.key];

@@ -10,7 +10,7 @@ import { readAccessTokenClaims } from '../jwt.ts';
 import { CODEX_CLI_PROFILE_ID, type Credential } from '../openclaw/credentials.ts';
 import type { CredentialFields } from '../openclaw/json-store.ts';
 import { acquireLock, type Lock, LockTimeoutError, REFRESH_LOCK } from '../openclaw/lock.ts';
-import { readCopyNow, refreshLockOf, writableNow } from '../openclaw/stores.ts';
+import { changeCopy, readCopyNow, refreshLockOf, writableNow } from '../openclaw/stores.ts';
 import { proveAnswerCanBeKept } from './preflight.ts';
 import { exchangeRefreshToken, type TokenEndpoint } from './token-client.ts';
 import { keepRotated, writableCopies, type WriteNote, writeToCopies } from './write-copies.ts';
@@ -162,6 +162,8 @@ export type LineageResult =
       held?: boolean;
       /** The pre-flight found a store that could not take the answer: nothing was requested. */
       unproven?: boolean;
+      /** The token the endpoint said was dead, and the copies still holding it (a put-back copy does not). */
+      rejected?: { token: string; holders: CredentialCopy[] };
     };
 
 interface Current {
@@ -184,20 +186,22 @@ function newestOther(current: Current[], ours: string, account: string | null, c
   return best;
 }
 
-/** Copies an adoption overwrote get their own credential back, where they still hold the adopted one. */
+/**
+ * Copies an adoption overwrote get their own entry back, whole, where they still hold the adopted
+ * token (or, in a SQLite store, where the adoption removed them so they would inherit it).
+ */
 async function putBack(copies: CredentialCopy[], adopted: string, current: Current[]): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
   const written: CredentialCopy[] = [];
   const notWritten: WriteNote[] = [];
   for (const copy of copies) {
     const own = current.find((e) => e.copy.key === copy.key);
-    const fields = own ? fieldsOf(own.credential) : null;
-    if (!fields) {
-      notWritten.push({ copy, reason: 'error', why: 'its own sign-in could not be put back' });
-      continue;
+    try {
+      const result = own ? await changeCopy(copy, adopted, { kind: 'restore', entry: own.credential.raw }) : null;
+      if (result?.result === 'written') written.push(copy);
+      else notWritten.push({ copy, reason: 'error', why: result ? `its own sign-in could not be put back (${result.result === 'changed' ? 'it changed meanwhile' : result.error})` : 'its own sign-in was not read' });
+    } catch (error) {
+      notWritten.push({ copy, reason: 'error', why: `its own sign-in could not be put back (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
-    const wrote = await writeToCopies([copy], adopted, fields);
-    written.push(...wrote.written);
-    notWritten.push(...wrote.notWritten);
   }
   return { written, notWritten };
 }
@@ -319,13 +323,16 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
         // The token was dead after all. A usable copy of the same account elsewhere heals it.
         const healer = newestOther(current, present, account, context, 0);
         if (!healer || healer.credential.expires! <= context.now()) {
-          if (!synced) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced };
+          if (!synced) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced, rejected: { token: present, holders } };
           // The newer sign-in it adopted was dead: what it replaced may be live (a separate sign-in
           // of the account). Each copy gets its own back, untried, as it was before this run.
           const back = await putBack(done.written, present, current);
           const agents = [...new Set(back.written.map((c) => c.holder))].sort();
           const kept = agents.length > 0 ? `; ${agents.join(', ')} ${agents.length === 1 ? 'has its' : 'have their'} own sign-in back, not tried` : '';
-          return { outcome: 'failed', kind: 'needs-login', cause: `${answer.failure.cause}: the newer sign-in adopted from ${synced.source.holder} was dead${kept}`, written: [], notWritten: back.notWritten };
+          const left = done.written.filter((c) => !back.written.includes(c));
+          const stuck = left.length > 0 ? `; ${[...new Set(left.map((c) => c.holder))].sort().join(', ')} still ${left.length === 1 ? 'holds' : 'hold'} it (${back.notWritten.map((n) => n.why).join('; ')})` : '';
+          const rejected = { token: present, holders: holders.filter((c) => !back.written.includes(c)) };
+          return { outcome: 'failed', kind: 'needs-login', cause: `${answer.failure.cause}: the newer sign-in adopted from ${synced.source.holder} was dead${kept}${stuck}`, written: left, notWritten: back.notWritten, ...(left.length > 0 ? { synced } : {}), rejected };
         }
         const fields = fieldsOf(healer.credential)!;
         const healed = await writeToCopies(holders, present, fields, { source: healer.copy });
