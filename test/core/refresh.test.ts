@@ -151,11 +151,8 @@ describe('refreshAgents', () => {
     expect(memory).not.toContain(cred.refresh.slice(3, 20));
   });
 
-  // A copy with a later expiry is adopted before the request (OpenClaw's own merge rule). When
-  // the endpoint then says that one was dead, the copies it replaced get their own sign-in back:
-  // it may be a live one (a separate sign-in of the account), and it was never tried.
-  it('puts a copy\'s own sign-in back when the newer one it adopted turns out dead', async () => {
-    const own = signIn('acct-1', -1 * HOUR);
+  /** main holds `own`; artist a newer sign-in of the same account that the endpoint has rotated away. */
+  function beside(own: Record<string, unknown>) {
     const newer = signIn('acct-1', 2 * HOUR);
     server.used.add(newer.refresh);
     server.live.delete(newer.refresh);
@@ -163,6 +160,15 @@ describe('refreshAgents', () => {
       { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
       { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
     ] });
+    return { d, newer };
+  }
+
+  // A copy with a later expiry is adopted before the request (OpenClaw's own merge rule). When
+  // the endpoint then says that one was dead, the copies it replaced get their own sign-in back:
+  // it may be a live one (a separate sign-in of the account), and it was never tried.
+  it('puts a copy\'s own sign-in back when the newer one it adopted turns out dead', async () => {
+    const own = signIn('acct-1', -1 * HOUR);
+    const { d, newer } = beside(own);
     const report = await refreshAgents({ env: d.env, agents: ['main'] });
     expect(server.requests.map((r) => [r.refreshToken, r.outcome])).toEqual([[newer.refresh, 'reused']]);
     expect(report.results).toMatchObject([{ agentId: 'main', outcome: 'failed', failureKind: 'needs-login' }]);
@@ -176,13 +182,7 @@ describe('refreshAgents', () => {
   // again), and the token the endpoint did reject was not remembered (so presented again).
   it('remembers the token the endpoint rejected, never the sign-in put back in its place', async () => {
     const own = signIn('acct-1', -1 * HOUR);
-    const newer = signIn('acct-1', 2 * HOUR);
-    server.used.add(newer.refresh);
-    server.live.delete(newer.refresh);
-    const d = state({ agents: [
-      { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
-      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
-    ] });
+    const { d, newer } = beside(own);
     await refreshAgents({ env: d.env, agents: ['main'] });
     const main = (await statusOf(d, 'main')).profiles[0]!;
     expect(main.status).not.toBe('needs-login');
@@ -199,13 +199,7 @@ describe('refreshAgents', () => {
   // Found by a review: an entry without an expiry could not be put back, and the line hid it.
   it('puts back a copy\'s own entry whole, one without an expiry too', async () => {
     const { expires: _none, ...own } = signIn('acct-1', -1 * HOUR);
-    const newer = signIn('acct-1', 2 * HOUR);
-    server.used.add(newer.refresh);
-    server.live.delete(newer.refresh);
-    const d = state({ agents: [
-      { id: 'main', store: storeDocument({ 'openai-codex:default': { ...own, futureField: 1 } }) },
-      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
-    ] });
+    const { d } = beside({ ...own, futureField: 1 });
     const report = await refreshAgents({ env: d.env, agents: ['main'] });
     expect(report.results[0]!.cause).toContain('main has its own sign-in back, not tried');
     expect(d.readStore('main').profiles['openai-codex:default']).toEqual({ ...own, futureField: 1 });
