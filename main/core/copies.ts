@@ -201,7 +201,9 @@ function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   for (const loaded of [scan.mainLoaded, ...scan.agents.map((a) => a.loaded)]) for (const entry of loaded?.entries.values() ?? []) credentials.push(entry.credential);
   const tokens = new Set<string>();
   for (const credential of credentials) for (const secret of secretsOf(credential)) if (typeof secret === 'string') tokens.add(secret);
-  const shown = inventory.copies.flatMap((copy) => [copy.email, copy.shownAccountId, copy.credential.profileId]);
+  // A profile id is shown cleaned on a terminal: a mark inside a token's run would vanish there.
+  const shownId = (copy: CredentialCopy) => [copy.credential.profileId, cleanText(copy.credential.profileId, Number.MAX_SAFE_INTEGER)];
+  const shown = inventory.copies.flatMap((copy) => [copy.email, copy.shownAccountId, ...shownId(copy)]);
   const carriers = carriersOf(shown, [...tokens]);
   if (carriers.size === 0) return inventory;
   const carries = (value: string | null) => value !== null && carriers.has(value);
@@ -209,7 +211,7 @@ function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
     if (carries(copy.email)) copy.email = null;
     if (carries(copy.shownAccountId)) copy.shownAccountId = null;
   }
-  const hidden = new Set(inventory.copies.filter((copy) => carries(copy.credential.profileId)));
+  const hidden = new Set(inventory.copies.filter((copy) => shownId(copy).some(carries)));
   if (hidden.size === 0) return inventory;
   return {
     copies: inventory.copies.filter((copy) => !hidden.has(copy)),

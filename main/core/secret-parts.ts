@@ -19,8 +19,13 @@ export const apartFrom = (value: string | null, secrets: ReadonlyArray<string | 
 const BASE = 0x01000193;
 /** BASE to the power SECRET_PART - 1, modulo 2^32: what the run's first character weighs. */
 const FIRST_WEIGHT = Array.from({ length: SECRET_PART - 1 }).reduce<number>((w) => Math.imul(w, BASE), 1);
-/** Longer shown values are not searched: they count as carriers (a hostile store's megabyte id). */
-export const MAX_SEARCHED_VALUE = 1024;
+/**
+ * Runs of shown values are indexed up to these bounds (per value, and in all): past them a value
+ * counts as a carrier unsearched (a hostile store's megabyte profile id would cost hundreds of
+ * megabytes to index). No real store comes near: ids and addresses are tens of characters.
+ */
+export const MAX_SEARCHED_VALUE = 64 * 1024;
+export const MAX_SEARCHED_TOTAL = 1024 * 1024;
 
 /** A 32-bit hash of the run of SECRET_PART characters at `at`. */
 export function runHash(text: string, at: number): number {
@@ -38,15 +43,19 @@ const sameRun = (a: string, at: number, b: string, bt: number): boolean => {
  * Which of `values` carry part of any of `secrets`, in one pass over the secrets however many
  * values there are and however long the secrets: each run of each value is hashed once (kept as
  * numbers: value and offset), and a rolling hash slides over each secret; a hit is compared as
- * text. A value longer than MAX_SEARCHED_VALUE counts as a carrier unsearched.
+ * text.
  */
 export function carriersOf(values: ReadonlyArray<string | null>, secrets: ReadonlyArray<string | null | undefined>): Set<string> {
   const carriers = new Set<string>();
   const searched: string[] = [];
+  let total = 0;
   for (const value of new Set(values)) {
     if (value === null || value.length < SECRET_PART) continue;
-    if (value.length > MAX_SEARCHED_VALUE) carriers.add(value);
-    else searched.push(value);
+    if (value.length > MAX_SEARCHED_VALUE || total + value.length > MAX_SEARCHED_TOTAL) carriers.add(value);
+    else {
+      searched.push(value);
+      total += value.length;
+    }
   }
   // hash → value index * MAX_SEARCHED_VALUE + offset, or a list of them when runs collide
   const runs = new Map<number, number | number[]>();

@@ -3,7 +3,9 @@
 // the server closed, then its temp dirs removed.
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach } from 'vitest';
+import { makeStateDir, type StateDir } from './state-dir.ts';
 import { startTokenServer, type TokenServer } from './token-server.ts';
+import { codexCredential } from './tokens.ts';
 
 /** This test's token server: a live binding, a new server before each test. */
 export let server: TokenServer;
@@ -32,4 +34,23 @@ export function cleanedAfter<T extends { cleanup(): void }>(d: T): T {
 export function killedAfter(child: ChildProcess): ChildProcess {
   started.push(child);
   return child;
+}
+
+/** A Codex sign-in this test's token server knows, as a fresh login would leave it. */
+export function signIn(accountId: string, expiresInMs: number) {
+  const issued = server.issue(accountId);
+  return codexCredential({ accountId, access: issued.access, refresh: issued.refresh, expiresInMs, email: `${accountId}@example.com` });
+}
+
+/** The server takes this sign-in's refresh token as rotated away: presenting it is a reuse. */
+export function rotatedAway(credential: { refresh: string }): void {
+  server.used.add(credential.refresh);
+  server.live.delete(credential.refresh);
+}
+
+/** A JSON-era state dir refreshing against this test's server, removed after the test. */
+export function stateDirForServer(options: Parameters<typeof makeStateDir>[0]): StateDir {
+  const d = makeStateDir(options);
+  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
+  return cleanedAfter(d);
 }

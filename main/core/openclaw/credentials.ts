@@ -57,6 +57,8 @@ export interface Credential {
   malformed: string[];
   /** The entry as OpenClaw holds it after loading, for its merge rules that compare raw values. Holds secrets. */
   raw: Readonly<Record<string, unknown>>;
+  /** The entry exactly as its store holds it (no `type` taken from `mode`), where read from one. Holds secrets. */
+  stored?: Readonly<Record<string, unknown>>;
 }
 
 export const CODEX_PROVIDERS = new Set(['openai-codex', 'openai']);
@@ -133,7 +135,7 @@ export function normalizeCredential(profileId: string, value: unknown, fallbackP
   const provider = entry.provider ?? fallbackProvider;
   if (typeof provider !== 'string' || provider.trim() === '') return null;
   entry.provider = provider;
-  return credentialFrom(profileId, entry, entry.type as CredentialType);
+  return { ...credentialFrom(profileId, entry, entry.type as CredentialType), stored: value as Record<string, unknown> };
 }
 
 export function isCodexOAuth(credential: Credential): boolean {

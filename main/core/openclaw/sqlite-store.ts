@@ -319,10 +319,10 @@ export function sqliteRowProblem(location: SqliteLocation): string | null {
 }
 
 /**
- * `restore` puts a profile's earlier entry back whole: where it holds `expectRefresh`, or is gone
- * (a per-agent copy removed moments ago so it would inherit the shared one).
+ * `restore` puts a profile's earlier entry back whole: where it holds `expectRefresh`, or, when
+ * `removed` says this run removed it moments ago (so it would inherit the shared one), is gone.
  */
-export type SqliteChange = { kind: 'replace'; fields: CredentialFields } | { kind: 'delete' } | { kind: 'restore'; entry: Readonly<Record<string, unknown>> };
+export type SqliteChange = { kind: 'replace'; fields: CredentialFields } | { kind: 'delete' } | { kind: 'restore'; entry: Readonly<Record<string, unknown>>; removed: boolean };
 
 /**
  * Changes one profile of a SQLite store in a single short `BEGIN IMMEDIATE`: re-read inside the
@@ -344,7 +344,7 @@ export function changeSqliteCredential(location: SqliteLocation, profileId: stri
       }
       const profile = profileEntry(document, profileId);
       const current = normalizeCredential(profileId, profile);
-      const restoresRemoved = change.kind === 'restore' && profile === undefined && isProfileId(profileId);
+      const restoresRemoved = change.kind === 'restore' && change.removed && profile === undefined && isProfileId(profileId);
       if (!restoresRemoved && (!current || current.refresh !== expectRefresh || !profile || typeof profile !== 'object')) {
         db.exec('ROLLBACK');
         return { result: 'changed', current };

@@ -72,10 +72,11 @@ export function selectAgentIds(snapshot: StatusSnapshot, agents: string[] | 'all
   return ids;
 }
 
-export function failureFix(kind: string, agentId: string, holder: string, provider: string, result: { held?: boolean; unproven?: boolean } = {}): string {
+export function failureFix(kind: string, agentId: string, holder: string, provider: string, result: { held?: boolean; unproven?: boolean; putBack?: boolean } = {}): string {
   if (result.held) return 'authbar recover';
-  // OpenClaw would hit the same store: fix what the cause names, then refresh again.
-  if (result.unproven) return `authbar refresh --agent ${agentId}`;
+  // OpenClaw would hit the same store: fix what the cause names, then refresh again. A sign-in
+  // put back in place of a dead one was never tried: the next refresh tries it.
+  if (result.unproven || result.putBack) return `authbar refresh --agent ${agentId}`;
   if (kind === 'needs-login' || kind === 'bad-response') return loginCommand(holder, provider);
   if (kind === 'unwritable') return openclawRefreshCommand(agentId);
   return `authbar refresh --agent ${agentId}`;
@@ -163,7 +164,9 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   }
   const memory = snapshot.memory;
   const deadHashes = new Set(Object.values(memory.needsLogin).map((r) => r.refreshHash));
-  const isKnownDead = (refresh: string) => deadHashes.size > 0 && deadHashes.has(fingerprint(memory, refresh));
+  // Dead: remembered from an earlier run, or rejected by the endpoint earlier in this one.
+  const rejectedThisRun = new Set<string>();
+  const isKnownDead = (refresh: string) => rejectedThisRun.has(refresh) || (deadHashes.size > 0 && deadHashes.has(fingerprint(memory, refresh)));
   const peersOf = (lineage: CredentialCopy[]) =>
     (snapshot.lineages.byAccount.get(lineage[0]!.key) ?? []).filter((c) => !lineage.includes(c) && c.credential.profileId !== CODEX_CLI_PROFILE_ID);
 
@@ -206,7 +209,10 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
         ).catch(stopped);
         if (result.outcome === 'failed' && result.kind === 'needs-login') {
           // The token the endpoint rejected, in the copies that still hold it; else the lineage's own.
-          if (result.rejected) dead.push({ lineage: result.rejected.holders, token: result.rejected.token, cause: result.cause });
+          if (result.rejected) {
+            rejectedThisRun.add(result.rejected.token);
+            dead.push({ lineage: result.rejected.holders, token: result.rejected.token, cause: result.rejected.cause });
+          }
           else dead.push({ lineage, token: null, cause: result.cause });
         }
         else settled.push(...result.written);

@@ -162,8 +162,10 @@ export type LineageResult =
       held?: boolean;
       /** The pre-flight found a store that could not take the answer: nothing was requested. */
       unproven?: boolean;
-      /** The token the endpoint said was dead, and the copies still holding it (a put-back copy does not). */
-      rejected?: { token: string; holders: CredentialCopy[] };
+      /** The token the endpoint said was dead, why, and the copies still holding it (a put-back copy does not). */
+      rejected?: { token: string; cause: string; holders: CredentialCopy[] };
+      /** Every copy the run meant to refresh has its own sign-in back, untried: refreshing again tries it. */
+      putBack?: boolean;
     };
 
 interface Current {
@@ -190,13 +192,14 @@ function newestOther(current: Current[], ours: string, account: string | null, c
  * Copies an adoption overwrote get their own entry back, whole, where they still hold the adopted
  * token (or, in a SQLite store, where the adoption removed them so they would inherit it).
  */
-async function putBack(copies: CredentialCopy[], adopted: string, current: Current[]): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
+async function putBack(done: { written: CredentialCopy[]; removed: CredentialCopy[] }, adopted: string, current: Current[]): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
   const written: CredentialCopy[] = [];
   const notWritten: WriteNote[] = [];
-  for (const copy of copies) {
+  for (const copy of done.written) {
     const own = current.find((e) => e.copy.key === copy.key);
     try {
-      const result = own ? await changeCopy(copy, adopted, { kind: 'restore', entry: own.credential.raw }) : null;
+      const entry = own ? (own.credential.stored ?? own.credential.raw) : null;
+      const result = entry ? await changeCopy(copy, adopted, { kind: 'restore', entry, removed: done.removed.includes(copy) }) : null;
       if (result?.result === 'written') written.push(copy);
       else notWritten.push({ copy, reason: 'error', why: result ? `its own sign-in could not be put back (${result.result === 'changed' ? 'it changed meanwhile' : result.error})` : 'its own sign-in was not read' });
     } catch (error) {
@@ -272,7 +275,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     let present = oldRefresh;
     let holders = stillOld;
     let source: CredentialCopy | null = null;
-    let done: { written: CredentialCopy[]; notWritten: WriteNote[] } = { written: [], notWritten: [] };
+    let done: { written: CredentialCopy[]; notWritten: WriteNote[]; removed: CredentialCopy[] } = { written: [], notWritten: [], removed: [] };
     let synced: { source: CredentialCopy; credential: CredentialFields } | undefined;
     // Someone refreshed since (a newer credential of the account), or ours is known to be left
     // behind by a rotation: take theirs, and never present ours.
@@ -323,16 +326,16 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
         // The token was dead after all. A usable copy of the same account elsewhere heals it.
         const healer = newestOther(current, present, account, context, 0);
         if (!healer || healer.credential.expires! <= context.now()) {
-          if (!synced) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced, rejected: { token: present, holders } };
+          if (!synced) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced, rejected: { token: present, cause: answer.failure.cause, holders } };
           // The newer sign-in it adopted was dead: what it replaced may be live (a separate sign-in
           // of the account). Each copy gets its own back, untried, as it was before this run.
-          const back = await putBack(done.written, present, current);
+          const back = await putBack(done, present, current);
           const agents = [...new Set(back.written.map((c) => c.holder))].sort();
           const kept = agents.length > 0 ? `; ${agents.join(', ')} ${agents.length === 1 ? 'has its' : 'have their'} own sign-in back, not tried` : '';
           const left = done.written.filter((c) => !back.written.includes(c));
           const stuck = left.length > 0 ? `; ${[...new Set(left.map((c) => c.holder))].sort().join(', ')} still ${left.length === 1 ? 'holds' : 'hold'} it (${back.notWritten.map((n) => n.why).join('; ')})` : '';
-          const rejected = { token: present, holders: holders.filter((c) => !back.written.includes(c)) };
-          return { outcome: 'failed', kind: 'needs-login', cause: `${answer.failure.cause}: the newer sign-in adopted from ${synced.source.holder} was dead${kept}${stuck}`, written: left, notWritten: back.notWritten, ...(left.length > 0 ? { synced } : {}), rejected };
+          const rejected = { token: present, cause: answer.failure.cause, holders: holders.filter((c) => !back.written.includes(c)) };
+          return { outcome: 'failed', kind: 'needs-login', cause: `${answer.failure.cause}: the newer sign-in adopted from ${synced.source.holder} was dead${kept}${stuck}`, written: left, notWritten: back.notWritten, ...(left.length > 0 ? { synced } : { putBack: true }), rejected };
         }
         const fields = fieldsOf(healer.credential)!;
         const healed = await writeToCopies(holders, present, fields, { source: healer.copy });

@@ -28,9 +28,11 @@ export async function writeToCopies(
   oldRefresh: string,
   next: CredentialFields,
   options: { afterRotation?: boolean; source?: CredentialCopy | null } = {},
-): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[] }> {
+): Promise<{ written: CredentialCopy[]; notWritten: WriteNote[]; removed: CredentialCopy[] }> {
   const afterRotation = options.afterRotation ?? false;
   const written: CredentialCopy[] = [];
+  /** Written by removing the copy (it inherits the shared store's from now on). */
+  const removed: CredentialCopy[] = [];
   const notWritten: WriteNote[] = [];
   // The shared store first: per-agent copies may then fall back to it.
   const ordered = [...copies].sort((a, b) => Number(isSharedStateDb(b)) - Number(isSharedStateDb(a)));
@@ -48,7 +50,10 @@ export async function writeToCopies(
     const change: CopyChange = copy.storeKind === 'sqlite' && shared ? { kind: 'delete' } : { kind: 'replace', fields: { ...next, email: copy.credential.email ?? next.email ?? null } };
     try {
       const result = await changeCopy(copy, oldRefresh, change, afterRotation);
-      if (result.result === 'written') written.push(copy);
+      if (result.result === 'written') {
+        written.push(copy);
+        if (change.kind === 'delete') removed.push(copy);
+      }
       else if (result.result === 'changed') notWritten.push({ copy, reason: 'changed', why: 'it changed meanwhile (left as it is)' });
       else if (result.result === 'busy') notWritten.push({ copy, reason: 'locked', why: `its database stayed busy (${result.error})` });
       else notWritten.push({ copy, reason: 'unreadable', why: `${copy.storePath} is unreadable now (${result.error}); not written` });
@@ -58,7 +63,7 @@ export async function writeToCopies(
       else notWritten.push({ copy, reason: 'error', why: `write failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }
-  return { written, notWritten };
+  return { written, notWritten, removed };
 }
 
 /** The copies AuthBar may write: never the legacy flat auth.json, never a layout it only reads. */

@@ -1,0 +1,58 @@
+// Shown text a terminal would join back into a token, and profile ids too long to search in
+// bounded memory: neither may cost a copy its place in refreshes and checks (found by a review).
+import { describe, expect, it } from 'vitest';
+import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
+import { runCli } from '../helpers/cli.ts';
+import { rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
+import { storeDocument } from '../helpers/state-dir.ts';
+import { codexCredential } from '../helpers/tokens.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+tokenServerPerTest();
+
+
+describe('shown text', () => {
+  it('a profile id whose run is split by an invisible mark is printed whole by the text table', async () => {
+    const other = codexCredential({ accountId: 'acct-2' });
+    const run = other.refresh.slice(3, 11);
+    const id = `openai-codex:${run.slice(0, 4)}\u200b${run.slice(4)}`;
+    const d = stateDirForServer({ agents: [
+      { id: 'main', default: true, store: storeDocument({ [id]: codexCredential({ accountId: 'acct-1' }) }) },
+      { id: 'ops', store: storeDocument({ 'openai-codex:default': other }) },
+    ] });
+    const out = await runCli(['status'], d.env);
+    expect(out.stdout.includes(run)).toBe(false);
+  });
+
+  it('a long (1,100-character) profile id holding an expired sign-in does not make status --check pass', async () => {
+    const id = `openai-codex:${'x'.repeat(1100)}`;
+    const d = stateDirForServer({ agents: [{ id: 'main', default: true, store: storeDocument({ [id]: codexCredential({ accountId: 'acct-1', expiresInMs: -HOUR }) }) }] });
+    const out = await runCli(['status', '--check'], d.env);
+    expect(out.code).not.toBe(0);
+  });
+
+  it('a rotated-away token is not presented when its successor sits under a long (1,100-character) profile id', async () => {
+    const old = signIn('acct-1', -1 * HOUR);
+    rotatedAway(old); // rotated away: its successor is `next`
+    const next = signIn('acct-1', 5 * DAY);
+    const d = stateDirForServer({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': old }) },
+      { id: 'coder', store: storeDocument({ [`openai-codex:${'y'.repeat(1100)}`]: next }) },
+    ] });
+    await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(server.requests.map((r) => r.refreshToken)).not.toContain(old.refresh);
+  });
+
+  it('a copy of the same token under a long (1,100-character) profile id is brought along by a refresh', async () => {
+    const cred = signIn('acct-1', -1 * HOUR);
+    const longId = `openai-codex:${'z'.repeat(1100)}`;
+    const d = stateDirForServer({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': cred }) },
+      { id: 'coder', store: storeDocument({ [longId]: { ...cred } }) },
+    ] });
+    await refreshAgents({ env: d.env, agents: ['main'] });
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+    expect(d.readStore('coder').profiles[longId].refresh).toBe(d.readStore('main').profiles['openai-codex:default'].refresh);
+  });
+});
