@@ -55,4 +55,16 @@ describe('shown text', () => {
     expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
     expect(d.readStore('coder').profiles[longId].refresh).toBe(d.readStore('main').profiles['openai-codex:default'].refresh);
   });
+
+  it('many ordinary profiles past the search bounds are all still listed: only their emails may be left out', async () => {
+    const profiles: Record<string, unknown> = {};
+    for (let i = 0; i < 9000; i++) profiles[`openai-codex:user-${String(i).padStart(5, '0')}-${'p'.repeat(30)}`] = codexCredential({ accountId: `acct-${i}-${'a'.repeat(40)}`, email: `user-${i}-${'e'.repeat(60)}@example.com` });
+    const d = stateDirForServer({ agents: [{ id: 'main', default: true, store: storeDocument(profiles) }] });
+    const run = await runCli(['status', '--json'], d.env, { timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(run.stdout).agents[0].profiles;
+    expect(listed).toHaveLength(9000);
+    expect(listed[0]).toMatchObject({ profileId: `openai-codex:user-00000-${'p'.repeat(30)}` });
+  }, 180_000);
 });
+
