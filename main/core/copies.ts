@@ -198,7 +198,10 @@ const secretsOf = (c: Credential): unknown[] => [c.access, c.refresh, c.raw.idTo
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   const credentials: Credential[] = inventory.copies.map((copy) => copy.credential);
   for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) if (read.state === 'ok') credentials.push(...read.credentials);
-  for (const loaded of [scan.mainLoaded, ...scan.agents.map((a) => a.loaded)]) for (const entry of loaded?.entries.values() ?? []) credentials.push(entry.credential);
+  for (const loaded of [scan.mainLoaded, ...scan.agents.map((a) => a.loaded)]) {
+    for (const entry of loaded?.entries.values() ?? []) credentials.push(entry.credential);
+    for (const source of loaded?.sources ?? []) if (source.state === 'ok') credentials.push(...source.credentials);
+  }
   const tokens = new Set<string>();
   for (const credential of credentials) for (const secret of secretsOf(credential)) if (typeof secret === 'string') tokens.add(secret);
   // A profile id is shown cleaned on a terminal: a mark inside a token's run would vanish there.

@@ -1,5 +1,7 @@
 // Shown text a terminal would join back into a token, and profile ids too long to search in
 // bounded memory: neither may cost a copy its place in refreshes and checks (found by a review).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -66,5 +68,18 @@ describe('shown text', () => {
     expect(listed).toHaveLength(9000);
     expect(listed[0]).toMatchObject({ profileId: `openai-codex:user-00000-${'p'.repeat(30)}` });
   }, 180_000);
+  it('searches an oauth.json token that a legacy auth.json entry shadows', async () => {
+    const inOauthFile = codexCredential({ accountId: 'acct-9' });
+    const inLegacy = codexCredential({ accountId: 'acct-8' });
+    const sig = (jwt: string) => jwt.split('.')[2]!;
+    const d = stateDirForServer({ agents: [
+      { id: 'main', default: true, store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) },
+      { id: 'coder', store: '{ not json', legacy: { 'openai-codex': inLegacy } },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', email: `${sig(inOauthFile.access).slice(0, 12)}@example.com` }) }) },
+    ] });
+    mkdirSync(join(d.stateDir, 'credentials'), { recursive: true });
+    writeFileSync(join(d.stateDir, 'credentials', 'oauth.json'), JSON.stringify({ 'openai-codex': { access: inOauthFile.access, refresh: inOauthFile.refresh, expires: inOauthFile.expires } }), { mode: 0o600 });
+    const out = await runCli(['status', '--json'], d.env);
+    expect(out.stdout.includes(sig(inOauthFile.access).slice(0, 12))).toBe(false);
+  });
 });
-

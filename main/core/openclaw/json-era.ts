@@ -30,11 +30,12 @@ export function loadJsonEraStore(agentDir: string, oauthFile: () => StoreRead): 
   if (profiles.state === 'ok') {
     entriesOf(profiles, entries);
     const state = mergeAuthState(coerceAuthState(profiles.authState), coerceAuthState(authStateFile));
-    return { primary: profiles, loaded: { entries, state }, authStateFile };
+    return { primary: profiles, loaded: { entries, state, sources: [profiles] }, authStateFile };
   }
   const legacy = readLegacyFile(legacyStorePath(agentDir));
+  const oauth = oauthFile();
   entriesOf(legacy, entries);
-  entriesOf(oauthFile(), entries);
+  entriesOf(oauth, entries);
   const primary = profiles.state === 'absent' && legacy.state !== 'absent' ? legacy : profiles;
-  return { primary, loaded: { entries, state: {} }, authStateFile };
+  return { primary, loaded: { entries, state: {}, sources: [profiles, legacy, oauth] }, authStateFile };
 }

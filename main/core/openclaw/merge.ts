@@ -10,7 +10,7 @@
 // and refresh fences; providers arrive normalised) and drops the second.
 // Pure, and deliberately literal: the rules compare raw stored values the way OpenClaw does.
 import { type Credential, normalizeProviderId } from './credentials.ts';
-import type { StoreKind } from './json-store.ts';
+import type { StoreKind, StoreRead } from './json-store.ts';
 
 export interface LoadedEntry {
   credential: Credential;
@@ -30,6 +30,8 @@ export interface LoadedStore {
   /** Profile id → entry, in the store's own order. */
   entries: Map<string, LoadedEntry>;
   state: AuthState;
+  /** Every file read for it, entries another file shadows included (their secrets are searched too). */
+  sources?: StoreRead[];
 }
 
 function coerceOrder(raw: unknown): Record<string, string[]> | undefined {
