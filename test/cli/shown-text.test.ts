@@ -1,5 +1,6 @@
-// Shown text a terminal would join back into a token, and profile ids too long to search in
-// bounded memory: neither may cost a copy its place in refreshes and checks (found by a review).
+// Shown text: what a terminal would join back into a token, secrets in files another file
+// shadows, and profile ids past the search's bounds, which must not cost a copy its place in
+// refreshes and checks (found by reviews).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
