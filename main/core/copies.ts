@@ -206,8 +206,8 @@ function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   for (const credential of credentials) for (const secret of secretsOf(credential)) if (typeof secret === 'string') tokens.add(secret);
   // A profile id is shown cleaned on a terminal: a mark inside a token's run would vanish there.
   const shownId = (copy: CredentialCopy) => [copy.credential.profileId, cleanText(copy.credential.profileId, Number.MAX_SAFE_INTEGER)];
-  // Profile ids first: past carriersOf's bounds a value counts as a carrier, and a hidden id hides
-  // its copy, where an email or account id is only left out.
+  // Profile ids first: a long value past carriersOf's bounds counts as a carrier, and a hidden id
+  // hides its copy, where an email or account id is only left out.
   const shown = [...inventory.copies.flatMap(shownId), ...inventory.copies.flatMap((copy) => [copy.shownAccountId, copy.email])];
   const carriers = carriersOf(shown, [...tokens]);
   if (carriers.size === 0) return inventory;

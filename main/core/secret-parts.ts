@@ -20,12 +20,14 @@ const BASE = 0x01000193;
 /** BASE to the power SECRET_PART - 1, modulo 2^32: what the run's first character weighs. */
 const FIRST_WEIGHT = Array.from({ length: SECRET_PART - 1 }).reduce<number>((w) => Math.imul(w, BASE), 1);
 /**
- * Runs of shown values are indexed up to these bounds (per value, and in all): past them a value
- * counts as a carrier unsearched (a hostile store's megabyte profile id would cost hundreds of
- * megabytes to index). No real store comes near: ids and addresses are tens of characters.
+ * A value past MAX_SEARCHED_VALUE, or a long one (past LONG_VALUE) once long ones reach
+ * MAX_LONG_TOTAL in all, counts as a carrier unsearched: a hostile store's megabyte profile id
+ * would cost hundreds of megabytes to index. Short values (every real id and address) are always
+ * searched, however many: a bound on them would hide ordinary copies.
  */
 export const MAX_SEARCHED_VALUE = 64 * 1024;
-export const MAX_SEARCHED_TOTAL = 1024 * 1024;
+const LONG_VALUE = 1024;
+const MAX_LONG_TOTAL = 1024 * 1024;
 
 /** A 32-bit hash of the run of SECRET_PART characters at `at`. */
 export function runHash(text: string, at: number): number {
@@ -51,10 +53,11 @@ export function carriersOf(values: ReadonlyArray<string | null>, secrets: Readon
   let total = 0;
   for (const value of new Set(values)) {
     if (value === null || value.length < SECRET_PART) continue;
-    if (value.length > MAX_SEARCHED_VALUE || total + value.length > MAX_SEARCHED_TOTAL) carriers.add(value);
+    const long = value.length > LONG_VALUE;
+    if (value.length > MAX_SEARCHED_VALUE || (long && total + value.length > MAX_LONG_TOTAL)) carriers.add(value);
     else {
       searched.push(value);
-      total += value.length;
+      if (long) total += value.length;
     }
   }
   // hash → value index * MAX_SEARCHED_VALUE + offset, or a list of them when runs collide

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
+import { carriersOf } from '../../main/core/secret-parts.ts';
 import { runCli } from '../helpers/cli.ts';
 import { rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
 import { storeDocument } from '../helpers/state-dir.ts';
@@ -82,5 +83,38 @@ describe('shown text', () => {
     writeFileSync(join(d.stateDir, 'credentials', 'oauth.json'), JSON.stringify({ 'openai-codex': { access: inOauthFile.access, refresh: inOauthFile.refresh, expires: inOauthFile.expires } }), { mode: 0o600 });
     const out = await runCli(['status', '--json'], d.env);
     expect(out.stdout.includes(sig(inOauthFile.access).slice(0, 12))).toBe(false);
+  });
+});
+
+// Found by a third review: a bound on all shown text hid ordinary copies past it.
+describe('the total bound on shown text', () => {
+  it('with no secret at all, no ordinary id is a carrier (20,000 ids of 60 characters)', () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `openai-codex:${String(i).padStart(47, 'p')}`);
+    expect(carriersOf(ids, []).size).toBe(0);
+  });
+
+  // 16 ids of 64 KiB (each within the per-value bound) in main's store fill the 1 MiB budget first.
+  const filler = () => Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`openai-codex:${String(i).padStart(65_536 - 13, 'f')}`, codexCredential({ accountId: `fill-${i}` })]));
+
+  it('a copy under an ordinary id in another agent is still brought along by a refresh', async () => {
+    const cred = signIn('acct-1', -1 * HOUR);
+    const d = stateDirForServer({ agents: [
+      { id: 'main', store: storeDocument({ ...filler(), 'openai-codex:default': cred }) },
+      { id: 'coder', store: storeDocument({ 'openai-codex:work': { ...cred } }) },
+    ] });
+    await refreshAgents({ env: d.env, agents: ['main'], ifNeeded: true });
+    expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+    expect(d.readStore('coder').profiles['openai-codex:work'].refresh).toBe(d.readStore('main').profiles['openai-codex:default'].refresh);
+  });
+
+  it('status --check still fails for another agent\'s expired ordinary sign-in', async () => {
+    const d = stateDirForServer({ agents: [
+      { id: 'main', default: true, store: storeDocument(filler()) },
+      { id: 'ops', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', expiresInMs: -HOUR }) }) },
+    ] });
+    const out = await runCli(['status', '--json'], d.env);
+    const ops = JSON.parse(out.stdout).agents.find((a: { id: string }) => a.id === 'ops');
+    expect(ops.profiles.map((p: { profileId: string }) => p.profileId)).toContain('openai-codex:default');
+    expect((await runCli(['status', '--check'], d.env)).code).not.toBe(0);
   });
 });

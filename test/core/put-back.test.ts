@@ -21,16 +21,22 @@ function sqlSignIn(accountId: string, expiresInMs: number) {
   return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email: `${accountId}@example.com` });
 }
 
+/** main holds `own`; artist a newer sign-in of the same account that the endpoint has rotated away. */
+function mainBesideDead(own: Record<string, unknown>) {
+  const newer = signIn('acct-1', 2 * HOUR);
+  rotatedAway(newer);
+  const d = stateDirForServer({ agents: [
+    { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
+    { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
+  ] });
+  return { d, newer };
+}
+
 describe('put-back', () => {
   it('puts back a mode-only entry exactly as stored (no `type` added)', async () => {
     const { type: _t, ...rest } = signIn('acct-1', -1 * HOUR);
     const own = { ...rest, mode: 'oauth' };
-    const newer = signIn('acct-1', 2 * HOUR);
-    rotatedAway(newer);
-    const d = stateDirForServer({ agents: [
-      { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
-      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
-    ] });
+    const { d } = mainBesideDead(own);
     const report = await refreshAgents({ env: d.env, agents: ['main'] });
     expect(report.results[0]!.cause).toContain('main has its own sign-in back');
     expect(d.readStore('main').profiles['openai-codex:default']).toEqual(own);
@@ -56,13 +62,7 @@ describe('put-back', () => {
 
 describe('several lineages of one account in one run', () => {
   it('presents a token the endpoint rejected earlier in the same run only once', async () => {
-    const own = signIn('acct-1', -1 * HOUR);
-    const newer = signIn('acct-1', 2 * HOUR);
-    rotatedAway(newer);
-    const d = stateDirForServer({ agents: [
-      { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
-      { id: 'coder', store: storeDocument({ 'openai-codex:default': newer }) },
-    ] });
+    const { d, newer } = mainBesideDead(signIn('acct-1', -1 * HOUR));
     await refreshAgents({ env: d.env, agents: 'all', concurrency: 1 });
     expect(server.requests.filter((r) => r.refreshToken === newer.refresh)).toHaveLength(1);
   });
@@ -70,13 +70,7 @@ describe('several lineages of one account in one run', () => {
 
 describe('what the CLI says after a put-back', () => {
   it('names the dead sign-in and the one put back, and sends the user to refresh, not to sign in again', async () => {
-    const own = signIn('acct-1', -1 * HOUR);
-    const newer = signIn('acct-1', 2 * HOUR);
-    rotatedAway(newer);
-    const d = stateDirForServer({ agents: [
-      { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
-      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
-    ] });
+    const { d } = mainBesideDead(signIn('acct-1', -1 * HOUR));
     const run = await runCli(['refresh', '--agent', 'main'], d.env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('agent main, profile openai-codex:default: needs-login: refresh_token_reused: the newer sign-in adopted from artist was dead; main has its own sign-in back, not tried. Fix: authbar refresh --agent main');
@@ -86,5 +80,16 @@ describe('what the CLI says after a put-back', () => {
     const profile = (id: string) => status.agents.find((a: { id: string }) => a.id === id).profiles[0];
     expect(profile('main')).toMatchObject({ status: 'expired', fix: 'authbar refresh --agent main', newerCopyIn: null });
     expect(profile('artist')).toMatchObject({ status: 'needs-login', cause: 'the refresh token was rejected (refresh_token_reused)' });
+  });
+});
+
+// Found by a third review: a lineage stopped as already rejected re-recorded a generic cause.
+describe('a token rejected earlier in the run', () => {
+  it('the copy still holding it keeps the endpoint\'s own cause after refresh --all', async () => {
+    const { d } = mainBesideDead(signIn('acct-1', -1 * HOUR));
+    await refreshAgents({ env: d.env, agents: 'all', concurrency: 1 });
+    const status = JSON.parse((await runCli(['status', '--json'], d.env)).stdout);
+    const artist = status.agents.find((a: { id: string }) => a.id === 'artist').profiles[0];
+    expect(artist).toMatchObject({ status: 'needs-login', cause: 'the refresh token was rejected (refresh_token_reused)' });
   });
 });

@@ -213,7 +213,8 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             rejectedThisRun.add(result.rejected.token);
             dead.push({ lineage: result.rejected.holders, token: result.rejected.token, cause: result.rejected.cause });
           }
-          else dead.push({ lineage, token: null, cause: result.cause });
+          // (One this run's endpoint already rejected keeps the endpoint's own cause.)
+          else if (!lineage.every((c) => c.credential.refresh !== null && rejectedThisRun.has(c.credential.refresh))) dead.push({ lineage, token: null, cause: result.cause });
         }
         else settled.push(...result.written);
         return members.map((t) => {
