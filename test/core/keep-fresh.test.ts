@@ -60,15 +60,21 @@ function counting(controller: Controller) {
   return { asked, counted };
 }
 
+/** keepTokensFresh over the real controller, its refreshes counted and its sleeps recorded, stopped after the test. */
+function keptFresh(controller: Controller, now: () => number) {
+  const { asked, counted } = counting(controller);
+  const timers = recordingTimers();
+  const fresh = keepTokensFresh({ controller: counted, timers, now });
+  stops.push(() => fresh.stop());
+  return { asked, timers, fresh };
+}
+
 describe('keepTokensFresh', () => {
   it('refreshes a sign-in inside its lead once, and sleeps until the next one is due', async () => {
     const controller = await setUp([20 * MINUTE, 3 * 60 * MINUTE], true);
     // The scheduler's clock stands still from here: however slow the refresh, the sleep it plans is exact.
     const clock = Date.now();
-    const timers = recordingTimers();
-    const { asked, counted } = counting(controller);
-    const fresh = keepTokensFresh({ controller: counted, timers, now: () => clock });
-    stops.push(() => fresh.stop());
+    const { asked, timers, fresh } = keptFresh(controller, () => clock);
     await until(() => server.requests.length === 1);
     expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
     // The other sign-in is due 2 h 30 min from now: one sleep of about that long, no ticker.
@@ -102,10 +108,7 @@ describe('keepTokensFresh', () => {
     server.expiresInSeconds = 60;
     const controller = await setUp([20 * MINUTE], true);
     let clock = Date.now();
-    const { asked, counted } = counting(controller);
-    const timers = recordingTimers();
-    const fresh = keepTokensFresh({ controller: counted, timers, now: () => clock });
-    stops.push(() => fresh.stop());
+    const { asked, timers, fresh } = keptFresh(controller, () => clock);
     await until(() => server.requests.length === 1 && !controller.busy());
     await controller.settled();
     await controller.rescan();
@@ -126,10 +129,7 @@ describe('keepTokensFresh', () => {
     const controller = await setUp([20 * MINUTE], true);
     server.queue('500', '500', '500');
     let clock = Date.now();
-    const { asked, counted } = counting(controller);
-    const timers = recordingTimers();
-    const fresh = keepTokensFresh({ controller: counted, timers, now: () => clock });
-    stops.push(() => fresh.stop());
+    const { asked, timers, fresh } = keptFresh(controller, () => clock);
     await until(() => server.requests.length === 3 && !controller.busy());
     await controller.settled();
     fresh.replan();

@@ -10,18 +10,13 @@ import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { replaceCredential, writeStoreFile } from '../../main/core/openclaw/json-store.ts';
 import { CLI } from '../helpers/cli.ts';
-import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
-import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
+import { storeDocument } from '../helpers/state-dir.ts';
+import { server, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 tokenServerPerTest();
 
-function state(options: Parameters<typeof makeStateDir>[0]): StateDir {
-  const d = makeStateDir(options);
-  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
-  cleanedAfter(d);
-  return d;
-}
+const state = stateDirForServer;
 
 function signIn(accountId: string) {
   const issued = server.issue(accountId);

@@ -3,19 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import { runCli } from '../helpers/cli.ts';
-import { cleanedAfter, rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
+import { forServer, rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
 import { makeSqliteStateDir, openaiCredential, type SqliteState } from '../helpers/sqlite-state.ts';
 import { storeDocument } from '../helpers/state-dir.ts';
 
 const HOUR = 3_600_000;
 tokenServerPerTest();
 
-function sqlState(options: Parameters<typeof makeSqliteStateDir>[0]): SqliteState {
-  const d = makeSqliteStateDir(options);
-  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
-  cleanedAfter(d);
-  return d;
-}
+const sqlState = (options: Parameters<typeof makeSqliteStateDir>[0]): SqliteState => forServer(makeSqliteStateDir(options));
 function sqlSignIn(accountId: string, expiresInMs: number) {
   const issued = server.issue(accountId);
   return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email: `${accountId}@example.com` });

@@ -13,7 +13,7 @@ import { readStatus } from '../../main/core/read-status.ts';
 import { refreshAgents } from '../../main/core/refresh/refresh-agents.ts';
 import { syncStranded } from '../../main/core/sync.ts';
 import { fence, makeSqliteStateDir, openaiCredential, type SqliteState } from '../helpers/sqlite-state.ts';
-import { cleanedAfter, server, tokenServerPerTest } from '../helpers/per-test.ts';
+import { cleanedAfter, forServer, server, tokenServerPerTest } from '../helpers/per-test.ts';
 import { accessToken, refreshToken } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
@@ -25,12 +25,7 @@ function signIn(accountId: string, expiresInMs: number, email = `${accountId}@ex
   return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email });
 }
 
-function state(options: Parameters<typeof makeSqliteStateDir>[0]): SqliteState {
-  const d = makeSqliteStateDir(options);
-  Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
-  cleanedAfter(d);
-  return d;
-}
+const state = (options: Parameters<typeof makeSqliteStateDir>[0]): SqliteState => forServer(makeSqliteStateDir(options));
 
 const report = async (d: SqliteState) => (await readStatus({ env: d.env })).report;
 const agentOf = (r: Awaited<ReturnType<typeof report>>, id: string) => r.agents.find((a) => a.id === id)!;

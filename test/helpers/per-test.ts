@@ -48,9 +48,11 @@ export function rotatedAway(credential: { refresh: string }): void {
   server.live.delete(credential.refresh);
 }
 
-/** A JSON-era state dir refreshing against this test's server, removed after the test. */
-export function stateDirForServer(options: Parameters<typeof makeStateDir>[0]): StateDir {
-  const d = makeStateDir(options);
+/** A state dir (either era) that refreshes against this test's server, removed after the test. */
+export function forServer<T extends { env: Record<string, string>; cleanup(): void }>(d: T): T {
   Object.assign(d.env, { AUTHBAR_TOKEN_URL: server.url, AUTHBAR_TOKEN_TIMEOUT_MS: '1500' });
   return cleanedAfter(d);
 }
+
+/** A JSON-era state dir that refreshes against this test's server, removed after the test. */
+export const stateDirForServer = (options: Parameters<typeof makeStateDir>[0]): StateDir => forServer(makeStateDir(options));
