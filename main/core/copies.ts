@@ -108,7 +108,8 @@ function copyOf(credential: Credential, storePath: string, storeKind: StoreKind,
     credential,
     accountId: stored ?? claims.accountId,
     shownAccountId: shownText(stored ?? claims.accountId, 200),
-    email: shownText(apartFrom(credential.email, tokens), 320),
+    // (Checked against every secret of the scan, its own included, by withoutTokenText.)
+    email: shownText(credential.email, 320),
     jwtExpiresAt: claims.expiresAt,
     fence: fenceOf(credential),
     // Never write an entry OpenClaw reads differently than a rewrite would leave it.
@@ -208,12 +209,14 @@ function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   const shownId = (copy: CredentialCopy) => [copy.credential.profileId, cleanText(copy.credential.profileId, Number.MAX_SAFE_INTEGER)];
   // Profile ids first: a long value past carriersOf's bounds counts as a carrier, and a hidden id
   // hides its copy, where an email or account id is only left out.
-  const shown = [...inventory.copies.flatMap(shownId), ...inventory.copies.flatMap((copy) => [copy.shownAccountId, copy.email])];
+  // An email is checked as stored and as shown (cleaned), as the profile id is.
+  const shownEmail = (copy: CredentialCopy) => [copy.email, copy.credential.email];
+  const shown = [...inventory.copies.flatMap(shownId), ...inventory.copies.flatMap((copy) => [copy.shownAccountId, ...shownEmail(copy)])];
   const carriers = carriersOf(shown, [...tokens]);
   if (carriers.size === 0) return inventory;
   const carries = (value: string | null) => value !== null && carriers.has(value);
   for (const copy of inventory.copies) {
-    if (carries(copy.email)) copy.email = null;
+    if (shownEmail(copy).some(carries)) copy.email = null;
     if (carries(copy.shownAccountId)) copy.shownAccountId = null;
   }
   const hidden = new Set(inventory.copies.filter((copy) => shownId(copy).some(carries)));
