@@ -5,7 +5,7 @@ import { readAccessTokenClaims } from './jwt.ts';
 import { crypto } from './lazy-crypto.ts';
 import { cleanText } from './clean-text.ts';
 import { apartFrom, carriersOf } from './secret-parts.ts';
-import { type Credential, isCodexOAuth, isWritableEntry } from './openclaw/credentials.ts';
+import { type Credential, isCodexOAuth, isWritableEntry, SECRET_FIELDS } from './openclaw/credentials.ts';
 import type { StoreKind, StoreRead } from './openclaw/json-store.ts';
 import { type LoadedEntry, type LoadedStore, mergeStores } from './openclaw/merge.ts';
 import { MAIN_AGENT_ID } from './openclaw/paths.ts';
@@ -187,7 +187,7 @@ export function buildInventory(scan: Scan, now: number): Inventory {
 }
 
 /** Every secret a store entry holds: OAuth tokens (and an ID token), an API key or static token. */
-const secretsOf = (c: Credential): unknown[] => [c.access, c.refresh, c.raw.idToken, c.raw.key, c.raw.token];
+const secretsOf = (c: Credential): unknown[] => [c.access, c.refresh, ...SECRET_FIELDS.map((field) => c.raw[field])];
 
 /**
  * What a copy shows (its email, account id, profile id) never carries part of a secret anywhere
@@ -198,12 +198,17 @@ const secretsOf = (c: Credential): unknown[] => [c.access, c.refresh, c.raw.idTo
  */
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   const credentials: Credential[] = inventory.copies.map((copy) => copy.credential);
-  for (const read of [scan.mainStore, ...scan.agents.map((a) => a.store)]) if (read.state === 'ok') credentials.push(...read.credentials);
+  const reads = [scan.mainStore, ...scan.agents.map((a) => a.store)];
   for (const loaded of [scan.mainLoaded, ...scan.agents.map((a) => a.loaded)]) {
     for (const entry of loaded?.entries.values() ?? []) credentials.push(entry.credential);
-    for (const source of loaded?.sources ?? []) if (source.state === 'ok') credentials.push(...source.credentials);
+    reads.push(...(loaded?.sources ?? []));
   }
   const tokens = new Set<string>();
+  for (const read of reads) {
+    if (read.state !== 'ok') continue;
+    credentials.push(...read.credentials);
+    for (const secret of read.droppedSecrets ?? []) tokens.add(secret);
+  }
   for (const credential of credentials) for (const secret of secretsOf(credential)) if (typeof secret === 'string') tokens.add(secret);
   // A profile id is shown cleaned on a terminal: a mark inside a token's run would vanish there.
   const shownId = (copy: CredentialCopy) => [copy.credential.profileId, cleanText(copy.credential.profileId, Number.MAX_SAFE_INTEGER)];

@@ -84,6 +84,19 @@ describe('shown text', () => {
     const out = await runCli(['status', '--json'], d.env);
     expect(out.stdout.includes(sig(inOauthFile.access).slice(0, 12))).toBe(false);
   });
+
+  it("searches a legacy auth.json's ID token, which OpenClaw does not copy into the entry it makes", async () => {
+    const idToken = codexCredential({ accountId: 'acct-7' }).access;
+    const part = idToken.split('.')[2]!.slice(0, 12);
+    const d = stateDirForServer({ agents: [
+      { id: 'main', default: true, store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-0' }) }) },
+      { id: 'coder', store: '{ not json', legacy: { 'openai-codex': { ...codexCredential({ accountId: 'acct-8' }), idToken } } },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': codexCredential({ accountId: 'acct-1', email: `${part}@example.com` }) }) },
+    ] });
+    const out = await runCli(['status', '--json'], d.env);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout.includes(part)).toBe(false);
+  });
 });
 
 // Found by a third review: a bound on all shown text hid ordinary copies past it.

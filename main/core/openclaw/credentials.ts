@@ -104,6 +104,9 @@ function malformedFields(raw: Record<string, unknown>): string[] {
 }
 
 /** A credential from an entry already shaped as OpenClaw holds it (`type`, `provider` settled). */
+/** The fields of a store entry that hold secrets: searched for in anything AuthBar shows. */
+export const SECRET_FIELDS = ['access', 'refresh', 'idToken', 'key', 'token'] as const;
+
 export function credentialFrom(profileId: string, raw: Record<string, unknown>, type: CredentialType): Credential {
   return {
     profileId,

@@ -9,6 +9,7 @@ import {
   isProfileId,
   normalizeCredential,
   profileEntry,
+  SECRET_FIELDS,
   type StoreDocument,
 } from './credentials.ts';
 import { acquireLock, type LockPolicy, STORE_LOCK } from './lock.ts';
@@ -35,6 +36,11 @@ export type StoreRead =
       authState?: unknown;
       /** Why AuthBar reads this store but never writes it (a shape OpenClaw reads that a rewrite would change). */
       readOnly?: string;
+      /**
+       * Legacy auth.json: secrets the file holds that the entries OpenClaw makes from it leave
+       * out (an OAuth entry's `idToken`, say). Searched like any other, never used.
+       */
+      droppedSecrets?: string[];
     };
 
 function credentialsOf(profiles: object): { credentials: Credential[]; skipped: string[] } {
@@ -78,9 +84,10 @@ const readText = (path: string) => readRegularFile(path);
  * `<provider>:default`, the key standing in for a missing provider, OAuth entries reduced to
  * the fields OpenClaw copies. A document with a `profiles` key, or no usable entry, is none.
  */
-function legacyCredentials(data: unknown): Credential[] | null {
+function legacyCredentials(data: unknown): { credentials: Credential[]; droppedSecrets: string[] } | null {
   if (data === null || typeof data !== 'object' || 'profiles' in data) return null;
   const credentials: Credential[] = [];
+  const droppedSecrets: string[] = [];
   for (const [key, value] of Object.entries(data)) {
     const parsed = normalizeCredential(`${key}:default`, value, key);
     if (!parsed) continue;
@@ -91,8 +98,9 @@ function legacyCredentials(data: unknown): Credential[] | null {
       : parsed.type === 'token' ? { type: 'token', provider: cred.provider, token: cred.token, ...(typeof cred.expires === 'number' ? { expires: cred.expires } : {}), ...truthy('email') }
       : { type: 'oauth', provider: cred.provider, access: cred.access, refresh: cred.refresh, expires: cred.expires, ...truthy('enterpriseUrl'), ...truthy('projectId'), ...truthy('accountId'), ...truthy('email') };
     credentials.push(credentialFrom(parsed.profileId, raw, parsed.type));
+    for (const field of SECRET_FIELDS) if (typeof cred[field] === 'string' && raw[field] !== cred[field]) droppedSecrets.push(cred[field]);
   }
-  return credentials.length > 0 ? credentials : null;
+  return credentials.length > 0 ? { credentials, droppedSecrets } : null;
 }
 
 /**
@@ -118,9 +126,9 @@ export function readLegacyFile(path: string): StoreRead {
   if (!read.ok) return read.absent ? { state: 'absent', path } : { state: 'unreadable', path, kind: 'legacy-json', error: read.error };
   const data = parseJson(read.text);
   if (!data.ok) return { state: 'unreadable', path, kind: 'legacy-json', error: data.error };
-  const credentials = basename(path) === OAUTH_FILE ? oauthFileCredentials(data.value) : legacyCredentials(data.value);
-  if (credentials === null) return { state: 'unreadable', path, kind: 'legacy-json', error: 'not an auth store (expected an object of providers)' };
-  return { state: 'ok', path, kind: 'legacy-json', credentials, skipped: [], version: read.version };
+  const parsed = basename(path) === OAUTH_FILE ? { credentials: oauthFileCredentials(data.value), droppedSecrets: [] } : legacyCredentials(data.value);
+  if (parsed === null) return { state: 'unreadable', path, kind: 'legacy-json', error: 'not an auth store (expected an object of providers)' };
+  return { state: 'ok', path, kind: 'legacy-json', credentials: parsed.credentials, skipped: [], version: read.version, ...(parsed.droppedSecrets.length > 0 ? { droppedSecrets: parsed.droppedSecrets } : {}) };
 }
 
 /**
