@@ -196,6 +196,19 @@ const secretsOf = (c: Credential): unknown[] => [c.access, c.refresh, ...SECRET_
  * included, in one pass (`carriersOf`). A copy whose profile id carries one is not listed at
  * all: its id is how it would be shown.
  */
+/**
+ * A stored account id carrying another file's secret is no account id, as one carrying the
+ * copy's own is (copyOf): the access token's claim stands in, unless it carries one too.
+ */
+function withClaimedAccount(copy: CredentialCopy, tokens: ReadonlySet<string>): void {
+  const claimed = readAccessTokenClaims(copy.credential.access, [copy.credential.refresh]).accountId;
+  const shown = shownText(claimed, 200);
+  const carriers = claimed === null ? new Set<string>() : carriersOf([claimed, shown], [...tokens]);
+  const ok = claimed !== null && claimed !== copy.accountId && !carriers.has(claimed) && !(shown !== null && carriers.has(shown));
+  copy.accountId = ok ? claimed : null;
+  copy.shownAccountId = ok ? shown : null;
+}
+
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   const credentials: Credential[] = inventory.copies.map((copy) => copy.credential);
   const reads = [scan.mainStore, ...scan.agents.map((a) => a.store)];
@@ -210,19 +223,22 @@ function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
     for (const secret of read.droppedSecrets ?? []) tokens.add(secret);
   }
   for (const credential of credentials) for (const secret of secretsOf(credential)) if (typeof secret === 'string') tokens.add(secret);
+  if (scan.config.ok) for (const secret of scan.config.config.secrets) tokens.add(secret);
   // A profile id is shown cleaned on a terminal: a mark inside a token's run would vanish there.
   const shownId = (copy: CredentialCopy) => [copy.credential.profileId, cleanText(copy.credential.profileId, Number.MAX_SAFE_INTEGER)];
   // Profile ids first: a long value past carriersOf's bounds counts as a carrier, and a hidden id
   // hides its copy, where an email or account id is only left out.
   // An email is checked as stored and as shown (cleaned), as the profile id is.
   const shownEmail = (copy: CredentialCopy) => [copy.email, copy.credential.email];
-  const shown = [...inventory.copies.flatMap(shownId), ...inventory.copies.flatMap((copy) => [copy.shownAccountId, ...shownEmail(copy)])];
+  // The account id as used, not only as shown: it keys usage.json and goes out as ChatGPT-Account-Id.
+  const accountIds = (copy: CredentialCopy) => [copy.accountId, copy.shownAccountId];
+  const shown = [...inventory.copies.flatMap(shownId), ...inventory.copies.flatMap((copy) => [...accountIds(copy), ...shownEmail(copy)])];
   const carriers = carriersOf(shown, [...tokens]);
   if (carriers.size === 0) return inventory;
   const carries = (value: string | null) => value !== null && carriers.has(value);
   for (const copy of inventory.copies) {
     if (shownEmail(copy).some(carries)) copy.email = null;
-    if (carries(copy.shownAccountId)) copy.shownAccountId = null;
+    if (accountIds(copy).some(carries)) withClaimedAccount(copy, tokens);
   }
   const hidden = new Set(inventory.copies.filter((copy) => shownId(copy).some(carries)));
   if (hidden.size === 0) return inventory;

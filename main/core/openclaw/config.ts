@@ -91,6 +91,8 @@ export interface OpenClawConfig {
    * then image generation does not ride on the Codex token.
    */
   directOpenAi: boolean;
+  /** Strings kept under a secret's name (`apiKey`, `botToken`, `env.OPENAI_API_KEY`, ...): searched for in what AuthBar shows. */
+  secrets: string[];
   warnings: string[];
 }
 
@@ -127,6 +129,22 @@ function directOpenAiIn(data: z.infer<typeof ConfigSchema>): boolean {
     (profile) => profile !== null && typeof profile === 'object' && (profile as { provider?: unknown }).provider === 'openai',
   );
   return viaProvider || viaAuthProfile;
+}
+
+const SECRET_NAME = /(?:key|token|secret|password|passwd)$/i;
+
+/** Every string in the document under a name a secret goes by (at any depth, in arrays too). */
+function secretsIn(data: unknown): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, secret: boolean, depth: number): void => {
+    if (typeof value === 'string') {
+      if (secret && value.length >= 8) found.push(value);
+    } else if (value !== null && typeof value === 'object' && depth < 64) {
+      for (const [name, inner] of Object.entries(value)) walk(inner, secret || (!Array.isArray(value) && SECRET_NAME.test(name)), depth + 1);
+    }
+  };
+  walk(data, false, 0);
+  return found;
 }
 
 export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: true; config: OpenClawConfig } | { ok: false; error: string } {
@@ -179,13 +197,14 @@ export function parseConfig(data: unknown, env: Env, stateDir: string): { ok: tr
       agents,
       imageGenerationModel: toImageModel(agentsSection?.defaults?.imageGenerationModel ?? agentsSection?.defaults?.mediaModels?.image),
       directOpenAi: directOpenAiIn(parsed.data),
+      secrets: secretsIn(data),
       warnings,
     },
   };
 }
 
 export function emptyConfig(): OpenClawConfig {
-  return { shape: 'none', agents: [], imageGenerationModel: null, directOpenAi: false, warnings: [] };
+  return { shape: 'none', agents: [], imageGenerationModel: null, directOpenAi: false, secrets: [], warnings: [] };
 }
 
 /**

@@ -4,6 +4,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, errors, request } from 'undici';
 import { readAccessTokenClaims } from '../jwt.ts';
+import { apartFrom } from '../secret-parts.ts';
 import type { Env } from '../openclaw/paths.ts';
 import { checkedEndpointUrl, CODEX_TOKEN_URL, LOOPBACK, tokenTimeoutMs } from './endpoint.ts';
 import { textWithin, TooLarge } from '../bounded-body.ts';
@@ -61,12 +62,16 @@ export function tokenEndpointFrom(env: Env): TokenEndpoint {
 /** OAuth error codes and phrases that mean the refresh token itself is dead (OpenClaw's list, §3). */
 const DEAD_TOKEN = /invalid_grant|refresh_token_reused|refresh_token_invalidated|token_expired|invalid refresh token|revoked|sign(?:ing)? in again|log(?:ging)? in again/i;
 
-function errorCodeOf(body: unknown): string | null {
+/**
+ * The answer's error code, when it is one word: it is shown and kept as a cause. Never one that
+ * carries part of the refresh token presented (an endpoint or proxy may echo what it was sent).
+ */
+function errorCodeOf(body: unknown, presented: string): string | null {
   if (!body || typeof body !== 'object') return null;
   const b = body as Record<string, unknown>;
   const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : null;
   for (const value of [b.code, nested?.code, typeof b.error === 'string' ? b.error : null, nested?.type]) {
-    if (typeof value === 'string' && /^[a-z_]{3,64}$/.test(value)) return value;
+    if (typeof value === 'string' && /^[a-z_]{3,64}$/.test(value) && apartFrom(value, [presented]) !== null) return value;
   }
   return null;
 }
@@ -155,7 +160,7 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
   const status = response.statusCode;
   if (status >= 500 || status === 429) throw new Transient(`HTTP ${status} from the token endpoint`);
   if (status >= 400) {
-    const code = errorCodeOf(body);
+    const code = errorCodeOf(body, refreshToken);
     const said = describeBody(body);
     if (status === 401 || DEAD_TOKEN.test(said)) {
       const reason = /refresh_token_reused|already been used/i.test(said) ? 'refresh_token_reused' : (code ?? `HTTP ${status}`);
