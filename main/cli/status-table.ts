@@ -3,6 +3,7 @@
 import { styleText } from 'node:util';
 import type { AgentReport, ProfileReport, StatusReport } from '../core/api.ts';
 import { formatRemaining, STATUS_LABELS, strandedWords } from '../core/format.ts';
+import { hostWords } from '../core/remote/untrusted.ts';
 import { type Cell, layoutColumns } from './columns.ts';
 import { terminalText } from './terminal-text.ts';
 import { usageCell } from '../core/usage/format.ts';
@@ -68,7 +69,9 @@ export function problemLines(report: StatusReport): string[] {
   for (const agent of report.agents) {
     const where = agent.host === 'local' ? `agent ${t(agent.id)}` : `agent ${t(agent.id)} on ${t(agent.host)}`;
     if (agent.status === 'unreadable') {
-      lines.push(`${where}: ${t(agent.storePath)}: ${t(agent.error ?? 'unreadable')}. Fix: ${t(agent.fix)}`);
+      // A host's path is its words too, quoted as its error already is (main/core/remote/remote-report.ts).
+      const path = agent.host === 'local' ? t(agent.storePath) : hostWords(agent.storePath);
+      lines.push(`${where}: ${path}: ${t(agent.error ?? 'unreadable')}. Fix: ${t(agent.fix)}`);
       continue;
     }
     if (agent.status === 'no-codex-profile' && agent.configured && agent.fix) {

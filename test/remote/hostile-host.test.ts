@@ -148,12 +148,12 @@ maybe('a hostile host', () => {
     expect(table.code, table.stderr).toBe(0);
     expectInert(table.stdout + table.stderr);
     expect(table.stdout).toContain(`agent coder on evil, profile openai-codex:default: holds a stranded copy (a newer sign-in of this account is in main). Fix: ${fix('sync --agent coder')}\n`);
-    expect(table.stdout).toContain('note: host evil: heads up\n');
+    expect(table.stdout).toContain('note: host evil: “heads up”\n');
 
     const json = await runCli(['status', '--host', 'evil', '--json'], laptop.env);
     expectInert(json.stdout);
     const coder = JSON.parse(json.stdout).agents.find((a: any) => a.id === 'coder');
-    expect(coder).toMatchObject({ host: 'evil', fix: fix('sync --agent coder'), storePath: '/srv/x/auth-profiles.json', profiles: [{ fix: fix('sync --agent coder'), cause: 'stale' }] });
+    expect(coder).toMatchObject({ host: 'evil', fix: fix('sync --agent coder'), storePath: '/srv/x/auth-profiles.json', profiles: [{ fix: fix('sync --agent coder'), cause: '“stale”' }] });
   }, 60_000);
 
   it('that holds a rotated sign-in is said with AuthBar\'s own words and recover command, not the host\'s', async () => {
@@ -199,8 +199,8 @@ maybe('a hostile host', () => {
     expect(refresh.code).toBe(1);
     expectInert(refresh.stdout + refresh.stderr);
     expect(refresh.stdout + refresh.stderr).not.toContain('curl');
-    expect(refresh.stderr).toContain(`authbar: agent main on evil, profile openai-codex:default: transient: network. Fix: ${fix('refresh --agent main')}`);
-    expect(refresh.stderr).toMatch(/agent coder on evil, profile openai-codex:default: needs-login: dead\.$/m);
+    expect(refresh.stderr).toContain(`authbar: agent main on evil, profile openai-codex:default: transient: “network”. Fix: ${fix('refresh --agent main')}`);
+    expect(refresh.stderr).toMatch(/agent coder on evil, profile openai-codex:default: needs-login: “dead”\.$/m);
     const json = JSON.parse((await runCli(['refresh', '--host', 'evil', '--all', '--json'], env)).stdout);
     expect(json.results.map((r: any) => r.fix)).toEqual([null, fix('refresh --agent main')]);
     const sent = readFileSync(recorder.capture, 'utf8').split('--- ').filter((s) => s.startsWith('sent\n'));

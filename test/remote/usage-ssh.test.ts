@@ -108,8 +108,8 @@ describe.skipIf(!available)('usage on remote hosts', () => {
     const report = JSON.parse(result.stdout);
     const liar = report.accounts.find((a: any) => a.host === 'liar');
     expect(liar.usage.plan).toBe('plus');
-    expect(liar.usage.error).toMatchObject({ cause: 'boom red', fix: null });
-    expect(report.agents.find((a: any) => a.host === 'liar').readiness).toMatchObject({ cause: 'xy', fix: null });
+    expect(liar.usage.error).toMatchObject({ cause: '“boom red”', fix: null });
+    expect(report.agents.find((a: any) => a.host === 'liar').readiness).toMatchObject({ cause: '“xy”', fix: null });
     expect(report.hosts.find((h: any) => h.name === 'worse')).toMatchObject({ reachable: false, error: expect.stringContaining('invalid data (accounts.0.usage.windows.0.label)') });
     expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
     const text = await runCli(['usage', '--host', 'liar', '--host', 'worse'], laptop.env);

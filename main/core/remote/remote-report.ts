@@ -1,7 +1,8 @@
 // What a remote AuthBar reports is checked field by field against the rules local values obey
 // (OpenClaw's agent id pattern, profile ids, providers, finite numbers, bounded text), and a
 // host that breaks one is "answered with invalid data": nothing of its report is shown. Free
-// text (paths, causes, errors) is shown only cleaned of escape sequences and controls. Fix
+// text is shown only cleaned of escape sequences and controls; its explanations (causes,
+// errors, warnings) in quotes, as the host's words (./untrusted.ts hostWords). Fix
 // commands are never taken from the host: each is rebuilt here from validated fields and
 // prefixed with the ssh command that reaches the host, so a pasted fix runs what it says.
 import type { AgentReport, HeldSignIn, ProfileOutcome, ProfileReport, RefreshReport, StatusReport } from '../api.ts';
@@ -9,6 +10,7 @@ import { fixCommand } from '../fixes.ts';
 import { AGENT_ID_PATTERN, MAIN_AGENT_ID } from '../openclaw/paths.ts';
 import type { Host } from '../settings.ts';
 import { RemoteError, sshCommand } from './ssh.ts';
+import { hostWords } from './untrusted.ts';
 import { inDateRange } from '../date-range.ts';
 import { cleanText } from '../clean-text.ts';
 import { cleanReadiness, cleanUsage } from '../usage/untrusted.ts';
@@ -31,6 +33,9 @@ const id = (value: string, where: string): string => (check(AGENT_ID_PATTERN.tes
 const finite = (value: number | null, where: string): number | null => (check(value === null || inDateRange(value), where), value);
 const text = (value: string, max = MAX_TEXT): string => cleanText(value, max);
 const optionalText = (value: string | null, max = MAX_TEXT): string | null => (value === null ? null : text(value, max));
+/** A host's explanation (a cause, an error, a warning): shown in its quotes, as its words. */
+const words = (value: string): string => hostWords(value, MAX_TEXT);
+const optionalWords = (value: string | null): string | null => (value === null ? null : words(value));
 
 export function invalidData(host: Host, where: string): RemoteError {
   return new RemoteError(host.name, 'invalid', `host ${host.name} answered with invalid data (${where}); nothing from it is shown`);
@@ -100,7 +105,7 @@ function cleanProfile(host: Host, agent: AgentReport, profile: ProfileReport, wh
     newerCopyIn: profile.newerCopyIn === null ? null : id(profile.newerCopyIn, `${where}.newerCopyIn`),
     stranded: profile.stranded,
     storePath: text(profile.storePath, MAX_PATH),
-    cause: optionalText(profile.cause),
+    cause: optionalWords(profile.cause),
     fix: remoteFix(host, fixCommand({
       agentId: agent.id,
       holder: profile.source === 'main' ? MAIN_AGENT_ID : agent.id,
@@ -110,7 +115,7 @@ function cleanProfile(host: Host, agent: AgentReport, profile: ProfileReport, wh
       writable: agent.writable,
     })),
     ...(profile.usage ? { usage: cleanUsage(host, check, profile.usage, `${where}.usage`) } : {}),
-    ...(profile.error === undefined ? {} : { error: text(profile.error) }),
+    ...(profile.error === undefined ? {} : { error: words(profile.error) }),
   };
 }
 
@@ -129,7 +134,7 @@ function cleanAgent(host: Host, agent: AgentReport, index: number): AgentReport 
     storeKind: agent.storeKind,
     status: agent.status,
     ...(agent.openclawStatus === undefined ? {} : { openclawStatus: agent.openclawStatus }),
-    ...(agent.error === undefined ? {} : { error: text(agent.error) }),
+    ...(agent.error === undefined ? {} : { error: words(agent.error) }),
     writable: agent.writable,
     imageGeneration: { model: optionalText(agent.imageGeneration.model, 200), dependsOnCodex: agent.imageGeneration.dependsOnCodex },
     profiles,
@@ -150,12 +155,12 @@ export function acceptStatusReport(host: Host, report: StatusReport): StatusRepo
       version: report.version,
       stateDir: text(report.stateDir, MAX_PATH),
       configPath: text(report.configPath, MAX_PATH),
-      ...(report.configError === undefined ? {} : { configError: text(report.configError) }),
+      ...(report.configError === undefined ? {} : { configError: words(report.configError) }),
       generatedAt: report.generatedAt,
       warnAfterMs: report.warnAfterMs,
       agents: report.agents.map((agent, i) => cleanAgent(host, agent, i)),
       // The host's own words for a held sign-in are replaced by ours (with the ssh command) below.
-      warnings: report.warnings.filter((w) => !heldMessages.has(w)).slice(0, MAX_WARNINGS).map((w) => text(w)),
+      warnings: report.warnings.filter((w) => !heldMessages.has(w)).slice(0, MAX_WARNINGS).map((w) => words(w)),
       ...(held.length > 0 ? { held } : {}),
     };
   });
@@ -186,7 +191,7 @@ function cleanOutcome(host: Host, result: ProfileOutcome, index: number): Profil
     profileId: result.profileId,
     outcome: result.outcome,
     failureKind: result.failureKind,
-    cause: optionalText(result.cause),
+    cause: optionalWords(result.cause),
     fix: rebuildFix(host, result.fix),
     expiresAt: finite(result.expiresAt, `${where}.expiresAt`),
     syncedAgents: result.syncedAgents.map((other, i) => id(other, `${where}.syncedAgents.${i}`)),

@@ -9,9 +9,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Host } from '../settings.ts';
 import { VERSION } from '../version.ts';
-import { type Bundle, deployedDir, deployNeeded, deployPayload, INSTALLER, launcherScript, localBundle, OLD_NODE_EXIT } from './deploy.ts';
+import { type Bundle, deployedDir, deployNeeded, deployPayload, INSTALLER, launcherScript, localBundle, MIN_REMOTE_NODE, OLD_NODE_EXIT } from './deploy.ts';
 import { cleanText } from '../clean-text.ts';
-import { BoundedCollector, lastLineOf, MAX_REMOTE_BYTES } from './untrusted.ts';
+import { BoundedCollector, lastLineOf, lastWordsOf, MAX_REMOTE_BYTES } from './untrusted.ts';
 
 export const CONNECT_TIMEOUT_S = 10;
 export const DEFAULT_REMOTE_COMMAND = 'authbar';
@@ -113,29 +113,40 @@ export const updateHint = (host: Host, version: string): string => host.remoteCo
   ? `its remote command should run AuthBar ${version}: update that AuthBar, or run authbar hosts remove ${host.name} and add it again without --remote-command, and AuthBar copies itself there`
   : `run authbar hosts remove ${host.name} and add it again: AuthBar ${version} copies itself there`;
 
+/**
+ * The installer's "Node too old" (exit OLD_NODE_EXIT) in AuthBar's own words: only the version
+ * is taken from the host's line, and only when it is one.
+ */
+function oldNodeMessage(name: string, lastLine: string): string {
+  const version = /runs Node (\d{1,4}\.\d{1,4}\.\d{1,4}),/.exec(lastLine)?.[1];
+  const need = MIN_REMOTE_NODE.join('.');
+  return `host ${name}: ${version ? `this host runs Node ${version}, older than ${need}` : `this host's Node is older than ${need}`}; AuthBar (like OpenClaw) needs ${need} or newer on PATH`;
+}
+
 /** Turns ssh's exit and stderr into one line a user can act on. */
 export function classifySshFailure(host: Host, code: number | null, stderr: string, version: string): RemoteError {
   const name = host.name;
   // ssh's stderr carries the remote shell's and the remote command's too: cleaned, one line.
   const lastLine = lastLineOf(stderr);
+  const said = lastWordsOf(stderr);
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No .* host key is known/i.test(stderr)) {
     return new RemoteError(name, 'host-key', `host ${name} (${host.destination}): its SSH host key is unknown or changed, so AuthBar refused to connect; check it, then run: ssh ${host.destination}`);
   }
   if (/Permission denied|Too many authentication failures/i.test(stderr)) {
-    return new RemoteError(name, 'auth', `host ${name} (${host.destination}): SSH refused the login (${lastLine}); make \`ssh ${host.destination}\` work without a password prompt (key or agent)`);
+    return new RemoteError(name, 'auth', `host ${name} (${host.destination}): SSH refused the login (${said}); make \`ssh ${host.destination}\` work without a password prompt (key or agent)`);
   }
   // ssh itself fails with 255; anything else is the remote command's own exit code.
   if (code === 255 || code === null) {
-    return new RemoteError(name, 'unreachable', `host ${name} (${host.destination}) is unreachable: ${lastLine || 'ssh failed'}`);
+    return new RemoteError(name, 'unreachable', `host ${name} (${host.destination}) is unreachable: ${said || 'ssh failed'}`);
   }
   if (!host.remoteCommand?.trim() && (code === 127 || /node: not found|node: command not found/.test(lastLine))) {
-    return new RemoteError(name, 'missing', `host ${name}: no \`node\` on PATH there (${lastLine || 'command not found'}); AuthBar runs with the host's own Node >= 22.13, as OpenClaw does: put it on the PATH of non-interactive ssh sessions, or give the whole command with --remote-command`);
+    return new RemoteError(name, 'missing', `host ${name}: no \`node\` on PATH there (${said || 'command not found'}); AuthBar runs with the host's own Node >= 22.13, as OpenClaw does: put it on the PATH of non-interactive ssh sessions, or give the whole command with --remote-command`);
   }
-  if (code === OLD_NODE_EXIT) return new RemoteError(name, 'missing', `host ${name}: ${lastLine.replace(/^authbar-deploy: /, '')}`);
+  if (code === OLD_NODE_EXIT) return new RemoteError(name, 'missing', oldNodeMessage(name, lastLine));
   if (code === 127 || code === 126 || /command not found|No such file or directory/i.test(lastLine)) {
-    return new RemoteError(name, 'missing', `host ${name}: its remote command was not found there (${lastLine || 'command not found'}); ${updateHint(host, version)}`);
+    return new RemoteError(name, 'missing', `host ${name}: its remote command was not found there (${said || 'command not found'}); ${updateHint(host, version)}`);
   }
-  return new RemoteError(name, 'failed', `host ${name}: the remote AuthBar failed (exit ${code}): ${lastLine}`);
+  return new RemoteError(name, 'failed', `host ${name}: the remote AuthBar failed (exit ${code}): ${said}`);
 }
 
 export interface RemoteRun {
@@ -186,7 +197,7 @@ export async function deployTo(host: Host, env: NodeJS.ProcessEnv, timeoutMs = 1
   const done = deployedDir(run.stdout);
   if (run.code === 0 && done !== null) return done;
   if (run.code === 255 || run.code === OLD_NODE_EXIT || run.code === 127 || run.code === null) throw classifySshFailure(host, run.code, run.stderr, VERSION);
-  const said = cleanText(lastLineOf(run.stderr).replace(/^authbar-deploy: /, ''), 200) || `exit ${run.code}`;
+  const said = lastWordsOf(run.stderr.replace(/^authbar-deploy: /gm, '')) || `exit ${run.code}`;
   throw new RemoteError(host.name, 'failed', `host ${host.name}: copying AuthBar there failed (${said})`);
 }
 

@@ -11,6 +11,22 @@ export function lastLineOf(stderr: string): string {
   return lines.at(-1) ?? '';
 }
 
+/**
+ * What a host wrote, inside a sentence of AuthBar's: cleaned, cut, and in quotes it cannot
+ * close (its own “ and ” become "). It reads as the host's words, never as AuthBar's: a host
+ * that writes "Fix: <command>" cannot pass it off as the fix AuthBar suggests, which is always
+ * rebuilt here (./remote-report.ts).
+ */
+export function hostWords(text: string, max = 500): string {
+  return `“${cleanText(text, max).replace(/[“”]/g, '"')}”`;
+}
+
+/** The last line of ssh's stderr as the host's words, or '' when there is none. */
+export const lastWordsOf = (stderr: string): string => {
+  const line = lastLineOf(stderr);
+  return line === '' ? '' : hostWords(line);
+};
+
 /** The most any remote answer may be: a status of thousands of agents is well under 1 MiB. */
 export const MAX_REMOTE_BYTES = 8 * 1024 * 1024;
 

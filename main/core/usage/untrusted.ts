@@ -3,6 +3,7 @@
 // free text cleaned and bounded, and a fix never taken from the host (rebuilt from AuthBar's own
 // commands, or none). A field that breaks a rule makes the whole host "invalid data".
 import { rebuildFix } from '../remote/remote-report.ts';
+import { hostWords } from '../remote/untrusted.ts';
 import { inDateRange } from '../date-range.ts';
 import { cleanText } from '../clean-text.ts';
 import type { Host } from '../settings.ts';
@@ -36,7 +37,7 @@ function cleanRecorded(check: Check, r: RecordedState, where: string): RecordedS
 }
 
 function cleanError(host: Host, check: Check, e: UsageError, where: string): UsageError {
-  return { kind: e.kind, cause: cleanText(e.cause), fix: rebuildFix(host, e.fix), retryAfter: finite(check, e.retryAfter, `${where}.retryAfter`) };
+  return { kind: e.kind, cause: hostWords(e.cause), fix: rebuildFix(host, e.fix), retryAfter: finite(check, e.retryAfter, `${where}.retryAfter`) };
 }
 
 export function cleanUsage(host: Host, check: Check, usage: Usage, where: string): Usage {
@@ -58,5 +59,5 @@ export function cleanUsage(host: Host, check: Check, usage: Usage, where: string
 }
 
 export function cleanReadiness(host: Host, check: Check, r: Readiness, where: string): Readiness {
-  return { state: r.state, until: finite(check, r.until, `${where}.until`), cause: r.cause === null ? null : cleanText(r.cause), fix: rebuildFix(host, r.fix) };
+  return { state: r.state, until: finite(check, r.until, `${where}.until`), cause: r.cause === null ? null : hostWords(r.cause), fix: rebuildFix(host, r.fix) };
 }
