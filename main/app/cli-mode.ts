@@ -10,6 +10,7 @@
 // (electron/electron#4552, #5776) and is untested here. The `authbar.cmd` launcher runs inside
 // cmd, which waits for a program a batch file starts, GUI or not, and so keeps the exit code.
 import { join } from 'node:path';
+import { exitWhenSafe } from '../cli/exit-when-safe.ts';
 
 /** The words after `--cli`, or null when this is not a command-line run. */
 export function cliArgs(argv: string[]): string[] | null {
@@ -23,5 +24,8 @@ export async function runEmbeddedCli(args: string[], cliDir = join(__dirname, '.
   const code = await runCli(args);
   // Electron's main process does not end when its work does: exit, once the output is out.
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
-  process.exit(code);
+  // As the plain CLI ends: never while a rotated token is on its way to the stores (a run that
+  // failed in one place may still have another agent's answer coming).
+  exitWhenSafe(code);
+  return new Promise<never>(() => {});
 }

@@ -181,11 +181,14 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
         for (const t of members) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.profile.profileId });
         const stranded = lineage.some((copy) => snapshot.strandings.has(copy.key));
         // Stopped (a --timeout) while waiting for a lock or OpenClaw's fence: a failure of this
-        // lineage, reported like any other; nothing was requested then.
+        // lineage, reported like any other; nothing was requested then. Any other error (a store's
+        // dir that refuses the lock file: EPERM, EACCES, ENOSPC) fails this lineage alone: the run
+        // goes on until every other lineage has settled, since one of them may have a token request
+        // out whose answer must still reach its stores or the recovery file before anyone exits.
         const stopped = (error: unknown): LineageResult => {
           const aborted = error === options.signal?.reason || (error as Error | null)?.name === 'AbortError';
-          if (!options.signal?.aborted || !aborted) throw error;
-          return { outcome: 'failed', kind: 'transient', cause: abortCause(options.signal), written: [], notWritten: [] };
+          if (options.signal?.aborted && aborted) return { outcome: 'failed', kind: 'transient', cause: abortCause(options.signal), written: [], notWritten: [] };
+          return { outcome: 'failed', kind: 'unwritable', cause: (error as Error | null)?.message ?? String(error), written: [], notWritten: [] };
         };
         const result = await refreshLineage(
           { copies: lineage, peers: peersOf(lineage), stranded },
