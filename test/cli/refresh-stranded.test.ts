@@ -70,7 +70,7 @@ describe('refresh --agent on a stranded copy with the network down', () => {
   it('reports the sync it did before the failed request, in text and in --json', async () => {
     const d = strandedBesideSource();
     const mainRefresh = refreshOf(d, 'main');
-    server.queue('500', '500', '500');
+    server.queue('503', '503', '503');
     const text = await runCli(['refresh', '--agent', 'artist'], d.env, { timeoutMs: 60_000 });
     expect(text.code).toBe(1);
     expect(refreshOf(d, 'artist')).toBe(mainRefresh);
@@ -79,7 +79,7 @@ describe('refresh --agent on a stranded copy with the network down', () => {
 
     // Again, on a fresh copy of the situation, as JSON.
     const e = strandedBesideSource();
-    server.queue('500', '500', '500');
+    server.queue('503', '503', '503');
     const json = await runCli(['refresh', '--agent', 'artist', '--json'], e.env, { timeoutMs: 60_000 });
     expect(json.code).toBe(1);
     const [outcome] = JSON.parse(json.stdout).results;

@@ -100,7 +100,7 @@ describe('authbar refresh', () => {
   it('keeps every token out of stdout, stderr and AuthBar\'s memory', async () => {
     const d = copiedSetup(2, 2);
     const before = ['main', 'a0-1', 'a1-0', 'a1-1'].flatMap((id) => secretsIn(d.readStore(id)));
-    server.queue('500', '500', '500');
+    server.queue('503', '503', '503');
     const outputs = [await runCli(['refresh', '--all'], d.env), await runCli(['refresh', '--all', '--json'], d.env)];
     const after = ['main', 'a0-1', 'a1-0', 'a1-1'].flatMap((id) => secretsIn(d.readStore(id)));
     const memory = existsSync(join(d.authbarHome, 'memory.json')) ? readFileSync(join(d.authbarHome, 'memory.json'), 'utf8') : '';

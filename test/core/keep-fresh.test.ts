@@ -127,7 +127,7 @@ describe('keepTokensFresh', () => {
   // same credential was never tried again, and expired.
   it('tries a refresh that failed again, later each time, until it goes through', async () => {
     const controller = await setUp([20 * MINUTE], true);
-    server.queue('500', '500', '500');
+    server.queue('503', '503', '503');
     let clock = Date.now();
     const { asked, timers, fresh } = keptFresh(controller, () => clock);
     await until(() => server.requests.length === 3 && !controller.busy());
@@ -139,7 +139,7 @@ describe('keepTokensFresh', () => {
     clock += 5 * MINUTE + 1;
     fresh.replan();
     await until(() => server.requests.length === 4 && !controller.busy());
-    expect(server.requests.map((r) => r.outcome)).toEqual(['500', '500', '500', 'rotated']);
+    expect(server.requests.map((r) => r.outcome)).toEqual(['503', '503', '503', 'rotated']);
     expect(asked).toEqual(['main', 'main']);
   });
 });

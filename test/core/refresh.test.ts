@@ -209,7 +209,7 @@ describe('refreshAgents', () => {
     const cred = signIn('acct-1');
     const d = state({ agents: [{ id: 'main', store: storeDocument({ 'openai-codex:default': cred }) }] });
     const before = readFileSync(d.storePath('main'), 'utf8');
-    server.queue('500', 'close', '500');
+    server.queue('503', '429', '503');
     const transient = await refreshAgents({ env: d.env, agents: ['main'] });
     expect(transient.results[0]).toMatchObject({ outcome: 'failed', failureKind: 'transient', fix: 'authbar refresh --agent main' });
     expect(transient.requests).toBe(3); // each try is a request the endpoint saw

@@ -31,9 +31,9 @@ describe('exchangeRefreshToken through the caller\'s fetch', () => {
     expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
   });
 
-  it('retries 5xx, reports 401 as needs-login and a refused connection as transient, never with the token', async () => {
+  it('retries a 503, reports 401 as needs-login and a refused connection as transient, never with the token', async () => {
     const issued = server.issue('acct-g');
-    server.queue('500');
+    server.queue('503');
     expect((await exchangeRefreshToken(issued.refresh, endpoint())).ok).toBe(true);
     expect(fetched).toHaveLength(2);
     const dead = server.issue('acct-h');

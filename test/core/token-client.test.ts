@@ -13,6 +13,8 @@ afterEach(async () => {
   await server.close();
 });
 
+const MAYBE_TAKEN = 'not tried again: the request may have reached the endpoint, and a second try could present a refresh token it rotated';
+
 const endpoint = (overrides: Partial<TokenEndpoint> = {}): TokenEndpoint => ({
   url: server.url, timeoutMs: 2000, tries: 3, minRetryDelayMs: 20, ...overrides,
 });
@@ -64,18 +66,18 @@ describe('exchangeRefreshToken against a real loopback endpoint', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('starts no attempt that could not end by finishBy: none at all, or no retry after a 500', async () => {
+  it('starts no attempt that could not end by finishBy: none at all, or no retry after a 503', async () => {
     const issued = server.issue('acct-1');
     const why = 'the lock would go stale';
     const none = await exchangeRefreshToken(issued.refresh, endpoint(), { finishBy: { at: Date.now() + 1000, why } });
     expect(none).toEqual({ ok: false, failure: { kind: 'transient', cause: `${why}; nothing was requested` } });
     expect(server.requests).toHaveLength(0);
     // Room for one attempt of 2 s, not for a second one: the clock has moved on by the retry.
-    server.queue('500');
+    server.queue('503');
     const times = [0, 5000];
     const clock = () => times.shift() ?? 5000;
     const one = await exchangeRefreshToken(issued.refresh, endpoint(), { finishBy: { at: 3000, why, clock } });
-    expect(one).toMatchObject({ ok: false, failure: { kind: 'transient', cause: `HTTP 500 from the token endpoint (not tried again: ${why})` } });
+    expect(one).toMatchObject({ ok: false, failure: { kind: 'transient', cause: `HTTP 503 from the token endpoint (not tried again: ${why})` } });
     expect(server.requests).toHaveLength(1);
     expect(server.live.has(issued.refresh)).toBe(true);
   });
@@ -103,36 +105,74 @@ describe('exchangeRefreshToken against a real loopback endpoint', () => {
     try {
       const url = `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/oauth/token`;
       const result = await exchangeRefreshToken('rt_old', endpoint({ url, timeoutMs: 1000, tries: 1 }));
-      expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'no answer within 1 s (after 1 tries)' } });
+      expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: `no answer within 1 s (${MAYBE_TAKEN})` } });
     } finally {
       trickle.closeAllConnections();
       trickle.close();
     }
   });
 
-  it('retries 5xx three times in all and then says transient', async () => {
+  it('retries 503 and 429 (the endpoint did not take the request) three times in all and then says transient', async () => {
     const issued = server.issue('acct-1');
-    server.queue('500', '500', '500');
+    server.queue('503', '429', '503');
     const result = await exchangeRefreshToken(issued.refresh, endpoint());
-    expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'HTTP 500 from the token endpoint (after 3 tries)' } });
+    expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'HTTP 503 from the token endpoint (after 3 tries)' } });
     expect(server.requests).toHaveLength(3);
     expect(server.live.has(issued.refresh)).toBe(true);
   });
 
-  it('recovers when a retry succeeds after a 500 and a closed socket', async () => {
+  it('recovers when a retry succeeds after a 503 and a 429', async () => {
     const issued = server.issue('acct-1');
-    server.queue('500', 'close');
+    server.queue('503', '429');
     const result = await exchangeRefreshToken(issued.refresh, endpoint());
     expect(result.ok).toBe(true);
-    expect(server.requests.map((r) => r.outcome)).toEqual(['500', 'close', 'rotated']);
+    expect(server.requests.map((r) => r.outcome)).toEqual(['503', '429', 'rotated']);
+  });
+
+  // Found by a review: a request the endpoint took, whose answer was lost, was sent again with the
+  // same refresh token, which the endpoint had rotated (refresh_token_reused).
+  it('never tries again once the request may have been taken: a 500, a closed connection, no answer', async () => {
+    for (const behaviour of ['500', 'close', 'hang'] as const) {
+      const issued = server.issue('acct-1');
+      server.requests.length = 0;
+      server.queue(behaviour);
+      const result = await exchangeRefreshToken(issued.refresh, endpoint({ timeoutMs: 300 }));
+      expect(result).toMatchObject({ ok: false, failure: { kind: 'transient', cause: expect.stringContaining(MAYBE_TAKEN) } });
+      expect(server.requests.map((r) => r.outcome)).toEqual([behaviour]);
+    }
+  });
+
+  it('never presents a token again whose answer was lost on the way back (the endpoint rotated it)', async () => {
+    const issued = server.issue('acct-1');
+    // A hop in front of the token server: the first answer is received from it, then the connection dropped.
+    let seen = 0;
+    const hop = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const answer = await fetch(server.url, { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body });
+      const text = await answer.text();
+      if (seen++ === 0) return void req.socket.destroy();
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(text);
+    });
+    hop.listen(0, '127.0.0.1');
+    await once(hop, 'listening');
+    try {
+      const result = await exchangeRefreshToken(issued.refresh, endpoint({ url: `http://127.0.0.1:${(hop.address() as AddressInfo).port}/oauth/token` }));
+      expect(result).toMatchObject({ ok: false, failure: { kind: 'transient', cause: expect.stringContaining(MAYBE_TAKEN) } });
+      expect(server.requests.map((r) => r.outcome)).toEqual(['rotated']);
+    } finally {
+      hop.closeAllConnections();
+      hop.close();
+    }
   });
 
   it('times out a hanging endpoint within its bound and says transient', async () => {
-    server.queue('hang', 'hang', 'hang');
+    server.queue('hang');
     // The endpoint never answers: only the client's own bound can end this (else the test times out).
     const result = await exchangeRefreshToken('rt_x', endpoint({ timeoutMs: 300 }));
-    expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: 'no answer within 0.3 s (after 3 tries)' } });
-    expect(server.requests.map((r) => r.outcome)).toEqual(['hang', 'hang', 'hang']);
+    expect(result).toEqual({ ok: false, failure: { kind: 'transient', cause: `no answer within 0.3 s (${MAYBE_TAKEN})` } });
+    expect(server.requests.map((r) => r.outcome)).toEqual(['hang']);
   });
 
   it('says bad-response for a 200 that is not JSON or has no new refresh token, and does not retry', async () => {

@@ -11,7 +11,11 @@ export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 /** How the next request is answered. */
 export type Behaviour =
   | 'ok'
+  /** Answered 500 (a request the endpoint may have taken: never tried again). */
   | '500'
+  /** Answered 503 or 429: the endpoint says it did not take the request (tried again). */
+  | '503'
+  | '429'
   | '401'
   | 'hang'
   | 'close'
@@ -111,6 +115,10 @@ export async function startTokenServer(): Promise<TokenServer> {
       switch (behaviour) {
         case '500':
           return json(res, 500, { error: 'server_error' });
+        case '503':
+          return json(res, 503, { error: 'temporarily_unavailable' });
+        case '429':
+          return json(res, 429, { error: 'rate_limited' });
         case '401':
           return json(res, 401, { error: { message: 'Unauthorized', code: 'invalid_token' } });
         case 'hang':

@@ -87,8 +87,25 @@ function describeBody(body: unknown): string {
 /** A token answer is a few KB; this bounds what a broken or hostile one can make AuthBar hold. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
-/** Thrown inside the retry loop for failures worth another try. */
-class Transient extends Error {}
+/**
+ * A failure that may pass. `unsent` when the request certainly never reached the endpoint (no
+ * connection, no name) or the endpoint said it did not take it (429, 503): only then is it
+ * tried again in this run. Once a refresh token may have arrived, the endpoint may have rotated
+ * it, and a second try would present a rotated-away token (refresh_token_reused, which can cost
+ * the whole token family): a lost answer, a timeout, a closed connection, a 500, 502 or 504.
+ */
+class Transient extends Error {
+  readonly unsent: boolean;
+  constructor(message: string, unsent = false) {
+    super(message);
+    this.unsent = unsent;
+  }
+}
+
+/** Connection errors that happen before a byte of the request is sent. */
+const UNSENT_CODES = /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL)$/;
+/** The same, as Chromium's net stack (Electron's net.fetch) names them. */
+const UNSENT_NET_ERRORS = /ERR_CONNECTION_REFUSED|ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED|ERR_ADDRESS_UNREACHABLE|ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
 
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
@@ -104,6 +121,12 @@ function networkCause(error: unknown, timeoutMs: number): string {
   return `network error (${code ?? (error as Error).message})`;
 }
 
+function unsent(error: unknown): boolean {
+  if (error instanceof errors.ConnectTimeoutError) return true;
+  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  return typeof code === 'string' && UNSENT_CODES.test(code);
+}
+
 /** One POST through the caller's fetch: the same status and body as undici's request gives. */
 async function postWithFetch(fetchFn: typeof fetch, endpoint: TokenEndpoint, body: string, signal?: AbortSignal): Promise<{ statusCode: number; text: () => Promise<string> }> {
   let response: Response;
@@ -117,7 +140,11 @@ async function postWithFetch(fetchFn: typeof fetch, endpoint: TokenEndpoint, bod
     });
   } catch (error) {
     // Only the error's name reaches the cause: a fetch error never carries the request body.
-    throw new Transient((error as Error).name === 'TimeoutError' ? `no answer within ${seconds(endpoint.timeoutMs)}` : `network error (${(error as Error).message.split('\n')[0]!.slice(0, 120)})`);
+    const said = `${(error as Error).message} ${String((error as { cause?: { code?: unknown; message?: unknown } }).cause?.code ?? '')} ${String((error as { cause?: { message?: unknown } }).cause?.message ?? '')}`;
+    throw new Transient(
+      (error as Error).name === 'TimeoutError' ? `no answer within ${seconds(endpoint.timeoutMs)}` : `network error (${(error as Error).message.split('\n')[0]!.slice(0, 120)})`,
+      (error as Error).name !== 'TimeoutError' && UNSENT_NET_ERRORS.test(said),
+    );
   }
   return { statusCode: response.status, text: () => textWithin(response.body as AsyncIterable<Uint8Array> | null, MAX_ANSWER_BYTES) };
 }
@@ -141,7 +168,7 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
       });
       response = { statusCode: answer.statusCode, text: () => textWithin(answer.body, MAX_ANSWER_BYTES) };
     } catch (error) {
-      throw new Transient(networkCause(error, endpoint.timeoutMs));
+      throw new Transient(networkCause(error, endpoint.timeoutMs), unsent(error));
     }
   }
   let text: string;
@@ -158,7 +185,7 @@ async function attempt(refreshToken: string, endpoint: TokenEndpoint, dispatcher
     // not JSON: judged by status below
   }
   const status = response.statusCode;
-  if (status >= 500 || status === 429) throw new Transient(`HTTP ${status} from the token endpoint`);
+  if (status >= 500 || status === 429) throw new Transient(`HTTP ${status} from the token endpoint`, status === 429 || status === 503);
   if (status >= 400) {
     const code = errorCodeOf(body, refreshToken);
     const said = describeBody(body);
@@ -203,8 +230,9 @@ export function abortCause(signal: AbortSignal, otherwise = 'cancelled'): string
 }
 
 /**
- * One refresh, retried with backoff and jitter on network errors, timeouts and 5xx (never
- * on 4xx: presenting a rejected refresh token again only risks the whole token family).
+ * One refresh, retried with backoff and jitter only while the refresh token certainly has not
+ * reached the endpoint (see Transient): presenting it again once it may have been rotated, or
+ * once rejected (4xx), only risks the whole token family.
  */
 export async function exchangeRefreshToken(
   refreshToken: string,
@@ -261,7 +289,7 @@ export async function exchangeRefreshToken(
       minTimeout: endpoint.minRetryDelayMs,
       factor: 2,
       randomize: true,
-      shouldRetry: ({ error }) => error instanceof Transient && !signal?.aborted && !stopRetrying?.aborted,
+      shouldRetry: ({ error }) => error instanceof Transient && error.unsent && !signal?.aborted && !stopRetrying?.aborted,
     });
   } catch (error) {
     if (signal?.aborted) return { ok: false, failure: { kind: 'transient', cause: abortCause(signal) } };
@@ -270,7 +298,10 @@ export async function exchangeRefreshToken(
       const why = abortCause(stopRetrying, 'stopping');
       return { ok: false, failure: { kind: 'transient', cause: tries > 0 ? `${lastFailure} (${triesSaid(tries)}not tried again: ${why})` : `${why}; nothing was requested` } };
     }
-    if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${endpoint.tries} tries)` } };
+    if (error instanceof Transient && !error.unsent) {
+      return { ok: false, failure: { kind: 'transient', cause: `${error.message} (${triesSaid(tries)}not tried again: the request may have reached the endpoint, and a second try could present a refresh token it rotated)` } };
+    }
+    if (error instanceof Transient) return { ok: false, failure: { kind: 'transient', cause: `${error.message} (after ${tries} tries)` } };
     if (error instanceof AbortError) return { ok: false, failure: { kind: 'transient', cause: 'cancelled' } };
     throw error;
   } finally {
