@@ -85,6 +85,96 @@ describe('tray', () => {
     }
   });
 
+  // As main.ts wires it: the menu's opening asks usage (here: a rescan), and every state event updates the tray.
+  async function trayAsInMain(platform: NodeJS.Platform, agents: Parameters<typeof makeStateDir>[0]['agents']) {
+    const { d, controller } = await controllerWith(agents);
+    electron.reset({ platform });
+    await electron.app.whenReady();
+    const commands: Array<{ kind: string }> = [];
+    const rescans: Array<Promise<void>> = [];
+    const tray = setupTray({
+      getState: () => controller.state(),
+      run: (c) => {
+        commands.push(c);
+        if (c.kind === 'check-usage') rescans.push(controller.rescan());
+      },
+      platform,
+      paths,
+    });
+    const stop = controller.on((event) => event.type === 'state' && tray.update());
+    cleanups.push(() => {
+      stop();
+      tray.destroy();
+    });
+    return { d, controller, commands, rescans, instance: electron.Tray.instances[0]! };
+  }
+  const choice = (menu: { template: any[] }, label: string | RegExp): any =>
+    menu.template.find((i: any) => (typeof label === 'string' ? i.label === label : label.test(i.label ?? '')));
+
+  it('keeps the menu a user has open: the rescan its opening asks for replaces nothing, and the choice made on it counts (macOS, Windows)', async () => {
+    for (const [platform, button] of [['darwin', 'left'], ['win32', 'right']] as const) {
+      const { commands, rescans, instance } = await trayAsInMain(platform, [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) }]);
+      const sets = electron.called('tray.setContextMenu').length;
+      instance.userClick(button);
+      const open = instance.menu!;
+      expect(open.open, platform).toBe(true);
+      expect(rescans, platform).toHaveLength(1);
+      await Promise.all(rescans);
+      choice(open, 'Refresh all').click();
+      expect(commands.map((c) => c.kind), platform).toEqual(['check-usage', 'refresh-all']);
+      // The same menu model: nothing to set, and certainly not over the open menu.
+      expect(electron.called('tray.setContextMenu').length, platform).toBe(sets);
+    }
+  });
+
+  it('sets a menu whose model changed while it was open only once it has closed; the icon and tooltip change at once', async () => {
+    const { d, controller, commands, rescans, instance } = await trayAsInMain('darwin', [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) }]);
+    instance.userClick('left');
+    const open = instance.menu!;
+    expect(choice(open, /^main:/).label).toMatch(/^main: ok/);
+    await Promise.all(rescans);
+    // Meanwhile the sign-in expired: the next rescan's menu differs.
+    d.writeStore('main', storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: -HOUR }) }));
+    await controller.rescan();
+    expect(open.gone, 'the open menu was replaced').toBe(false);
+    expect(instance.menu).toBe(open);
+    expect(open.open).toBe(true);
+    expect(instance.image.path).toBe(trayImagePath('error', 'darwin', paths));
+    choice(open, 'Open panel…').click();
+    expect(commands.map((c) => c.kind)).toEqual(['check-usage', 'open-panel']);
+    await until(() => expect(instance.menu).not.toBe(open));
+    expect(choice(instance.menu!, /^main:/).label).toMatch(/^main: expired/);
+  });
+
+  it('sets a changed menu once a menu closed without a choice (dismissed)', async () => {
+    const { d, controller, rescans, instance } = await trayAsInMain('win32', [{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) }]);
+    instance.userClick('right');
+    const open = instance.menu!;
+    await Promise.all(rescans);
+    d.writeStore('main', storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: -HOUR }) }));
+    await controller.rescan();
+    expect(open.gone, 'the open menu was replaced').toBe(false);
+    expect(instance.menu).toBe(open);
+    open.dismiss();
+    await until(() => expect(choice(instance.menu!, /^main:/).label).toMatch(/^main: expired/));
+  });
+
+  it('Linux: a left click opens the panel where the host activates the item (KDE Plasma); where it opens the menu (GNOME AppIndicator) the menu is there', async () => {
+    const { controller } = await controllerWith([{ id: 'main', store: storeDocument({ 'openai-codex:default': codexCredential({ expiresInMs: 50 * HOUR }) }) }]);
+    for (const trayHost of ['kde', 'gnome-appindicator'] as const) {
+      electron.reset({ platform: 'linux', trayHost });
+      await electron.app.whenReady();
+      const commands: Array<{ kind: string }> = [];
+      const tray = setupTray({ getState: () => controller.state(), run: (c) => commands.push(c), platform: 'linux', paths });
+      const instance = electron.Tray.instances[0]!;
+      instance.userClick('left');
+      instance.userClick('right');
+      tray.destroy();
+      expect(commands, trayHost).toEqual(trayHost === 'kde' ? [{ kind: 'open-panel' }] : []);
+      expect(instance.menuOpened, trayHost).toBe(trayHost === 'kde' ? 1 : 2);
+    }
+  });
+
   it('uses macOS template images on macOS', () => {
     expect(trayImagePath('expiring', 'darwin', paths).endsWith(join('icons', 'tray-expiringTemplate.png'))).toBe(true);
   });

@@ -12,6 +12,7 @@ import { autostartEntry, autostartPath, setAutostart } from '../../main/core/ui/
 import { planKeepFresh } from '../../main/core/ui/keep-fresh-plan.ts';
 import { clockTime } from '../../main/core/ui/clock-time.ts';
 import { buildMenu, type MenuItem } from '../../main/core/ui/menu-model.ts';
+import { MenuSwap } from '../../main/core/ui/menu-swap.ts';
 import { planNotifications } from '../../main/core/ui/notify-plan.ts';
 import { trayState } from '../../main/core/ui/tray-state.ts';
 
@@ -116,6 +117,27 @@ describe('buildMenu', () => {
     expect(row.submenu![0]).toMatchObject({ label: 'Refreshing…', enabled: false });
     expect(menu.find((i) => i.type === 'normal' && i.label === 'Refresh all')).toMatchObject({ enabled: false });
     expect(labels(buildMenu(state([]), NOW))[0]).toBe('No OpenClaw agents in /s');
+  });
+
+  it('is set again only when it changed (an action counts), and never while open: a change waits for the close', () => {
+    const s = state([agent('main', 'ok', [profile(50 * HOUR)])]);
+    const swap = new MenuSwap();
+    expect(swap.offer(buildMenu(s, NOW))).toBe(true);
+    // A rescan a minute later: the same clock times, nothing to set.
+    expect(swap.offer(buildMenu({ ...s, seq: 2, now: NOW + MIN }, NOW + MIN))).toBe(false);
+    // Same labels, but Keep tokens fresh would now carry another lead time.
+    const lead = { ...s, settings: { ...s.settings, keepFresh: { ...s.settings.keepFresh, minutesBefore: 45 } } };
+    expect(labels(buildMenu(lead, NOW))).toEqual(labels(buildMenu(s, NOW)));
+    expect(swap.offer(buildMenu(lead, NOW))).toBe(true);
+    swap.opened();
+    expect(swap.offer(buildMenu(s, NOW))).toBe(false);
+    expect(swap.closed()).toBe(true);
+    expect(swap.offer(buildMenu(s, NOW))).toBe(true);
+    // Changed and changed back while open: nothing waits.
+    swap.opened();
+    expect(swap.offer(buildMenu(lead, NOW))).toBe(false);
+    expect(swap.offer(buildMenu(s, NOW))).toBe(false);
+    expect(swap.closed()).toBe(false);
   });
 });
 

@@ -7,7 +7,12 @@
 //   with an upper-case drive letter on Windows); a message sent before the page loaded is lost;
 // - `whenReady` resolves on a later turn, and Tray/BrowserWindow refuse to exist before it;
 // - `app.dock` exists on macOS only, `Notification.handleActivation` on Windows only;
-// - each platform's tray click rules (see `Tray.userClick`);
+// - each platform's tray click rules (see `Tray.userClick`), and on Linux each kind of
+//   StatusNotifierItem host (`reset({ trayHost })`): KDE Plasma activates on a left click, GNOME's
+//   AppIndicator extension opens the menu;
+// - a tray's context menu replaced while it is open closes, and a choice made on it is lost
+//   (electron#4801, #10951); so is one made while it closes (macOS emits 'menu-will-close'
+//   before the item's click), see `MenuStandIn`;
 // - `Notification.isSupported()` is whatever the test says;
 // - `app.quit()` asks every window to close, and a window that refuses cancels the quit.
 import { randomUUID } from 'node:crypto';
@@ -21,8 +26,20 @@ export const called = (api: string) => calls.filter((c) => c.api === api);
 /** The platform the stand-in behaves as; the app under test is given the same one. */
 let platform: NodeJS.Platform = 'linux';
 
-export function reset(options: { platform?: NodeJS.Platform; notificationsSupported?: boolean; isPackaged?: boolean } = {}): void {
+/**
+ * Linux: the desktop's StatusNotifierItem host, which decides what a click on the item does
+ * (Electron 22+ exports the item over D-Bus itself, with ItemIsMenu false):
+ * - 'kde' (Plasma): a left click calls Activate, which Electron emits as the tray's 'click'; a
+ *   right click shows the exported menu;
+ * - 'gnome-appindicator' (GNOME Shell's AppIndicator extension): any click shows the menu
+ *   (Activate only on a double or middle click).
+ */
+export type TrayHost = 'kde' | 'gnome-appindicator';
+let trayHost: TrayHost = 'gnome-appindicator';
+
+export function reset(options: { platform?: NodeJS.Platform; notificationsSupported?: boolean; isPackaged?: boolean; trayHost?: TrayHost } = {}): void {
   platform = options.platform ?? 'linux';
+  trayHost = options.trayHost ?? 'gnome-appindicator';
   calls.length = 0;
   Tray.instances.length = 0;
   BrowserWindow.instances.length = 0;
@@ -67,12 +84,54 @@ export const screen = {
   getDisplayMatching() { return this.display; },
 };
 
-/** A built menu: its template, and Electron's 'menu-will-show' when a tray opens it. */
+/**
+ * A built menu: its template, and Electron's 'menu-will-show' / 'menu-will-close' when a tray
+ * opens and closes it (macOS and Windows; Linux's exported dbusmenu tells neither, electron#28837).
+ * Its items' clicks are a user's choice: on an open menu the choice closes it first
+ * ('menu-will-close'), then runs the item's click, as Electron's macOS menu controller does
+ * (itemSelected runs after menuDidClose; Windows is held to the same, stricter order). A menu the tray replaced while it was open or
+ * closing is gone: a choice on it does nothing.
+ */
 class MenuStandIn extends EventEmitter {
   readonly template: any[];
+  open = false;
+  closing = false;
+  /** Replaced by setContextMenu while open or closing. */
+  gone = false;
   constructor(template: any[]) {
     super();
-    this.template = template;
+    this.template = this.choices(template);
+  }
+  private choices(items: any[]): any[] {
+    return items.map((item) => ({
+      ...item,
+      ...(Array.isArray(item.submenu) ? { submenu: this.choices(item.submenu) } : {}),
+      ...(typeof item.click === 'function' ? { click: (...args: unknown[]) => this.choose(() => item.click(...args)) } : {}),
+    }));
+  }
+  private choose(click: () => void): void {
+    if (this.gone) return;
+    if (this.open) {
+      this.open = false;
+      this.closing = true;
+      try {
+        this.emit('menu-will-close', {});
+      } finally {
+        this.closing = false;
+      }
+      if (this.gone) return;
+    }
+    click();
+  }
+  show(): void {
+    this.open = true;
+    this.emit('menu-will-show', {});
+  }
+  /** The user dismisses the open menu (Esc, a click elsewhere): closed without a choice. */
+  dismiss(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.emit('menu-will-close', {});
   }
 }
 
@@ -93,12 +152,22 @@ export class Tray extends EventEmitter {
   }
   setImage(image: { path: string }) { this.image = image; record('tray.setImage', image.path); }
   setToolTip(text: string) { this.tooltip = text; }
-  setContextMenu(menu: MenuStandIn) { this.menu = menu; record('tray.setContextMenu', menu); }
+  /** Replacing the menu the user has open closes it, and a choice on it is lost (electron#4801). */
+  setContextMenu(menu: MenuStandIn) {
+    const old = this.menu;
+    if (old && old !== menu && (old.open || old.closing)) {
+      old.gone = true;
+      old.dismiss();
+    }
+    this.menu = menu;
+    record('tray.setContextMenu', menu);
+  }
   popUpContextMenu() { this.openMenu(); record('tray.popUpContextMenu'); }
   private openMenu() {
     this.menuOpened++;
-    // macOS and Windows tell the menu it opens; Linux's AppIndicator (dbusmenu) does not.
-    if (platform !== 'linux') this.menu?.emit('menu-will-show', {});
+    // macOS and Windows tell the menu it opens; Linux's StatusNotifierItem host (dbusmenu) does
+    // not, and there a replaced menu's new layout is read by the host: nothing closes.
+    if (platform !== 'linux') this.menu?.show();
   }
   getBounds() { return this.bounds; }
   destroy() { this.destroyed = true; }
@@ -107,7 +176,9 @@ export class Tray extends EventEmitter {
    * A user's click, as each platform delivers it:
    * - macOS: a tray with a context menu opens it by itself on any click, and still emits 'click';
    * - Windows: a left click only emits 'click'; a right click opens the set menu ('right-click');
-   * - Linux (AppIndicator): any click opens the menu, and no click event reaches the app.
+   * - Linux, by the StatusNotifierItem host (`reset({ trayHost })`): on KDE a left click
+   *   activates the item ('click'), a right click opens the menu; on GNOME's AppIndicator
+   *   extension any click opens the menu.
    */
   userClick(button: 'left' | 'right' = 'left'): void {
     const event = { preventDefault() {} };
@@ -120,7 +191,8 @@ export class Tray extends EventEmitter {
         this.emit('right-click', event, this.bounds);
         if (this.menu) this.openMenu();
       }
-    } else if (this.menu) this.openMenu();
+    } else if (trayHost === 'kde' && button === 'left') this.emit('click', event, this.bounds);
+    else if (this.menu) this.openMenu();
   }
 }
 
