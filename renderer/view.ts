@@ -128,8 +128,11 @@ function content(vm: ViewModel): HTMLElement {
     const unavailable = offline ? { reason: `${hostLabel(host)} is not answering: Refresh and Sync wait until it does`, describedBy: grouped ? statusId : undefined } : null;
     const sections = [
       section(vm, agents.filter((a) => a.configured), 'Agents', null, level, unavailable),
-      section(vm, agents.filter((a) => !a.configured), `Not in ${baseName(report.configPath) || 'openclaw.json'}`,
-        'OpenClaw does not run these, but their copies of a sign-in still go stale.', level, unavailable),
+      report.configError
+        ? section(vm, agents.filter((a) => !a.configured), 'Found on disk',
+          `${baseName(report.configPath) || 'openclaw.json'} could not be read, so which of these OpenClaw runs is unknown; their copies of a sign-in still go stale.`, level, unavailable)
+        : section(vm, agents.filter((a) => !a.configured), `Not in ${baseName(report.configPath) || 'openclaw.json'}`,
+          'OpenClaw does not run these, but their copies of a sign-in still go stale.', level, unavailable),
     ].filter((s): s is HTMLElement => s !== null);
     if (!grouped) {
       main.append(...sections);

@@ -106,7 +106,9 @@ export function renderStatusTable(report: StatusReport, color: boolean): string 
   }
   if (configured.length > 0) out.push(table(configured, color));
   if (unconfigured.length > 0) {
-    out.push('', `Not in ${terminalText(report.configPath)} (directory only; OpenClaw does not run these, but their copies count):`);
+    out.push('', report.configError
+      ? `Found on disk (${terminalText(report.configPath)} could not be read, so which of these OpenClaw runs is unknown; their copies count):`
+      : `Not in ${terminalText(report.configPath)} (directory only; OpenClaw does not run these, but their copies count):`);
     out.push(table(unconfigured, color));
   }
   for (const host of report.hosts ?? []) if (!host.reachable) out.push('', paint('red', terminalText(host.error ?? `host ${host.name} is unreachable`), color));

@@ -8,7 +8,7 @@ import { checkExitCode } from '../core/status.ts';
 import { parse, parseDuration, UsageError } from './args.ts';
 import { resolveTargets, TARGET_OPTIONS, type Targets } from './targets.ts';
 import { USAGE as USAGES } from './help.ts';
-import { jsonText } from './terminal-text.ts';
+import { jsonText, terminalText } from './terminal-text.ts';
 
 const USAGE = USAGES.status;
 
@@ -92,6 +92,9 @@ export async function runStatus(args: string[]): Promise<number> {
 
   if (!values.watch) {
     const report = await render();
+    if (values.check && report.configError !== undefined) {
+      process.stderr.write(`authbar: status --check: ${terminalText(report.configPath)} could not be read (${terminalText(report.configError)}); OpenClaw does not start with it\n`);
+    }
     return values.check ? checkExitCode(report) || nothingFound(report, targets) : 0;
   }
 

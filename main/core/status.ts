@@ -147,6 +147,8 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
 
 /** `--check`: 1 when anything needs action now, 2 when something is about to, else 0. */
 export function checkExitCode(report: StatusReport): 0 | 1 | 2 {
+  // OpenClaw does not start with a config it cannot read (and which agents it runs is unknown).
+  if (report.configError !== undefined) return 1;
   let code: 0 | 1 | 2 = 0;
   for (const agent of report.agents) {
     if (!agent.configured) continue; // OpenClaw does not run it; shown apart, not alarming

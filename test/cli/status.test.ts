@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { StatusReportSchema } from '../../main/core/api.ts';
 import { runCli, statusJson } from '../helpers/cli.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
@@ -96,6 +98,18 @@ describe('authbar status --check', () => {
     expect((await runCli(['status', '--check'], d.env)).code).toBe(1);
     expect((await runCli(['status', '--check', '--agent', 'main'], d.env)).code).toBe(2);
     expect((await runCli(['status', '--check', '--agent', 'main', '--warn-after', '2h'], d.env)).code).toBe(0);
+  });
+
+  // Found by a review: a broken config made every agent "not in openclaw.json", which --check skipped.
+  it('exits 1 when openclaw.json cannot be read, naming it, and does not call the agents found on disk unrun', async () => {
+    const d = state({ agents: [{ id: 'main', store: codex() }, { id: 'x', store: codex({ expiresInMs: -HOUR }) }] });
+    const configPath = join(d.stateDir, 'openclaw.json');
+    writeFileSync(configPath, '{ agents: { list: [');
+    const result = await runCli(['status', '--check'], d.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`authbar: status --check: ${configPath} could not be read (not valid JSON5`);
+    expect(result.stdout).toContain(`Found on disk (${configPath} could not be read, so which of these OpenClaw runs is unknown; their copies count):`);
+    expect(result.stdout).not.toContain('directory only');
   });
 });
 
