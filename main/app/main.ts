@@ -19,7 +19,7 @@ import { logStartupError } from '../core/ui/startup-error.ts';
 import { VERSION } from '../core/version.ts';
 import { installCommandLineTool } from './cli-launcher.ts';
 import { setupIpc } from './ipc.ts';
-import { applyStartAtLogin } from './login-item.ts';
+import { applyStartAtLogin, followOsAtLaunch } from './login-item.ts';
 import { type Notifier, setupNotifier } from './notifications.ts';
 import { createPanel } from './panel-window.ts';
 import { type AppPaths, bundledPaths } from './paths.ts';
@@ -197,20 +197,35 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
   return running;
 }
 
-/** The login item follows the setting, whether the menu or the panel changed it. */
+/**
+ * The login item follows the setting, whether the menu or the panel changed it. At launch with
+ * the setting on, the OS is read first and its state is the user's choice (followOsAtLaunch):
+ * turned off or removed there turns AuthBar's setting off (said once, and nothing is written to
+ * the OS); only a moved app's enabled item is registered again.
+ */
 function followStartAtLogin(controller: Controller, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): void {
+  const target = { platform, env, appId: APP_ID, home: controller.home };
   let applied = controller.getSettings().startAtLogin;
   const apply = (enabled: boolean) =>
-    void applyStartAtLogin(enabled, { platform, env })
+    void applyStartAtLogin(enabled, target)
       .then((refusal) => refusal && controller.warn(refusal))
       .catch((error: unknown) => controller.warn(`could not change start at login: ${(error as Error).message}`));
-  // Re-registered at launch when on, so a moved app keeps starting.
-  if (applied) apply(true);
   controller.on((event) => {
     if (event.type !== 'state' || event.state.settings.startAtLogin === applied) return;
     applied = event.state.settings.startAtLogin;
     apply(applied);
   });
+  if (!applied) return;
+  void followOsAtLaunch(target)
+    .then(async ({ keep, message }) => {
+      if (!keep && applied) {
+        // Set first, so the listener above does not apply "off" to the OS: the user's state there stays as they left it.
+        applied = false;
+        await controller.updateSettings({ startAtLogin: false });
+      }
+      if (message) controller.warn(message);
+    })
+    .catch((error: unknown) => controller.warn(`could not read start at login from the system: ${(error as Error).message}`));
 }
 
 /** Where the command-line launcher goes (~/.local/bin): the environment's home, as the user's shell sees it. */

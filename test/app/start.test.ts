@@ -42,6 +42,10 @@ interface LaunchOptions {
   env?: Record<string, string>;
   trayHost?: boolean;
   paths?: Parameters<typeof start>[0]['paths'];
+  /** The OS's login items as the test set them (the stand-in is reset otherwise). */
+  keepLoginItems?: boolean;
+  /** Runs with the environment before the app starts (files the user left). */
+  before?: (env: Record<string, string>) => void;
 }
 
 const expiringArtist: Agents = [
@@ -50,9 +54,17 @@ const expiringArtist: Agents = [
 ];
 
 async function launch(options: LaunchOptions) {
-  electron.reset({ platform: options.platform, notificationsSupported: options.supported, isPackaged: options.packaged });
+  if (options.keepLoginItems) {
+    const login = { run: [...electron.loginOs.run], disabled: [...electron.loginOs.disabled], mac: electron.loginOs.macStatus };
+    electron.reset({ platform: options.platform, notificationsSupported: options.supported, isPackaged: options.packaged });
+    for (const [name, command] of login.run) electron.loginOs.run.set(name, command);
+    for (const name of login.disabled) electron.loginOs.disabled.add(name);
+    electron.loginOs.macStatus = login.mac;
+  } else electron.reset({ platform: options.platform, notificationsSupported: options.supported, isPackaged: options.packaged });
+  electron.loginOs.execPath = process.execPath;
   const d = makeStateDir({ agents: options.agents ?? expiringArtist, imageGenerationModel: options.image ?? 'openai/gpt-image-2' });
   Object.assign(d.env, options.env ?? {});
+  options.before?.(d.env);
   if (options.settings !== null) writeJson(join(d.authbarHome, 'settings.json'), { ...SETTINGS, ...options.settings });
   const running: Running = await start({ env: d.env, platform: options.platform, trayHostAvailable: async () => options.trayHost ?? true, ...(options.paths ? { paths: options.paths } : {}) });
   cleanups.push(async () => {
@@ -407,6 +419,44 @@ describe('start at login', () => {
     expect(electron.called('app.setLoginItemSettings')).toEqual([]);
     await running!.controller!.updateSettings({ startAtLogin: true });
     await until(() => expect(electron.called('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true }]));
+  });
+
+  it('Windows: disabled in Task Manager, then launched with the setting on: it stays disabled, and AuthBar\'s setting turns off and says so', async () => {
+    electron.reset({ platform: 'win32', isPackaged: true });
+    // As a previous run registered it, then the user's Disable in Task Manager.
+    electron.loginOs.run.set('dev.authbar.app', process.execPath);
+    electron.userInOs.taskManager('dev.authbar.app', false);
+    const before = { run: [...electron.loginOs.run], disabled: [...electron.loginOs.disabled] };
+    const { d, running } = await launch({ platform: 'win32', packaged: true, settings: { startAtLogin: true }, keepLoginItems: true });
+    const controller = running!.controller!;
+    await until(() => expect(controller.getSettings().startAtLogin).toBe(false));
+    expect(controller.state().notices.join()).toMatch(/Start at login was turned off in Task Manager.*AuthBar's setting now says so/);
+    expect(JSON.parse(readFileSync(join(d.authbarHome, 'settings.json'), 'utf8')).startAtLogin).toBe(false);
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+    expect({ run: [...electron.loginOs.run], disabled: [...electron.loginOs.disabled] }).toEqual(before);
+  });
+
+  it('Linux: an autostart entry the user hid (Hidden=true) stays hidden; AuthBar\'s setting turns off and says so', async () => {
+    const hidden = `[Desktop Entry]\nType=Application\nName=AuthBar\nExec=${process.execPath}\nHidden=true\n`;
+    const { d, running } = await launch({ platform: 'linux', packaged: true, settings: { startAtLogin: true }, before: (env) => {
+      const entry = join(env.HOME!, '.config', 'autostart', 'authbar.desktop');
+      mkdirSync(dirname(entry), { recursive: true });
+      writeFileSync(entry, hidden);
+    } });
+    const controller = running!.controller!;
+    await until(() => expect(controller.getSettings().startAtLogin).toBe(false));
+    expect(controller.state().notices.join()).toMatch(/turned off in your desktop's startup applications/);
+    expect(readFileSync(join(d.env.HOME!, '.config', 'autostart', 'authbar.desktop'), 'utf8')).toBe(hidden);
+  });
+
+  it('macOS 13+: waiting for the user\'s approval keeps the setting on and says where to approve; nothing is registered again', async () => {
+    electron.reset({ platform: 'darwin', isPackaged: true });
+    electron.loginOs.macStatus = 'requires-approval';
+    const { running } = await launch({ platform: 'darwin', packaged: true, settings: { startAtLogin: true }, keepLoginItems: true });
+    const controller = running!.controller!;
+    await until(() => expect(controller.state().notices.join()).toMatch(/System Settings > General > Login Items/));
+    expect(controller.getSettings().startAtLogin).toBe(true);
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
   });
 
   it('in development never registers the bare Electron binary as a login item', async () => {

@@ -3,7 +3,7 @@
 // refuses strangers and validates payloads, and what reaches the login item. The whole app
 // started as `start(deps)` is in start.test.ts. The core behind it is real: a Controller over
 // a real temp state dir.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -16,7 +16,8 @@ const electron = await import('../helpers/electron-stand-in.ts');
 const { setupTray, trayImagePath } = await import('../../main/app/tray.ts');
 const { createPanel } = await import('../../main/app/panel-window.ts');
 const { isPanelUrl, setupIpc } = await import('../../main/app/ipc.ts');
-const { applyStartAtLogin } = await import('../../main/app/login-item.ts');
+const { applyStartAtLogin, followOsAtLaunch } = await import('../../main/app/login-item.ts');
+const { autostartEntry, parseAutostartEntry } = await import('../../main/core/ui/autostart.ts');
 const { bundledPaths } = await import('../../main/app/paths.ts');
 const { Controller } = await import('../../main/core/controller.ts');
 const { createCommands } = await import('../../main/core/commands.ts');
@@ -263,8 +264,8 @@ describe('start at login', () => {
   it('uses Electron\'s login item on macOS and Windows, an XDG entry on Linux, and only for the installed app', async () => {
     electron.app.isPackaged = true;
     await applyStartAtLogin(true, { platform: 'darwin', env: {} });
-    await applyStartAtLogin(false, { platform: 'win32', env: {} });
-    expect(electron.called('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true }, { openAtLogin: false }]);
+    await applyStartAtLogin(false, { platform: 'win32', env: {}, appId: 'dev.authbar.app' });
+    expect(electron.called('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true }, { openAtLogin: false, name: 'dev.authbar.app' }]);
     const d = makeStateDir({ agents: [] });
     cleanups.push(() => d.cleanup());
     const env = { XDG_CONFIG_HOME: join(d.root, 'xdg') };
@@ -276,5 +277,170 @@ describe('start at login', () => {
     electron.app.isPackaged = false;
     expect(await applyStartAtLogin(true, { platform: 'linux', env })).toMatch(/installed app/);
     expect(existsSync(entry)).toBe(false);
+  });
+});
+
+describe('start at login at launch: the OS holds the user\'s latest choice', () => {
+  const APP_ID = 'dev.authbar.app';
+  const EXE = 'C:\\Users\\me\\AppData\\Local\\Programs\\AuthBar\\AuthBar.exe';
+  function tempHome() {
+    const d = makeStateDir({ agents: [] });
+    cleanups.push(() => d.cleanup());
+    return d;
+  }
+  const packaged = (platform: NodeJS.Platform) => {
+    electron.reset({ platform, isPackaged: true });
+    if (platform === 'win32') electron.app.setAppUserModelId(APP_ID);
+    electron.calls.length = 0;
+  };
+
+  it('Windows: turned on in AuthBar registers it enabled, named by the AppUserModelId, at this executable', async () => {
+    packaged('win32');
+    const d = tempHome();
+    await applyStartAtLogin(true, { platform: 'win32', env: {}, execPath: EXE, appId: APP_ID, home: d.authbarHome });
+    expect(electron.called('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true, enabled: true, name: APP_ID, path: EXE, args: [] }]);
+    expect(electron.app.getLoginItemSettings({ path: EXE }).launchItems).toMatchObject([{ name: APP_ID, enabled: true }]);
+  });
+
+  it('Windows: disabled in Task Manager stays disabled; AuthBar\'s setting turns off, once, saying where', async () => {
+    packaged('win32');
+    const d = tempHome();
+    await applyStartAtLogin(true, { platform: 'win32', env: {}, execPath: EXE, appId: APP_ID, home: d.authbarHome });
+    electron.userInOs.taskManager(APP_ID, false);
+    electron.calls.length = 0;
+    const seen = await followOsAtLaunch({ platform: 'win32', env: {}, execPath: EXE, appId: APP_ID, home: d.authbarHome });
+    expect(seen.keep).toBe(false);
+    expect(seen.message).toMatch(/^Start at login was turned off in Task Manager/);
+    expect(seen.message).toMatch(/AuthBar's setting now says so/);
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+    expect(electron.app.getLoginItemSettings({ path: EXE })).toMatchObject({ executableWillLaunchAtLogin: false, launchItems: [{ name: APP_ID, enabled: false }] });
+  });
+
+  it('Windows: an item the user removed is not put back', async () => {
+    packaged('win32');
+    const d = tempHome();
+    const seen = await followOsAtLaunch({ platform: 'win32', env: {}, execPath: EXE, appId: APP_ID, home: d.authbarHome });
+    expect(seen.keep).toBe(false);
+    expect(seen.message).toMatch(/turned off or removed in Task Manager/);
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+    expect(electron.loginOs.run.size).toBe(0);
+  });
+
+  it('Windows: a moved app re-registers where it now is, passing enabled so Task Manager\'s choice stands', async () => {
+    packaged('win32');
+    const d = tempHome();
+    const old = 'D:\\Apps\\AuthBar\\AuthBar.exe';
+    await applyStartAtLogin(true, { platform: 'win32', env: {}, execPath: old, appId: APP_ID, home: d.authbarHome });
+    electron.calls.length = 0;
+    const seen = await followOsAtLaunch({ platform: 'win32', env: {}, execPath: EXE, appId: APP_ID, home: d.authbarHome });
+    expect(seen).toEqual({ keep: true, message: null });
+    expect(electron.called('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: true, enabled: true, name: APP_ID, path: EXE, args: [] }]);
+    expect(electron.loginOs.run.get(APP_ID)).toBe(EXE);
+    // Where the OS shows it as it should be, nothing is rewritten.
+    electron.calls.length = 0;
+    expect(await followOsAtLaunch({ platform: 'win32', env: {}, execPath: EXE, appId: APP_ID, home: d.authbarHome })).toEqual({ keep: true, message: null });
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+  });
+
+  it('Windows: a moved app whose old item the user disabled is not re-registered at all', async () => {
+    packaged('win32');
+    const d = tempHome();
+    const old = 'D:\\Apps\\AuthBar\\AuthBar.exe';
+    await applyStartAtLogin(true, { platform: 'win32', env: {}, execPath: old, appId: APP_ID, home: d.authbarHome });
+    electron.userInOs.taskManager(APP_ID, false);
+    electron.calls.length = 0;
+    const seen = await followOsAtLaunch({ platform: 'win32', env: {}, execPath: EXE, appId: APP_ID, home: d.authbarHome });
+    expect(seen.keep).toBe(false);
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+    expect(electron.loginOs.disabled.has(APP_ID)).toBe(true);
+  });
+
+  it('macOS 13+: removed in System Settings turns AuthBar\'s setting off; waiting for approval keeps it and says where to approve', async () => {
+    packaged('darwin');
+    await applyStartAtLogin(true, { platform: 'darwin', env: {} });
+    expect(electron.app.getLoginItemSettings().status).toBe('enabled');
+    electron.calls.length = 0;
+    expect(await followOsAtLaunch({ platform: 'darwin', env: {} })).toEqual({ keep: true, message: null });
+    electron.userInOs.removeLoginItem();
+    const removed = await followOsAtLaunch({ platform: 'darwin', env: {} });
+    expect(removed.keep).toBe(false);
+    expect(removed.message).toMatch(/^Start at login was turned off or removed in System Settings > General > Login Items; AuthBar's setting now says so/);
+    electron.loginOs.macStatus = 'requires-approval';
+    const pending = await followOsAtLaunch({ platform: 'darwin', env: {} });
+    expect(pending.keep).toBe(true);
+    expect(pending.message).toMatch(/System Settings > General > Login Items/);
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+  });
+
+  it('macOS before 13 (no status): openAtLogin false means the user removed it', async () => {
+    packaged('darwin');
+    electron.loginOs.macos13 = false;
+    await applyStartAtLogin(true, { platform: 'darwin', env: {} });
+    electron.calls.length = 0;
+    expect(await followOsAtLaunch({ platform: 'darwin', env: {} })).toEqual({ keep: true, message: null });
+    electron.userInOs.removeLoginItem();
+    const removed = await followOsAtLaunch({ platform: 'darwin', env: {} });
+    expect(removed.keep).toBe(false);
+    expect(removed.message).toMatch(/Login Items/);
+    expect(electron.called('app.setLoginItemSettings')).toEqual([]);
+  });
+
+  describe('Linux', () => {
+    function linux() {
+      packaged('linux');
+      const d = tempHome();
+      const env = { XDG_CONFIG_HOME: join(d.root, 'xdg') };
+      const entry = join(d.root, 'xdg', 'autostart', 'authbar.desktop');
+      return { env, entry };
+    }
+
+    it('an entry the user hid (Hidden=true, or X-GNOME-Autostart-enabled=false) stays as the user left it', async () => {
+      for (const edit of [(t: string) => `${t}Hidden=true\n`, (t: string) => t.replace('X-GNOME-Autostart-enabled=true', 'X-GNOME-Autostart-enabled=false')]) {
+        const { env, entry } = linux();
+        await applyStartAtLogin(true, { platform: 'linux', env, execPath: '/opt/AuthBar/authbar-app' });
+        const hidden = edit(readFileSync(entry, 'utf8'));
+        writeFileSync(entry, hidden);
+        const seen = await followOsAtLaunch({ platform: 'linux', env, execPath: '/opt/AuthBar/authbar-app' });
+        expect(seen.keep).toBe(false);
+        expect(seen.message).toMatch(/^Start at login was turned off in your desktop's startup applications/);
+        expect(readFileSync(entry, 'utf8')).toBe(hidden);
+      }
+    });
+
+    it('an entry the user deleted is not written again', async () => {
+      const { env, entry } = linux();
+      const seen = await followOsAtLaunch({ platform: 'linux', env, execPath: '/opt/AuthBar/authbar-app' });
+      expect(seen.keep).toBe(false);
+      expect(existsSync(entry)).toBe(false);
+    });
+
+    it('a moved AppImage: the enabled entry is rewritten for where it now is; an entry as it should be is left alone', async () => {
+      const { env, entry } = linux();
+      await applyStartAtLogin(true, { platform: 'linux', env: { ...env, APPIMAGE: '/home/me/Old/AuthBar.AppImage' } });
+      const moved = { ...env, APPIMAGE: '/home/me/Apps/AuthBar 2.AppImage' };
+      expect(await followOsAtLaunch({ platform: 'linux', env: moved })).toEqual({ keep: true, message: null });
+      expect(parseAutostartEntry(readFileSync(entry, 'utf8')).command).toEqual(['/home/me/Apps/AuthBar 2.AppImage']);
+      // The user's own touches (a delay) stay when the path is already right.
+      const touched = `${readFileSync(entry, 'utf8')}X-GNOME-Autostart-Delay=10\n`;
+      writeFileSync(entry, touched);
+      expect(await followOsAtLaunch({ platform: 'linux', env: moved })).toEqual({ keep: true, message: null });
+      expect(readFileSync(entry, 'utf8')).toBe(touched);
+    });
+  });
+
+  it('the XDG entry names the packaged icon (build.linux.executableName) and quotes Exec as the Desktop Entry spec says', () => {
+    const build = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).build;
+    const text = autostartEntry(['/opt/My Apps\\x/authbar-app']);
+    expect(text).toContain(`\nIcon=${build.linux.executableName}\n`);
+    // Quoting turns \ into \\, and the string escape rule applied after it doubles each again:
+    // "a literal backslash in a quoted argument ... requires four successive backslash characters".
+    expect(text).toContain('\nExec="/opt/My Apps\\\\\\\\x/authbar-app"\n');
+    expect(autostartEntry(['/home/me/~apps/authbar-app'])).toContain('\nExec="/home/me/~apps/authbar-app"\n');
+    // A newline in a path is escaped, never a new key.
+    const injected = autostartEntry(['/tmp/a\nHidden=true']);
+    expect(injected.split('\n').filter((l) => l.startsWith('Hidden'))).toEqual([]);
+    for (const path of ['/opt/My Apps\\x/authbar-app', '/tmp/a"b$c`d', '/tmp/100%/authbar-app', '/tmp/a\nHidden=true', '/plain/authbar-app']) {
+      expect(parseAutostartEntry(autostartEntry([path])).command).toEqual([path]);
+    }
   });
 });

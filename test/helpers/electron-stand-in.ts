@@ -55,6 +55,7 @@ export function reset(options: { platform?: NodeJS.Platform; notificationsSuppor
   app.isPackaged = options.isPackaged ?? false;
   nativeTheme.shouldUseDarkColors = false;
   screen.cursor = { x: 0, y: 0 };
+  resetLoginItems();
 }
 
 export class NotReady extends Error {}
@@ -407,9 +408,9 @@ export const app = Object.assign(new EventEmitter(), {
   focus: (options?: unknown) => record('app.focus', options),
   getAppPath: () => '/opt/authbar',
   getVersion: () => '0.1.0',
-  setAppUserModelId: (id: string) => record('app.setAppUserModelId', id),
-  setLoginItemSettings: (settings: unknown) => record('app.setLoginItemSettings', settings),
-  getLoginItemSettings: () => ({ openAtLogin: false }),
+  setAppUserModelId: (id: string) => { loginOs.appUserModelId = id; record('app.setAppUserModelId', id); },
+  setLoginItemSettings: (settings: LoginSettings) => { record('app.setLoginItemSettings', settings); setLoginItem(settings); },
+  getLoginItemSettings: (options: { path?: string; args?: string[] } = {}) => getLoginItem(options),
 });
 Object.defineProperty(app, 'dock', { get: () => (platform === 'darwin' ? dock : undefined) });
 
@@ -421,3 +422,96 @@ export const shell = {
 
 /** Electron's net.fetch: the app passes it to the token client (Chromium's network stack). */
 export const net = { fetch: (...args: Parameters<typeof fetch>) => { record('net.fetch', String(args[0])); return fetch(...args); } };
+
+// ---- Start at login: the OS's side of app.get/setLoginItemSettings (Electron 45) ----
+// What the OS holds, which the user can change behind the app's back, and which Electron reads
+// back as documented (https://www.electronjs.org/docs/latest/api/app#appgetloginitemsettingsoptions-macos-windows)
+// and implemented (shell/browser/browser_win.cc, browser_mac.mm):
+// - Windows: the HKCU Run value (named by `name`, default the AppUserModelId) and its
+//   StartupApproved flag, which Task Manager's Disable (or Settings > Apps > Startup) sets.
+//   `openAtLogin` is "Run[AppUserModelId] equals the path"; `launchItems` lists every Run value
+//   whose program is the given path (default process.execPath), `enabled` from StartupApproved.
+//   setLoginItemSettings({ openAtLogin: true }) rewrites both: `enabled` defaults to true and
+//   clears a Disable.
+// - macOS 13+: SMAppService's status, which System Settings > General > Login Items changes;
+//   `openAtLogin` is status === 'enabled'. Before 13 (or an item registered with the deprecated
+//   API) there is no `status`, only `openAtLogin`.
+// - Linux: Electron implements neither; get answers false, set does nothing (the app writes an
+//   XDG autostart entry itself).
+interface LoginSettings { openAtLogin?: boolean; path?: string; args?: string[]; enabled?: boolean; name?: string }
+type MacStatus = 'not-registered' | 'enabled' | 'requires-approval' | 'not-found';
+
+export const loginOs = {
+  appUserModelId: 'electron.app.Electron',
+  /** process.execPath of the app, as Electron's default `path`. */
+  execPath: 'C:\\Users\\me\\AppData\\Local\\Programs\\AuthBar\\AuthBar.exe',
+  /** Windows HKCU ...\CurrentVersion\Run: name -> command line. */
+  run: new Map<string, string>(),
+  /** Windows HKCU ...\Explorer\StartupApproved\Run: name -> disabled (absent: enabled). */
+  disabled: new Set<string>(),
+  /** macOS: 13 and up (SMAppService, with `status`), or older (no `status`). */
+  macos13: true,
+  macStatus: 'not-registered' as MacStatus,
+  /** macOS 13+: what the OS answers to a registration (the user must allow it first: 'requires-approval'). */
+  macRegisters: 'enabled' as MacStatus,
+  macLegacyOpen: false,
+};
+
+function resetLoginItems(): void {
+  Object.assign(loginOs, { appUserModelId: 'electron.app.Electron', macos13: true, macStatus: 'not-registered', macRegisters: 'enabled', macLegacyOpen: false });
+  loginOs.run.clear();
+  loginOs.disabled.clear();
+}
+
+/** Electron's FormatCommandLineString: the path, then the args joined by spaces (no quoting). */
+const commandLine = (path: string, args: string[] = []) => (args.length ? `${path} ${args.join(' ')}` : path);
+/** base::CommandLine::FromString(...).GetProgram(): a quoted first word, else up to the first space. */
+const programOf = (command: string) => (command.startsWith('"') ? command.slice(1, command.indexOf('"', 1)) : command.split(' ')[0]!);
+
+function setLoginItem(settings: LoginSettings): void {
+  if (platform === 'win32') {
+    const name = settings.name || loginOs.appUserModelId;
+    if (settings.openAtLogin) {
+      loginOs.run.set(name, commandLine(settings.path || loginOs.execPath, settings.args));
+      if (settings.enabled ?? true) loginOs.disabled.delete(name);
+      else loginOs.disabled.add(name);
+    } else {
+      loginOs.run.delete(name);
+      loginOs.disabled.delete(name);
+    }
+  } else if (platform === 'darwin') {
+    if (loginOs.macos13) loginOs.macStatus = settings.openAtLogin ? loginOs.macRegisters : 'not-registered';
+    else loginOs.macLegacyOpen = settings.openAtLogin === true;
+  }
+}
+
+function getLoginItem(options: { path?: string; args?: string[] }) {
+  if (platform === 'win32') {
+    const path = options.path || loginOs.execPath;
+    const launchItems = [...loginOs.run]
+      .filter(([, command]) => programOf(command).toLowerCase() === path.toLowerCase())
+      .map(([name, command]) => ({ name, path: programOf(command), args: command.slice(command.indexOf(programOf(command)) + programOf(command).length).trim().split(' ').filter(Boolean), scope: 'user', enabled: !loginOs.disabled.has(name) }));
+    return {
+      openAtLogin: loginOs.run.get(loginOs.appUserModelId) === commandLine(path, options.args),
+      executableWillLaunchAtLogin: launchItems.some((i) => i.enabled),
+      launchItems,
+    };
+  }
+  if (platform === 'darwin') {
+    if (!loginOs.macos13) return { openAtLogin: loginOs.macLegacyOpen, wasOpenedAtLogin: false };
+    return { openAtLogin: loginOs.macStatus === 'enabled', wasOpenedAtLogin: false, status: loginOs.macStatus };
+  }
+  return { openAtLogin: false };
+}
+
+/** The user, in the OS: Task Manager's Disable/Enable (Windows), System Settings' Login Items (macOS). */
+export const userInOs = {
+  taskManager(name: string, enabled: boolean): void {
+    if (enabled) loginOs.disabled.delete(name);
+    else loginOs.disabled.add(name);
+  },
+  removeLoginItem(): void {
+    loginOs.macStatus = 'not-registered';
+    loginOs.macLegacyOpen = false;
+  },
+};
