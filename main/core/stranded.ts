@@ -25,7 +25,18 @@ export interface StrandingInputs {
   versions: ReadonlyMap<string, string>;
   /** Copy keys whose refresh token a refresh proved dead. */
   needsLogin: ReadonlySet<string>;
+  /**
+   * Old refresh tokens of rotations whose successors AuthBar holds (its recovery files): dead, so
+   * never a source; their copies wait for `authbar recover`, never a sync.
+   */
+  heldOld?: ReadonlySet<string>;
   now: number;
+}
+
+/** Whether AuthBar's history saw another copy of the account hold `copy`'s current token and move on from it. */
+export function rotatedAwayInHistory(copy: CredentialCopy, group: readonly CredentialCopy[], memory: Memory, versions: ReadonlyMap<string, string>): boolean {
+  const hash = currentHash(memory, copy, versions);
+  return hash !== null && group.some((other) => other !== copy && movedOnFrom(memory, other, hash));
 }
 
 /** A copy sync may take a credential from: never the Codex CLI's own, never a fence or a blank. */
@@ -44,35 +55,34 @@ export function canSyncTo(copy: CredentialCopy): boolean {
 }
 
 /** The newest usable credential of an account: latest expiry, not known dead. */
-export function newestOf(group: readonly CredentialCopy[], needsLogin: ReadonlySet<string>): CredentialCopy | null {
+export function newestOf(group: readonly CredentialCopy[], needsLogin: ReadonlySet<string>, heldOld: ReadonlySet<string> = new Set()): CredentialCopy | null {
   let newest: CredentialCopy | null = null;
   for (const copy of group) {
-    if (!isSyncable(copy) || needsLogin.has(copy.key) || copy.credential.expires === null) continue;
+    if (!isSyncable(copy) || needsLogin.has(copy.key) || heldOld.has(copy.credential.refresh!) || copy.credential.expires === null) continue;
     if (!newest || copy.credential.expires > newest.credential.expires!) newest = copy;
   }
   return newest;
 }
 
-export function findStranded({ copies, lineages, memory, versions, needsLogin, now }: StrandingInputs): Map<string, StrandedCopy> {
+export function findStranded({ copies, lineages, memory, versions, needsLogin, heldOld = new Set(), now }: StrandingInputs): Map<string, StrandedCopy> {
   const result = new Map<string, StrandedCopy>();
   const done = new Set<readonly CredentialCopy[]>();
   for (const copy of copies) {
     const group = lineages.byAccount.get(copy.key);
     if (!group || group.length < 2 || done.has(group) || copy.accountId === null) continue;
     done.add(group);
-    const newest = newestOf(group, needsLogin);
+    const newest = newestOf(group, needsLogin, heldOld);
     if (!newest) continue;
     const newestAlive = newest.credential.expires! > now;
     for (const x of group) {
-      if (!canSyncTo(x) || x.credential.refresh === newest.credential.refresh) continue;
+      if (!canSyncTo(x) || x.credential.refresh === newest.credential.refresh || heldOld.has(x.credential.refresh!)) continue;
       if (x.fence === 'failed') {
         // Certainly dead: OpenClaw's refresh failed and took the refresh token with it.
         if (newestAlive) result.set(x.key, { kind: 'certain', newest });
         continue;
       }
-      const hash = currentHash(memory, x, versions);
       // Certain: another store held this very token and has moved on to a different one.
-      const certain = hash !== null && group.some((y) => y !== x && movedOnFrom(memory, y, hash));
+      const certain = rotatedAwayInHistory(x, group, memory, versions);
       // Likely: no history says so, but this copy is dead or expired while a same-account copy lives.
       const expired = x.credential.expires === null ? false : x.credential.expires <= now;
       const likely = newestAlive && (expired || needsLogin.has(x.key));

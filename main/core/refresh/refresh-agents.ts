@@ -11,6 +11,7 @@ import { CODEX_CLI_PROFILE_ID, entryNotWritable } from '../openclaw/credentials.
 import type { Env } from '../openclaw/paths.ts';
 import { readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
+import { rotatedAwayInHistory } from '../stranded.ts';
 import { VERSION } from '../version.ts';
 import { heldMessage } from '../authbar/recovery.ts';
 import { heldOldTokens, recoverHeld } from './recover.ts';
@@ -153,7 +154,8 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   // A rotated sign-in AuthBar holds goes back into its stores first: the same path as `authbar recover`.
   const recovered = await recoverHeld({ env: options.env, now, guard: options.guard, onResult: (result) => options.onEvent?.({ type: 'finished', result }) });
   const snapshot = await readStatus({ env: options.env, now: now() });
-  const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false, heldOldTokens(options.env));
+  const heldOld = heldOldTokens(options.env);
+  const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false, heldOld);
   for (const result of decided) options.onEvent?.({ type: 'finished', result });
 
   // One job per token lineage: every copy holding the refresh token of any requested profile.
@@ -166,7 +168,13 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   const deadHashes = new Set(Object.values(memory.needsLogin).map((r) => r.refreshHash));
   // Dead: remembered from an earlier run, or rejected by the endpoint earlier in this one.
   const rejectedThisRun = new Set<string>();
-  const isKnownDead = (refresh: string) => rejectedThisRun.has(refresh) || (deadHashes.size > 0 && deadHashes.has(fingerprint(memory, refresh)));
+  // Also certainly dead: the old token of a rotation AuthBar holds, and one its history saw another
+  // store move on from (even once that store's newer token has died too).
+  const rotatedAway = new Set(snapshot.inventory.copies
+    .filter((copy) => copy.credential.refresh !== null && rotatedAwayInHistory(copy, snapshot.lineages.byAccount.get(copy.key) ?? [], memory, snapshot.versions))
+    .map((copy) => copy.credential.refresh!));
+  const isKnownDead = (refresh: string) =>
+    rejectedThisRun.has(refresh) || heldOld.has(refresh) || rotatedAway.has(refresh) || (deadHashes.size > 0 && deadHashes.has(fingerprint(memory, refresh)));
   const peersOf = (lineage: CredentialCopy[]) =>
     (snapshot.lineages.byAccount.get(lineage[0]!.key) ?? []).filter((c) => !lineage.includes(c) && c.credential.profileId !== CODEX_CLI_PROFILE_ID);
 
@@ -200,6 +208,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
             ifNeeded: options.ifNeeded ?? false,
             fenceWaitMs: fenceWaitFrom(options.env),
             isKnownDead,
+            rotatedAway: (refresh) => rotatedAway.has(refresh),
             signal: options.signal,
             stopRetrying: options.stopRetrying,
             retriesEndBy: options.retriesEndBy,

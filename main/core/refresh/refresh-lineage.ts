@@ -89,8 +89,10 @@ export interface LineageContext {
   warnAfterMs: number;
   /** Only refresh what needs it: after a sync, a fresh credential is left as it is. */
   ifNeeded: boolean;
-  /** Refresh tokens AuthBar knows are dead (a refresh proved it): never adopted, never presented. */
+  /** Refresh tokens AuthBar knows are dead (a refresh proved it, or a rotation): never adopted, never presented. */
   isKnownDead: (refresh: string) => boolean;
+  /** Of those, the ones AuthBar's history saw another store move on from (what the failure says). */
+  rotatedAway?: (refresh: string) => boolean;
   /** Ends waits for locks and OpenClaw's fence, and starts no request (the CLI's --timeout); never cuts one in flight. */
   signal?: AbortSignal;
   /** No further token request once aborted; one in flight finishes and is written (a quitting app). */
@@ -292,7 +294,8 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       present = fields.refresh;
       holders = [...new Set([...holdersOf(present), ...done.written])];
     } else if (context.isKnownDead(oldRefresh)) {
-      return { outcome: 'failed', kind: 'needs-login', cause: 'this refresh token was already rejected', written: [], notWritten: [] };
+      const cause = context.rotatedAway?.(oldRefresh) ? 'this refresh token was rotated away in another store (AuthBar saw that store move on from it)' : 'this refresh token was already rejected';
+      return { outcome: 'failed', kind: 'needs-login', cause, written: [], notWritten: [] };
     }
     if (holders.length === 0) return { outcome: 'failed', kind: 'unreadable', cause: lockProblems[0] ?? 'no copy of this sign-in could be read under the lock', written: [], notWritten: [] };
     // Never rotate a token we could not write back: the new one would be lost with the old one dead.
