@@ -111,3 +111,9 @@ function addHeldSignIns(report: StatusReport, home: string): void {
   });
   report.warnings.push(...report.held.map((h) => h.message));
 }
+
+/** What each copy holds as scanned, for pruning set-aside records (undefined: a fence, or no such copy). */
+export function holdingIn(snapshot: StatusSnapshot): (storePath: string, profileId: string) => string | null | undefined {
+  const held = new Map(snapshot.inventory.copies.map((c) => [`${c.storePath}\0${c.credential.profileId}`, c.fence === null ? c.credential.refresh : undefined]));
+  return (storePath, profileId) => held.get(`${storePath}\0${profileId}`);
+}

@@ -8,8 +8,11 @@ import { type CredentialCopy, fenceOf } from './copies.ts';
 import type { Credential } from './openclaw/credentials.ts';
 import { LockTimeoutError } from './openclaw/lock.ts';
 import type { Env } from './openclaw/paths.ts';
-import { readStatus, type StatusSnapshot } from './read-status.ts';
-import { currentCredential, fieldsOf, releaseAll, takeRefreshLocks, type WriteNote, writeToCopies } from './refresh/refresh-lineage.ts';
+import { holdingIn, readStatus, type StatusSnapshot } from './read-status.ts';
+import { currentCredential, fieldsOf, releaseAll, setAsideEntries, takeRefreshLocks, type WriteNote, writeToCopies } from './refresh/refresh-lineage.ts';
+import { resolveAuthbarHome } from './authbar/home.ts';
+import { heldOldRefreshTokens } from './authbar/recovery.ts';
+import { pruneSetAside } from './authbar/set-aside.ts';
 import { selectAgentIds } from './refresh/refresh-agents.ts';
 import { canSyncTo, isSyncable } from './stranded.ts';
 import { VERSION } from './version.ts';
@@ -48,7 +51,7 @@ const result = (target: Target, fields: Partial<ProfileOutcome> & Pick<ProfileOu
   profileOutcome({ agentId: target.agentId, profileId: target.copy.credential.profileId }, fields);
 
 /** Syncs one account's stranded copies from its newest credential, under the account's locks. */
-async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: number): Promise<ProfileOutcome[]> {
+async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: number, home: string, heldOld: ReadonlySet<string>): Promise<ProfileOutcome[]> {
   const group = snapshot.lineages.byAccount.get(targets[0]!.copy.key) ?? [];
   let locks;
   try {
@@ -62,7 +65,7 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
     const dead = new Set(snapshot.needsLogin.keys());
     let newest: { copy: CredentialCopy; credential: Credential } | null = null;
     for (const copy of group) {
-      if (!isSyncable(copy) || dead.has(copy.key)) continue;
+      if (!isSyncable(copy) || dead.has(copy.key) || heldOld.has(copy.credential.refresh!)) continue;
       const current = await currentCredential(copy);
       if (current === 'unreadable' || current === null || !current.expires || !fieldsOf(current)) continue;
       if (fenceOf(current) !== null) continue;
@@ -78,6 +81,13 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
     const notes = new Map<CredentialCopy, WriteNote>();
     const written = new Set<CredentialCopy>();
     for (const copy of copies) {
+      // Its own entry is set aside first, unless a refresh proved it dead: the newest-looking
+      // credential may be dead already (../authbar/set-aside.ts).
+      const unkept = dead.has(copy.key) ? null : setAsideEntries(home, [copy], [], fields.refresh, now);
+      if (unkept) {
+        notes.set(copy, { copy, reason: 'error', why: `${unkept}; not written` });
+        continue;
+      }
       const outcome = await writeToCopies([copy], copy.credential.refresh!, fields, { source: newest.copy });
       for (const c of outcome.written) written.add(c);
       for (const note of outcome.notWritten) notes.set(note.copy, note);
@@ -109,6 +119,9 @@ export async function syncStranded(options: SyncOptions): Promise<RefreshReport>
     for (const r of results) options.onEvent?.({ type: 'finished', result: r });
     return report(results);
   }
+  const home = resolveAuthbarHome(options.env);
+  const heldOld = heldOldRefreshTokens(home);
+  pruneSetAside(home, holdingIn(snapshot), now());
   // One job per account: its stranded copies all take the same newest credential.
   const byAccount = new Map<readonly CredentialCopy[], Target[]>();
   for (const target of targets) {
@@ -118,7 +131,7 @@ export async function syncStranded(options: SyncOptions): Promise<RefreshReport>
   const limit = pLimit(4);
   const results = await Promise.all([...byAccount.values()].map((group) => limit(async () => {
     for (const t of group) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.copy.credential.profileId });
-    const outcomes = await syncAccount(snapshot, group, now());
+    const outcomes = await syncAccount(snapshot, group, now(), home, heldOld);
     for (const r of outcomes) options.onEvent?.({ type: 'finished', result: r });
     return outcomes;
   })));

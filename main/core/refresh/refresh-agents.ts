@@ -9,9 +9,10 @@ import type { CredentialCopy } from '../copies.ts';
 import { fixCommand, loginCommand, openclawRefreshCommand } from '../fixes.ts';
 import { CODEX_CLI_PROFILE_ID, entryNotWritable } from '../openclaw/credentials.ts';
 import type { Env } from '../openclaw/paths.ts';
-import { readStatus, type StatusSnapshot } from '../read-status.ts';
+import { holdingIn, readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
 import { rotatedAwayInHistory } from '../stranded.ts';
+import { pruneSetAside } from '../authbar/set-aside.ts';
 import { VERSION } from '../version.ts';
 import { heldMessage } from '../authbar/recovery.ts';
 import { heldOldTokens, recoverHeld } from './recover.ts';
@@ -154,6 +155,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   // A rotated sign-in AuthBar holds goes back into its stores first: the same path as `authbar recover`.
   const recovered = await recoverHeld({ env: options.env, now, guard: options.guard, onResult: (result) => options.onEvent?.({ type: 'finished', result }) });
   const snapshot = await readStatus({ env: options.env, now: now() });
+  pruneSetAside(resolveAuthbarHome(options.env), holdingIn(snapshot), now());
   const heldOld = heldOldTokens(options.env);
   const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false, heldOld);
   for (const result of decided) options.onEvent?.({ type: 'finished', result });

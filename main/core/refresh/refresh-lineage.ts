@@ -4,6 +4,7 @@
 // answer into every copy that still holds the old refresh token, each under its store lock.
 import type { FailureKindName } from '../api.ts';
 import { heldMessage, heldOldRefreshTokens } from '../authbar/recovery.ts';
+import { dropSetAside, type HeldAside, listSetAside, setAside } from '../authbar/set-aside.ts';
 import { type CredentialCopy, fenceOf } from '../copies.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readAccessTokenClaims } from '../jwt.ts';
@@ -211,6 +212,71 @@ async function putBack(done: { written: CredentialCopy[]; removed: CredentialCop
   return { written, notWritten };
 }
 
+/**
+ * Sets aside each copy's own entry before a newer credential is written over it, unless its
+ * token was proved dead (rejected, or a held rotation's old one). A token only AuthBar's history
+ * calls rotated away is kept all the same: a store copied in from another machine looks exactly
+ * like a rotation there. Returns why it could not (then nothing may be written over it), else null.
+ */
+function setAsideOwn(context: LineageContext, copies: CredentialCopy[], current: Current[], own: string, replacedBy: string): string | null {
+  if (context.isKnownDead(own) && !context.rotatedAway?.(own)) return null;
+  return setAsideEntries(context.authbarHome, copies, current, replacedBy, context.now());
+}
+
+/** Records each copy's entry as it is now (else as scanned); null, or why a record could not be written. */
+export function setAsideEntries(home: string, copies: CredentialCopy[], current: ReadonlyArray<{ copy: CredentialCopy; credential: Credential }>, replacedBy: string, now: number): string | null {
+  for (const copy of writableCopies(copies)) {
+    const credential = current.find((e) => e.copy.key === copy.key)?.credential ?? copy.credential;
+    try {
+      setAside(home, {
+        createdAt: now, storePath: copy.storePath, storeKind: copy.storeKind as 'json' | 'sqlite', profileId: credential.profileId, holder: copy.holder,
+        entry: { ...(credential.stored ?? credential.raw) }, replacedBy,
+      });
+    } catch (error) {
+      return `AuthBar could not set ${copy.holder}'s own sign-in aside before replacing it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    }
+  }
+  return null;
+}
+
+const recordOf = (copy: CredentialCopy) => (held: HeldAside) => held.record.storePath === copy.storePath && held.record.profileId === copy.credential.profileId;
+
+/** The copies among `holders` (each still holding `rejected`) whose own entry, set aside, went back. */
+async function putBackSetAside(home: string, holders: CredentialCopy[], rejected: string): Promise<CredentialCopy[]> {
+  const records = listSetAside(home).filter((h) => h.record.replacedBy === rejected);
+  const back: CredentialCopy[] = [];
+  for (const copy of holders) {
+    const held = records.find(recordOf(copy));
+    if (!held) continue;
+    try {
+      // An absent profile is never refilled here: it may be someone else's removal.
+      const result = await changeCopy(copy, rejected, { kind: 'restore', entry: held.record.entry, removed: false });
+      if (result.result === 'written') {
+        back.push(copy);
+        dropSetAside(held.path);
+      }
+    } catch {
+      // Left set aside: the next refresh tries again.
+    }
+  }
+  return back;
+}
+
+function dropSetAsideFor(home: string, copies: CredentialCopy[], replacedBy: string): void {
+  const records = listSetAside(home).filter((h) => h.record.replacedBy === replacedBy);
+  for (const copy of copies) for (const held of records.filter(recordOf(copy))) dropSetAside(held.path);
+}
+
+function repointSetAside(home: string, copies: CredentialCopy[], from: string, to: string): void {
+  const records = listSetAside(home).filter((h) => h.record.replacedBy === from);
+  for (const copy of copies) {
+    for (const held of records.filter(recordOf(copy))) {
+      setAside(home, { ...held.record, replacedBy: to });
+      dropSetAside(held.path);
+    }
+  }
+}
+
 const merge = (a: { written: CredentialCopy[]; notWritten: WriteNote[] }, b: { written: CredentialCopy[]; notWritten: WriteNote[] }) => ({
   written: [...new Set([...a.written, ...b.written])],
   notWritten: [...a.notWritten, ...b.notWritten],
@@ -284,6 +350,9 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
     const newer = newestOther(current, oldRefresh, account, context, job.stranded ? 0 : ourExpires);
     if (newer) {
       const fields = fieldsOf(newer.credential)!;
+      // What it replaces may be a live, separate sign-in: kept first (../authbar/set-aside.ts).
+      const unkept = setAsideOwn(context, stillOld, current, oldRefresh, fields.refresh);
+      if (unkept) return { outcome: 'failed', kind: 'unwritable', cause: `${unkept}; nothing was written or requested`, written: [], notWritten: [] };
       done = await writeToCopies(stillOld, oldRefresh, fields, { source: newer.copy });
       source = newer.copy;
       if (done.written.length > 0) synced = { source, credential: fields };
@@ -329,10 +398,22 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
         // The token was dead after all. A usable copy of the same account elsewhere heals it.
         const healer = newestOther(current, present, account, context, 0);
         if (!healer || healer.credential.expires! <= context.now()) {
-          if (!synced) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced, rejected: { token: present, cause: answer.failure.cause, holders } };
+          if (!synced) {
+            // Adopted in an earlier run (a sync, a refresh, the app): each copy's own entry, set aside then, comes back.
+            const back = await putBackSetAside(context.authbarHome, holders, present);
+            if (back.length === 0) return { outcome: 'failed', kind: 'needs-login', cause: answer.failure.cause, ...done, synced, rejected: { token: present, cause: answer.failure.cause, holders } };
+            const agents = [...new Set(back.map((c) => c.holder))].sort();
+            const rest = holders.filter((c) => !back.includes(c));
+            return {
+              outcome: 'failed', kind: 'needs-login',
+              cause: `${answer.failure.cause}: the newer sign-in adopted earlier was dead; ${agents.join(', ')} ${agents.length === 1 ? 'has its' : 'have their'} own sign-in back, not tried`,
+              written: [], notWritten: [], putBack: true, rejected: { token: present, cause: answer.failure.cause, holders: rest },
+            };
+          }
           // The newer sign-in it adopted was dead: what it replaced may be live (a separate sign-in
           // of the account). Each copy gets its own back, untried, as it was before this run.
           const back = await putBack(done, present, current);
+          dropSetAsideFor(context.authbarHome, back.written, present);
           const agents = [...new Set(back.written.map((c) => c.holder))].sort();
           const kept = agents.length > 0 ? `; ${agents.join(', ')} ${agents.length === 1 ? 'has its' : 'have their'} own sign-in back, not tried` : '';
           const left = done.written.filter((c) => !back.written.includes(c));
@@ -342,6 +423,8 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
         }
         const fields = fieldsOf(healer.credential)!;
         const healed = await writeToCopies(holders, present, fields, { source: healer.copy });
+        // What was set aside for the dead one now waits on the healer's: put back if that dies too.
+        repointSetAside(context.authbarHome, healed.written, present, fields.refresh);
         return { outcome: 'healed', credential: fields, source: healer.copy, ...merge(done, healed) };
       }
       const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
@@ -349,6 +432,8 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       hold.now(`the rotated sign-in of ${agents} to reach ${targets.map((c) => c.storePath).join(', ')} (its store locks may be held by OpenClaw)`);
       // The old token is dead now: wait as long as it takes for each store, never give up early.
       const kept = await keepRotated(holders, present, fresh, context.authbarHome, context.now());
+      // The adopted sign-in was live: what it replaced is no longer needed.
+      dropSetAsideFor(context.authbarHome, holders, present);
       const wrote = { written: kept.written, notWritten: kept.notWritten };
       if (wrote.written.length === 0) {
         const why = wrote.notWritten.map((n) => n.why).join('; ');

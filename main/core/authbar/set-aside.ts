@@ -1,0 +1,101 @@
+// Sign-ins set aside. When AuthBar writes a newer credential of an account over a copy's own
+// (adopting it before a refresh, syncing, healing, the app's "keep copies in sync"), nothing has
+// proved the newer one live: a store copied in from another machine looks newer and may be dead
+// there already (rotated after the copy), while the entry it replaces may be a live, separate
+// sign-in. So that entry is kept here first, unless it is known dead, and put back if the
+// endpoint rejects what replaced it. It stays in AuthBar's recovery area (`recovery/set-aside/`,
+// dir 0700, file 0600, the only place besides `recovery/` that holds a token) and is never shown.
+// A record goes once what replaced it proves live (a refresh rotated it, or the copy moved on
+// from it), or after 30 days.
+import { readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { crypto } from '../lazy-crypto.ts';
+import { ensurePrivateDirectory, writePrivateFile } from '../openclaw/private-write.ts';
+import { readRegularFile } from '../openclaw/read-file.ts';
+import { recoveryDir } from './recovery.ts';
+
+const SetAsideSchema = z.strictObject({
+  version: z.literal(1),
+  createdAt: z.number(),
+  storePath: z.string(),
+  storeKind: z.enum(['json', 'sqlite']),
+  profileId: z.string(),
+  holder: z.string(),
+  /** The copy's own entry, exactly as stored. */
+  entry: z.record(z.string(), z.unknown()),
+  /** The refresh token written over it: the entry comes back if the endpoint rejects this one. */
+  replacedBy: z.string(),
+});
+export type SetAside = z.infer<typeof SetAsideSchema>;
+
+export const MAX_SET_ASIDE_AGE_MS = 30 * 24 * 3_600_000;
+const NAME = /^[0-9a-f]{24}\.json$/;
+
+export const setAsideDir = (home: string): string => join(recoveryDir(home), 'set-aside');
+
+/** One file per copy and replacement; the name is a hash and holds no token. */
+function setAsidePath(home: string, storePath: string, profileId: string, replacedBy: string): string {
+  const id = crypto().createHash('sha256').update(`authbar-set-aside\0${storePath}\0${profileId}\0${replacedBy}`).digest('hex').slice(0, 24);
+  return join(setAsideDir(home), `${id}.json`);
+}
+
+/** Keeps a copy's own entry before it is written over. Throws when it cannot (then nothing is written over). */
+export function setAside(home: string, record: Omit<SetAside, 'version'>): string {
+  ensurePrivateDirectory(home);
+  ensurePrivateDirectory(recoveryDir(home));
+  ensurePrivateDirectory(setAsideDir(home));
+  const path = setAsidePath(home, record.storePath, record.profileId, record.replacedBy);
+  writePrivateFile(path, `${JSON.stringify(SetAsideSchema.parse({ version: 1, ...record }), null, 2)}\n`);
+  return path;
+}
+
+export interface HeldAside {
+  path: string;
+  record: SetAside;
+}
+
+/** Every record that parses (one that does not is left as it is, never read out). */
+export function listSetAside(home: string): HeldAside[] {
+  let names: string[];
+  try {
+    names = readdirSync(setAsideDir(home)).filter((name) => NAME.test(name));
+  } catch {
+    return [];
+  }
+  const held: HeldAside[] = [];
+  for (const name of names) {
+    const path = join(setAsideDir(home), name);
+    const read = readRegularFile(path, 1024 * 1024);
+    if (!read.ok) continue;
+    try {
+      const parsed = SetAsideSchema.safeParse(JSON.parse(read.text));
+      if (parsed.success) held.push({ path, record: parsed.data });
+    } catch {
+      // Not JSON: not ours to read out, nor to delete.
+    }
+  }
+  return held;
+}
+
+export function dropSetAside(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/**
+ * Drops the records no longer needed: past 30 days, or whose copy no longer holds the
+ * replacement (OpenClaw refreshed it, so it was live; a new login; its own entry is back).
+ * `holding(storePath, profileId)` is the refresh token the copy holds now (undefined: a fence,
+ * or no such copy, and then the record stays).
+ */
+export function pruneSetAside(home: string, holding: (storePath: string, profileId: string) => string | null | undefined, now: number): void {
+  for (const { path, record } of listSetAside(home)) {
+    const current = holding(record.storePath, record.profileId);
+    const movedOn = current !== undefined && current !== null && current !== record.replacedBy;
+    if (now - record.createdAt > MAX_SET_ASIDE_AGE_MS || movedOn) dropSetAside(path);
+  }
+}
