@@ -96,11 +96,20 @@ export interface LauncherTarget {
   executable: string;
 }
 
+/**
+ * On Linux the app's executable is Chromium, which opens the display before any of AuthBar's
+ * code runs and stops there without one ("Missing X server or $DISPLAY": an ssh session, a cron
+ * job). The CLI opens no window, so it runs on Ozone's headless platform, built into Electron's
+ * Linux binary; Chromium's own --headless is not built into Electron. Chromium's switches go
+ * before --cli: what follows it is the CLI's.
+ */
+export const LINUX_NO_DISPLAY = ['--ozone-platform=headless', '--disable-gpu'];
+
 /** Plans and writes the launcher that runs `<executable> --cli "$@"`: the plan's note, or why not. */
 export function installLauncher(target: LauncherTarget): { note: string } | CliInstallProblem {
   const plan = cliInstallPlan({
     platform: target.platform,
-    command: [target.executable, '--cli'],
+    command: [target.executable, ...(target.platform === 'linux' ? LINUX_NO_DISPLAY : []), '--cli'],
     home: target.home,
     pathDirs: (target.env.PATH ?? target.env.Path ?? '').split(target.platform === 'win32' ? ';' : ':').filter(Boolean),
     localAppData: target.env.LOCALAPPDATA,

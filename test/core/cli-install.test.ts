@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkd
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliInstallPlan, installCli, LAUNCHER_MARK } from '../../main/core/cli-install.ts';
+import { cliInstallPlan, installCli, installLauncher, LAUNCHER_MARK } from '../../main/core/cli-install.ts';
 import { CLI } from '../helpers/cli.ts';
 
 const VERSION = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version as string;
@@ -59,6 +59,22 @@ describe('installCli', () => {
     expect(execFileSync('/bin/sh', [plan.path, '--version'], { encoding: 'utf8' })).toBe(`${VERSION}\n`);
     // Installing again replaces our own launcher.
     expect(installCli(plan)).toBeNull();
+  });
+
+  // Found by a review: Electron on Linux opens the display before any of AuthBar's code runs, so
+  // the launcher failed in an ssh session or a cron job. (The real binary's run with no display
+  // is checked on GitHub's Linux runner: .github/workflows/app.yml.)
+  it('on Linux runs the app on Ozone\'s headless platform, its switches before --cli; elsewhere as it is', () => {
+    const root = temp();
+    const fake = join(root, 'AuthBar');
+    writeFileSync(fake, '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+    for (const [platform, switches] of [['linux', ['--ozone-platform=headless', '--disable-gpu']], ['darwin', []]] as const) {
+      const home = join(root, platform);
+      const installed = installLauncher({ platform, env: { PATH: join(home, '.local', 'bin') }, home, executable: fake });
+      expect(installed).toMatchObject({ note: expect.any(String) });
+      const said = execFileSync('/bin/sh', [join(home, '.local', 'bin', 'authbar'), 'status', '--json'], { encoding: 'utf8' });
+      expect(said.trim().split('\n')).toEqual([...switches, '--cli', 'status', '--json']);
+    }
   });
 
   it('leaves a file that is not its own launcher alone, and says what to do', () => {
