@@ -13,6 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** About 100 MB: minutes on a slow line, never an hour. */
+const DOWNLOAD_TIMEOUT_MS = 15 * 60_000;
 const require = createRequire(import.meta.url);
 
 function fail(lines) {
@@ -44,24 +46,33 @@ try {
 }
 const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 
+// Before any download: with no display there is nothing to download it for.
+if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+  fail(['authbar: no display (DISPLAY / WAYLAND_DISPLAY unset), so there is no tray to show; use the CLI instead: npm run authbar -- status']);
+}
+
 let electron = installedBinary(packageDir);
 if (!electron) {
   const from = process.env.ELECTRON_MIRROR || process.env.npm_config_electron_mirror || 'GitHub';
   process.stderr.write(`authbar: fetching Electron ${version}'s binary (about 100 MB, once) from ${from}...\n`);
+  // Bounded: a host that takes the connection and never answers would leave only the line above.
   const download = spawnSync(process.execPath, [join(packageDir, 'install.js')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ELECTRON_GET_NO_PROGRESS: '1' },
+    timeout: DOWNLOAD_TIMEOUT_MS,
   });
+  if (download.error?.code === 'ETIMEDOUT') download.stderr = `no answer within ${DOWNLOAD_TIMEOUT_MS / 60_000} minutes`;
   electron = download.status === 0 ? installedBinary(packageDir) : null;
   if (!electron) {
+    // A mirror already set is not suggested again: that is what just failed.
+    const instead = from === 'GitHub'
+      ? 'Where GitHub is unreachable, use a mirror: ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start'
+      : 'Check that mirror (ELECTRON_MIRROR), or point electron_config_cache at a folder holding the zip';
     fail([
-      `authbar: could not download Electron's binary from ${from} (${downloadCause(`${download.stderr ?? ''}\n${download.stdout ?? ''}`)}), so the tray app cannot start yet. Where GitHub is unreachable, use a mirror: ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start. Meanwhile the CLI works: npm run authbar -- status`,
+      `authbar: could not download Electron's binary from ${from} (${downloadCause(`${download.stderr ?? ''}\n${download.stdout ?? ''}`)}), so the tray app cannot start yet. ${instead}. Meanwhile the CLI works: npm run authbar -- status`,
     ]);
   }
-}
-if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-  fail(['authbar: no display (DISPLAY / WAYLAND_DISPLAY unset), so there is no tray to show; use the CLI instead: npm run authbar -- status']);
 }
 const child = spawn(electron, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));
