@@ -62,7 +62,7 @@ function sqliteModule(): typeof import('node:sqlite') {
 /** This runtime has no node:sqlite, so OpenClaw 2026.9's stores cannot be read here. */
 export class SqliteUnavailableError extends Error {
   override name = 'SqliteUnavailableError';
-  readonly fix = 'run AuthBar on Node 22.13 or newer, or a newer AuthBar app, to read OpenClaw 2026.9 state';
+  readonly fix = 'run AuthBar on Node 22.13 or newer (from a clone: npm run authbar -- ..., which fetches it), or a newer AuthBar app, to read OpenClaw 2026.9 state';
   constructor() {
     super(`this runtime (Node ${process.versions.node}) has no node:sqlite, which OpenClaw 2026.9's stores need`);
   }
