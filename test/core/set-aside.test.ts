@@ -6,10 +6,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setAsideDir } from '../../main/core/authbar/set-aside.ts';
+import { MAX_SET_ASIDE_AGE_MS, pruneSetAside, SETTLED_AFTER_MS, setAsideDir } from '../../main/core/authbar/set-aside.ts';
+import { acquireLock, STORE_LOCK } from '../../main/core/openclaw/lock.ts';
+import { holdingIn, readStatus } from '../../main/core/read-status.ts';
 import { Controller, type ControllerEvent } from '../../main/core/controller.ts';
 import { runCli } from '../helpers/cli.ts';
 import { rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
+import { fence } from '../helpers/sqlite-state.ts';
 import { storeDocument } from '../helpers/state-dir.ts';
 
 const HOUR = 3_600_000;
@@ -142,14 +145,80 @@ describe('records that are no longer needed', () => {
     expect(records(d.authbarHome)).toEqual([]);
   });
 
-  it('go once the copy moved on from the replacement (OpenClaw refreshed it)', async () => {
+  it('go once the copy moved on from the replacement by itself (OpenClaw refreshed it), once settled', async () => {
     const { d, newer } = separateSignIns(-1 * HOUR);
     server.live.set(newer.refresh, 'acct-1'); // (this time the newer one is live)
     await runCli(['sync'], d.env);
     expect(records(d.authbarHome)).toHaveLength(1);
     const after = signIn('acct-1', 10 * 24 * HOUR); // OpenClaw refreshed main's copy itself
     d.writeStore('main', storeDocument({ 'openai-codex:default': after }));
-    await runCli(['sync'], d.env);
+    const holding = holdingIn(await readStatus({ env: d.env }));
+    pruneSetAside(d.authbarHome, holding, Date.now());
+    expect(records(d.authbarHome)).toHaveLength(1); // not settled yet: another AuthBar may be mid-write
+    pruneSetAside(d.authbarHome, holding, Date.now() + SETTLED_AFTER_MS + HOUR);
     expect(records(d.authbarHome)).toEqual([]);
+    pruneSetAside(d.authbarHome, holding, Date.now() + MAX_SET_ASIDE_AGE_MS + HOUR); // (nothing left to drop)
   });
+});
+
+// Found by a second review of the set-aside records.
+describe('records that are still needed', () => {
+  it('a copy replaced twice by newer-looking dead sign-ins keeps its own through every run, and gets it back', async () => {
+    const own = signIn('acct-1', -1 * HOUR);
+    const first = signIn('acct-1', 5 * 24 * HOUR);
+    rotatedAway(first);
+    const d = stateDirForServer({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': first }) },
+    ] });
+    const kept = () => expect(filesHolding(d.root, own.refresh)).not.toEqual([]);
+    await runCli(['sync'], d.env);
+    expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(first.refresh);
+    const second = signIn('acct-1', 8 * 24 * HOUR);
+    rotatedAway(second);
+    d.writeStore('artist', storeDocument({ 'openai-codex:default': second }));
+    await runCli(['sync'], d.env);
+    expect(mainToken(d)).toBe(second.refresh);
+    kept();
+    // Even once settled, AuthBar's own second write is no proof the first replacement was live.
+    pruneSetAside(d.authbarHome, holdingIn(await readStatus({ env: d.env })), Date.now() + SETTLED_AFTER_MS + HOUR);
+    kept();
+    for (let run = 0; run < 3 && mainToken(d) !== own.refresh; run++) {
+      await runCli(['refresh', '--agent', 'main'], d.env);
+      kept();
+    }
+    expect(mainToken(d)).toBe(own.refresh);
+    expect((await runCli(['refresh', '--agent', 'main'], d.env)).code).toBe(0);
+    expect(server.live.has(mainToken(d))).toBe(true);
+  }, 60_000);
+
+  it('another AuthBar pruning meanwhile never drops a record set aside but not yet written over', async () => {
+    const { d, own } = separateSignIns(-1 * HOUR);
+    // main's store lock is held (as OpenClaw would): the sync sets main's own aside, then waits to write.
+    const lock = await acquireLock(d.storePath('main'), { policy: STORE_LOCK });
+    const syncing = runCli(['sync'], d.env, { timeoutMs: 170_000 });
+    try {
+      while (records(d.authbarHome).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(mainToken(d)).toBe(own.refresh);
+      // A second AuthBar prunes from its own snapshot, with no lock, even long after.
+      pruneSetAside(d.authbarHome, holdingIn(await readStatus({ env: d.env })), Date.now() + SETTLED_AFTER_MS + HOUR);
+      expect(records(d.authbarHome)).toHaveLength(1);
+    } finally {
+      lock.release();
+    }
+    expect((await syncing).stdout).toMatch(/synced from artist/);
+    expect(filesHolding(d.root, own.refresh)).not.toEqual([]);
+  }, 200_000);
+
+  it('a copy given the same dead sign-in again after OpenClaw 2026.9 failed on it keeps its own', async () => {
+    const { d, own, newer } = separateSignIns(-1 * HOUR);
+    await runCli(['sync'], d.env);
+    expect(mainToken(d)).toBe(newer.refresh);
+    d.writeStore('main', storeDocument({ 'openai-codex:default': fence(d.readStore('main').profiles['openai-codex:default'], 'failed', undefined, 'openai-codex:default') }));
+    await runCli(['sync'], d.env);
+    expect(mainToken(d)).toBe(newer.refresh);
+    expect(filesHolding(d.root, own.refresh)).not.toEqual([]);
+    await runCli(['refresh', '--agent', 'main'], d.env);
+    expect(mainToken(d)).toBe(own.refresh);
+  }, 60_000);
 });

@@ -30,13 +30,23 @@ const SetAsideSchema = z.strictObject({
 export type SetAside = z.infer<typeof SetAsideSchema>;
 
 export const MAX_SET_ASIDE_AGE_MS = 30 * 24 * 3_600_000;
+/**
+ * A record is judged against the stores only once this old: another AuthBar may have set it
+ * aside and still be waiting for the store's lock to write over it (prune takes no lock).
+ */
+export const SETTLED_AFTER_MS = 3_600_000;
 const NAME = /^[0-9a-f]{24}\.json$/;
 
 export const setAsideDir = (home: string): string => join(recoveryDir(home), 'set-aside');
 
-/** One file per copy and replacement; the name is a hash and holds no token. */
-function setAsidePath(home: string, storePath: string, profileId: string, replacedBy: string): string {
-  const id = crypto().createHash('sha256').update(`authbar-set-aside\0${storePath}\0${profileId}\0${replacedBy}`).digest('hex').slice(0, 24);
+/**
+ * One file per copy, entry set aside and replacement: a copy replaced twice keeps both records
+ * (its own entry, then the first replacement), never one written over the other. The name is a
+ * hash and holds no token.
+ */
+function setAsidePath(home: string, record: Pick<SetAside, 'storePath' | 'profileId' | 'entry' | 'replacedBy'>): string {
+  const own = typeof record.entry.refresh === 'string' ? record.entry.refresh : '';
+  const id = crypto().createHash('sha256').update(`authbar-set-aside\0${record.storePath}\0${record.profileId}\0${own}\0${record.replacedBy}`).digest('hex').slice(0, 24);
   return join(setAsideDir(home), `${id}.json`);
 }
 
@@ -45,7 +55,7 @@ export function setAside(home: string, record: Omit<SetAside, 'version'>): strin
   ensurePrivateDirectory(home);
   ensurePrivateDirectory(recoveryDir(home));
   ensurePrivateDirectory(setAsideDir(home));
-  const path = setAsidePath(home, record.storePath, record.profileId, record.replacedBy);
+  const path = setAsidePath(home, record);
   writePrivateFile(path, `${JSON.stringify(SetAsideSchema.parse({ version: 1, ...record }), null, 2)}\n`);
   return path;
 }
@@ -87,15 +97,25 @@ export function dropSetAside(path: string): void {
 }
 
 /**
- * Drops the records no longer needed: past 30 days, or whose copy no longer holds the
- * replacement (OpenClaw refreshed it, so it was live; a new login; its own entry is back).
- * `holding(storePath, profileId)` is the refresh token the copy holds now (undefined: a fence,
- * or no such copy, and then the record stays).
+ * Drops the records no longer needed: past 30 days, or (once settled) whose copy has moved on
+ * from the replacement by itself: it holds neither the replacement nor its own entry, and
+ * AuthBar did not write over the replacement in turn (that record would say so, and is no proof
+ * the replacement was live). Moving on by itself is OpenClaw refreshing it (it was live) or a
+ * new login. `holding(storePath, profileId)` is the refresh token the copy holds now
+ * (undefined: a fence, or no such copy, and then the record stays).
  */
 export function pruneSetAside(home: string, holding: (storePath: string, profileId: string) => string | null | undefined, now: number): void {
-  for (const { path, record } of listSetAside(home)) {
+  const all = listSetAside(home);
+  const sameCopy = (a: SetAside, b: SetAside) => a.storePath === b.storePath && a.profileId === b.profileId;
+  for (const { path, record } of all) {
+    if (now - record.createdAt > MAX_SET_ASIDE_AGE_MS) {
+      dropSetAside(path);
+      continue;
+    }
+    if (now - record.createdAt < SETTLED_AFTER_MS) continue;
     const current = holding(record.storePath, record.profileId);
-    const movedOn = current !== undefined && current !== null && current !== record.replacedBy;
-    if (now - record.createdAt > MAX_SET_ASIDE_AGE_MS || movedOn) dropSetAside(path);
+    const replacedInTurn = all.some((other) => sameCopy(other.record, record) && other.record.entry.refresh === record.replacedBy);
+    const movedOn = typeof current === 'string' && current !== record.replacedBy && current !== record.entry.refresh && !replacedInTurn;
+    if (movedOn) dropSetAside(path);
   }
 }

@@ -227,6 +227,8 @@ function setAsideOwn(context: LineageContext, copies: CredentialCopy[], current:
 export function setAsideEntries(home: string, copies: CredentialCopy[], current: ReadonlyArray<{ copy: CredentialCopy; credential: Credential }>, replacedBy: string, now: number): string | null {
   for (const copy of writableCopies(copies)) {
     const credential = current.find((e) => e.copy.key === copy.key)?.credential ?? copy.credential;
+    // A fence (OpenClaw 2026.9's refresh under way or failed) holds no refresh token to keep.
+    if (credential.refresh === null || fenceOf(credential) !== null) continue;
     try {
       setAside(home, {
         createdAt: now, storePath: copy.storePath, storeKind: copy.storeKind as 'json' | 'sqlite', profileId: credential.profileId, holder: copy.holder,
@@ -243,7 +245,8 @@ const recordOf = (copy: CredentialCopy) => (held: HeldAside) => held.record.stor
 
 /** The copies among `holders` (each still holding `rejected`) whose own entry, set aside, went back. */
 async function putBackSetAside(home: string, holders: CredentialCopy[], rejected: string): Promise<CredentialCopy[]> {
-  const records = listSetAside(home).filter((h) => h.record.replacedBy === rejected);
+  // Newest first: what the rejected one replaced last.
+  const records = listSetAside(home).filter((h) => h.record.replacedBy === rejected).sort((a, b) => b.record.createdAt - a.record.createdAt);
   const back: CredentialCopy[] = [];
   for (const copy of holders) {
     const held = records.find(recordOf(copy));
@@ -364,6 +367,12 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       holders = [...new Set([...holdersOf(present), ...done.written])];
     } else if (context.isKnownDead(oldRefresh)) {
       const cause = context.rotatedAway?.(oldRefresh) ? 'this refresh token was rotated away in another store (AuthBar saw that store move on from it)' : 'this refresh token was already rejected';
+      // AuthBar wrote it there over a copy's own entry: that comes back, as after a rejection.
+      const back = await putBackSetAside(context.authbarHome, stillOld, oldRefresh);
+      if (back.length > 0) {
+        const agents = [...new Set(back.map((c) => c.holder))].sort();
+        return { outcome: 'failed', kind: 'needs-login', cause: `${cause}; ${agents.join(', ')} ${agents.length === 1 ? 'has its' : 'have their'} own sign-in back, not tried`, written: [], notWritten: [], putBack: true };
+      }
       return { outcome: 'failed', kind: 'needs-login', cause, written: [], notWritten: [] };
     }
     if (holders.length === 0) return { outcome: 'failed', kind: 'unreadable', cause: lockProblems[0] ?? 'no copy of this sign-in could be read under the lock', written: [], notWritten: [] };
