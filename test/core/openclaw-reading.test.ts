@@ -207,7 +207,7 @@ describe('a remote host\'s report', () => {
     const remote = structuredClone(local);
     remote.agents[0]!.profiles[0]!.error = 'access is not a string\u001b]52;c;cm0gLXJmIH4=\u0007';
     const accepted = acceptStatusReport({ name: 'vps', destination: 'user@vps' }, remote);
-    expect(accepted.agents[0]!.profiles[0]!.error).toBe('access is not a string');
+    expect(accepted.agents[0]!.profiles[0]!.error).toBe('“access is not a string”');
     expect(accepted.agents[1]).toMatchObject({ status: 'unreadable', openclawStatus: 'ok' });
   });
 
