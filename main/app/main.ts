@@ -206,26 +206,42 @@ export async function start(deps: StartDeps): Promise<RunningApp | null> {
 function followStartAtLogin(controller: Controller, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): void {
   const target = { platform, env, appId: APP_ID, home: controller.home };
   let applied = controller.getSettings().startAtLogin;
+  /** While the launch check runs, no state event writes to the OS: it is what the check reads. */
+  let checking = false;
   const apply = (enabled: boolean) =>
     void applyStartAtLogin(enabled, target)
       .then((refusal) => refusal && controller.warn(refusal))
       .catch((error: unknown) => controller.warn(`could not change start at login: ${(error as Error).message}`));
+  const follow = (enabled: boolean) => {
+    if (checking || enabled === applied) return;
+    applied = enabled;
+    apply(enabled);
+  };
   controller.on((event) => {
-    if (event.type !== 'state' || event.state.settings.startAtLogin === applied) return;
-    applied = event.state.settings.startAtLogin;
-    apply(applied);
+    if (event.type === 'state') follow(event.state.settings.startAtLogin);
   });
   if (!applied) return;
+  checking = true;
   void followOsAtLaunch(target)
     .then(async ({ keep, message }) => {
-      if (!keep && applied) {
-        // Set first, so the listener above does not apply "off" to the OS: the user's state there stays as they left it.
-        applied = false;
-        await controller.updateSettings({ startAtLogin: false });
+      if (!keep) {
+        try {
+          await controller.updateSettings({ startAtLogin: false });
+          // Off in AuthBar too, and nothing written to the OS: the user's state there stays as they left it.
+          applied = false;
+        } catch (error) {
+          // The setting could not follow; the OS is left as the user left it all the same.
+          message = `${message} (AuthBar could not save that: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; its setting still says on until you turn it off)`;
+        }
       }
       if (message) controller.warn(message);
     })
-    .catch((error: unknown) => controller.warn(`could not read start at login from the system: ${(error as Error).message}`));
+    .catch((error: unknown) => controller.warn(`could not read start at login from the system: ${(error as Error).message}`))
+    .finally(() => {
+      checking = false;
+      // A change the user made meanwhile is applied now.
+      follow(controller.getSettings().startAtLogin);
+    });
 }
 
 /** Where the command-line launcher goes (~/.local/bin): the environment's home, as the user's shell sees it. */

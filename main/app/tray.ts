@@ -60,9 +60,13 @@ export function setupTray({ getState, run, paths, platform, now = Date.now }: Tr
 
   const swap = new MenuSwap();
   let later: NodeJS.Immediate | null = null;
+  // Electron throws on a destroyed Tray ("Tray is destroyed"); a menu closing after destroy() must set nothing.
+  let destroyed = false;
   const setMenu = (state: PanelState, at: number) => {
+    if (destroyed) return;
     const items = buildMenu(state, at);
-    if (!swap.offer(items)) return;
+    const key = swap.offer(items);
+    if (key === null) return;
     const menu = Menu.buildFromTemplate(toElectronMenu(items, run));
     // Someone looks: the due accounts' usage is asked (macOS and Windows emit these for a tray's
     // menu; Linux's dbusmenu does not (electron#28837), and there the panel's opening asks
@@ -74,15 +78,17 @@ export function setupTray({ getState, run, paths, platform, now = Date.now }: Tr
     // A model that changed while open is set on a later turn: on macOS the chosen item's click
     // comes after this event, and the menu must still be the tray's then.
     menu.on('menu-will-close', () => {
-      if (!swap.closed() || later) return;
+      if (!swap.closed() || later || destroyed) return;
       later = setImmediate(() => {
         later = null;
         setMenu(getState(), now());
       });
     });
     tray.setContextMenu(menu);
+    swap.set(key);
   };
   const update = () => {
+    if (destroyed) return;
     const state = getState();
     const at = now();
     const glance = trayState(state.report, at, state.lastSeen);
@@ -99,6 +105,7 @@ export function setupTray({ getState, run, paths, platform, now = Date.now }: Tr
     update,
     bounds: () => tray.getBounds(),
     destroy() {
+      destroyed = true;
       if (later) clearImmediate(later);
       later = null;
       tray.destroy();

@@ -475,7 +475,7 @@ describe('install command-line tool (tray item, through the command layer)', () 
     menuItem(tray, 'Install command-line tool').click();
     await waitShown();
     const launcher = launcherIn(d);
-    expect(readFileSync(launcher, 'utf8')).toBe(`#!/bin/sh\n# authbar launcher, written by AuthBar's "Install command-line tool"\nexec '${process.execPath}' '--cli' "$@"\n`);
+    expect(readFileSync(launcher, 'utf8')).toBe(`#!/bin/sh\n# authbar launcher, written by AuthBar's "Install command-line tool"\nexec '${process.execPath}' '--ozone-platform=headless' '--disable-gpu' '--cli' "$@"\n`);
     expect(statSync(launcher).mode & 0o777).toBe(0o755);
     expect(electron.Notification.shown[0]!.body).toMatch(/^Installed authbar in .*\.local\/bin; add it to your PATH/);
   });
@@ -484,7 +484,7 @@ describe('install command-line tool (tray item, through the command layer)', () 
     const { d, tray } = await launch({ platform: 'linux', packaged: true, agents: calm, env: { APPIMAGE: '/home/me/Apps/AuthBar.AppImage' } });
     menuItem(tray, 'Install command-line tool').click();
     await waitShown();
-    expect(readFileSync(launcherIn(d), 'utf8')).toContain(`exec '/home/me/Apps/AuthBar.AppImage' '--cli' "$@"`);
+    expect(readFileSync(launcherIn(d), 'utf8')).toContain(`exec '/home/me/Apps/AuthBar.AppImage' '--ozone-platform=headless' '--disable-gpu' '--cli' "$@"`);
   });
 
   it('never overwrites a file of someone else\'s: it stays, and the panel says what to do', async () => {

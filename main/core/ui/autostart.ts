@@ -103,12 +103,13 @@ export function parseAutostartEntry(text: string): AutostartEntry {
     if (line.startsWith('[')) inGroup = line === '[Desktop Entry]';
     else if (inGroup && !line.startsWith('#')) {
       const eq = line.indexOf('=');
-      // The first of a repeated key; locale variants (Name[fr]) are other keys.
-      if (eq > 0 && !keys.has(line.slice(0, eq).trim())) keys.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+      // The last of a repeated key, as GLib reads it; locale variants (Name[fr]) are other keys.
+      if (eq > 0) keys.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
     }
   }
-  const isTrue = (key: string) => keys.get(key) === 'true';
-  const isFalse = (key: string) => keys.get(key) === 'false';
+  // GLib's booleans: true/false, and 1/0.
+  const isTrue = (key: string) => keys.get(key) === 'true' || keys.get(key) === '1';
+  const isFalse = (key: string) => keys.get(key) === 'false' || keys.get(key) === '0';
   const exec = keys.get('Exec');
   return { off: isTrue('Hidden') || isFalse('X-GNOME-Autostart-enabled'), command: exec === undefined ? null : splitExec(unescapeString(exec)) };
 }

@@ -79,5 +79,8 @@ export function macAtLaunch(read: LoginItemSettingsRead): LaunchAction {
 export function linuxAtLaunch(entry: { off: boolean; command: string[] | null } | null, command: readonly string[]): LaunchAction {
   if (!entry) return turnedOff(WHERE.linux, 'turned off or removed');
   if (entry.off) return turnedOff(WHERE.linux);
-  return entry.command?.[0] === command[0] ? { do: 'nothing' } : { do: 'repair' };
+  // Only an entry in the shape AuthBar writes (Exec is the program alone) is repaired when the
+  // program moved: one the user edited (a wrapper, a delay) is theirs, and left as it is.
+  const ours = entry.command !== null && entry.command.length === command.length;
+  return ours && entry.command![0] !== command[0] ? { do: 'repair' } : { do: 'nothing' };
 }

@@ -23,16 +23,23 @@ export class MenuSwap {
   private open = false;
   private waiting = false;
 
-  /** A model to show: whether to set it now (not while a menu is open, nor the same one again). */
-  offer(items: MenuItem[]): boolean {
+  /**
+   * A model to show: its key when it is to be set now (not while a menu is open, nor the same
+   * one again), else null. It counts as shown only once `set` says the tray took it: a
+   * setContextMenu that threw is tried again by the next offer of the same model.
+   */
+  offer(items: MenuItem[]): string | null {
     const key = menuKey(items);
     if (this.open) {
       this.waiting = key !== this.shown;
-      return false;
+      return null;
     }
-    if (key === this.shown) return false;
+    return key === this.shown ? null : key;
+  }
+
+  /** The tray took the model `offer` gave this key for. */
+  set(key: string): void {
     this.shown = key;
-    return true;
   }
 
   /** 'menu-will-show'. */
