@@ -4,14 +4,14 @@
 // app's `AuthBar --cli`, or the app quitting. Found by a review: the run rejected as a whole, the
 // app's `--cli` exited at once, and the app's quit stopped waiting.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Controller, type ControllerEvent } from '../../main/core/controller.ts';
 import { lockPathFor } from '../../main/core/openclaw/lock.ts';
 import { jsonEraRefreshLockTarget } from '../../main/core/openclaw/refresh-lock.ts';
 import { CLI } from '../helpers/cli.ts';
-import { server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
+import { filesHolding, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
 import { storeDocument } from '../helpers/state-dir.ts';
 
 const HOUR = 3_600_000;
@@ -25,16 +25,6 @@ afterEach(async () => {
   controller = null;
 });
 
-/** Every file under `dir` (the state dir and AuthBar's home, recovery files included) holding `text`. */
-function filesHolding(dir: string, text: string): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) found.push(...filesHolding(path, text));
-    else if (readFileSync(path, 'utf8').includes(text)) found.push(path);
-  }
-  return found;
-}
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -3,7 +3,7 @@
 // copy it replaces may be a live, separate sign-in. AuthBar sets that entry aside before writing
 // over it (adopting before a refresh, syncing, healing, the app's "keep copies in sync"), puts it
 // back when the endpoint rejects what replaced it, and drops it once the replacement proves live.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_SET_ASIDE_AGE_MS, pruneSetAside, SETTLED_AFTER_MS, setAsideDir } from '../../main/core/authbar/set-aside.ts';
@@ -11,7 +11,7 @@ import { acquireLock, STORE_LOCK } from '../../main/core/openclaw/lock.ts';
 import { holdingIn, readStatus } from '../../main/core/read-status.ts';
 import { Controller, type ControllerEvent } from '../../main/core/controller.ts';
 import { runCli } from '../helpers/cli.ts';
-import { rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
+import { filesHolding, rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
 import { fence } from '../helpers/sqlite-state.ts';
 import { storeDocument } from '../helpers/state-dir.ts';
 
@@ -24,16 +24,6 @@ afterEach(async () => {
   controller = null;
 });
 
-/** Every file under `dir` (the state dir and AuthBar's home) that holds `text`. */
-function filesHolding(dir: string, text: string): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) found.push(...filesHolding(path, text));
-    else if (readFileSync(path, 'utf8').includes(text)) found.push(path);
-  }
-  return found;
-}
 
 const records = (home: string) => {
   try {

@@ -2,6 +2,8 @@
 // each test, and what a test started or made, ended after it: its child processes killed, then
 // the server closed, then its temp dirs removed.
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { makeStateDir, type StateDir } from './state-dir.ts';
 import { startTokenServer, type TokenServer } from './token-server.ts';
@@ -56,3 +58,14 @@ export function forServer<T extends { env: Record<string, string>; cleanup(): vo
 
 /** A JSON-era state dir that refreshes against this test's server, removed after the test. */
 export const stateDirForServer = (options: Parameters<typeof makeStateDir>[0]): StateDir => forServer(makeStateDir(options));
+
+/** Every file under `dir` (a state dir and AuthBar's home, recovery files included) whose text holds `text`. */
+export function filesHolding(dir: string, text: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...filesHolding(path, text));
+    else if (readFileSync(path, 'utf8').includes(text)) found.push(path);
+  }
+  return found;
+}

@@ -6,10 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../../main/core/version.ts';
 import { runCli } from '../helpers/cli.ts';
 import { type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { agent, profile, statusReport } from '../helpers/remote-report.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
@@ -39,22 +39,6 @@ function expectQuotedOnly(out: string) {
   for (const fix of ownWords(out).matchAll(/Fix: (\S+)/g)) expect(fix[1]).toBe('ssh');
 }
 
-function profile(over: Record<string, unknown> = {}) {
-  const now = Date.now();
-  return {
-    profileId: 'openai-codex:default', provider: 'openai-codex', source: 'own', status: 'ok', expiresAt: now + 50 * HOUR, remainingMs: 50 * HOUR,
-    jwtExpiresAt: null, email: 'me@example.com', accountId: 'acct-1', sharedWith: [], newerCopyIn: null, stranded: null,
-    storePath: '/srv/openclaw/agents/main/agent/auth-profiles.json', cause: null, fix: null, ...over,
-  };
-}
-function agent(id: string, over: Record<string, unknown> = {}) {
-  return {
-    id, host: 'local', configured: true, isDefault: id === 'main', agentDir: `/srv/openclaw/agents/${id}/agent`,
-    storePath: `/srv/openclaw/agents/${id}/agent/auth-profiles.json`, storeKind: 'json', status: 'ok', writable: true,
-    imageGeneration: { model: null, dependsOnCodex: false }, profiles: [profile()], fix: null, ...over,
-  };
-}
-
 /** The host's `authbar`: prints `report` for `status`. */
 function hostileAuthbar(dir: string, report: unknown): string {
   mkdirSync(dir, { recursive: true });
@@ -76,8 +60,6 @@ async function tableFrom(report: unknown, script?: string) {
   return table.stdout + table.stderr;
 }
 
-const statusReport = (agents: unknown[], over: Record<string, unknown> = {}) =>
-  ({ version: VERSION, stateDir: '/srv/openclaw', configPath: '/srv/openclaw/openclaw.json', generatedAt: new Date().toISOString(), warnAfterMs: 86_400_000, agents, warnings: [], ...over });
 
 describe.skipIf(!available)('a hostile host\'s free text', () => {
   it('puts no command of its own after "Fix:" through a profile\'s cause', async () => {

@@ -13,6 +13,7 @@ import { VERSION } from '../../main/core/version.ts';
 import { runCli } from '../helpers/cli.ts';
 import { channelRecorder, type Sshd, sshdAvailable, startSshd } from '../helpers/sshd.ts';
 import { makeStateDir, type StateDir, storeDocument } from '../helpers/state-dir.ts';
+import { agent, profile, statusReport } from '../helpers/remote-report.ts';
 import { codexCredential } from '../helpers/tokens.ts';
 
 const HOUR = 3_600_000;
@@ -40,24 +41,6 @@ const CONTROL_BYTES = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 const OSC52 = `\x1b]52;c;${Buffer.from('touch ~/pwned').toString('base64')}\x07`;
 const INJECTED = 'authbar sync --agent coder; touch ~/pwned #';
 
-function profile(over: Record<string, unknown> = {}) {
-  const now = Date.now();
-  return {
-    profileId: 'openai-codex:default', provider: 'openai-codex', source: 'own', status: 'ok', expiresAt: now + 50 * HOUR, remainingMs: 50 * HOUR,
-    jwtExpiresAt: null, email: 'me@example.com', accountId: 'acct-1', sharedWith: [], newerCopyIn: null, stranded: null,
-    storePath: '/srv/openclaw/agents/main/agent/auth-profiles.json', cause: null, fix: null, ...over,
-  };
-}
-function agent(id: string, over: Record<string, unknown> = {}) {
-  return {
-    id, host: 'local', configured: true, isDefault: id === 'main', agentDir: `/srv/openclaw/agents/${id}/agent`,
-    storePath: `/srv/openclaw/agents/${id}/agent/auth-profiles.json`, storeKind: 'json', status: 'ok', writable: true,
-    imageGeneration: { model: null, dependsOnCodex: false }, profiles: [profile()], fix: null, ...over,
-  };
-}
-function statusReport(agents: unknown[], over: Record<string, unknown> = {}) {
-  return { version: VERSION, stateDir: '/srv/openclaw', configPath: '/srv/openclaw/openclaw.json', generatedAt: new Date().toISOString(), warnAfterMs: 86_400_000, agents, warnings: [], ...over };
-}
 
 /** A stranded copy whose fix chains a command, and escape sequences in every free-text field. */
 const craftedStatus = () => statusReport([
