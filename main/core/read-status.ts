@@ -5,6 +5,7 @@ import type { StatusReport } from './api.ts';
 import { resolveAuthbarHome } from './authbar/home.ts';
 import { fingerprint, loadMemory, type Memory, updateMemory } from './authbar/memory.ts';
 import { heldMessage, heldOldRefreshTokens, listRecoveries, recoveryAgents } from './authbar/recovery.ts';
+import { listSetAside, writtenOver } from './authbar/set-aside.ts';
 import { buildInventory, type Inventory } from './copies.ts';
 import { changedStores, recordSightings } from './history.ts';
 import { groupLineages, type Lineages } from './lineage.ts';
@@ -79,7 +80,7 @@ export async function readStatus(options: ReadStatusOptions = {}): Promise<Statu
   const warnings = [...endpointWarnings(env), ...(loaded.warning ? [loaded.warning] : [])];
   const memory = await remember(home, loaded.memory, inventory, versions, now, warnings);
   const needsLogin = needsLoginByCopy(inventory, memory);
-  const strandings = findStranded({ copies: inventory.copies, lineages, memory, versions, needsLogin: new Set(needsLogin.keys()), heldOld: heldOldRefreshTokens(home), now });
+  const strandings = findStranded({ copies: inventory.copies, lineages, memory, versions, needsLogin: new Set(needsLogin.keys()), heldOld: heldOldRefreshTokens(home), writtenOver: writtenOver(listSetAside(home)), now });
   const report = buildStatusReport({
     scan,
     inventory,

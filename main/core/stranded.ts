@@ -30,11 +30,15 @@ export interface StrandingInputs {
    * never a source; their copies wait for `authbar recover`, never a sync.
    */
   heldOld?: ReadonlySet<string>;
+  /** Tokens AuthBar itself wrote over (its set-aside records): a copy moving on from one is no rotation. */
+  writtenOver?: ReadonlySet<string>;
   now: number;
 }
 
 /** Whether AuthBar's history saw another copy of the account hold `copy`'s current token and move on from it. */
-export function rotatedAwayInHistory(copy: CredentialCopy, group: readonly CredentialCopy[], memory: Memory, versions: ReadonlyMap<string, string>): boolean {
+export function rotatedAwayInHistory(copy: CredentialCopy, group: readonly CredentialCopy[], memory: Memory, versions: ReadonlyMap<string, string>, writtenOver: ReadonlySet<string> = new Set()): boolean {
+  // AuthBar's own write over another copy of this token moved that copy on, not a rotation.
+  if (copy.credential.refresh !== null && writtenOver.has(copy.credential.refresh)) return false;
   const hash = currentHash(memory, copy, versions);
   return hash !== null && group.some((other) => other !== copy && movedOnFrom(memory, other, hash));
 }
@@ -64,7 +68,7 @@ export function newestOf(group: readonly CredentialCopy[], needsLogin: ReadonlyS
   return newest;
 }
 
-export function findStranded({ copies, lineages, memory, versions, needsLogin, heldOld = new Set(), now }: StrandingInputs): Map<string, StrandedCopy> {
+export function findStranded({ copies, lineages, memory, versions, needsLogin, heldOld = new Set(), writtenOver = new Set(), now }: StrandingInputs): Map<string, StrandedCopy> {
   const result = new Map<string, StrandedCopy>();
   const done = new Set<readonly CredentialCopy[]>();
   for (const copy of copies) {
@@ -82,7 +86,7 @@ export function findStranded({ copies, lineages, memory, versions, needsLogin, h
         continue;
       }
       // Certain: another store held this very token and has moved on to a different one.
-      const certain = rotatedAwayInHistory(x, group, memory, versions);
+      const certain = rotatedAwayInHistory(x, group, memory, versions, writtenOver);
       // Likely: no history says so, but this copy is dead or expired while a same-account copy lives.
       const expired = x.credential.expires === null ? false : x.credential.expires <= now;
       const likely = newestAlive && (expired || needsLogin.has(x.key));

@@ -9,7 +9,7 @@ import type { Credential } from './openclaw/credentials.ts';
 import { LockTimeoutError } from './openclaw/lock.ts';
 import type { Env } from './openclaw/paths.ts';
 import { holdingIn, readStatus, type StatusSnapshot } from './read-status.ts';
-import { currentCredential, fieldsOf, releaseAll, setAsideEntries, takeRefreshLocks, type WriteNote, writeToCopies } from './refresh/refresh-lineage.ts';
+import { currentCredential, fieldsOf, markRemoved, releaseAll, setAsideEntries, takeRefreshLocks, type WriteNote, writeToCopies } from './refresh/refresh-lineage.ts';
 import { resolveAuthbarHome } from './authbar/home.ts';
 import { heldOldRefreshTokens } from './authbar/recovery.ts';
 import { pruneSetAside } from './authbar/set-aside.ts';
@@ -89,6 +89,7 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
         continue;
       }
       const outcome = await writeToCopies([copy], copy.credential.refresh!, fields, { source: newest.copy });
+      markRemoved(home, outcome.removed, fields.refresh);
       for (const c of outcome.written) written.add(c);
       for (const note of outcome.notWritten) notes.set(note.copy, note);
     }

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_SET_ASIDE_AGE_MS, pruneSetAside, SETTLED_AFTER_MS, setAsideDir } from '../../main/core/authbar/set-aside.ts';
+import { pruneSetAside, SETTLED_AFTER_MS, setAsideDir } from '../../main/core/authbar/set-aside.ts';
 import { acquireLock, STORE_LOCK } from '../../main/core/openclaw/lock.ts';
 import { holdingIn, readStatus } from '../../main/core/read-status.ts';
 import { Controller, type ControllerEvent } from '../../main/core/controller.ts';
@@ -147,7 +147,6 @@ describe('records that are no longer needed', () => {
     expect(records(d.authbarHome)).toHaveLength(1); // not settled yet: another AuthBar may be mid-write
     pruneSetAside(d.authbarHome, holding, Date.now() + SETTLED_AFTER_MS + HOUR);
     expect(records(d.authbarHome)).toEqual([]);
-    pruneSetAside(d.authbarHome, holding, Date.now() + MAX_SET_ASIDE_AGE_MS + HOUR); // (nothing left to drop)
   });
 });
 

@@ -541,7 +541,7 @@ describe.skipIf(missing)('the Settings view', () => {
     await button.click();
     const hint = page.locator('#install-cli-hint');
     await eventually(() => text(hint)).toMatch(/^Installed authbar in .*\/\.local\/bin; add it to your PATH/);
-    expect(readFileSync(launcher, 'utf8')).toContain(`exec '/opt/AuthBar/authbar-app' '--cli' "$@"`);
+    expect(readFileSync(launcher, 'utf8')).toContain(`exec '/opt/AuthBar/authbar-app' '--ozone-platform=headless' '--disable-gpu' '--cli' "$@"`);
     expect(await text(page.locator('#announcer'))).toContain('Installed authbar in');
     expect(panel.traffic.some((t) => t.includes('"invoke":"authbar:install-cli"'))).toBe(true);
 

@@ -6,7 +6,7 @@
 // endpoint rejects what replaced it. It stays in AuthBar's recovery area (`recovery/set-aside/`,
 // dir 0700, file 0600, the only place besides `recovery/` that holds a token) and is never shown.
 // A record goes once what replaced it proves live (a refresh rotated it, or the copy moved on
-// from it), or after 30 days.
+// from it by itself), never by age alone.
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
@@ -26,10 +26,14 @@ const SetAsideSchema = z.strictObject({
   entry: z.record(z.string(), z.unknown()),
   /** The refresh token written over it: the entry comes back if the endpoint rejects this one. */
   replacedBy: z.string(),
+  /**
+   * OpenClaw 2026.9: the per-agent copy was removed, not written over, so the agent inherits the
+   * shared store's (what `doctor --fix` does). Its own comes back by refilling the profile.
+   */
+  removed: z.optional(z.boolean()),
 });
 export type SetAside = z.infer<typeof SetAsideSchema>;
 
-export const MAX_SET_ASIDE_AGE_MS = 30 * 24 * 3_600_000;
 /**
  * A record is judged against the stores only once this old: another AuthBar may have set it
  * aside and still be waiting for the store's lock to write over it (prune takes no lock).
@@ -88,6 +92,11 @@ export function listSetAside(home: string): HeldAside[] {
   return held;
 }
 
+/** Tokens AuthBar itself wrote over: a copy that moved on from one did not rotate it (AuthBar's history must not say so). */
+export function writtenOver(records: readonly HeldAside[]): Set<string> {
+  return new Set(records.flatMap(({ record }) => (typeof record.entry.refresh === 'string' ? [record.entry.refresh] : [])));
+}
+
 export function dropSetAside(path: string): void {
   try {
     unlinkSync(path);
@@ -97,22 +106,19 @@ export function dropSetAside(path: string): void {
 }
 
 /**
- * Drops the records no longer needed: past 30 days, or (once settled) whose copy has moved on
- * from the replacement by itself: it holds neither the replacement nor its own entry, and
- * AuthBar did not write over the replacement in turn (that record would say so, and is no proof
- * the replacement was live). Moving on by itself is OpenClaw refreshing it (it was live) or a
- * new login. `holding(storePath, profileId)` is the refresh token the copy holds now
- * (undefined: a fence, or no such copy, and then the record stays).
+ * Drops the records no longer needed: (once settled) those whose copy has moved on from the
+ * replacement by itself: it holds neither the replacement nor its own entry, and AuthBar did not
+ * write over the replacement in turn (that record would say so, and is no proof the replacement
+ * was live). Moving on by itself is OpenClaw refreshing it (it was live) or a new login. No
+ * record goes by age alone: while the copy holds the replacement, or was removed for it, the
+ * record may hold the only live copy of a sign-in. `holding(storePath, profileId)` is the
+ * refresh token the copy holds now (undefined: a fence, or no such copy, and then it stays).
  */
 export function pruneSetAside(home: string, holding: (storePath: string, profileId: string) => string | null | undefined, now: number): void {
   const all = listSetAside(home);
   const sameCopy = (a: SetAside, b: SetAside) => a.storePath === b.storePath && a.profileId === b.profileId;
   for (const { path, record } of all) {
-    if (now - record.createdAt > MAX_SET_ASIDE_AGE_MS) {
-      dropSetAside(path);
-      continue;
-    }
-    if (now - record.createdAt < SETTLED_AFTER_MS) continue;
+    if (now - record.createdAt < SETTLED_AFTER_MS || record.removed) continue;
     const current = holding(record.storePath, record.profileId);
     const replacedInTurn = all.some((other) => sameCopy(other.record, record) && other.record.entry.refresh === record.replacedBy);
     const movedOn = typeof current === 'string' && current !== record.replacedBy && current !== record.entry.refresh && !replacedInTurn;

@@ -12,7 +12,7 @@ import type { Env } from '../openclaw/paths.ts';
 import { holdingIn, readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
 import { rotatedAwayInHistory } from '../stranded.ts';
-import { pruneSetAside } from '../authbar/set-aside.ts';
+import { listSetAside, pruneSetAside, writtenOver } from '../authbar/set-aside.ts';
 import { VERSION } from '../version.ts';
 import { heldMessage } from '../authbar/recovery.ts';
 import { heldOldTokens, recoverHeld } from './recover.ts';
@@ -172,8 +172,9 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   const rejectedThisRun = new Set<string>();
   // Also certainly dead: the old token of a rotation AuthBar holds, and one its history saw another
   // store move on from (even once that store's newer token has died too).
+  const aside = writtenOver(listSetAside(resolveAuthbarHome(options.env)));
   const rotatedAway = new Set(snapshot.inventory.copies
-    .filter((copy) => copy.credential.refresh !== null && rotatedAwayInHistory(copy, snapshot.lineages.byAccount.get(copy.key) ?? [], memory, snapshot.versions))
+    .filter((copy) => copy.credential.refresh !== null && rotatedAwayInHistory(copy, snapshot.lineages.byAccount.get(copy.key) ?? [], memory, snapshot.versions, aside))
     .map((copy) => copy.credential.refresh!));
   const isKnownDead = (refresh: string) =>
     rejectedThisRun.has(refresh) || heldOld.has(refresh) || rotatedAway.has(refresh) || (deadHashes.size > 0 && deadHashes.has(fingerprint(memory, refresh)));

@@ -5,7 +5,7 @@
 import type { FailureKindName } from '../api.ts';
 import { heldMessage, heldOldRefreshTokens } from '../authbar/recovery.ts';
 import { dropSetAside, type HeldAside, listSetAside, setAside } from '../authbar/set-aside.ts';
-import { type CredentialCopy, fenceOf } from '../copies.ts';
+import { copyKey, type CredentialCopy, fenceOf } from '../copies.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readAccessTokenClaims } from '../jwt.ts';
 import { CODEX_CLI_PROFILE_ID, type Credential } from '../openclaw/credentials.ts';
@@ -243,17 +243,29 @@ export function setAsideEntries(home: string, copies: CredentialCopy[], current:
 
 const recordOf = (copy: CredentialCopy) => (held: HeldAside) => held.record.storePath === copy.storePath && held.record.profileId === copy.credential.profileId;
 
-/** The copies among `holders` (each still holding `rejected`) whose own entry, set aside, went back. */
+/** Marks the records of SQLite per-agent copies that were removed (not written over) for `replacedBy`. */
+export function markRemoved(home: string, removed: CredentialCopy[], replacedBy: string): void {
+  if (removed.length === 0) return;
+  const records = listSetAside(home).filter((h) => h.record.replacedBy === replacedBy);
+  for (const copy of removed) for (const held of records.filter(recordOf(copy))) setAside(home, { ...held.record, removed: true });
+}
+
+/**
+ * The copies among `holders` (each still holding `rejected`) whose own entry, set aside, went
+ * back, plus per-agent copies removed for it (OpenClaw 2026.9), refilled with their own. A record
+ * is matched by store and profile id, else by store alone when its copy was re-keyed meanwhile
+ * (OpenClaw renames `openai-codex:default` to the account's email): the copy still holds
+ * `rejected` in that store, so the entry is AuthBar's own write to undo.
+ */
 async function putBackSetAside(home: string, holders: CredentialCopy[], rejected: string): Promise<CredentialCopy[]> {
   // Newest first: what the rejected one replaced last.
   const records = listSetAside(home).filter((h) => h.record.replacedBy === rejected).sort((a, b) => b.record.createdAt - a.record.createdAt);
+  const used = new Set<HeldAside>();
   const back: CredentialCopy[] = [];
-  for (const copy of holders) {
-    const held = records.find(recordOf(copy));
-    if (!held) continue;
+  const restore = async (copy: CredentialCopy, held: HeldAside, removed: boolean) => {
+    used.add(held);
     try {
-      // An absent profile is never refilled here: it may be someone else's removal.
-      const result = await changeCopy(copy, rejected, { kind: 'restore', entry: held.record.entry, removed: false });
+      const result = await changeCopy(copy, rejected, { kind: 'restore', entry: held.record.entry, removed });
       if (result.result === 'written') {
         back.push(copy);
         dropSetAside(held.path);
@@ -261,6 +273,18 @@ async function putBackSetAside(home: string, holders: CredentialCopy[], rejected
     } catch {
       // Left set aside: the next refresh tries again.
     }
+  };
+  for (const copy of holders) {
+    const held = records.find((h) => !used.has(h) && recordOf(copy)(h))
+      ?? records.find((h) => !used.has(h) && !h.record.removed && h.record.storePath === copy.storePath && !holders.some((other) => other !== copy && recordOf(other)(h)));
+    // An absent profile is never refilled here: it may be someone else's removal.
+    if (held) await restore(copy, held, false);
+  }
+  // Removed by AuthBar for the rejected one: the profile comes back (only where it is still absent).
+  for (const held of records.filter((h) => h.record.removed && !used.has(h))) {
+    const { storePath, storeKind, profileId, holder } = held.record;
+    const copy = { storePath, storeKind, holder, key: copyKey(storePath, profileId), credential: { profileId } } as unknown as CredentialCopy;
+    await restore(copy, held, true);
   }
   return back;
 }
@@ -357,6 +381,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
       const unkept = setAsideOwn(context, stillOld, current, oldRefresh, fields.refresh);
       if (unkept) return { outcome: 'failed', kind: 'unwritable', cause: `${unkept}; nothing was written or requested`, written: [], notWritten: [] };
       done = await writeToCopies(stillOld, oldRefresh, fields, { source: newer.copy });
+      markRemoved(context.authbarHome, done.removed, fields.refresh);
       source = newer.copy;
       if (done.written.length > 0) synced = { source, credential: fields };
       const fresh = fields.expires - context.now() >= context.warnAfterMs;
