@@ -4,8 +4,9 @@
 // `refresh_token_reused` (which OpenClaw 2026.5.7 reports as `No API key found for provider
 // "openai-codex"`). Pure: decides from copies, lineages, history and the time.
 import type { Memory } from './authbar/memory.ts';
+import { writtenOverKey } from './authbar/set-aside.ts';
 import type { Stranding } from './api.ts';
-import type { CredentialCopy } from './copies.ts';
+import { type CredentialCopy, fenceReplaces } from './copies.ts';
 import { currentHash, movedOnFrom } from './history.ts';
 import type { Lineages } from './lineage.ts';
 import { CODEX_CLI_PROFILE_ID } from './openclaw/credentials.ts';
@@ -37,10 +38,16 @@ export interface StrandingInputs {
 
 /** Whether AuthBar's history saw another copy of the account hold `copy`'s current token and move on from it. */
 export function rotatedAwayInHistory(copy: CredentialCopy, group: readonly CredentialCopy[], memory: Memory, versions: ReadonlyMap<string, string>, writtenOver: ReadonlySet<string> = new Set()): boolean {
-  // AuthBar's own write over another copy of this token moved that copy on, not a rotation.
-  if (copy.credential.refresh !== null && writtenOver.has(copy.credential.refresh)) return false;
   const hash = currentHash(memory, copy, versions);
-  return hash !== null && group.some((other) => other !== copy && movedOnFrom(memory, other, hash));
+  const token = copy.credential.refresh;
+  if (hash === null || token === null) return false;
+  // Another copy that held this token and moved on: a rotation there, unless AuthBar itself wrote over it in that copy.
+  return group.some((other) => other !== copy && movedOnFrom(memory, other, hash) && !writtenOver.has(writtenOverKey(other.storePath, other.credential.profileId, token)));
+}
+
+/** Whether OpenClaw 2026.9 failed on `token` in a copy of the group (a failed fence over it): it is dead. */
+export function failedByOpenClaw(group: readonly CredentialCopy[], token: string | null): boolean {
+  return token !== null && group.some((c) => c.fence === 'failed' && fenceReplaces(c.credential, token));
 }
 
 /** A copy sync may take a credential from: never the Codex CLI's own, never a fence or a blank. */
@@ -63,6 +70,7 @@ export function newestOf(group: readonly CredentialCopy[], needsLogin: ReadonlyS
   let newest: CredentialCopy | null = null;
   for (const copy of group) {
     if (!isSyncable(copy) || needsLogin.has(copy.key) || heldOld.has(copy.credential.refresh!) || copy.credential.expires === null) continue;
+    if (failedByOpenClaw(group, copy.credential.refresh)) continue;
     if (!newest || copy.credential.expires > newest.credential.expires!) newest = copy;
   }
   return newest;

@@ -13,8 +13,8 @@ import { currentCredential, fieldsOf, markRemoved, releaseAll, setAsideEntries, 
 import { resolveAuthbarHome } from './authbar/home.ts';
 import { heldOldRefreshTokens } from './authbar/recovery.ts';
 import { pruneSetAside } from './authbar/set-aside.ts';
-import { selectAgentIds } from './refresh/refresh-agents.ts';
-import { canSyncTo, isSyncable } from './stranded.ts';
+import { afterFailedFences, selectAgentIds } from './refresh/refresh-agents.ts';
+import { canSyncTo, failedByOpenClaw, isSyncable } from './stranded.ts';
 import { VERSION } from './version.ts';
 
 export interface SyncOptions {
@@ -68,7 +68,7 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
       if (!isSyncable(copy) || dead.has(copy.key) || heldOld.has(copy.credential.refresh!)) continue;
       const current = await currentCredential(copy);
       if (current === 'unreadable' || current === null || !current.expires || !fieldsOf(current)) continue;
-      if (fenceOf(current) !== null) continue;
+      if (fenceOf(current) !== null || failedByOpenClaw(group, current.refresh)) continue;
       if (!newest || current.expires > newest.credential.expires!) newest = { copy, credential: current };
     }
     if (!newest || newest.credential.expires! <= now) {
@@ -83,7 +83,7 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
     for (const copy of copies) {
       // Its own entry is set aside first, unless a refresh proved it dead: the newest-looking
       // credential may be dead already (../authbar/set-aside.ts).
-      const unkept = dead.has(copy.key) ? null : setAsideEntries(home, [copy], [], fields.refresh, now);
+      const unkept = setAsideEntries(home, [copy], [], fields.refresh, now, dead.has(copy.key));
       if (unkept) {
         notes.set(copy, { copy, reason: 'error', why: `${unkept}; not written` });
         continue;
@@ -107,7 +107,9 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
 
 export async function syncStranded(options: SyncOptions): Promise<RefreshReport> {
   const now = options.now ?? Date.now;
-  const snapshot = await readStatus({ env: options.env, now: now() });
+  let snapshot = await readStatus({ env: options.env, now: now() });
+  // Where OpenClaw failed on what AuthBar wrote over a copy, the copy's own comes back first.
+  if (!options.dryRun && await afterFailedFences(options.env, resolveAuthbarHome(options.env), snapshot, now())) snapshot = await readStatus({ env: options.env, now: now() });
   const targets = targetsOf(snapshot, options.agents);
   const report = (results: ProfileOutcome[]): RefreshReport => ({
     version: VERSION, generatedAt: new Date(now()).toISOString(), requests: 0, results, ...(options.dryRun ? { dryRun: true } : {}),

@@ -199,15 +199,17 @@ describe('records that are still needed', () => {
     expect(filesHolding(d.root, own.refresh)).not.toEqual([]);
   }, 200_000);
 
-  it('a copy given the same dead sign-in again after OpenClaw 2026.9 failed on it keeps its own', async () => {
+  it('a copy over whose replacement OpenClaw 2026.9 left a failed fence gets its own back, and the dead one is not synced in again', async () => {
     const { d, own, newer } = separateSignIns(-1 * HOUR);
     await runCli(['sync'], d.env);
     expect(mainToken(d)).toBe(newer.refresh);
     d.writeStore('main', storeDocument({ 'openai-codex:default': fence(d.readStore('main').profiles['openai-codex:default'], 'failed', undefined, 'openai-codex:default') }));
     await runCli(['sync'], d.env);
-    expect(mainToken(d)).toBe(newer.refresh);
-    expect(filesHolding(d.root, own.refresh)).not.toEqual([]);
-    await runCli(['refresh', '--agent', 'main'], d.env);
     expect(mainToken(d)).toBe(own.refresh);
+    expect(records(d.authbarHome)).toEqual([]);
+    const refresh = await runCli(['refresh', '--agent', 'main'], d.env);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(server.requests.map((r) => [r.refreshToken === own.refresh, r.outcome])).toEqual([[true, 'rotated']]);
+    expect(server.live.has(mainToken(d))).toBe(true);
   }, 60_000);
 });

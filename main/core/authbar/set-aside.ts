@@ -92,10 +92,15 @@ export function listSetAside(home: string): HeldAside[] {
   return held;
 }
 
-/** Tokens AuthBar itself wrote over: a copy that moved on from one did not rotate it (AuthBar's history must not say so). */
+/**
+ * Where AuthBar itself wrote over a token: `storePath\0profileId\0token`. That copy moving on
+ * from the token was no rotation (AuthBar's history must not say so); another copy's is.
+ */
 export function writtenOver(records: readonly HeldAside[]): Set<string> {
-  return new Set(records.flatMap(({ record }) => (typeof record.entry.refresh === 'string' ? [record.entry.refresh] : [])));
+  return new Set(records.flatMap(({ record }) => (typeof record.entry.refresh === 'string' ? [writtenOverKey(record.storePath, record.profileId, record.entry.refresh)] : [])));
 }
+
+export const writtenOverKey = (storePath: string, profileId: string, token: string): string => `${storePath}\0${profileId}\0${token}`;
 
 export function dropSetAside(path: string): void {
   try {

@@ -16,7 +16,7 @@ import { listSetAside, pruneSetAside, writtenOver } from '../authbar/set-aside.t
 import { VERSION } from '../version.ts';
 import { heldMessage } from '../authbar/recovery.ts';
 import { heldOldTokens, recoverHeld } from './recover.ts';
-import { FENCE_WAIT_MS, type LineageResult, refreshLineage, type RotationGuard } from './refresh-lineage.ts';
+import { FENCE_WAIT_MS, type LineageResult, putBackOverFailedFences, refreshLineage, type RotationGuard } from './refresh-lineage.ts';
 import { abortCause, tokenEndpointFrom } from './token-client.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -154,8 +154,11 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   const endpoint = { ...tokenEndpointFrom(options.env), ...(options.fetch ? { fetch: options.fetch } : {}) };
   // A rotated sign-in AuthBar holds goes back into its stores first: the same path as `authbar recover`.
   const recovered = await recoverHeld({ env: options.env, now, guard: options.guard, onResult: (result) => options.onEvent?.({ type: 'finished', result }) });
-  const snapshot = await readStatus({ env: options.env, now: now() });
-  pruneSetAside(resolveAuthbarHome(options.env), holdingIn(snapshot), now());
+  let snapshot = await readStatus({ env: options.env, now: now() });
+  const home = resolveAuthbarHome(options.env);
+  // Where OpenClaw failed on what AuthBar wrote over a copy, the copy's own comes back first.
+  if (await afterFailedFences(options.env, home, snapshot, now())) snapshot = await readStatus({ env: options.env, now: now() });
+  pruneSetAside(home, holdingIn(snapshot), now());
   const heldOld = heldOldTokens(options.env);
   const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false, heldOld);
   for (const result of decided) options.onEvent?.({ type: 'finished', result });
@@ -243,6 +246,19 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
 
   await rememberOutcomes(options.env, dead, settled, now());
   return { version: VERSION, generatedAt: new Date(now()).toISOString(), requests, results: [...recovered.results, ...decided, ...results.flat()] };
+}
+
+/**
+ * OpenClaw 2026.9 failed on what AuthBar wrote over a copy (a failed fence over it): the copy's
+ * own entry comes back, and the token OpenClaw failed on is remembered as dead in the copies
+ * still holding it (the fence that said so is gone). Whether anything came back.
+ */
+export async function afterFailedFences(env: Env, home: string, snapshot: StatusSnapshot, at: number): Promise<boolean> {
+  const dead = await putBackOverFailedFences(home, snapshot.inventory.copies);
+  if (dead.length === 0) return false;
+  const holders = (token: string) => snapshot.inventory.copies.filter((c) => c.credential.refresh === token);
+  await rememberOutcomes(env, dead.map((token) => ({ lineage: holders(token), token, cause: 'OpenClaw failed to refresh it (it left a failed fence)' })), [], at);
+  return true;
 }
 
 /** A dead refresh token is remembered (hashed) so `status` says needs-login until the store changes. */

@@ -5,7 +5,7 @@
 import type { FailureKindName } from '../api.ts';
 import { heldMessage, heldOldRefreshTokens } from '../authbar/recovery.ts';
 import { dropSetAside, type HeldAside, listSetAside, setAside } from '../authbar/set-aside.ts';
-import { copyKey, type CredentialCopy, fenceOf } from '../copies.ts';
+import { copyKey, type CredentialCopy, fenceOf, fenceReplaces } from '../copies.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readAccessTokenClaims } from '../jwt.ts';
 import { CODEX_CLI_PROFILE_ID, type Credential } from '../openclaw/credentials.ts';
@@ -185,6 +185,8 @@ function newestOther(current: Current[], ours: string, account: string | null, c
     const c = entry.credential;
     if (c.refresh === ours || !c.refresh || !c.access || !c.expires || context.isKnownDead(c.refresh) || c.refresh.startsWith(FENCE)) continue;
     if (entry.copy.credential.profileId === CODEX_CLI_PROFILE_ID) continue;
+    // OpenClaw 2026.9 failed on it in another copy (a failed fence over this very token): dead.
+    if (current.some((e) => fenceOf(e.credential) === 'failed' && fenceReplaces(e.credential, c.refresh!))) continue;
     if (account === null || accountOf(c) !== account || c.expires <= newerThan) continue;
     if (!best || c.expires > best.credential.expires!) best = entry;
   }
@@ -219,17 +221,32 @@ async function putBack(done: { written: CredentialCopy[]; removed: CredentialCop
  * like a rotation there. Returns why it could not (then nothing may be written over it), else null.
  */
 function setAsideOwn(context: LineageContext, copies: CredentialCopy[], current: Current[], own: string, replacedBy: string): string | null {
-  if (context.isKnownDead(own) && !context.rotatedAway?.(own)) return null;
-  return setAsideEntries(context.authbarHome, copies, current, replacedBy, context.now());
+  const provedDead = context.isKnownDead(own) && !context.rotatedAway?.(own);
+  return setAsideEntries(context.authbarHome, copies, current, replacedBy, context.now(), provedDead);
 }
 
-/** Records each copy's entry as it is now (else as scanned); null, or why a record could not be written. */
-export function setAsideEntries(home: string, copies: CredentialCopy[], current: ReadonlyArray<{ copy: CredentialCopy; credential: Credential }>, replacedBy: string, now: number): string | null {
+/**
+ * Records each copy's entry as it is now (else as scanned) before `replacedBy` is written over
+ * it; null, or why a record could not be written. A copy that already has a record holds what
+ * AuthBar wrote there (or OpenClaw's fence over it): the record keeps the copy's own entry and
+ * now waits on `replacedBy`, so there is one record per copy however often it is written over.
+ */
+export function setAsideEntries(home: string, copies: CredentialCopy[], current: ReadonlyArray<{ copy: CredentialCopy; credential: Credential }>, replacedBy: string, now: number, ownIsDead = false): string | null {
+  const records = listSetAside(home);
   for (const copy of writableCopies(copies)) {
     const credential = current.find((e) => e.copy.key === copy.key)?.credential ?? copy.credential;
-    // A fence (OpenClaw 2026.9's refresh under way or failed) holds no refresh token to keep.
-    if (credential.refresh === null || fenceOf(credential) !== null) continue;
     try {
+      const earlier = records.filter((h) => h.record.storePath === copy.storePath && h.record.profileId === credential.profileId);
+      if (earlier.length > 0) {
+        for (const held of earlier) {
+          if (held.record.replacedBy === replacedBy) continue;
+          setAside(home, { ...held.record, replacedBy });
+          dropSetAside(held.path);
+        }
+        continue;
+      }
+      // A fence (OpenClaw 2026.9's refresh under way or failed) holds no refresh token to keep, nor does one a refresh proved dead.
+      if (ownIsDead || credential.refresh === null || fenceOf(credential) !== null) continue;
       setAside(home, {
         createdAt: now, storePath: copy.storePath, storeKind: copy.storeKind as 'json' | 'sqlite', profileId: credential.profileId, holder: copy.holder,
         entry: { ...(credential.stored ?? credential.raw) }, replacedBy,
@@ -287,6 +304,29 @@ async function putBackSetAside(home: string, holders: CredentialCopy[], rejected
     await restore(copy, held, true);
   }
   return back;
+}
+
+/**
+ * OpenClaw 2026.9 failed on what AuthBar wrote over a copy (a failed fence over the replacement):
+ * the copy gets its own entry back, as after a rejection. Returns how many came back.
+ */
+export async function putBackOverFailedFences(home: string, copies: readonly CredentialCopy[]): Promise<string[]> {
+  /** The replacements OpenClaw failed on: dead, to be remembered so (the fence that said so is gone now). */
+  const dead: string[] = [];
+  for (const held of listSetAside(home)) {
+    const copy = copies.find((c) => recordOf(c)(held) && c.fence === 'failed' && fenceReplaces(c.credential, held.record.replacedBy));
+    if (!copy) continue;
+    try {
+      const result = await changeCopy(copy, copy.credential.refresh!, { kind: 'restore', entry: held.record.entry, removed: false });
+      if (result.result === 'written') {
+        dropSetAside(held.path);
+        dead.push(held.record.replacedBy);
+      }
+    } catch {
+      // Left set aside: the next run tries again.
+    }
+  }
+  return dead;
 }
 
 function dropSetAsideFor(home: string, copies: CredentialCopy[], replacedBy: string): void {
@@ -459,6 +499,7 @@ export async function refreshLineage(job: LineageJob, context: LineageContext): 
         const healed = await writeToCopies(holders, present, fields, { source: healer.copy });
         // What was set aside for the dead one now waits on the healer's: put back if that dies too.
         repointSetAside(context.authbarHome, healed.written, present, fields.refresh);
+        markRemoved(context.authbarHome, healed.removed, fields.refresh);
         return { outcome: 'healed', credential: fields, source: healer.copy, ...merge(done, healed) };
       }
       const fresh: CredentialFields = { ...answer.tokens, accountId: answer.tokens.accountId ?? account };
