@@ -206,3 +206,27 @@ describe('the app flapping between a dead newer sign-in and OpenClaw\'s failure 
     expect(syncs).toBe(0);
   }, 60_000);
 });
+
+describe('a copy signed in anew after AuthBar wrote over it', () => {
+  it('its new sign-in is set aside in turn when AuthBar writes over it again, and comes back', async () => {
+    const own = signIn('acct-1', -1 * HOUR);
+    const newer = signIn('acct-1', 5 * 24 * HOUR);
+    rotatedAway(newer);
+    const d = stateDirForServer({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': own }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
+    ] });
+    await runCli(['sync'], d.env);
+    // The user signs main in again (a new sign-in, expired by now but live), and artist's store is copied in again.
+    const fresh = signIn('acct-1', -2 * HOUR);
+    d.writeStore('main', storeDocument({ 'openai-codex:default': fresh }));
+    const again = signIn('acct-1', 9 * 24 * HOUR);
+    rotatedAway(again);
+    d.writeStore('artist', storeDocument({ 'openai-codex:default': again }));
+    await runCli(['sync'], d.env);
+    expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(again.refresh);
+    expect(filesHolding(d.root, fresh.refresh)).not.toEqual([]);
+    await runCli(['refresh', '--agent', 'main'], d.env);
+    expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(fresh.refresh);
+  }, 60_000);
+});

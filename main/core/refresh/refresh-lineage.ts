@@ -236,7 +236,10 @@ export function setAsideEntries(home: string, copies: CredentialCopy[], current:
   for (const copy of writableCopies(copies)) {
     const credential = current.find((e) => e.copy.key === copy.key)?.credential ?? copy.credential;
     try {
-      const earlier = records.filter((h) => h.record.storePath === copy.storePath && h.record.profileId === credential.profileId);
+      // Only while the copy still holds what AuthBar wrote there (or OpenClaw's fence over it):
+      // a copy holding anything else (a new sign-in) has its own entry, set aside below.
+      const fenced = fenceOf(credential) !== null;
+      const earlier = records.filter((h) => h.record.storePath === copy.storePath && h.record.profileId === credential.profileId && (fenced || h.record.replacedBy === credential.refresh));
       if (earlier.length > 0) {
         for (const held of earlier) {
           if (held.record.replacedBy === replacedBy) continue;
