@@ -230,3 +230,27 @@ describe('a copy signed in anew after AuthBar wrote over it', () => {
     expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(fresh.refresh);
   }, 60_000);
 });
+
+describe('OpenClaw 2026.9 failed on a replacement AuthBar wrote over two copies', () => {
+  it('both copies get their own back (not only the fenced one), and the refresh then uses its own', async () => {
+    const own1 = signIn('acct-1', -1 * HOUR);
+    const own2 = signIn('acct-1', -1 * HOUR);
+    const newer = signIn('acct-1', 5 * 24 * HOUR);
+    rotatedAway(newer);
+    const d = stateDirForServer({ agents: [
+      { id: 'main', store: storeDocument({ 'openai-codex:default': own1 }) },
+      { id: 'coder', store: storeDocument({ 'openai-codex:default': own2 }) },
+      { id: 'artist', store: storeDocument({ 'openai-codex:default': newer }) },
+    ] });
+    await runCli(['sync'], d.env);
+    expect(records(d.authbarHome)).toHaveLength(2);
+    // main's OpenClaw fails on it: a failed fence there; coder still holds the dead one.
+    d.writeStore('main', storeDocument({ 'openai-codex:default': fence(d.readStore('main').profiles['openai-codex:default'], 'failed', undefined, 'openai-codex:default') }));
+    const refresh = await runCli(['refresh', '--agent', 'coder'], d.env);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(d.readStore('main').profiles['openai-codex:default'].refresh).toBe(own1.refresh);
+    expect(server.requests.map((r) => [r.refreshToken === own2.refresh, r.outcome])).toEqual([[true, 'rotated']]);
+    expect(server.live.has(d.readStore('coder').profiles['openai-codex:default'].refresh)).toBe(true);
+    expect(records(d.authbarHome)).toEqual([]);
+  }, 60_000);
+});

@@ -16,7 +16,7 @@ import { listSetAside, pruneSetAside, writtenOver } from '../authbar/set-aside.t
 import { VERSION } from '../version.ts';
 import { heldMessage } from '../authbar/recovery.ts';
 import { heldOldTokens, recoverHeld } from './recover.ts';
-import { FENCE_WAIT_MS, type LineageResult, putBackOverFailedFences, refreshLineage, type RotationGuard } from './refresh-lineage.ts';
+import { FENCE_WAIT_MS, type LineageResult, putBackOverFailedFences, putBackSetAside, refreshLineage, type RotationGuard } from './refresh-lineage.ts';
 import { abortCause, tokenEndpointFrom } from './token-client.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -256,8 +256,14 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
 export async function afterFailedFences(env: Env, home: string, snapshot: StatusSnapshot, at: number): Promise<boolean> {
   const dead = await putBackOverFailedFences(home, snapshot.inventory.copies);
   if (dead.length === 0) return false;
-  const holders = (token: string) => snapshot.inventory.copies.filter((c) => c.credential.refresh === token);
-  await rememberOutcomes(env, dead.map((token) => ({ lineage: holders(token), token, cause: 'OpenClaw failed to refresh it (it left a failed fence)' })), [], at);
+  // Other copies AuthBar wrote the same dead token over get their own back too, as after a rejection.
+  const stillHolding: Array<{ lineage: CredentialCopy[]; token: string; cause: string }> = [];
+  for (const token of new Set(dead)) {
+    const holders = snapshot.inventory.copies.filter((c) => c.credential.refresh === token);
+    const back = await putBackSetAside(home, holders, token);
+    stillHolding.push({ lineage: holders.filter((c) => !back.includes(c)), token, cause: 'OpenClaw failed to refresh it (it left a failed fence)' });
+  }
+  await rememberOutcomes(env, stillHolding, [], at);
   return true;
 }
 

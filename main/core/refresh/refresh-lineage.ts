@@ -277,7 +277,7 @@ export function markRemoved(home: string, removed: CredentialCopy[], replacedBy:
  * (OpenClaw renames `openai-codex:default` to the account's email): the copy still holds
  * `rejected` in that store, so the entry is AuthBar's own write to undo.
  */
-async function putBackSetAside(home: string, holders: CredentialCopy[], rejected: string): Promise<CredentialCopy[]> {
+export async function putBackSetAside(home: string, holders: CredentialCopy[], rejected: string): Promise<CredentialCopy[]> {
   // Newest first: what the rejected one replaced last.
   const records = listSetAside(home).filter((h) => h.record.replacedBy === rejected).sort((a, b) => b.record.createdAt - a.record.createdAt);
   const used = new Set<HeldAside>();
