@@ -3,7 +3,7 @@
 // copy it replaces may be a live, separate sign-in. AuthBar sets that entry aside before writing
 // over it (adopting before a refresh, syncing, healing, the app's "keep copies in sync"), puts it
 // back when the endpoint rejects what replaced it, and drops it once the replacement proves live.
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pruneSetAside, SETTLED_AFTER_MS, setAsideDir } from '../../main/core/authbar/set-aside.ts';
@@ -11,7 +11,7 @@ import { acquireLock, STORE_LOCK } from '../../main/core/openclaw/lock.ts';
 import { holdingIn, readStatus } from '../../main/core/read-status.ts';
 import { Controller, type ControllerEvent } from '../../main/core/controller.ts';
 import { runCli } from '../helpers/cli.ts';
-import { filesHolding, rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
+import { filesHolding, rotatedAway, server, setAsideRecords, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
 import { fence } from '../helpers/sqlite-state.ts';
 import { storeDocument } from '../helpers/state-dir.ts';
 
@@ -25,13 +25,7 @@ afterEach(async () => {
 });
 
 
-const records = (home: string) => {
-  try {
-    return readdirSync(setAsideDir(home));
-  } catch {
-    return [];
-  }
-};
+const records = setAsideRecords;
 
 /** main: its own live sign-in; artist: a separate, newer sign-in of the same account that another machine already rotated. */
 function separateSignIns(mainExpiresInMs: number) {

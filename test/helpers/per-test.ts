@@ -5,6 +5,8 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import { setAsideDir } from '../../main/core/authbar/set-aside.ts';
+import { openaiCredential } from './sqlite-state.ts';
 import { makeStateDir, type StateDir } from './state-dir.ts';
 import { startTokenServer, type TokenServer } from './token-server.ts';
 import { codexCredential } from './tokens.ts';
@@ -68,4 +70,19 @@ export function filesHolding(dir: string, text: string): string[] {
     else if (readFileSync(path, 'utf8').includes(text)) found.push(path);
   }
   return found;
+}
+
+/** An OpenClaw 2026.9 (`openai`) sign-in the test's token server issued, expiring `expiresInMs` from now. */
+export function sqliteSignIn(accountId: string, expiresInMs: number) {
+  const issued = server.issue(accountId);
+  return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email: `${accountId}@example.com` });
+}
+
+/** The set-aside records in AuthBar's home (file names; none when the dir is absent). */
+export function setAsideRecords(home: string): string[] {
+  try {
+    return readdirSync(setAsideDir(home));
+  } catch {
+    return [];
+  }
 }

@@ -1,13 +1,12 @@
 // Set-aside sign-ins, as a third review attacked them: OpenClaw 2026.9's per-agent copies removed
 // for the shared one, a record past a month, a re-keyed profile, AuthBar's own write taken for a
 // rotation; and what held (no held-sign-in noise, chains, heals, one rotation per run).
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pruneSetAside, setAsideDir } from '../../main/core/authbar/set-aside.ts';
 import { holdingIn, readStatus } from '../../main/core/read-status.ts';
 import { runCli } from '../helpers/cli.ts';
-import { filesHolding, forServer, rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
-import { makeSqliteStateDir, openaiCredential } from '../helpers/sqlite-state.ts';
+import { filesHolding, forServer, rotatedAway, server, setAsideRecords, signIn, sqliteSignIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
+import { makeSqliteStateDir } from '../helpers/sqlite-state.ts';
 import { storeDocument } from '../helpers/state-dir.ts';
 
 const HOUR = 3_600_000;
@@ -16,10 +15,6 @@ const MONTH = 31 * 24 * HOUR;
 tokenServerPerTest();
 
 
-function sqliteSignIn(accountId: string, expiresInMs: number) {
-  const issued = server.issue(accountId);
-  return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email: `${accountId}@example.com` });
-}
 
 describe('SQLite era: a per-agent copy that sync removed (to inherit the shared one)', () => {
   it('gets its own sign-in back when the shared one it was made to inherit is rejected', async () => {
@@ -95,7 +90,7 @@ describe('JSON era', () => {
   it('status, status --check and recover: a set-aside record is not a held sign-in, and no token text from it is printed', async () => {
     const { d, own } = separate();
     await runCli(['sync', '--agent', 'main'], d.env);
-    expect(readdirSync(setAsideDir(d.authbarHome))).toHaveLength(1);
+    expect(setAsideRecords(d.authbarHome)).toHaveLength(1);
     const outs = [
       await runCli(['status'], d.env),
       await runCli(['status', '--json'], d.env),

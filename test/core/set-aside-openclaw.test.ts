@@ -1,24 +1,16 @@
 // Set-aside sign-ins, as a fourth review attacked them: one copy's record must not clear another's
 // rotation, one record per copy however often the app brings a rotation along, OpenClaw 2026.9's
 // failed fence proves the replacement dead, and a heal that removes a per-agent copy.
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { setAsideDir } from '../../main/core/authbar/set-aside.ts';
 import { runCli, statusJson } from '../helpers/cli.ts';
-import { filesHolding, forServer, rotatedAway, server, signIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
-import { fence, makeSqliteStateDir, openaiCredential } from '../helpers/sqlite-state.ts';
+import { filesHolding, forServer, rotatedAway, server, setAsideRecords, signIn, sqliteSignIn, stateDirForServer, tokenServerPerTest } from '../helpers/per-test.ts';
+import { fence, makeSqliteStateDir } from '../helpers/sqlite-state.ts';
 import { storeDocument } from '../helpers/state-dir.ts';
 
 const HOUR = 3_600_000;
 tokenServerPerTest();
 
-const records = (home: string) => {
-  try {
-    return readdirSync(setAsideDir(home));
-  } catch {
-    return [];
-  }
-};
+const records = setAsideRecords;
 
 describe('writtenOver: a record of one copy must not clear another copy\'s real rotation', () => {
   it('a token OpenClaw rotated away in artist\'s store is never presented, even when coder\'s own entry (the same token) was set aside', async () => {
@@ -99,12 +91,8 @@ describe('a record dropped although its replacement proved dead', () => {
   it('OpenClaw 2026.9 failed on the adopted sign-in (a failed fence); AuthBar then syncs a new one over the fence: the copy\'s own live sign-in must not be dropped', async () => {
     const { pruneSetAside, SETTLED_AFTER_MS } = await import('../../main/core/authbar/set-aside.ts');
     const { holdingIn, readStatus } = await import('../../main/core/read-status.ts');
-    const sqlSignIn = (accountId: string, expiresInMs: number) => {
-      const issued = server.issue(accountId);
-      return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email: `${accountId}@example.com` });
-    };
-    const own = sqlSignIn('acct-1', -1 * HOUR); // the shared store's own: access expired, refresh token live
-    const newer = sqlSignIn('acct-1', 5 * 24 * HOUR); // artist's, copied in from a laptop that rotated it since
+    const own = sqliteSignIn('acct-1', -1 * HOUR); // the shared store's own: access expired, refresh token live
+    const newer = sqliteSignIn('acct-1', 5 * 24 * HOUR); // artist's, copied in from a laptop that rotated it since
     rotatedAway(newer);
     const d = forServer(makeSqliteStateDir({ shared: { 'openai:default': own }, agents: [{ id: 'main' }, { id: 'artist', profiles: { 'openai:default': newer } }] }));
     await runCli(['sync', '--agent', 'main'], d.env);
@@ -113,7 +101,7 @@ describe('a record dropped although its replacement proved dead', () => {
     // OpenClaw (main) tries the adopted sign-in, the endpoint rejects it: OpenClaw leaves a failed fence.
     d.setProfile('shared', 'openai:default', fence(d.profiles('shared')['openai:default'], 'failed'));
     // The user signs artist in again (a new, separate sign-in of the account).
-    d.setProfile('artist', 'openai:default', sqlSignIn('acct-1', 10 * 24 * HOUR));
+    d.setProfile('artist', 'openai:default', sqliteSignIn('acct-1', 10 * 24 * HOUR));
     await runCli(['sync'], d.env); // (the app's keep-copies-in-sync does the same: a failed fence is certain)
     expect(d.profiles('shared')['openai:default'].refresh).toBe(d.profiles('artist')['openai:default'].refresh);
     expect(filesHolding(d.authbarHome, own.refresh)).toHaveLength(1); // still set aside, until the prune below
@@ -127,12 +115,8 @@ describe('a record dropped although its replacement proved dead', () => {
 
 describe('OpenClaw 2026.9 failed on what AuthBar wrote over a copy', () => {
   it('the next refresh gives the copy its own back first, and uses it (one rotation)', async () => {
-    const sqlSignIn = (accountId: string, expiresInMs: number) => {
-      const issued = server.issue(accountId);
-      return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email: `${accountId}@example.com` });
-    };
-    const own = sqlSignIn('acct-1', -1 * HOUR);
-    const newer = sqlSignIn('acct-1', 5 * 24 * HOUR);
+    const own = sqliteSignIn('acct-1', -1 * HOUR);
+    const newer = sqliteSignIn('acct-1', 5 * 24 * HOUR);
     rotatedAway(newer);
     const d = forServer(makeSqliteStateDir({ shared: { 'openai:default': own }, agents: [{ id: 'main' }, { id: 'artist', profiles: { 'openai:default': newer } }] }));
     await runCli(['sync', '--agent', 'main'], d.env);
@@ -148,14 +132,10 @@ describe('OpenClaw 2026.9 failed on what AuthBar wrote over a copy', () => {
 
 describe('SQLite era: a heal that removes a per-agent copy', () => {
   it('the per-agent copy a heal removed (to inherit the shared healer) gets its own back when the healer is rejected too', async () => {
-    const sqlSignIn = (accountId: string, expiresInMs: number) => {
-      const issued = server.issue(accountId);
-      return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email: `${accountId}@example.com` });
-    };
-    const own = sqlSignIn('acct-1', -1 * HOUR); // artist's own: access expired, refresh token live
-    const newer = sqlSignIn('acct-1', 5 * 24 * HOUR); // coder's, copied in from a laptop: dead
+    const own = sqliteSignIn('acct-1', -1 * HOUR); // artist's own: access expired, refresh token live
+    const newer = sqliteSignIn('acct-1', 5 * 24 * HOUR); // coder's, copied in from a laptop: dead
     rotatedAway(newer);
-    const healer = sqlSignIn('acct-1', 2 * 24 * HOUR); // the shared store's: dead too (copied in as well)
+    const healer = sqliteSignIn('acct-1', 2 * 24 * HOUR); // the shared store's: dead too (copied in as well)
     rotatedAway(healer);
     const d = forServer(makeSqliteStateDir({ shared: { 'openai:default': healer }, agents: [
       { id: 'main' }, { id: 'artist', profiles: { 'openai:default': own } }, { id: 'coder', profiles: { 'openai:default': newer } },
@@ -177,12 +157,8 @@ describe('SQLite era: a heal that removes a per-agent copy', () => {
 describe('the app flapping between a dead newer sign-in and OpenClaw\'s failure on it', () => {
   it('after OpenClaw 2026.9 failed on the synced sign-in (a failed fence), the app does not write the same dead one back again and again', async () => {
     const { Controller } = await import('../../main/core/controller.ts');
-    const sqlSignIn = (accountId: string, expiresInMs: number) => {
-      const issued = server.issue(accountId);
-      return openaiCredential({ access: issued.access, refresh: issued.refresh, expires: Date.now() + expiresInMs, accountId, email: `${accountId}@example.com` });
-    };
-    const own = sqlSignIn('acct-1', -1 * HOUR);
-    const newer = sqlSignIn('acct-1', 5 * 24 * HOUR);
+    const own = sqliteSignIn('acct-1', -1 * HOUR);
+    const newer = sqliteSignIn('acct-1', 5 * 24 * HOUR);
     rotatedAway(newer);
     const d = forServer(makeSqliteStateDir({ shared: { 'openai:default': own }, agents: [{ id: 'main' }, { id: 'artist', profiles: { 'openai:default': newer } }] }));
     await runCli(['sync', '--agent', 'main'], d.env);
