@@ -32,6 +32,10 @@ export interface StatusSnapshot {
   /** Copy key → why its refresh token is known dead. */
   needsLogin: Map<string, string>;
   strandings: Strandings;
+  /** Old refresh tokens of rotations whose successors AuthBar holds (its recovery files): dead. */
+  heldOld: ReadonlySet<string>;
+  /** Where AuthBar itself wrote over a token (its set-aside records; ./authbar/set-aside.ts writtenOver). */
+  writtenOver: ReadonlySet<string>;
   report: StatusReport;
 }
 
@@ -80,7 +84,9 @@ export async function readStatus(options: ReadStatusOptions = {}): Promise<Statu
   const warnings = [...endpointWarnings(env), ...(loaded.warning ? [loaded.warning] : [])];
   const memory = await remember(home, loaded.memory, inventory, versions, now, warnings);
   const needsLogin = needsLoginByCopy(inventory, memory);
-  const strandings = findStranded({ copies: inventory.copies, lineages, memory, versions, needsLogin: new Set(needsLogin.keys()), heldOld: heldOldRefreshTokens(home), writtenOver: writtenOver(listSetAside(home)), now });
+  const heldOld = heldOldRefreshTokens(home);
+  const aside = writtenOver(listSetAside(home));
+  const strandings = findStranded({ copies: inventory.copies, lineages, memory, versions, needsLogin: new Set(needsLogin.keys()), heldOld, writtenOver: aside, now });
   const report = buildStatusReport({
     scan,
     inventory,
@@ -93,7 +99,7 @@ export async function readStatus(options: ReadStatusOptions = {}): Promise<Statu
     warnings,
   });
   addHeldSignIns(report, home);
-  return { scan, inventory, lineages, memory, versions, needsLogin, strandings, report };
+  return { scan, inventory, lineages, memory, versions, needsLogin, strandings, heldOld, writtenOver: aside, report };
 }
 
 /** Rotated sign-ins waiting in AuthBar's recovery files: a field, and a warning the table and panel show. */

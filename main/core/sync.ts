@@ -9,9 +9,9 @@ import type { Credential } from './openclaw/credentials.ts';
 import { LockTimeoutError } from './openclaw/lock.ts';
 import type { Env } from './openclaw/paths.ts';
 import { holdingIn, readStatus, type StatusSnapshot } from './read-status.ts';
-import { currentCredential, fieldsOf, markRemoved, releaseAll, setAsideEntries, takeRefreshLocks, type WriteNote, writeToCopies } from './refresh/refresh-lineage.ts';
+import { currentCredential, fieldsOf, releaseAll, takeRefreshLocks, type WriteNote, writeToCopies } from './refresh/refresh-lineage.ts';
+import { markRemoved, setAsideEntries } from './refresh/set-aside-copies.ts';
 import { resolveAuthbarHome } from './authbar/home.ts';
-import { heldOldRefreshTokens } from './authbar/recovery.ts';
 import { pruneSetAside } from './authbar/set-aside.ts';
 import { afterFailedFences, selectAgentIds } from './refresh/refresh-agents.ts';
 import { canSyncTo, failedByOpenClaw, isSyncable } from './stranded.ts';
@@ -51,7 +51,7 @@ const result = (target: Target, fields: Partial<ProfileOutcome> & Pick<ProfileOu
   profileOutcome({ agentId: target.agentId, profileId: target.copy.credential.profileId }, fields);
 
 /** Syncs one account's stranded copies from its newest credential, under the account's locks. */
-async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: number, home: string, heldOld: ReadonlySet<string>): Promise<ProfileOutcome[]> {
+async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: number, home: string): Promise<ProfileOutcome[]> {
   const group = snapshot.lineages.byAccount.get(targets[0]!.copy.key) ?? [];
   let locks;
   try {
@@ -65,7 +65,7 @@ async function syncAccount(snapshot: StatusSnapshot, targets: Target[], now: num
     const dead = new Set(snapshot.needsLogin.keys());
     let newest: { copy: CredentialCopy; credential: Credential } | null = null;
     for (const copy of group) {
-      if (!isSyncable(copy) || dead.has(copy.key) || heldOld.has(copy.credential.refresh!)) continue;
+      if (!isSyncable(copy) || dead.has(copy.key) || snapshot.heldOld.has(copy.credential.refresh!)) continue;
       const current = await currentCredential(copy);
       if (current === 'unreadable' || current === null || !current.expires || !fieldsOf(current)) continue;
       if (fenceOf(current) !== null || failedByOpenClaw(group, current.refresh)) continue;
@@ -123,7 +123,6 @@ export async function syncStranded(options: SyncOptions): Promise<RefreshReport>
     return report(results);
   }
   const home = resolveAuthbarHome(options.env);
-  const heldOld = heldOldRefreshTokens(home);
   pruneSetAside(home, holdingIn(snapshot), now());
   // One job per account: its stranded copies all take the same newest credential.
   const byAccount = new Map<readonly CredentialCopy[], Target[]>();
@@ -134,7 +133,7 @@ export async function syncStranded(options: SyncOptions): Promise<RefreshReport>
   const limit = pLimit(4);
   const results = await Promise.all([...byAccount.values()].map((group) => limit(async () => {
     for (const t of group) options.onEvent?.({ type: 'started', agentId: t.agentId, host: 'local', profileId: t.copy.credential.profileId });
-    const outcomes = await syncAccount(snapshot, group, now(), home, heldOld);
+    const outcomes = await syncAccount(snapshot, group, now(), home);
     for (const r of outcomes) options.onEvent?.({ type: 'finished', result: r });
     return outcomes;
   })));

@@ -4,7 +4,7 @@
 // short transaction), and delete the file as soon as a store holds the credential.
 import { type ProfileOutcome, profileOutcome, type RefreshReport } from '../api.ts';
 import { resolveAuthbarHome } from '../authbar/home.ts';
-import { deleteRecovery, heldOldRefreshTokens, type HeldRecovery, listRecoveries, pruneAbandonedTemps, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
+import { deleteRecovery, type HeldRecovery, listRecoveries, pruneAbandonedTemps, type Recovery, recoveryAgents } from '../authbar/recovery.ts';
 import { copyKey, type CredentialCopy, fenceOf, fenceReplaces } from '../copies.ts';
 import { readAccessTokenClaims } from '../jwt.ts';
 import type { Credential } from '../openclaw/credentials.ts';
@@ -136,9 +136,4 @@ export async function recoverHeld(options: RecoverOptions): Promise<RefreshRepor
     }
   }
   return { version: VERSION, generatedAt: new Date(now()).toISOString(), requests: 0, results };
-}
-
-/** The dead tokens whose successors AuthBar still holds: never presented, the copies wait for `authbar recover`. */
-export function heldOldTokens(env: Env): Set<string> {
-  return heldOldRefreshTokens(resolveAuthbarHome(env));
 }

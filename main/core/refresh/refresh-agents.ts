@@ -12,11 +12,12 @@ import type { Env } from '../openclaw/paths.ts';
 import { holdingIn, readStatus, type StatusSnapshot } from '../read-status.ts';
 import { DEFAULT_WARN_AFTER_MS } from '../status.ts';
 import { rotatedAwayInHistory } from '../stranded.ts';
-import { listSetAside, pruneSetAside, writtenOver } from '../authbar/set-aside.ts';
+import { pruneSetAside } from '../authbar/set-aside.ts';
 import { VERSION } from '../version.ts';
 import { heldMessage } from '../authbar/recovery.ts';
-import { heldOldTokens, recoverHeld } from './recover.ts';
-import { FENCE_WAIT_MS, type LineageResult, putBackOverFailedFences, putBackSetAside, refreshLineage, type RotationGuard } from './refresh-lineage.ts';
+import { recoverHeld } from './recover.ts';
+import { FENCE_WAIT_MS, type LineageResult, refreshLineage, type RotationGuard } from './refresh-lineage.ts';
+import { putBackOverFailedFences, putBackSetAside } from './set-aside-copies.ts';
 import { abortCause, tokenEndpointFrom } from './token-client.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -108,7 +109,7 @@ function lineageOutcome(target: Target, result: LineageResult): ProfileOutcome {
 }
 
 /** Which requested profiles to refresh, and the outcomes decided without any request. */
-function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean, held: Set<string>): { targets: Target[]; decided: ProfileOutcome[] } {
+function plan(snapshot: StatusSnapshot, agentIds: string[], ifNeeded: boolean, held: ReadonlySet<string>): { targets: Target[]; decided: ProfileOutcome[] } {
   const targets: Target[] = [];
   const decided: ProfileOutcome[] = [];
   const reports = new Map(snapshot.report.agents.map((a) => [a.id, a]));
@@ -159,7 +160,7 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   // Where OpenClaw failed on what AuthBar wrote over a copy, the copy's own comes back first.
   if (await afterFailedFences(options.env, home, snapshot, now())) snapshot = await readStatus({ env: options.env, now: now() });
   pruneSetAside(home, holdingIn(snapshot), now());
-  const heldOld = heldOldTokens(options.env);
+  const { heldOld } = snapshot;
   const { targets, decided } = plan(snapshot, selectAgentIds(snapshot, options.agents), options.ifNeeded ?? false, heldOld);
   for (const result of decided) options.onEvent?.({ type: 'finished', result });
 
@@ -175,9 +176,8 @@ export async function refreshAgents(options: RefreshOptions): Promise<RefreshRep
   const rejectedThisRun = new Set<string>();
   // Also certainly dead: the old token of a rotation AuthBar holds, and one its history saw another
   // store move on from (even once that store's newer token has died too).
-  const aside = writtenOver(listSetAside(resolveAuthbarHome(options.env)));
   const rotatedAway = new Set(snapshot.inventory.copies
-    .filter((copy) => copy.credential.refresh !== null && rotatedAwayInHistory(copy, snapshot.lineages.byAccount.get(copy.key) ?? [], memory, snapshot.versions, aside))
+    .filter((copy) => copy.credential.refresh !== null && rotatedAwayInHistory(copy, snapshot.lineages.byAccount.get(copy.key) ?? [], memory, snapshot.versions, snapshot.writtenOver))
     .map((copy) => copy.credential.refresh!));
   const isKnownDead = (refresh: string) =>
     rejectedThisRun.has(refresh) || heldOld.has(refresh) || rotatedAway.has(refresh) || (deadHashes.size > 0 && deadHashes.has(fingerprint(memory, refresh)));
