@@ -190,13 +190,6 @@ export function buildInventory(scan: Scan, now: number): Inventory {
 const secretsOf = (c: Credential): unknown[] => [c.access, c.refresh, ...SECRET_FIELDS.map((field) => c.raw[field])];
 
 /**
- * What a copy shows (its email, account id, profile id) never carries part of a secret anywhere
- * in the scan: a store's text may hold another store's token, pasted into the wrong field. Every
- * secret of every file read is searched (stores, legacy files, credentials/oauth.json), long JWTs
- * included, in one pass (`carriersOf`). A copy whose profile id carries one is not listed at
- * all: its id is how it would be shown.
- */
-/**
  * A stored account id carrying another file's secret is no account id, as one carrying the
  * copy's own is (copyOf): the access token's claim stands in, unless it carries one too.
  */
@@ -209,6 +202,13 @@ function withClaimedAccount(copy: CredentialCopy, tokens: ReadonlySet<string>): 
   copy.shownAccountId = ok ? shown : null;
 }
 
+/**
+ * What a copy shows (its email, account id, profile id) never carries part of a secret anywhere
+ * in the scan: a store's text may hold another store's token, pasted into the wrong field. Every
+ * secret of every file read is searched (stores, legacy files, credentials/oauth.json), long JWTs
+ * included, in one pass (`carriersOf`). A copy whose profile id carries one is not listed at
+ * all: its id is how it would be shown.
+ */
 function withoutTokenText(scan: Scan, inventory: Inventory): Inventory {
   const credentials: Credential[] = inventory.copies.map((copy) => copy.credential);
   const reads = [scan.mainStore, ...scan.agents.map((a) => a.store)];

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { Host } from '../settings.ts';
 import { VERSION } from '../version.ts';
 import { type Bundle, deployedDir, deployNeeded, deployPayload, INSTALLER, launcherScript, localBundle, MIN_REMOTE_NODE, OLD_NODE_EXIT } from './deploy.ts';
-import { cleanText } from '../clean-text.ts';
 import { BoundedCollector, lastLineOf, lastWordsOf, MAX_REMOTE_BYTES } from './untrusted.ts';
 
 export const CONNECT_TIMEOUT_S = 10;
